@@ -1,0 +1,25 @@
+"""The project's errors: each carries a message a user can act on."""
+
+
+class VoiceError(Exception):
+    """Base of every error the assistant reports to the user in one line."""
+
+
+class DataError(VoiceError):
+    """A knowledge file or language pack is missing, unreadable or invalid."""
+
+
+class ModelError(VoiceError):
+    """A speech model is missing, broken, or could not be downloaded."""
+
+
+class AudioError(VoiceError):
+    """An audio device or audio file cannot be used."""
+
+
+class SpeechError(VoiceError):
+    """The text-to-speech engine is missing or failed."""
+
+
+class SettingsError(VoiceError):
+    """The settings file or a command-line setting is invalid."""

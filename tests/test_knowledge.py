@@ -1,0 +1,136 @@
+"""Loading data/: every file loads, and each kind of mistake gives a clear error naming file and key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from voice.errors import DataError
+from voice.knowledge import DATA_DIR, available_languages, load
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA_DIR, copy)
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_every_language_pack_loads(code: str) -> None:
+    library = load(code)
+    assert library.language.code == code
+    assert set(library.language.area_names) == set(library.knowledge.areas)
+
+
+def test_english_is_complete() -> None:
+    assert "en" in available_languages()
+    language = load("en").language
+    assert language.model == "vosk-model-small-en-us-0.15"
+
+
+def test_every_area_has_a_correspondence() -> None:
+    knowledge = load("en").knowledge
+    targets = {area.corresponds_to for area in knowledge.areas.values()}
+    for area in knowledge.areas.values():
+        assert area.corresponds_to in knowledge.areas or area.id in targets, area.id
+
+
+def check_error(data: Path, file: str, *words: str) -> str:
+    with pytest.raises(DataError) as caught:
+        load("en", data_dir=data)
+    message = str(caught.value)
+    assert file in message
+    for word in words:
+        assert word in message, message
+    return message
+
+
+def test_missing_id(data: Path) -> None:
+    edit(data / "knowledge.yaml", "elbow: {corresponds_to: knee}", "elbow: {corresponds_to: kneee}")
+    check_error(data, "knowledge.yaml", "areas.elbow.corresponds_to", "unknown area 'kneee'")
+
+
+def test_unknown_point_in_recommend(data: Path) -> None:
+    edit(data / "knowledge.yaml", "recommend: [LI4, LV3]", "recommend: [LI4, XX9]")
+    check_error(data, "knowledge.yaml", "recommend", "unknown point 'XX9'")
+
+
+def test_pair_must_hold_both_ways(data: Path) -> None:
+    edit(data / "knowledge.yaml", "knee: {corresponds_to: elbow}", "knee: {corresponds_to: wrist}")
+    check_error(data, "knowledge.yaml", "both ways")
+
+
+def test_area_without_correspondence(data: Path) -> None:
+    edit(data / "knowledge.yaml", "elbow: {corresponds_to: knee}", "elbow: {sided: true}")
+    check_error(data, "knowledge.yaml", "areas.elbow", "corresponds_to")
+
+
+def test_duplicate_phrase(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "phrases: [knee,", "phrases: [elbow, knee,")
+    check_error(data, "en.yaml", "areas.knee.phrases[0]", "'elbow'", "only one thing")
+
+
+def test_bad_template_field(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", 'instruction: "Gently massage {target}."', 'instruction: "Massage {place}."')
+    check_error(data, "en.yaml", "say.instruction", "{place}", "{target}")
+
+
+def test_broken_template_braces(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", 'instruction: "Gently massage {target}."', 'instruction: "Massage {target."')
+    check_error(data, "en.yaml", "say.instruction", "broken template")
+
+
+def test_missing_sentence(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", '  stay: "Use small circles, and stay gently on any sore spot."\n', "")
+    check_error(data, "en.yaml", "say", "missing key 'stay'")
+
+
+def test_unknown_key_is_not_ignored(data: Path) -> None:
+    edit(data / "knowledge.yaml", "  LI4:\n    area: hand", "  LI4:\n    area: hand\n    colour: red")
+    check_error(data, "knowledge.yaml", "points.LI4", "unknown key 'colour'")
+
+
+def test_bad_enum_value(data: Path) -> None:
+    edit(data / "knowledge.yaml", "gentle: {when: always, spoken: before}", "gentle: {when: sometimes, spoken: before}")
+    check_error(data, "knowledge.yaml", "warnings.gentle.when", "'sometimes'", "always")
+
+
+def test_area_missing_from_language_pack(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "  thumb: {name: [thumb, thumbs], phrases: [thumb], plurals: [thumbs]}\n", "")
+    check_error(data, "en.yaml", "areas", "missing key 'thumb'")
+
+
+def test_invalid_yaml_says_where(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "sides:\n", "sides: [\n")
+    check_error(data, "en.yaml", "not valid YAML", "line")
+
+
+def test_yaml_boolean_trap_is_caught(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", 'got, and, of, "on", in', "got, and, of, on, in")
+    check_error(data, "en.yaml", "filler[", "expected text")
+
+
+def test_missing_file(data: Path) -> None:
+    (data / "knowledge.yaml").unlink()
+    check_error(data, "knowledge.yaml", "file not found")
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(DataError, match="No language pack 'xx'.*Available: .*en"):
+        load("xx")
+
+
+def test_a_new_language_is_just_a_file(data: Path) -> None:
+    shutil.copy(data / "lang" / "en.yaml", data / "lang" / "en2.yaml")
+    edit(data / "lang" / "en2.yaml", "language: en\n", "language: en2\n")
+    assert "en2" in available_languages(data)
+    assert load("en2", data_dir=data).language.code == "en2"

@@ -1,0 +1,194 @@
+"""The shared resolver: words in, corresponding area, points, warnings and speech out."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.knowledge import Kind, Side
+from voice.resolver import Context, Pregnancy, Resolver
+
+PAIRS = [
+    ("shoulder", "hip"), ("upper arm", "thigh"), ("elbow", "knee"), ("forearm", "lower leg"),
+    ("wrist", "ankle"), ("hand", "foot"), ("thumb", "big toe"), ("index finger", "second toe"),
+    ("middle finger", "third toe"), ("ring finger", "fourth toe"), ("little finger", "little toe"),
+    ("ball of the thumb", "ball of the foot"), ("heel of the hand", "heel of the foot"),
+]
+IDS = {
+    "upper arm": "upper_arm", "lower leg": "lower_leg", "big toe": "big_toe",
+    "index finger": "index_finger", "second toe": "second_toe", "middle finger": "middle_finger",
+    "third toe": "third_toe", "ring finger": "ring_finger", "fourth toe": "fourth_toe",
+    "little finger": "little_finger", "little toe": "little_toe", "ball of the thumb": "thumb_ball",
+    "ball of the foot": "ball_of_foot", "heel of the hand": "heel_of_hand", "heel of the foot": "heel_of_foot",
+}
+BOTH_WAYS = PAIRS + [(b, a) for a, b in PAIRS]
+
+
+def area_id(words: str) -> str:
+    return IDS.get(words, words)
+
+
+@pytest.mark.parametrize("pain, target", BOTH_WAYS)
+def test_every_correspondence_holds_both_ways(resolver: Resolver, pain: str, target: str) -> None:
+    result = resolver.resolve(f"my {pain} hurts")
+    assert result.understood
+    assert (result.pain.area, result.target.area) == (area_id(pain), area_id(target))
+
+
+@pytest.mark.parametrize("pain, target", BOTH_WAYS)
+@pytest.mark.parametrize("side, opposite", [("left", Side.RIGHT), ("right", Side.LEFT)])
+def test_the_opposite_side_is_massaged_by_default(resolver: Resolver, pain: str, target: str,
+                                                  side: str, opposite: Side) -> None:
+    result = resolver.resolve(f"my {side} {pain} hurts")
+    assert result.pain.side == Side(side)
+    assert result.target.side == opposite
+
+
+@pytest.mark.parametrize("pain, target", PAIRS[:6])
+def test_same_side_setting_keeps_the_side(resolver: Resolver, pain: str, target: str) -> None:
+    result = resolver.resolve(f"my left {pain} hurts", Context(same_side=True))
+    assert result.target == result.target.__class__(area_id(target), Side.LEFT, None)
+    assert f"your left {target}" in result.speech
+
+
+def test_no_side_given_says_either_side(resolver: Resolver) -> None:
+    result = resolver.resolve("my elbow hurts")
+    assert result.pain.side is None and result.target.side is None
+    assert "either knee" in result.speech
+
+
+def test_both_sides_and_plurals(resolver: Resolver) -> None:
+    assert resolver.resolve("both my wrists hurt").target.side is Side.BOTH
+    result = resolver.resolve("my knees are sore")
+    assert (result.pain.side, result.target.side) == (Side.BOTH, Side.BOTH)
+    assert "both elbows" in result.speech
+
+
+@pytest.mark.parametrize("text, pain, target", [
+    ("the inner side of my left elbow hurts", ("elbow", "inner"), ("knee", "inner")),
+    ("inside of my right knee", ("knee", "inner"), ("elbow", "inner")),
+    ("my funny bone", ("elbow", "inner"), ("knee", "inner")),
+    ("the outside of my ankle", ("ankle", "outer"), ("wrist", "outer")),
+    ("my shin hurts", ("lower_leg", "front"), ("forearm", "front")),
+    ("my left calf", ("lower_leg", "back"), ("forearm", "back")),
+    ("the palm of my hand", ("hand", "palm"), ("foot", "sole")),
+    ("the sole of my foot", ("foot", "sole"), ("hand", "palm")),
+    ("the back of my hand", ("hand", "back"), ("foot", "top")),
+    ("the back of my knee", ("knee", "back"), ("elbow", "back")),
+])
+def test_qualifiers_carry_over(resolver: Resolver, text: str, pain: tuple, target: tuple) -> None:
+    result = resolver.resolve(text)
+    assert (result.pain.area, result.pain.qualifier) == pain
+    assert (result.target.area, result.target.qualifier) == target
+
+
+@pytest.mark.parametrize("text, area", [
+    ("my shin", "lower_leg"), ("my calf muscle is tight", "lower_leg"), ("funny bone", "elbow"),
+    ("my pinky", "little_finger"), ("my pointer finger", "index_finger"), ("lumbar pain", "lower_back"),
+    ("I have a migraine", "head"), ("a headache", "head"), ("my back hurts", "lower_back"),
+    ("my upper back", "mid_back"), ("stiff neck", "neck"), ("my big toe", "big_toe"),
+    ("pinky toe", "little_toe"), ("my heel", "heel_of_foot"), ("tennis elbow", "elbow"),
+])
+def test_synonyms(resolver: Resolver, text: str, area: str) -> None:
+    assert resolver.resolve(text).pain.area == area
+
+
+@pytest.mark.parametrize("text", [
+    "my left elbow hurts", "My LEFT elbow hurts!", "  my left elbow   hurts.  ",
+    "Ouch, my left elbow's hurting...", "my left elbow \u2019s sore", "LEFT ELBOW",
+])
+def test_typed_and_recognizer_style_text_agree(resolver: Resolver, text: str) -> None:
+    result = resolver.resolve(text)
+    assert (result.pain.area, result.pain.side, result.target.area, result.target.side) == \
+        ("elbow", Side.LEFT, "knee", Side.RIGHT)
+
+
+@pytest.mark.parametrize("pain, target, words", [
+    ("my neck", "long_bone_end", "end of a long bone"),
+    ("my lower back", "long_bone_end", "end of a long bone"),
+    ("the middle of my back", "long_bone_middle", "middle of a long bone"),
+    ("my head hurts", "hands_and_feet", "hands and feet"),
+])
+def test_spine_and_head(resolver: Resolver, pain: str, target: str, words: str) -> None:
+    result = resolver.resolve(pain, Context(pregnancy=Pregnancy.NO))
+    assert result.target.area == target and result.target.side is None
+    assert words in result.speech
+
+
+def test_headache_recommends_the_command_point_and_liver_3(resolver: Resolver) -> None:
+    result = resolver.resolve("I have a headache", Context(pregnancy=Pregnancy.NO))
+    assert result.points == ("LI4", "LV3")
+    assert "thumb and index finger" in result.speech
+    assert result.avoid_points == ()
+
+
+def test_every_understood_answer_is_gentle_and_says_how_long(resolver: Resolver) -> None:
+    for area in resolver.knowledge.areas:
+        if resolver.knowledge.areas[area].corresponds_to is None:
+            continue
+        result = resolver.resolve(f"my {resolver.language.area_names[area][0]} hurts")
+        assert result.understood, area
+        assert "gentle" in result.warnings
+        assert "about one minute" in result.speech
+
+
+def test_duration_setting_is_spoken(resolver: Resolver) -> None:
+    assert "about 2 minutes" in resolver.resolve("my knee", Context(duration_seconds=120)).speech
+    assert "about 30 seconds" in resolver.resolve("my knee", Context(duration_seconds=30)).speech
+
+
+@pytest.mark.parametrize("text, care", [
+    ("my daughter's knee hurts", "child"), ("my son hurt his elbow", "child"),
+    ("my grandmother's hip", "elderly"), ("my dog's left elbow", "pet"),
+    ("I am recovering from surgery on my knee", "trauma"), ("I bruise easily, my wrist hurts", "fragile"),
+])
+def test_special_care_is_spoken_before_the_instruction(resolver: Resolver, text: str, care: str) -> None:
+    result = resolver.resolve(text)
+    assert care in result.special_care and "special_care" in result.warnings
+    speech = result.speech
+    assert speech.index("special care") < speech.index("Gently massage")
+
+
+def test_other_causes_when_the_target_is_in_the_hands_or_feet(resolver: Resolver) -> None:
+    assert "other_causes" in resolver.resolve("my left hand").warnings
+    assert "other_causes" in resolver.resolve("my thumb").warnings
+    assert "other_causes" not in resolver.resolve("my left elbow").warnings
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("my stomach hurts", "unknown"), ("what's the weather", "unknown"), ("", "empty"),
+    ("   ", "empty"), ("uh hmm", "unknown"), ("[unk]", "unknown"), ("my cheek hurts", "unknown"),
+    ("I can't sleep", "systemic"), ("I have indigestion", "systemic"),
+])
+def test_out_of_domain_is_not_guessed(resolver: Resolver, text: str, reason: str) -> None:
+    result = resolver.resolve(text)
+    assert not result.understood and result.reason == reason
+    assert result.target is None and result.points == ()
+    assert result.speech
+    if reason == "systemic":
+        assert "practitioner" in result.speech
+    else:
+        assert "for example" in result.speech
+
+
+def test_echo_comes_first(resolver: Resolver) -> None:
+    assert resolver.resolve("my left elbow hurts").speech.startswith("Your left elbow.")
+
+
+def test_commands_are_recognised(resolver: Resolver) -> None:
+    assert resolver.parse("could you repeat that").commands == ["repeat"]
+    assert resolver.parse("no that's wrong").commands == ["no", "no"]
+    assert resolver.parse("slower please").commands == ["slower", "yes"]
+
+
+def test_vocabulary_lists_every_phrase_and_word(resolver: Resolver) -> None:
+    vocabulary = set(resolver.vocabulary())
+    assert {"elbow", "funny bone", "funny", "bone", "left", "pregnant", "repeat", "hurts"} <= vocabulary
+    assert all(word == word.lower() for word in vocabulary)
+
+
+def test_every_phrase_of_the_pack_resolves_to_its_own_area(resolver: Resolver) -> None:
+    for phrase, meaning in resolver.language.phrases.items():
+        if meaning.kind is not Kind.AREA:
+            continue
+        result = resolver.resolve(f"my {' '.join(phrase)} hurts")
+        assert result.pain is not None and result.pain.area == meaning.id, phrase

@@ -1,0 +1,543 @@
+"""Loads and validates the acupressure knowledge and the language packs from data/."""
+
+from __future__ import annotations
+
+import logging
+import string
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from voice.errors import DataError
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# Every sentence template the program fills, with the fields it fills in.
+# A language pack must provide each one and may use no other field.
+# Each warning of the knowledge adds "warning_<id>" (see template_fields).
+TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(fields)
+    for name, fields in {
+        "echo": {"pain"},
+        "instruction": {"target"},
+        "stay": set(),
+        "duration": {"duration"},
+        "points": {"points"},
+        "not_understood": set(),
+        "example": set(),
+        "can_help": set(),
+        "systemic": {"topic"},
+        "empty": set(),
+    }.items()
+}
+PLACE_FIELDS: dict[str, frozenset[str]] = {
+    "sided": frozenset({"side", "area"}),
+    "unsided": frozenset({"area"}),
+    "either": frozenset({"area"}),
+    "both": frozenset({"areas"}),
+    "qualified": frozenset({"qualifier", "place"}),
+}
+DURATION_FIELDS: dict[str, frozenset[str]] = {
+    "one_minute": frozenset(),
+    "minutes": frozenset({"n"}),
+    "seconds": frozenset({"n"}),
+}
+LIST_KEYS = ("separator", "last_and", "last_or")
+COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
+            "another", "other_side", "timer", "yes", "no")
+
+
+class Side(str, Enum):
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+
+
+class WarningWhen(str, Enum):
+    ALWAYS = "always"
+    PREGNANCY = "pregnancy"
+    SPECIAL_CARE = "special_care"
+    TARGET_AREA = "target_area"
+
+
+class Spoken(str, Enum):
+    BEFORE = "before"
+    AFTER = "after"
+
+
+class Kind(str, Enum):
+    """What a phrase of a language pack means."""
+
+    AREA = "area"
+    SIDE = "side"
+    QUALIFIER = "qualifier"
+    CARE = "special_care"
+    PREGNANCY = "pregnancy"
+    SYSTEMIC = "systemic"
+    COMMAND = "command"
+    FILLER = "filler"
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    corresponds_to: str | None
+    """The corresponding area; None for an area that is only ever a target."""
+    sided: bool = True
+    covers: tuple[str, ...] = ()
+    """Other areas this target spans, for finding points in or near it."""
+    recommend: tuple[str, ...] = ()
+    """Points to press when this area is the target."""
+    qualifiers: Mapping[str, str] = field(default_factory=dict)
+    """Exceptions to the qualifier table when this area is the pain location."""
+
+
+@dataclass(frozen=True)
+class Point:
+    code: str
+    area: str
+    near: tuple[str, ...]
+    avoid_in_pregnancy: bool
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    id: str
+    when: WarningWhen
+    spoken: Spoken
+    areas: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The language-neutral knowledge of data/knowledge.yaml."""
+
+    qualifiers: Mapping[str, str]
+    areas: Mapping[str, Area]
+    points: Mapping[str, Point]
+    special_care: tuple[str, ...]
+    systemic: tuple[str, ...]
+    warnings: tuple[WarningRule, ...]
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """What one phrase means: an area, a side, a command, ..."""
+
+    kind: Kind
+    id: str
+    qualifier: str | None = None
+    """A qualifier the phrase carries ("funny bone" is the inner elbow)."""
+    plural: bool = False
+    """A plural area phrase ("knees") means both sides when none is given."""
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """The words of one language: phrases understood and sentences spoken."""
+
+    code: str
+    name: str
+    model: str
+    """The Vosk model this language wants by default."""
+    voice: str
+    """The text-to-speech voice (an espeak-ng language) this language wants."""
+    path: Path
+    phrases: Mapping[tuple[str, ...], Meaning]
+    contractions: Mapping[str, str]
+    suffixes: tuple[str, ...]
+    area_names: Mapping[str, tuple[str, str]]
+    area_places: Mapping[str, str]
+    qualifier_names: Mapping[str, str]
+    side_names: Mapping[str, str]
+    point_names: Mapping[str, str]
+    care_names: Mapping[str, str]
+    systemic_names: Mapping[str, str]
+    place: Mapping[str, str]
+    durations: Mapping[str, str]
+    lists: Mapping[str, str]
+    say: Mapping[str, str]
+
+    def words(self) -> frozenset[str]:
+        """Every single word that occurs in a phrase of this pack."""
+        return frozenset(word for phrase in self.phrases for word in phrase)
+
+
+# ---------------------------------------------------------------- YAML reading
+
+
+class _Node:
+    """A value read from a YAML file, with the key path that leads to it for errors."""
+
+    def __init__(self, path: Path, key: str, value: Any) -> None:
+        self.path, self.key, self.value = path, key, value
+
+    def fail(self, problem: str) -> DataError:
+        where = f"{self.key}: " if self.key else ""
+        return DataError(f"{self.path}: {where}{problem}")
+
+    def child(self, key: str | int, value: Any) -> _Node:
+        name = f"{self.key}[{key}]" if isinstance(key, int) else (
+            f"{self.key}.{key}" if self.key else str(key))
+        return _Node(self.path, name, value)
+
+    def mapping(self, allowed: Iterable[str] | None = None,
+                required: Iterable[str] = ()) -> dict[str, _Node]:
+        if not isinstance(self.value, dict):
+            raise self.fail(f"expected a mapping (key: value), found {_kind(self.value)}")
+        items = {str(k): self.child(str(k), v) for k, v in self.value.items()}
+        if allowed is not None:
+            allowed = list(allowed)
+            unknown = sorted(set(items) - set(allowed))
+            if unknown:
+                raise self.fail(f"unknown key '{unknown[0]}'; allowed keys: {', '.join(allowed)}")
+        missing = [k for k in required if k not in items]
+        if missing:
+            raise self.fail(f"missing key '{missing[0]}'")
+        return items
+
+    def get(self, key: str, default: Any) -> _Node:
+        value = self.value.get(key, default) if isinstance(self.value, dict) else default
+        return self.child(key, value)
+
+    def items(self) -> list[_Node]:
+        if not isinstance(self.value, list):
+            raise self.fail(f"expected a list, found {_kind(self.value)}")
+        return [self.child(i, v) for i, v in enumerate(self.value)]
+
+    def text(self) -> str:
+        if isinstance(self.value, bool) or not isinstance(self.value, (str, int, float)):
+            raise self.fail(f"expected text, found {_kind(self.value)}")
+        text = str(self.value).strip()
+        if not text:
+            raise self.fail("expected text, found an empty string")
+        return text
+
+    def texts(self) -> list[str]:
+        return [item.text() for item in self.items()]
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            raise self.fail(f"expected true or false, found {_kind(self.value)}")
+        return self.value
+
+    def choice(self, enum: type[Enum]) -> Any:
+        text = self.text()
+        try:
+            return enum(text)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            raise self.fail(f"'{text}' is not one of: {allowed}") from None
+
+    def ref(self, known: Iterable[str], what: str) -> str:
+        text = self.text()
+        if text not in known:
+            raise self.fail(f"unknown {what} '{text}'")
+        return text
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: f"the text '{value}'",
+            bool: f"'{value}'"}.get(type(value), f"'{value}'")
+
+
+def _read_yaml(path: Path) -> _Node:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise DataError(f"{path}: cannot read the file ({error})") from None
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "invalid YAML"
+        raise DataError(f"{path}: not valid YAML{where}: {problem}") from None
+    return _Node(path, "", value)
+
+
+# ---------------------------------------------------------------- knowledge
+
+
+def load_knowledge(path: Path | None = None) -> Knowledge:
+    """Read data/knowledge.yaml and check that every id it references exists."""
+    root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
+    top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings"),
+                       required=("qualifiers", "areas", "points", "warnings"))
+    qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
+    for node in top["qualifiers"].mapping().values():
+        node.ref(qualifiers, "qualifier")
+    area_nodes = top["areas"].mapping()
+    points = _read_points(top["points"], area_nodes)
+    areas = {key: _read_area(key, node, area_nodes, points, qualifiers)
+             for key, node in area_nodes.items()}
+    _check_pairs(top["areas"], areas)
+    warnings = _read_warnings(top["warnings"], areas)
+    return Knowledge(
+        qualifiers=qualifiers,
+        areas=areas,
+        points=points,
+        special_care=tuple(root.get("special_care", []).texts()),
+        systemic=tuple(root.get("systemic", []).texts()),
+        warnings=warnings,
+    )
+
+
+def _read_area(key: str, node: _Node, areas: Mapping[str, _Node],
+               points: Mapping[str, Point], qualifiers: Mapping[str, str]) -> Area:
+    fields = node.mapping(("corresponds_to", "sided", "target_only", "covers", "recommend", "qualifiers"))
+    target_only = fields["target_only"].flag() if "target_only" in fields else False
+    if "corresponds_to" in fields:
+        corresponds_to = fields["corresponds_to"].ref(areas, "area")
+    elif target_only:
+        corresponds_to = None
+    else:
+        raise node.fail("has no corresponds_to (every area needs a corresponding area, "
+                        "unless it is marked target_only: true)")
+    overrides = fields["qualifiers"].mapping() if "qualifiers" in fields else {}
+    for name, override in overrides.items():
+        override.ref(qualifiers, "qualifier")
+        _Node(override.path, override.key, name).ref(qualifiers, "qualifier")
+    return Area(
+        id=key,
+        corresponds_to=corresponds_to,
+        sided=fields["sided"].flag() if "sided" in fields else True,
+        covers=tuple(item.ref(areas, "area") for item in node.get("covers", []).items()),
+        recommend=tuple(item.ref(points, "point") for item in node.get("recommend", []).items()),
+        qualifiers={name: value.text() for name, value in overrides.items()},
+    )
+
+
+def _check_pairs(node: _Node, areas: Mapping[str, Area]) -> None:
+    """Arm <-> leg style pairs must hold both ways: if A -> B and B has a partner, it is A."""
+    for area in areas.values():
+        target = areas[area.corresponds_to] if area.corresponds_to else None
+        if target and target.corresponds_to and target.corresponds_to != area.id:
+            raise node.child(area.id, None).fail(
+                f"corresponds to '{target.id}', but '{target.id}' corresponds to "
+                f"'{target.corresponds_to}'; a pair must hold both ways")
+
+
+def _read_points(node: _Node, areas: Mapping[str, _Node]) -> dict[str, Point]:
+    points = {}
+    for code, point in node.mapping().items():
+        fields = point.mapping(("area", "near", "avoid_in_pregnancy"), required=("area", "avoid_in_pregnancy"))
+        points[code] = Point(
+            code=code,
+            area=fields["area"].ref(areas, "area"),
+            near=tuple(item.ref(areas, "area") for item in point.get("near", []).items()),
+            avoid_in_pregnancy=fields["avoid_in_pregnancy"].flag(),
+        )
+    return points
+
+
+def _read_warnings(node: _Node, areas: Mapping[str, Area]) -> tuple[WarningRule, ...]:
+    rules = []
+    for key, warning in node.mapping().items():
+        fields = warning.mapping(("when", "spoken", "areas"), required=("when", "spoken"))
+        rules.append(WarningRule(
+            id=key,
+            when=fields["when"].choice(WarningWhen),
+            spoken=fields["spoken"].choice(Spoken),
+            areas=frozenset(item.ref(areas, "area") for item in warning.get("areas", []).items()),
+        ))
+    return tuple(rules)
+
+
+# ---------------------------------------------------------------- language packs
+
+
+def available_languages(data_dir: Path | None = None) -> list[str]:
+    """The codes of the language packs in data/lang/."""
+    return sorted(path.stem for path in ((data_dir or DATA_DIR) / "lang").glob("*.yaml"))
+
+
+def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None) -> LanguagePack:
+    """Read data/lang/<code>.yaml and check it against the knowledge."""
+    path = (data_dir or DATA_DIR) / "lang" / f"{code}.yaml"
+    if not path.exists():
+        known = ", ".join(available_languages(data_dir)) or "none"
+        raise DataError(f"No language pack '{code}' ({path} does not exist). Available: {known}.")
+    return read_language(path, knowledge)
+
+
+_PACK_KEYS = ("language", "name", "model", "voice", "contractions", "suffixes", "sides",
+              "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
+              "commands", "filler", "place", "side_names", "durations", "lists", "say")
+
+
+def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
+    root = _read_yaml(path)
+    top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:4] + ("sides", "qualifiers", "areas", "points",
+                                                               "place", "side_names", "durations", "lists", "say"))
+    phrases = _PhraseTable(path)
+    area_names, area_places = _read_pack_areas(top["areas"], knowledge, phrases)
+    qualifier_names = _read_named(top["qualifiers"], knowledge.qualifiers, Kind.QUALIFIER, phrases)
+    care_names = _read_named(root.get("special_care", {}), knowledge.special_care, Kind.CARE, phrases)
+    systemic_names = _read_named(root.get("systemic", {}), knowledge.systemic, Kind.SYSTEMIC, phrases)
+    _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
+    _read_lists(root.get("pregnancy", {}), ["yes", "no"], Kind.PREGNANCY, phrases)
+    _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
+    for item in root.get("filler", []).items():
+        phrases.add(item, Meaning(Kind.FILLER, item.text()))
+    return LanguagePack(
+        code=top["language"].text(),
+        name=top["name"].text(),
+        model=top["model"].text(),
+        voice=top["voice"].text(),
+        path=path,
+        phrases=phrases.table,
+        contractions={k: v.text().lower() for k, v in root.get("contractions", {}).mapping().items()},
+        suffixes=tuple(root.get("suffixes", []).texts()),
+        area_names=area_names,
+        area_places=area_places,
+        qualifier_names=qualifier_names,
+        side_names=_read_exact(top["side_names"], ("left", "right")),
+        point_names=_read_exact(top["points"], tuple(knowledge.points)),
+        care_names=care_names,
+        systemic_names=systemic_names,
+        place=_read_templates(top["place"], PLACE_FIELDS),
+        durations=_read_templates(top["durations"], DURATION_FIELDS),
+        lists=_read_exact(top["lists"], LIST_KEYS, strip=False),
+        say=_read_templates(top["say"], template_fields(knowledge)),
+    )
+
+
+def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
+    """The sentence templates a language pack must have for this knowledge."""
+    fields = dict(TEMPLATE_FIELDS)
+    for rule in knowledge.warnings:
+        if rule.when is WarningWhen.PREGNANCY:
+            fields[f"warning_{rule.id}"] = frozenset({"points"})
+            fields[f"warning_{rule.id}_unknown"] = frozenset({"points"})
+        elif rule.when is WarningWhen.SPECIAL_CARE:
+            fields[f"warning_{rule.id}"] = frozenset({"who"})
+        else:
+            fields[f"warning_{rule.id}"] = frozenset()
+    return fields
+
+
+class _PhraseTable:
+    """Collects phrases and refuses one phrase with two meanings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.table: dict[tuple[str, ...], Meaning] = {}
+        self.origin: dict[tuple[str, ...], str] = {}
+
+    def add(self, node: _Node, meaning: Meaning) -> None:
+        words = tuple(node.text().lower().split())
+        earlier = self.table.get(words)
+        if earlier is not None and earlier != meaning:
+            raise node.fail(f"the phrase '{' '.join(words)}' is already used at "
+                            f"{self.origin[words]} ({earlier.kind.value} '{earlier.id}'); "
+                            "a phrase may mean only one thing")
+        self.table[words] = meaning
+        self.origin.setdefault(words, node.key)
+
+
+def _read_pack_areas(node: _Node, knowledge: Knowledge,
+                     phrases: _PhraseTable) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    entries = node.mapping(required=tuple(knowledge.areas))
+    names, places = {}, {}
+    for area_id, entry in entries.items():
+        _Node(entry.path, entry.key, area_id).ref(knowledge.areas, "area")
+        fields = entry.mapping(("name", "phrases", "plurals", "place"), required=("name",))
+        name = fields["name"].texts()
+        if len(name) != 2:
+            raise fields["name"].fail("expected [singular, plural]")
+        names[area_id] = (name[0], name[1])
+        if "place" in fields:
+            places[area_id] = fields["place"].text()
+        is_target_only = knowledge.areas[area_id].corresponds_to is None
+        if not is_target_only and "phrases" not in fields:
+            raise entry.fail("has no phrases: people need words to name this area")
+        for plural, key in ((False, "phrases"), (True, "plurals")):
+            for item in entry.get(key, []).items():
+                _add_area_phrase(item, area_id, plural, knowledge, phrases)
+    return names, places
+
+
+def _add_area_phrase(item: _Node, area_id: str, plural: bool, knowledge: Knowledge,
+                     phrases: _PhraseTable) -> None:
+    if not isinstance(item.value, dict):
+        phrases.add(item, Meaning(Kind.AREA, area_id, None, plural))
+        return
+    if len(item.value) != 1:
+        raise item.fail("expected a phrase, or 'phrase: qualifier'")
+    (phrase, qualifier), = item.mapping().items()
+    qualifier.ref(knowledge.qualifiers, "qualifier")
+    phrases.add(item.child(phrase, phrase), Meaning(Kind.AREA, area_id, qualifier.text(), plural))
+
+
+def _read_named(node: _Node, ids: Iterable[str], kind: Kind, phrases: _PhraseTable) -> dict[str, str]:
+    ids = list(ids)
+    names = {}
+    for key, entry in node.mapping(allowed=ids, required=ids).items():
+        fields = entry.mapping(("name", "phrases"), required=("name", "phrases"))
+        names[key] = fields["name"].text()
+        for item in fields["phrases"].items():
+            phrases.add(item, Meaning(kind, key))
+    return names
+
+
+def _read_lists(node: _Node, ids: Iterable[str], kind: Kind, phrases: _PhraseTable) -> None:
+    ids = list(ids)
+    for key, entry in node.mapping(allowed=ids, required=ids).items():
+        for item in entry.items():
+            phrases.add(item, Meaning(kind, key))
+
+
+def _read_exact(node: _Node, keys: Iterable[str], strip: bool = True) -> dict[str, str]:
+    keys = tuple(keys)
+    entries = node.mapping(allowed=keys, required=keys)
+    if strip:
+        return {key: entry.text() for key, entry in entries.items()}
+    for entry in entries.values():
+        if not isinstance(entry.value, str):
+            raise entry.fail(f"expected text, found {_kind(entry.value)}")
+    return {key: entry.value for key, entry in entries.items()}
+
+
+def _read_templates(node: _Node, fields: Mapping[str, frozenset[str]]) -> dict[str, str]:
+    templates = _read_exact(node, fields)
+    for key, template in templates.items():
+        _check_template(node.child(key, template), template, fields[key])
+    return templates
+
+
+def _check_template(node: _Node, template: str, allowed: frozenset[str]) -> None:
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as error:
+        raise node.fail(f"broken template ({error}); write {{field}} for a field and "
+                        "{{ }} for a literal brace") from None
+    unknown = sorted(used - allowed)
+    if unknown:
+        fields = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
+        raise node.fail(f"unknown field {{{unknown[0]}}} in the template; fields it may use: {fields}")
+
+
+# ---------------------------------------------------------------- both together
+
+
+@dataclass(frozen=True)
+class Library:
+    """The knowledge and one language pack, validated together."""
+
+    knowledge: Knowledge
+    language: LanguagePack
+
+
+def load(code: str = "en", data_dir: Path | None = None) -> Library:
+    knowledge = load_knowledge((data_dir or DATA_DIR) / "knowledge.yaml")
+    return Library(knowledge, load_language(code, knowledge, data_dir))

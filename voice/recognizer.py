@@ -1,0 +1,171 @@
+"""Speech to text with Vosk: a grammar from the language pack, one utterance at a time."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
+
+from voice.audio import AudioSource
+from voice.errors import ModelError
+from voice.models import check_model_dir, supports_grammar
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_WORD = "[unk]"
+"""Vosk's unknown word: in a grammar it catches speech that is none of the phrases, so that
+it is not forced onto a body part (vosk-api#1339). Models without it (the Korean test model)
+rely on everyday filler words in their language pack instead."""
+
+
+class End(str, Enum):
+    """Why an utterance ended."""
+
+    ENDPOINT = "endpoint"
+    """Vosk heard the speaker stop."""
+    LIMIT = "limit"
+    """The utterance ran longer than allowed."""
+    SILENCE = "silence"
+    """Nobody spoke before the silence timeout."""
+    SOURCE_ENDED = "source_ended"
+    """The audio ran out (the last input file ended)."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One utterance as the recognizer heard it."""
+
+    text: str
+    """The words heard, without unknown-word markers; "" when nothing was understood."""
+    raw: str
+    """The recognizer's own text, unknown-word markers included."""
+    end: End
+    audio_seconds: float
+    """Audio fed for this utterance, silence included."""
+    finished_at: float
+    """time.perf_counter() when the recognizer returned it (for latency figures)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    silence_timeout: float = 8.0
+    """Seconds of audio without speech before listen() gives up."""
+    max_utterance: float = 12.0
+    """Seconds of speech after which the utterance is cut."""
+    read_timeout: float = 3.0
+    """Seconds a live device may deliver nothing before it counts as gone."""
+
+
+class Recognizer(Protocol):
+    def listen(self, source: AudioSource, limits: Limits = Limits(),
+               on_partial: Callable[[str], None] | None = None) -> Heard | None: ...
+
+
+@dataclass(frozen=True)
+class Grammar:
+    phrases: tuple[str, ...]
+    """What Vosk may hear; empty means open vocabulary."""
+    missing: tuple[str, ...]
+    """Words of the language pack the model does not know, left out."""
+
+
+def load_model(path: Path) -> Any:
+    """Load a Vosk model folder, with a clear error instead of a crash in native code."""
+    check_model_dir(path)
+    vosk = _vosk()
+    started = time.perf_counter()
+    try:
+        model = vosk.Model(str(path))
+    except Exception as error:  # vosk raises a bare Exception when the model cannot be created
+        raise ModelError(f"The Vosk model in {path} could not be loaded ({error}). "
+                         "It may be incomplete: download it again with `acupressure model download`.") from None
+    log.info("loaded model %s in %.1f s", path.name, time.perf_counter() - started)
+    return model
+
+
+def _vosk() -> Any:
+    try:
+        import vosk
+    except (ImportError, OSError) as error:
+        raise ModelError(f"The Vosk library cannot be loaded ({error}). Install it: pip install vosk") from None
+    vosk.SetLogLevel(0 if log.isEnabledFor(logging.DEBUG) else -1)
+    return vosk
+
+
+def build_grammar(model: Any, vocabulary: Sequence[str]) -> Grammar:
+    """Keep the phrases whose every word the model knows, plus its unknown-word token."""
+    def known(word: str) -> bool:
+        return model.vosk_model_find_word(word) >= 0
+
+    missing = sorted({word for phrase in vocabulary for word in phrase.split() if not known(word)})
+    phrases = [phrase for phrase in vocabulary if all(known(word) for word in phrase.split())]
+    unknown = [UNKNOWN_WORD] if known(UNKNOWN_WORD) else []
+    if missing:
+        log.warning("the speech model does not know these words, so they cannot be heard: %s",
+                    ", ".join(missing))
+    return Grammar(tuple(phrases + unknown), tuple(missing))
+
+
+class VoskRecognizer:
+    """Hears one utterance at a time from an audio source."""
+
+    def __init__(self, model: Any, vocabulary: Sequence[str] | None, model_path: Path | None = None) -> None:
+        self.model = model
+        self.grammar = Grammar((), ())
+        if vocabulary is not None:
+            if model_path is not None and not supports_grammar(model_path):
+                log.warning("model %s cannot take a grammar; listening with open vocabulary", model_path.name)
+            else:
+                self.grammar = build_grammar(model, vocabulary)
+        self._recognizers: dict[int, Any] = {}
+
+    def _recognizer(self, rate: int) -> Any:
+        if rate not in self._recognizers:
+            vosk = _vosk()
+            if self.grammar.phrases:
+                grammar = json.dumps(list(self.grammar.phrases), ensure_ascii=False)
+                self._recognizers[rate] = vosk.KaldiRecognizer(self.model, rate, grammar)
+            else:
+                self._recognizers[rate] = vosk.KaldiRecognizer(self.model, rate)
+        return self._recognizers[rate]
+
+    def listen(self, source: AudioSource, limits: Limits = Limits(),
+               on_partial: Callable[[str], None] | None = None) -> Heard | None:
+        """The next utterance; None when the source has ended with nothing more said."""
+        recognizer = self._recognizer(source.rate)
+        fed, speech_from, partial = 0.0, None, ""
+        while True:
+            chunk = source.read(limits.read_timeout)
+            if chunk is None:
+                heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, fed)
+                return heard if heard.raw else None
+            fed += chunk.seconds
+            if recognizer.AcceptWaveform(chunk.audio):
+                heard = self._heard(recognizer.Result(), End.ENDPOINT, fed)
+                if heard.raw:
+                    return heard
+                speech_from, partial = None, ""
+                continue
+            now = json.loads(recognizer.PartialResult()).get("partial", "")
+            if now and speech_from is None:
+                speech_from = fed
+            if now != partial and on_partial:
+                on_partial(self._clean(now))
+            partial = now
+            if speech_from is None and fed >= limits.silence_timeout:
+                recognizer.Reset()
+                return Heard("", "", End.SILENCE, fed, time.perf_counter())
+            if speech_from is not None and fed - speech_from >= limits.max_utterance:
+                return self._heard(recognizer.FinalResult(), End.LIMIT, fed)
+
+    def _heard(self, result: str, end: End, fed: float) -> Heard:
+        raw = json.loads(result).get("text", "").strip()
+        return Heard(self._clean(raw), raw, end, fed, time.perf_counter())
+
+    @staticmethod
+    def _clean(text: str) -> str:
+        return " ".join(word for word in text.split() if word != UNKNOWN_WORD)

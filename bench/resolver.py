@@ -1,0 +1,81 @@
+"""Benchmark of the shared resolver: time per utterance, and the batch command's wall time.
+
+Run: .venv/bin/python bench/resolver.py   (prints a Markdown table for the README)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from voice.knowledge import load
+from voice.resolver import Resolver
+
+SENTENCES = [
+    "my left elbow hurts", "My RIGHT knee is sore!", "I'm pregnant and I have a headache",
+    "the inner side of my left wrist", "my daughter's big toe hurts", "what's the weather like",
+    "my lower back", "both my shoulders ache", "I can't sleep", "the back of my right hand is sore",
+]
+
+
+def per_utterance_ms(resolver: Resolver, rounds: int) -> list[float]:
+    times = []
+    for _ in range(rounds):
+        for sentence in SENTENCES:
+            started = time.perf_counter()
+            resolver.resolve(sentence)
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def batch_seconds(lines: int) -> float:
+    text = "\n".join(SENTENCES[i % len(SENTENCES)] for i in range(lines)) + "\n"
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "voice", "ask", "--json", "-"], input=text,
+                            capture_output=True, text=True, check=True)
+    elapsed = time.perf_counter() - started
+    assert len(result.stdout.splitlines()) == lines
+    return elapsed
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(("model name", "Model")):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=300)
+    parser.add_argument("--lines", type=int, default=1000)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    resolver = Resolver(load("en"))
+    load_ms = (time.perf_counter() - started) * 1000
+    times = per_utterance_ms(resolver, args.rounds)
+    batch = batch_seconds(args.lines)
+    print(f"Machine: {machine()}")
+    print()
+    print("| resolver | figure |")
+    print("|---|---|")
+    print(f"| loading knowledge + English pack | {load_ms:.0f} ms |")
+    print(f"| median per utterance | {statistics.median(times):.3f} ms |")
+    print(f"| 99th percentile per utterance | {statistics.quantiles(times, n=100)[98]:.3f} ms |")
+    print(f"| `acupressure ask --json -`, {args.lines} lines (wall, start-up included) | {batch:.2f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,104 @@
+"""The command line as a user runs it: one line out per line in, clear errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLI = [sys.executable, "-m", "voice"]
+
+
+def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], input=stdin, capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_ask_prints_the_words_it_would_speak() -> None:
+    result = run("ask", "my left elbow hurts")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Your left elbow.")
+    assert "right knee" in result.stdout
+
+
+def test_ask_json_has_the_contract_fields() -> None:
+    result = run("ask", "--json", "I'm pregnant and my right wrist hurts")
+    answer = json.loads(result.stdout)
+    assert answer["understood"] is True
+    assert answer["pain"] == {"area": "wrist", "side": "right", "qualifier": None}
+    assert answer["target"] == {"area": "ankle", "side": "left", "qualifier": None}
+    assert answer["avoid_points"] == ["UB60", "SP6"] and answer["points"] == []
+    assert answer["warnings"][:2] == ["pregnancy", "gentle"]
+    assert isinstance(answer["speech"], str)
+
+
+def test_batch_keeps_one_line_per_input_line_in_order() -> None:
+    lines = ["my left elbow hurts", "", "what's the weather", "my knees", "   ", "headache"] * 50
+    result = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(answers) == len(lines)
+    assert [a["text"] for a in answers] == lines
+    assert [a["understood"] for a in answers[:6]] == [True, False, False, True, False, True]
+
+
+def test_batch_text_mode_keeps_blank_lines_as_lines() -> None:
+    result = run("ask", "-", stdin="my knee\n\nmy hip\n")
+    out = result.stdout.splitlines()
+    assert len(out) == 3 and out[1].startswith("I did not hear anything")
+
+
+def test_side_rule_and_language_flags() -> None:
+    assert "your left knee" in run("ask", "--same-side", "my left elbow").stdout
+    assert "오른쪽 무릎" in run("ask", "--lang", "ko", "왼쪽 팔꿈치가 아파요").stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["ask", "--lang", "xx", "hello"], "No language pack 'xx'"),
+    (["listen", "--once", "--model", "/nonexistent/model"], "/nonexistent/model"),
+    (["ask", "--minutes", "many", "knee"], "not a number of minutes"),
+])
+def test_bad_input_gets_one_clear_line_not_a_traceback(args: list, words: str) -> None:
+    result = run(*args)
+    assert result.returncode != 0
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_model_names_the_places_and_the_download_command(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "VOSK_MODEL_PATH": str(tmp_path / "none")}
+    result = run("listen", "--once", "--input", "x.wav", env=env)
+    assert result.returncode == 1
+    assert "acupressure model download" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_broken_language_pack_stops_at_start(tmp_path: Path) -> None:
+    import shutil
+
+    from voice.knowledge import DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "lang" / "en.yaml").write_text("areas: [", encoding="utf-8")
+    code = ("import sys, voice.knowledge as k; from pathlib import Path; "
+            f"k.DATA_DIR = Path({str(data)!r}); from voice.cli import main; sys.exit(main(['ask', 'knee']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "en.yaml" in result.stderr and "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_listen_once_with_the_real_engine(korean_model_path: Path, speak_ko) -> None:
+    result = run("listen", "--once", "--json", "--lang", "ko", "--model", str(korean_model_path),
+                 "--input", str(speak_ko("머리가 아파요")))
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert "머리" in answer["heard"] and answer["pain"]["area"] == "head"
+
+
+def test_devices_without_a_sound_card_says_so() -> None:
+    result = run("devices")
+    assert "Traceback" not in result.stderr
+    if result.returncode == 1:
+        assert "No microphone found" in result.stderr

@@ -33,6 +33,34 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "can_help": set(),
         "systemic": {"topic"},
         "empty": set(),
+        # the spoken session
+        "greeting": set(),
+        "ask_where": set(),
+        "listening": set(),
+        "ask_pregnancy": set(),
+        "pregnancy_unclear": set(),
+        "pregnancy_noted": set(),
+        "offer_timer": {"duration"},
+        "remind_start": set(),
+        "timer_started": {"duration"},
+        "times_up": set(),
+        "offer_next": set(),
+        "offer_next_sided": set(),
+        "corrected": set(),
+        "no_other_side": set(),
+        "nothing_to_repeat": set(),
+        "goodbye": set(),
+        "idle": {"wake"},
+        "voice_slower": set(),
+        "voice_faster": set(),
+        "voice_louder": set(),
+        "voice_softer": set(),
+        "help_where": set(),
+        "help_pregnancy": set(),
+        "help_instructed": set(),
+        "help_timing": set(),
+        "help_offer": set(),
+        "no_speech_engine": set(),
     }.items()
 }
 PLACE_FIELDS: dict[str, frozenset[str]] = {
@@ -147,6 +175,8 @@ class LanguagePack:
     """The Vosk model this language wants by default."""
     voice: str
     """The text-to-speech voice (an espeak-ng language) this language wants."""
+    wake_phrase: str
+    """What wakes the assistant when it waits at home (a setting may change it)."""
     path: Path
     phrases: Mapping[tuple[str, ...], Meaning]
     contractions: Mapping[str, str]
@@ -370,14 +400,14 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None)
     return read_language(path, knowledge)
 
 
-_PACK_KEYS = ("language", "name", "model", "voice", "contractions", "suffixes", "sides",
+_PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "filler", "place", "side_names", "durations", "lists", "say")
 
 
 def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
     root = _read_yaml(path)
-    top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:4] + ("sides", "qualifiers", "areas", "points",
+    top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:5] + ("sides", "qualifiers", "areas", "points",
                                                                "place", "side_names", "durations", "lists", "say"))
     phrases = _PhraseTable(path)
     area_names, area_places = _read_pack_areas(top["areas"], knowledge, phrases)
@@ -394,6 +424,7 @@ def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
         name=top["name"].text(),
         model=top["model"].text(),
         voice=top["voice"].text(),
+        wake_phrase=top["wake_phrase"].text().lower(),
         path=path,
         phrases=phrases.table,
         contractions={k: v.text().lower() for k, v in root.get("contractions", {}).mapping().items()},

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -178,13 +178,11 @@ class Resolver:
     def resolve(self, text: str, context: Context = Context()) -> Resolution:
         parse = self.parse(text)
         pregnancy = parse.pregnancy or context.pregnancy
-        commands = tuple(parse.commands)
         pain = self._pain_place(parse)
         if pain is None:
-            return self._not_understood(text, parse, pregnancy, commands)
-        target = self._target_place(pain, context)
+            return self._not_understood(text, parse, pregnancy)
         care = tuple(dict.fromkeys(meaning.id for meaning in parse.of(Kind.CARE)))
-        return self._answer(text, parse, pain, target, pregnancy, care, context, commands)
+        return self.answer(pain, replace(context, pregnancy=pregnancy), care, text=text, parse=parse)
 
     def _pain_place(self, parse: Parse) -> Place | None:
         areas = [(position, meaning) for position, meaning in parse.found if meaning.kind is Kind.AREA]
@@ -228,8 +226,11 @@ class Resolver:
         return [point for point in self.knowledge.points.values()
                 if places & {point.area, *point.near}]
 
-    def _answer(self, text: str, parse: Parse, pain: Place, target: Place, pregnancy: Pregnancy,
-                care: tuple[str, ...], context: Context, commands: tuple[str, ...]) -> Resolution:
+    def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
+               text: str = "", parse: Parse | None = None) -> Resolution:
+        """The answer for a pain place already known (the voice loop's "other side")."""
+        target = self._target_place(pain, context)
+        pregnancy = context.pregnancy
         risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
         avoid = risky if pregnancy is Pregnancy.YES else ()
         points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
@@ -250,12 +251,11 @@ class Resolver:
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN,
             special_care=care,
-            commands=commands,
+            commands=tuple(parse.commands) if parse else (),
             parse=parse,
         )
 
-    def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy,
-                        commands: tuple[str, ...]) -> Resolution:
+    def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy) -> Resolution:
         say = self.language.say
         systemic = parse.of(Kind.SYSTEMIC)
         if systemic:
@@ -266,7 +266,7 @@ class Resolver:
         else:
             topic, speech, reason = None, (say["not_understood"], say["example"], say["can_help"]), "unknown"
         return Resolution(text=text, understood=False, instruction=speech, pregnancy=pregnancy,
-                          reason=reason, topic=topic, commands=commands, parse=parse)
+                          reason=reason, topic=topic, commands=tuple(parse.commands), parse=parse)
 
     # ------------------------------------------------------------ words to speak
 

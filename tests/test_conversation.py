@@ -1,0 +1,266 @@
+"""The session's logic turn by turn with text: states, commands, safety turns, timer, idle and wake."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.conversation import AdjustVoice, Conversation, Cue, Options, Say, State
+from voice.resolver import Context, Pregnancy, Resolver
+
+
+class FakeClock:
+    """The clock at the hardware edge: time moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def talk(resolver: Resolver, clock: FakeClock) -> Conversation:
+    conversation = Conversation(resolver, Context(), Options("hello helper"), clock=clock)
+    conversation.start()
+    return conversation
+
+
+def said(reply) -> str:
+    return " ".join(reply.spoken)
+
+
+def to_state(talk: Conversation, state: State, clock: FakeClock) -> None:
+    """Drive a fresh conversation into a state the way a person would."""
+    steps = {
+        State.WHERE: [],
+        State.PREGNANCY: ["my left wrist hurts"],
+        State.INSTRUCTED: ["my left elbow hurts"],
+        State.TIMING: ["my left elbow hurts", "start"],
+        State.OFFER: ["my left elbow hurts", "start", None],
+    }[state]
+    for step in steps:
+        if step is None:
+            clock.now += 61
+            talk.tick()
+        else:
+            talk.hear(step)
+    assert talk.state is state
+
+
+ASKING = [State.WHERE, State.PREGNANCY, State.INSTRUCTED, State.TIMING, State.OFFER]
+
+
+def test_greeting_then_where_does_it_hurt(resolver: Resolver) -> None:
+    conversation = Conversation(resolver, Context(), Options("hello helper"))
+    reply = conversation.start()
+    assert reply.spoken[-1] == "Where does it hurt?"
+    assert conversation.state is State.WHERE
+
+
+def test_an_instruction_echoes_first_and_offers_the_timer(talk: Conversation) -> None:
+    reply = talk.hear("my left elbow hurts")
+    text = said(reply)
+    assert text.startswith("Your left elbow.")
+    assert "right knee" in text and text.endswith("Say start, and I will time one minute for you.")
+    assert talk.state is State.INSTRUCTED
+
+
+@pytest.mark.parametrize("state", ASKING)
+def test_stop_works_in_every_state(talk: Conversation, clock: FakeClock, state: State) -> None:
+    to_state(talk, state, clock)
+    reply = talk.hear("stop")
+    assert said(reply) == "Goodbye. Take care."
+    assert talk.ended and talk.timer_due is None
+
+
+@pytest.mark.parametrize("word", ["cancel", "quit", "I'm done"])
+def test_cancel_and_quit_stop_too(talk: Conversation, word: str) -> None:
+    talk.hear(word)
+    assert talk.ended
+
+
+@pytest.mark.parametrize("state", ASKING)
+def test_help_says_what_can_be_said_now(talk: Conversation, clock: FakeClock, state: State) -> None:
+    to_state(talk, state, clock)
+    reply = talk.hear("help")
+    assert reply.spoken and "stop" in said(reply)
+    assert talk.state is state
+
+
+@pytest.mark.parametrize("state", ASKING)
+@pytest.mark.parametrize("change", ["slower", "faster", "louder", "softer"])
+def test_voice_changes_in_every_state(talk: Conversation, clock: FakeClock, state: State, change: str) -> None:
+    to_state(talk, state, clock)
+    reply = talk.hear(change)
+    assert reply.actions[0] == AdjustVoice(change)
+    assert talk.state is state
+
+
+@pytest.mark.parametrize("state", ASKING)
+def test_repeat_says_the_last_thing_again(talk: Conversation, clock: FakeClock, state: State) -> None:
+    to_state(talk, state, clock)
+    before = talk._last
+    reply = talk.hear("repeat")
+    assert tuple(reply.spoken) == before and reply.spoken
+    assert talk.state is state
+
+
+def test_repeat_gives_the_same_instruction_even_after_help(talk: Conversation) -> None:
+    first = talk.hear("my right knee hurts")
+    talk.hear("help")
+    talk.hear("slower")
+    assert talk.hear("say that again").spoken == first.spoken
+
+
+@pytest.mark.parametrize("state", ASKING)
+def test_another_spot_in_every_state(talk: Conversation, clock: FakeClock, state: State) -> None:
+    to_state(talk, state, clock)
+    reply = talk.hear("another spot")
+    assert said(reply) == "Where does it hurt?"
+    assert talk.state is State.WHERE and talk.timer_due is None
+
+
+@pytest.mark.parametrize("state", ASKING)
+def test_a_new_pain_is_answered_in_every_state(talk: Conversation, clock: FakeClock, state: State) -> None:
+    to_state(talk, state, clock)
+    reply = talk.hear("my right knee hurts")
+    assert said(reply).startswith("Your right knee.")
+    assert talk.state is State.INSTRUCTED
+
+
+def test_the_pregnancy_question_comes_before_any_contraindicated_area(talk: Conversation) -> None:
+    reply = talk.hear("my left wrist hurts")
+    assert reply.spoken == ["Your left wrist.", "Before I go on: are you pregnant? Please say yes or no."]
+    assert "massage" not in said(reply).lower()
+    answer = talk.hear("yes")
+    text = said(answer)
+    assert text.index("Because you are pregnant") < text.index("Gently massage your right ankle")
+
+
+def test_the_answer_is_remembered_for_the_session(talk: Conversation) -> None:
+    talk.hear("my left wrist hurts")
+    talk.hear("no")
+    assert talk.context.pregnancy is Pregnancy.NO
+    reply = talk.hear("my thumb hurts")
+    assert "pregnant" not in said(reply) and talk.state is State.INSTRUCTED
+
+
+def test_pregnancy_said_with_the_pain_needs_no_question(talk: Conversation) -> None:
+    reply = talk.hear("I'm pregnant and my left hip hurts")
+    assert "are you pregnant" not in said(reply)
+    assert said(reply).index("Because you are pregnant") < said(reply).index("Gently massage")
+    assert talk.hear("my left wrist").spoken[0].startswith("Your left wrist. Because you are pregnant")
+
+
+def test_every_contraindicated_area_asks_first(resolver: Resolver, clock: FakeClock) -> None:
+    for area in resolver.knowledge.areas.values():
+        if area.corresponds_to is None:
+            continue
+        conversation = Conversation(resolver, Context(), Options("hello helper"), clock=clock)
+        conversation.start()
+        name = resolver.language.area_names[area.id][0]
+        reply = conversation.hear(f"my {name} hurts")
+        target = resolver.knowledge.areas[area.corresponds_to]
+        risky = [p for p in resolver.points_near(target.id) if p.avoid_in_pregnancy]
+        assert (conversation.state is State.PREGNANCY) == bool(risky), area.id
+        if risky:
+            assert "massage" not in said(reply).lower()
+
+
+def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conversation) -> None:
+    talk.hear("my left wrist hurts")
+    assert talk.hear("banana").spoken == ["Please say yes or no: are you pregnant?"]
+    reply = talk.hear("banana")
+    text = said(reply)
+    assert text.index("If you are pregnant") < text.index("Gently massage")
+
+
+def test_no_corrects_a_mishearing(talk: Conversation) -> None:
+    talk.hear("my left elbow hurts")
+    reply = talk.hear("no that's wrong")
+    assert said(reply) == "Sorry about that. Where does it hurt?"
+    assert talk.state is State.WHERE
+    assert said(talk.hear("no, my left knee")).startswith("Your left knee.")
+
+
+def test_the_timer_turn(talk: Conversation, clock: FakeClock) -> None:
+    talk.hear("my left elbow hurts")
+    reply = talk.hear("start")
+    assert said(reply) == "Massage gently now. I will tell you when one minute is up."
+    assert talk.timer_due == clock.now + 60
+    clock.now += 59
+    assert talk.tick().actions == ()
+    assert talk.silence().actions == ()  # quiet while massaging is normal
+    clock.now += 1
+    done = talk.tick()
+    assert done.actions[0] == Cue("timer")
+    assert done.spoken == ["Time is up. Well done.",
+                           "Would you like the other side, another spot, or are you done?"]
+    assert talk.tick().actions == ()  # said once
+
+
+def test_the_other_side_after_the_timer(talk: Conversation, clock: FakeClock) -> None:
+    to_state(talk, State.OFFER, clock)
+    reply = talk.hear("yes")
+    assert said(reply).startswith("Your right elbow.") and "left knee" in said(reply)
+
+
+def test_no_after_the_timer_ends(talk: Conversation, clock: FakeClock) -> None:
+    to_state(talk, State.OFFER, clock)
+    talk.hear("no")
+    assert talk.ended
+
+
+def test_other_side_when_there_is_none(talk: Conversation) -> None:
+    talk.hear("my neck hurts")
+    talk.hear("no")
+    assert said(talk.hear("the other side")).startswith("This place has no other side")
+
+
+def test_duration_setting_is_used(resolver: Resolver, clock: FakeClock) -> None:
+    conversation = Conversation(resolver, Context(duration_seconds=120), Options("hello helper"), clock=clock)
+    conversation.start()
+    conversation.hear("my knee")
+    assert "2 minutes" in said(conversation.hear("start"))
+    assert conversation.timer_due == clock.now + 120
+
+
+def test_not_understood_gives_an_example(talk: Conversation) -> None:
+    reply = talk.hear("my stomach hurts")
+    assert reply.spoken == ["Sorry, I did not understand where it hurts.",
+                            "You can say, for example: my left elbow hurts."]
+    assert talk.state is State.WHERE
+
+
+def test_systemic_gets_an_honest_answer(talk: Conversation) -> None:
+    assert "practitioner" in said(talk.hear("I have insomnia"))
+
+
+def test_silence_reprompts_then_goes_idle_and_the_wake_phrase_wakes_it(talk: Conversation) -> None:
+    assert said(talk.silence()) == "I am listening. Where does it hurt?"
+    assert said(talk.silence()) == "I will wait. Say hello helper when you need me."
+    assert talk.state is State.IDLE
+    assert talk.hear("my knee hurts").actions == ()  # asleep: ignores speech
+    assert talk.hear("stop").actions == ()
+    woke = talk.hear("hello helper")
+    assert woke.spoken[-1] == "Where does it hurt?" and talk.state is State.WHERE
+
+
+def test_home_mode_starts_idle_and_stop_goes_back_to_idle(resolver: Resolver) -> None:
+    conversation = Conversation(resolver, Context(), Options("hello helper", home=True))
+    assert conversation.start().actions == ()
+    assert conversation.state is State.IDLE
+    conversation.hear("Hello, helper!")
+    conversation.hear("stop")
+    assert conversation.state is State.IDLE and not conversation.ended
+
+
+def test_pregnancy_mentioned_alone_is_remembered(talk: Conversation) -> None:
+    reply = talk.hear("I am pregnant")
+    assert said(reply).startswith("Thank you")
+    assert "Because you are pregnant" in said(talk.hear("my right wrist"))

@@ -1,0 +1,271 @@
+"""The spoken session's logic: states, turns and what to say next; no audio here."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Callable, Union
+
+from voice.knowledge import Side
+from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
+
+VOICE_COMMANDS = ("slower", "faster", "louder", "softer")
+
+
+class State(str, Enum):
+    IDLE = "idle"
+    """Waiting for the wake phrase."""
+    WHERE = "where"
+    """Asked where it hurts."""
+    PREGNANCY = "pregnancy"
+    """Asked whether the person is pregnant, before giving an instruction."""
+    INSTRUCTED = "instructed"
+    """Gave an instruction and offered to time it."""
+    TIMING = "timing"
+    """The person is massaging; the timer runs."""
+    OFFER = "offer"
+    """Time is up; offered the other side or another spot."""
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class Say:
+    text: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A short tone: "timer" when the massage time is up."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class AdjustVoice:
+    """Speak "slower", "faster", "louder" or "softer" from now on (and remember it)."""
+
+    change: str
+
+
+Action = Union[Say, Cue, AdjustVoice]
+
+
+@dataclass(frozen=True)
+class Reply:
+    actions: tuple[Action, ...] = ()
+
+    @property
+    def spoken(self) -> list[str]:
+        return [action.text for action in self.actions if isinstance(action, Say)]
+
+    def __add__(self, other: Reply) -> Reply:
+        return Reply(self.actions + other.actions)
+
+
+@dataclass(frozen=True)
+class Options:
+    wake_phrase: str
+    home: bool = False
+    """Running as a home service: start idle, and go back to idle instead of ending."""
+    silences_before_idle: int = 2
+    unclear_answers_before_fallback: int = 2
+    """After this many unclear answers to "are you pregnant?", answer with the warning first."""
+
+
+class Conversation:
+    """One person's session, driven turn by turn: hear(), silence(), tick()."""
+
+    def __init__(self, resolver: Resolver, context: Context, options: Options,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.resolver = resolver
+        self.context = context
+        self.options = options
+        self.clock = clock
+        self.state = State.IDLE
+        self.timer_due: float | None = None
+        self._say = resolver.language.say
+        self._wake = resolver.words(options.wake_phrase)
+        self._last: tuple[str, ...] = ()
+        self._pain: Place | None = None
+        self._care: tuple[str, ...] = ()
+        self._pending: Resolution | None = None
+        self._silences = 0
+        self._unclear = 0
+
+    @property
+    def ended(self) -> bool:
+        return self.state is State.ENDED
+
+    # ------------------------------------------------------------ events
+
+    def start(self) -> Reply:
+        if self.options.home:
+            self.state = State.IDLE
+            return Reply()
+        return self._begin()
+
+    def hear(self, text: str) -> Reply:
+        parse = self.resolver.parse(text)
+        if self.state is State.IDLE:
+            return self._begin() if self._woken(parse) else Reply()
+        if self.state is State.ENDED:
+            return Reply()
+        self._silences = 0
+        return self._command(parse) or self._answer_in_state(parse)
+
+    def silence(self) -> Reply:
+        if self.state in (State.IDLE, State.ENDED, State.TIMING):
+            return Reply()
+        self._silences += 1
+        if self._silences < self.options.silences_before_idle:
+            return self._speak(self._prompt())
+        self.state = State.IDLE
+        return self._speak(self._sentence("idle", wake=self.options.wake_phrase))
+
+    def tick(self) -> Reply:
+        """Call when the clock may have passed the timer; says "time is up" once."""
+        if self.state is not State.TIMING or self.timer_due is None or self.clock() < self.timer_due:
+            return Reply()
+        self.timer_due = None
+        self.state = State.OFFER
+        offer = "offer_next_sided" if self._has_other_side() else "offer_next"
+        return Reply((Cue("timer"),)) + self._speak(self._say["times_up"], self._say[offer])
+
+    # ------------------------------------------------------------ turns
+
+    def _begin(self) -> Reply:
+        self._silences = 0
+        self.state = State.WHERE
+        return self._speak(self._say["greeting"], self._say["ask_where"])
+
+    def _woken(self, parse: Parse) -> bool:
+        words, wake = parse.words, self._wake
+        return bool(wake) and any(words[i:i + len(wake)] == wake for i in range(len(words)))
+
+    def _command(self, parse: Parse) -> Reply | None:
+        commands = parse.commands
+        if "stop" in commands:
+            return self._stop()
+        if parse.has_area:
+            return self._pain_reply(self.resolver.resolve(" ".join(parse.words), self.context))
+        for change in VOICE_COMMANDS:
+            if change in commands:
+                return Reply((AdjustVoice(change), Say(self._say[f"voice_{change}"])))
+        if "repeat" in commands:
+            return Reply(tuple(Say(text) for text in self._last)) if self._last else \
+                self._speak(self._say["nothing_to_repeat"])
+        if "help" in commands:
+            return Reply((Say(self._say[f"help_{self._help_topic()}"]),))
+        if "other_side" in commands:
+            return self._other_side()
+        if "another" in commands:
+            return self._ask_where()
+        return None
+
+    def _answer_in_state(self, parse: Parse) -> Reply:
+        commands = parse.commands
+        if self.state is State.PREGNANCY:
+            return self._pregnancy_answer(parse)
+        if parse.pregnancy:
+            self.context = replace(self.context, pregnancy=parse.pregnancy)
+            return self._speak(self._say["pregnancy_noted"], self._prompt())
+        if self.state is State.INSTRUCTED and ("timer" in commands or "yes" in commands):
+            return self._start_timer()
+        if self.state in (State.INSTRUCTED, State.TIMING) and "no" in commands:
+            self.timer_due = None
+            return self._ask_where("corrected")
+        if self.state is State.OFFER and "yes" in commands:
+            return self._other_side() if self._has_other_side() else self._ask_where()
+        if self.state is State.OFFER and "no" in commands:
+            return self._stop()
+        return self._not_understood(self.resolver.resolve(" ".join(parse.words), self.context))
+
+    def _pain_reply(self, resolution: Resolution) -> Reply:
+        self.timer_due = None
+        self._pain, self._care = resolution.pain, resolution.special_care
+        if resolution.pregnancy is not self.context.pregnancy:
+            self.context = replace(self.context, pregnancy=resolution.pregnancy)
+        if resolution.ask_pregnancy:
+            self._pending, self._unclear = resolution, 0
+            self.state = State.PREGNANCY
+            return self._speak(resolution.echo, self._say["ask_pregnancy"])
+        return self._instruct(resolution, resolution.speech)
+
+    def _instruct(self, resolution: Resolution, *speech: str) -> Reply:
+        self._pending = None
+        self.state = State.INSTRUCTED
+        duration = self.resolver.duration_text(self.context.duration_seconds)
+        return self._speak(*speech, self._sentence("offer_timer", duration=duration))
+
+    def _pregnancy_answer(self, parse: Parse) -> Reply:
+        assert self._pending is not None and self._pending.pain is not None
+        answer = parse.pregnancy or self._yes_no(parse)
+        if answer is None:
+            self._unclear += 1
+            if self._unclear < self.options.unclear_answers_before_fallback:
+                return self._speak(self._say["pregnancy_unclear"])
+            # No clear answer: give the answer whose pregnancy warning comes first.
+            return self._instruct(self._pending, self._pending.speech)
+        self.context = replace(self.context, pregnancy=answer)
+        resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care)
+        return self._instruct(resolution, *resolution.cautions, *resolution.instruction, *resolution.notes)
+
+    @staticmethod
+    def _yes_no(parse: Parse) -> Pregnancy | None:
+        answers = {c for c in parse.commands if c in ("yes", "no")}
+        if len(answers) != 1:
+            return None
+        return Pregnancy.YES if answers == {"yes"} else Pregnancy.NO
+
+    def _start_timer(self) -> Reply:
+        self.state = State.TIMING
+        self.timer_due = self.clock() + self.context.duration_seconds
+        duration = self.resolver.duration_text(self.context.duration_seconds)
+        return Reply((Say(self._sentence("timer_started", duration=duration)),))
+
+    def _has_other_side(self) -> bool:
+        return self._pain is not None and self._pain.side in (Side.LEFT, Side.RIGHT)
+
+    def _other_side(self) -> Reply:
+        if not self._has_other_side():
+            return self._ask_where("no_other_side")
+        assert self._pain is not None
+        side = Side.RIGHT if self._pain.side is Side.LEFT else Side.LEFT
+        return self._pain_reply(self.resolver.answer(replace(self._pain, side=side), self.context, self._care))
+
+    def _ask_where(self, first: str = "ask_where") -> Reply:
+        self.state, self.timer_due, self._pending = State.WHERE, None, None
+        return self._speak(self._say[first])
+
+    def _stop(self) -> Reply:
+        self.timer_due, self._pending = None, None
+        self.state = State.IDLE if self.options.home else State.ENDED
+        return self._speak(self._say["goodbye"])
+
+    def _not_understood(self, resolution: Resolution) -> Reply:
+        if resolution.reason == "systemic":
+            return self._speak(resolution.speech)
+        return Reply((Say(self._say["not_understood"]), Say(self._say["example"])))
+
+    # ------------------------------------------------------------ words
+
+    def _prompt(self) -> str:
+        return {
+            State.WHERE: self._say["listening"],
+            State.PREGNANCY: self._say["pregnancy_unclear"],
+            State.INSTRUCTED: self._say["remind_start"],
+            State.OFFER: self._say["help_offer"],
+        }.get(self.state, self._say["ask_where"])
+
+    def _help_topic(self) -> str:
+        return {State.PREGNANCY: "pregnancy", State.INSTRUCTED: "instructed",
+                State.TIMING: "timing", State.OFFER: "offer"}.get(self.state, "where")
+
+    def _speak(self, *texts: str) -> Reply:
+        """Say these, and remember them for "repeat"."""
+        self._last = tuple(text for text in texts if text)
+        return Reply(tuple(Say(text) for text in self._last))
+
+    def _sentence(self, key: str, **fields: str) -> str:
+        return self._say[key].format(**fields)

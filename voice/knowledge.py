@@ -288,11 +288,16 @@ def _read_yaml(path: Path) -> _Node:
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise DataError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise DataError(f"{path}: {yaml_problem(error)}") from None
     return _Node(path, "", value)
+
+
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """Where and what the YAML mistake is, in words."""
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or "invalid YAML"
+    return f"not valid YAML{where}: {problem}"
 
 
 # ---------------------------------------------------------------- knowledge

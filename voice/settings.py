@@ -15,7 +15,7 @@ from typing import Any, Callable, Final, Mapping
 import yaml
 
 from voice.errors import SettingsError
-from voice.knowledge import available_languages
+from voice.knowledge import available_languages, yaml_problem
 
 log = logging.getLogger(__name__)
 
@@ -280,10 +280,7 @@ def _parse(path: Path, text: str) -> dict[Any, Any]:
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or "invalid YAML"
-        raise SettingsError(f"{path}: not valid YAML{where}: {problem}") from None
+        raise SettingsError(f"{path}: {yaml_problem(error)}") from None
     if value is None:
         return {}
     if not isinstance(value, dict):

@@ -28,6 +28,8 @@ MAX_CHANNELS: Final = 8
 """WAV files with up to this many channels are downmixed to mono."""
 MIN_FILE_RATE: Final = 4000
 MAX_FILE_RATE: Final = 192000
+ROOM_TONE_LEVEL: Final = 0.001
+"""Standard deviation of the noise between input files (about -60 dBFS), full scale 1."""
 MAX_QUEUED_BLOCKS: Final = 100
 """Microphone blocks kept before the oldest is dropped."""
 FADE_SECONDS: Final = 0.01
@@ -121,6 +123,17 @@ def _join(chunks: Sequence[AudioChunk], rate: int) -> AudioChunk:
 def silence(seconds: float, rate: int = DEFAULT_RATE) -> AudioChunk:
     """Silence of the given length."""
     return AudioChunk(bytes(2 * _frames(seconds, rate)), rate)
+
+
+def room_tone(seconds: float, rate: int = DEFAULT_RATE, level: float = ROOM_TONE_LEVEL,
+              seed: int = 0) -> AudioChunk:
+    """The faint noise a microphone hears in a quiet room (the same for the same seed).
+
+    Recognizers are tuned on real recordings: stretches of exact digital zeros, which no
+    microphone delivers, throw off Vosk's feature normalisation and change what it hears.
+    """
+    noise = np.random.default_rng(seed).normal(0.0, level, _frames(seconds, rate))
+    return _to_chunk(noise, rate)
 
 
 def _fade(signal: np.ndarray, rate: int) -> np.ndarray:
@@ -327,7 +340,12 @@ def write_wav(path: str | Path, chunk: AudioChunk) -> None:
 
 
 class FileSource:
-    """WAV files played in order as if spoken into a microphone, faster than real time."""
+    """WAV files played in order as if spoken into a microphone, faster than real time.
+
+    Time here is audio time: the hold-off after unmute() is that much quiet, delivered
+    before the files resume, however fast the blocks are read. Between files and while
+    muted it delivers room tone, as a microphone in a quiet room would.
+    """
 
     def __init__(
         self,
@@ -335,16 +353,15 @@ class FileSource:
         rate: int = DEFAULT_RATE,
         gap_seconds: float = 1.5,
         block_seconds: float = 0.1,
-        clock: Clock = time.monotonic,
     ) -> None:
         self.rate = rate
         self._paths = [Path(path) for path in paths]
         self._gap_seconds = gap_seconds
         self._block_seconds = block_seconds
-        self._clock = clock
         self._blocks = self._all_blocks()
         self._muted = False
-        self._resume_at = -math.inf
+        self._held_blocks = 0
+        self._quiet_blocks = 0
         self._closed = False
 
     def validate(self) -> None:
@@ -353,21 +370,20 @@ class FileSource:
             read_wav(path, self.rate)
 
     def _all_blocks(self) -> Iterator[AudioChunk]:
-        gap = silence(self._gap_seconds, self.rate)
+        gap = room_tone(self._gap_seconds, self.rate)
         for path in self._paths:
             log.debug("Playing %s", path)
             yield from split(read_wav(path, self.rate), self._block_seconds)
             yield from split(gap, self._block_seconds)
 
-    def _paused(self) -> bool:
-        return self._muted or self._clock() < self._resume_at
-
     def read(self, timeout: float) -> AudioChunk | None:
-        """Next block of the files; silence while muted; None after the last gap."""
+        """Next block of the files; silence while muted or held off; None after the last gap."""
         if self._closed:
             return None
-        if self._paused():
-            return silence(self._block_seconds, self.rate)
+        if self._muted or self._held_blocks > 0:
+            self._held_blocks = max(0, self._held_blocks - 1)
+            self._quiet_blocks += 1
+            return room_tone(self._block_seconds, self.rate, seed=self._quiet_blocks)
         return next(self._blocks, None)
 
     def mute(self) -> None:
@@ -375,8 +391,8 @@ class FileSource:
         self._muted = True
 
     def unmute(self, holdoff: float = 0.3) -> None:
-        """Resume the files `holdoff` seconds from now."""
-        self._resume_at = self._clock() + holdoff
+        """Resume the files after `holdoff` seconds of silence."""
+        self._held_blocks = math.ceil(round(holdoff / self._block_seconds, 6))
         self._muted = False
 
     def close(self) -> None:

@@ -6,15 +6,18 @@ import argparse
 import json
 import logging
 import sys
-from typing import Callable, Sequence, TextIO
-
 from pathlib import Path
+from typing import Any, Callable, Sequence, TextIO
 
 from voice import __version__, audio, models
+from voice.conversation import Conversation, Options
 from voice.errors import AudioError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
+from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
+from voice.session import Session
+from voice.settings import Loaded, Settings, describe, load_settings, save_settings
+from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,15 @@ examples:
 With "-" it reads one utterance per line from standard input and writes one line
 per input line, in order (a blank line gives a "not understood" line)."""
 
+LISTEN_EPILOG = """\
+examples:
+  acupressure listen                          a spoken session on the microphone and speaker
+  acupressure listen --home                   wait for the wake phrase, as the home service does
+  acupressure listen --once --input q.wav     hear one utterance from a file and print the answer
+  acupressure listen --input a.wav b.wav --speech-out out/   a whole session from files, headless
+
+Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -39,78 +51,108 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details to standard error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    ask = commands.add_parser("ask", help="answer one typed utterance (or many, one per line, with -)",
-                              description="Print what the assistant would say to an utterance.",
-                              epilog=ASK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    ask = _command(commands, "ask", "answer typed utterances (one, or one per line with -)", ASK_EPILOG)
     ask.add_argument("text", nargs="+", help='what hurts, e.g. "my left elbow hurts"; - reads standard input')
-    ask.add_argument("--json", action="store_true", help="print the resolution as one JSON object per line")
-    add_resolver_options(ask)
+    ask.add_argument("--json", action="store_true", help="print the answer as one JSON object per line")
+    add_answer_options(ask)
     ask.set_defaults(run=run_ask)
 
-    listen = commands.add_parser("listen", help="hear an utterance from the microphone or WAV files and answer it",
-                                 description="Hear speech offline with Vosk and answer it.")
-    listen.add_argument("--once", action="store_true", help="hear one utterance, print it and the answer, and exit")
+    listen = _command(commands, "listen", "the spoken session (or one utterance with --once)", LISTEN_EPILOG)
+    listen.add_argument("--once", action="store_true", help="hear one utterance, print it and the answer, exit")
     listen.add_argument("--json", action="store_true", help="with --once: print the answer as JSON")
+    listen.add_argument("--home", action="store_true",
+                        help="start idle and wait for the wake phrase; go back to idle after each session")
+    add_answer_options(listen)
     add_audio_options(listen)
-    add_resolver_options(listen)
     listen.set_defaults(run=run_listen)
 
-    devices = commands.add_parser("devices", help="list microphones and speakers by index and name")
+    config = _command(commands, "config", "show the effective settings and where each came from")
+    add_settings_file_option(config)
+    config.set_defaults(run=run_config)
+
+    devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
 
-    model = commands.add_parser("model", help="list or download Vosk speech models")
-    model_commands = model.add_subparsers(dest="model_command", metavar="ACTION", required=True)
-    model_list = model_commands.add_parser("list", help="show the installed models and where they are")
-    model_list.set_defaults(run=run_model_list)
-    download = model_commands.add_parser("download", help="download a model from Vosk's model list (needs internet)")
+    model = _command(commands, "model", "list or download Vosk speech models")
+    actions = model.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="show the installed models and where they are").set_defaults(run=run_model_list)
+    download = actions.add_parser("download", help="download a model from Vosk's model list (needs internet)")
     download.add_argument("name", nargs="?", help="model name (default: the language pack's model)")
-    download.add_argument("--lang", default="en", help="language whose default model to download (default: en)")
+    download.add_argument("--lang", help="language whose default model to download (default: from the settings)")
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
-    download.add_argument("--if-missing", action="store_true", help="do nothing when the model is already installed")
+    download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
     download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
+    add_settings_file_option(download)
     download.set_defaults(run=run_model_download)
     return parser
 
 
-def add_audio_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", type=Path, metavar="WAV",
-                        help="WAV files to use, in order, instead of the microphone")
-    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
-    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
-    parser.add_argument("--no-grammar", action="store_true",
-                        help="open vocabulary: do not limit recognition to the words the assistant knows")
+def _command(commands: Any, name: str, summary: str, epilog: str | None = None) -> argparse.ArgumentParser:
+    return commands.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
+                               epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
-def add_resolver_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", default="en", help="language pack in data/lang/ (default: en)")
-    parser.add_argument("--same-side", action="store_true",
+def add_settings_file_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="FILE",
+                        help="settings file (default: $XDG_CONFIG_HOME/acupressure/config.yaml)")
+
+
+def add_answer_options(parser: argparse.ArgumentParser) -> None:
+    add_settings_file_option(parser)
+    parser.add_argument("--lang", help="language pack in data/lang/ (default: en)")
+    parser.add_argument("--same-side", action="store_const", const=True,
                         help="massage the corresponding area on the same side (default: the opposite side)")
-    parser.add_argument("--minutes", type=_minutes, default=1.0,
-                        help="how long to massage, in minutes (default: 1)")
+    parser.add_argument("--minutes", help="how long to massage, in minutes (default: 1)")
     parser.add_argument("--pregnant", choices=["yes", "no"],
                         help="pregnancy status when it is not said in the utterance")
 
 
-def _minutes(value: str) -> float:
-    try:
-        minutes = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a number of minutes") from None
-    if not 0.25 <= minutes <= 30:
-        raise argparse.ArgumentTypeError("give between 0.25 and 30 minutes")
-    return minutes
+def add_audio_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", nargs="+", type=Path, metavar="WAV",
+                        help="WAV files to use, in order, as the microphone (the session ends after the last)")
+    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
+    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
+    parser.add_argument("--no-grammar", action="store_true",
+                        help="open vocabulary: do not limit recognition to the words the assistant knows")
+    parser.add_argument("--speech-out", type=Path, metavar="DIR",
+                        help="write each spoken turn to a numbered WAV file in DIR instead of the speaker")
+    parser.add_argument("--text-only", action="store_true", help="print the answers, do not speak them")
+    parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
+    parser.add_argument("--rate", help="speaking rate in words per minute (default: 160)")
+    parser.add_argument("--volume", help="speaking volume from 0.1 to 1 (default: 1)")
+    parser.add_argument("--no-cues", action="store_const", const=False, dest="audio_cues",
+                        help="no tones when listening starts and stops")
+    parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
+    parser.add_argument("--hold-off", help="seconds the microphone stays ignored after it speaks (default: 0.3)")
 
 
-def resolver_setup(args: argparse.Namespace) -> tuple[Resolver, Context]:
-    resolver = Resolver(load(args.lang))
+# ---------------------------------------------------------------- settings
+
+
+SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
+                 "input_device": "device", "voice": "voice", "rate": "rate", "volume": "volume",
+                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off"}
+
+
+def settings_for(args: argparse.Namespace) -> Loaded:
+    flags = {key: getattr(args, flag, None) for key, flag in SETTING_FLAGS.items()}
+    return load_settings(getattr(args, "config", None), flags)
+
+
+def answering(args: argparse.Namespace, settings: Settings) -> tuple[Resolver, Context]:
+    resolver = Resolver(load(settings.language))
     pregnancy = Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
-    context = Context(pregnancy=pregnancy, same_side=args.same_side,
-                      duration_seconds=round(args.minutes * 60))
+    context = Context(pregnancy=pregnancy, same_side=settings.same_side,
+                      duration_seconds=round(settings.massage_minutes * 60))
     return resolver, context
 
 
+# ---------------------------------------------------------------- ask
+
+
 def run_ask(args: argparse.Namespace) -> int:
-    resolver, context = resolver_setup(args)
+    resolver, context = answering(args, settings_for(args).settings)
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
         for line in sys.stdin:
@@ -120,41 +162,42 @@ def run_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def default_model_dir() -> Path:
-    """The project's models/ folder when running from a checkout, else Vosk's cache folder."""
-    if models.PROJECT_MODELS_DIR.is_dir():
-        return models.PROJECT_MODELS_DIR
-    return models.USER_MODELS_DIR.expanduser()
+def _json_line(resolution: Resolution, out: TextIO) -> None:
+    out.write(json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n")
 
 
-def open_recognizer(args: argparse.Namespace, resolver: Resolver) -> VoskRecognizer:
-    path = models.find_model(resolver.language.model, explicit=args.model)
-    log.info("using model %s", path)
-    vocabulary = None if args.no_grammar else resolver.vocabulary()
-    return VoskRecognizer(load_model(path), vocabulary, path)
+def _speech_line(resolution: Resolution, out: TextIO) -> None:
+    out.write(resolution.speech + "\n")
 
 
-def open_source(args: argparse.Namespace) -> audio.AudioSource:
-    if args.input:
-        source = audio.FileSource(args.input)
-        source.validate()
-        return source
-    microphone = audio.MicrophoneSource(_device(args.device))
-    print(f"Microphone: {microphone.device_name} (change it with --device; see `acupressure devices`)",
-          file=sys.stderr)
-    return microphone
-
-
-def _device(value: str | None) -> str | int | None:
-    return int(value) if value is not None and value.isdigit() else value
+# ---------------------------------------------------------------- listen
 
 
 def run_listen(args: argparse.Namespace) -> int:
-    if not args.once:
-        raise VoiceError("The spoken session is not available yet; use `acupressure listen --once`.")
-    resolver, context = resolver_setup(args)
-    recognizer = open_recognizer(args, resolver)
-    source = open_source(args)
+    loaded = settings_for(args)
+    settings = loaded.settings
+    resolver, context = answering(args, settings)
+    wake = settings.wake_phrase or resolver.language.wake_phrase
+    recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
+    if args.once:
+        return listen_once(args, settings, resolver, context, recognizer)
+    speaker, voice = open_speaker(args, settings, resolver)
+    source = open_source(args, settings)
+    conversation = Conversation(resolver, context, Options(wake, home=args.home))
+    session = Session(
+        conversation, recognizer, source, speaker, voice,
+        cues=settings.audio_cues, hold_off=settings.hold_off, show=_line_printer(sys.stdout),
+        on_voice_change=lambda changed: _remember_voice(loaded, changed),
+        reopen=None if args.input else (lambda: open_source(args, settings)),
+        on_partial=_partial_printer(sys.stderr),
+    )
+    session.run()
+    return 0
+
+
+def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver, context: Context,
+                recognizer: VoskRecognizer) -> int:
+    source = open_source(args, settings)
     try:
         heard = recognizer.listen(source, Limits(), on_partial=_partial_printer(sys.stderr))
     finally:
@@ -168,6 +211,56 @@ def run_listen(args: argparse.Namespace) -> int:
         print(f"Heard: {text or '(nothing)'}")
         print(resolution.speech)
     return 0
+
+
+def default_model_dir() -> Path:
+    """The project's models/ folder when running from a checkout, else Vosk's cache folder."""
+    if models.PROJECT_MODELS_DIR.is_dir():
+        return models.PROJECT_MODELS_DIR
+    return models.USER_MODELS_DIR.expanduser()
+
+
+def open_recognizer(args: argparse.Namespace, settings: Settings, resolver: Resolver,
+                    extra_words: Sequence[str] = ()) -> VoskRecognizer:
+    path = models.find_model(resolver.language.model, explicit=settings.model)
+    log.info("using model %s", path)
+    vocabulary = None if args.no_grammar else resolver.vocabulary() + list(extra_words)
+    return VoskRecognizer(load_model(path), vocabulary, path)
+
+
+def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSource:
+    if args.input:
+        source = audio.FileSource(args.input)
+        source.validate()
+        return source
+    microphone = audio.MicrophoneSource(settings.input_device)
+    print(f"Microphone: {microphone.device_name} (choose another with --device; see `acupressure devices`)",
+          file=sys.stderr)
+    return microphone
+
+
+def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
+    voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
+    if args.text_only:
+        return TextSpeaker(), voice
+    return Pyttsx3Speaker(voice, out_dir=args.speech_out), voice
+
+
+def _remember_voice(loaded: Loaded, voice: Voice) -> None:
+    """A voice command changed the rate or volume: keep it for next time."""
+    try:
+        save_settings(loaded.path, {"rate": voice.rate, "volume": voice.volume})
+    except VoiceError as error:
+        print(f"acupressure: {error}", file=sys.stderr)
+
+
+def _line_printer(stream: TextIO) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        _clear_partial(sys.stderr)
+        stream.write(line + "\n")
+        stream.flush()
+
+    return show
 
 
 def _partial_printer(stream: TextIO) -> Callable[[str], None] | None:
@@ -185,6 +278,15 @@ def _clear_partial(stream: TextIO) -> None:
     if stream.isatty():
         stream.write("\r\033[K")
         stream.flush()
+
+
+# ---------------------------------------------------------------- config, devices, models
+
+
+def run_config(args: argparse.Namespace) -> int:
+    for line in describe(settings_for(args)):
+        print(line)
+    return 0
 
 
 def run_devices(args: argparse.Namespace) -> int:
@@ -225,7 +327,8 @@ def run_model_list(args: argparse.Namespace) -> int:
 
 
 def run_model_download(args: argparse.Namespace) -> int:
-    name = args.name or load(args.lang).language.model
+    settings = settings_for(args).settings
+    name = args.name or load(args.lang or settings.language).language.model
     dest = args.dest or default_model_dir()
     if args.if_missing:
         try:
@@ -239,12 +342,7 @@ def run_model_download(args: argparse.Namespace) -> int:
     return 0
 
 
-def _json_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n")
-
-
-def _speech_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(resolution.speech + "\n")
+# ---------------------------------------------------------------- main
 
 
 def main(argv: Sequence[str] | None = None) -> int:

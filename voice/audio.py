@@ -546,6 +546,7 @@ class MicrophoneSource:
         self._muted = False
         self._resume_at = -math.inf
         self._overflowed = False
+        self._quiet_blocks = 0
         self._closed = False
         frames = max(1, _frames(block_seconds, self.rate))
         self._stream = _open_input(sd, self._device, self.rate, frames, self._callback)
@@ -564,7 +565,10 @@ class MicrophoneSource:
             log.debug("Microphone status: %s", status)
         with self._lock:
             data = bytes(indata)
-            self._put(bytes(len(data)) if self._dropping() else data)
+            if self._dropping():  # room tone, not zeros: see room_tone()
+                self._quiet_blocks += 1
+                data = room_tone(len(data) / 2 / self.rate, self.rate, seed=self._quiet_blocks).audio
+            self._put(data)
 
     def _put(self, data: bytes) -> None:
         try:

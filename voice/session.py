@@ -50,6 +50,7 @@ class Session:
     sleep: Callable[[float], None] = time.sleep
     turns: list[tuple[str, str]] = field(default_factory=list)
     """("you" | "assistant", text) for every turn, in order (kept in memory only)."""
+    _stopping: bool = field(default=False, init=False)
 
     def run(self) -> None:
         """Until the person says stop, the input files end, or SIGTERM / Ctrl-C."""
@@ -62,9 +63,14 @@ class Session:
                 self.source.close()
                 self.speaker.close()
 
+    def stop(self) -> None:
+        """End the session from another thread: closing the source ends the current listen."""
+        self._stopping = True
+        self.source.close()
+
     def _loop(self) -> None:
         spoke = self._perform(self.conversation.start())
-        while not self.conversation.ended:
+        while not self.conversation.ended and not self._stopping:
             if spoke and self.cues and self.conversation.state is not State.IDLE:
                 self._play("listen")
             try:

@@ -267,3 +267,38 @@ def test_control_without_muting_it_hears_itself(korean, recognizer, speak_ko, tm
     session = session_in_a_room(korean, recognizer, speak_ko, tmp_path, monkeypatch, muting=False, seconds=30)
     you = [text for who, text in session.turns if who == "you"]
     assert any(len(text.split()) > PERSON_WORDS for text in you), you  # it transcribed itself
+
+
+class SilentStream:
+    """A microphone that was unplugged: its stream delivers nothing."""
+
+    def __init__(self, **settings: Any) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def close(self) -> None: ...
+
+
+def test_a_lost_microphone_is_said_waited_for_and_resumed(korean, recognizer, speak_ko, monkeypatch) -> None:
+    module = room_sounddevice(Room(speedup=1.0))
+    module.RawInputStream = SilentStream
+    monkeypatch.setitem(sys.modules, "sounddevice", module)
+    attempts: list[str] = []
+
+    def reopen():
+        attempts.append("tried")
+        if len(attempts) < 3:
+            from voice.errors import AudioError
+            raise AudioError("No microphone found.")
+        return FileSource([speak_ko(STOP)])
+
+    slept: list[float] = []
+    shown: list[str] = []
+    session = Session(conversation(korean), recognizer, MicrophoneSource("Room", rate=RATE), _NullSpeaker(),
+                      Voice(), cues=False, show=shown.append, reopen=reopen, sleep=slept.append,
+                      limits=Limits(read_timeout=0.2))
+    session.run()
+    say = korean.language.say
+    assert f"Assistant: {say['microphone_lost']}" in shown
+    assert f"Assistant: {say['microphone_back']}" in shown
+    assert slept == [2.0, 2.0, 2.0]  # it waits between attempts: no busy loop
+    assert session.conversation.state is State.ENDED  # and then heard "stop" on the new microphone

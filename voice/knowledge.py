@@ -61,6 +61,8 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "help_timing": set(),
         "help_offer": set(),
         "no_speech_engine": set(),
+        "microphone_lost": set(),
+        "microphone_back": set(),
     }.items()
 }
 PLACE_FIELDS: dict[str, frozenset[str]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 import logging
 import signal
 import time
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 VOICE_CHANGES: dict[str, Callable[[Voice], Voice]] = {
     "slower": speech.slower, "faster": speech.faster, "louder": speech.louder, "softer": speech.softer,
 }
+KEPT_TURNS = 200
+"""Turns kept in memory: a session may run for weeks."""
 RETRY_SECONDS = 2.0
 """How often a lost microphone is looked for again."""
 
@@ -48,8 +51,8 @@ class Session:
     """Opens the microphone again after it was lost; None: a lost source ends the session."""
     on_partial: Callable[[str], None] | None = None
     sleep: Callable[[float], None] = time.sleep
-    turns: list[tuple[str, str]] = field(default_factory=list)
-    """("you" | "assistant", text) for every turn, in order (kept in memory only)."""
+    turns: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
+    """("you" | "assistant", text) of the latest turns, in order (in memory only, never on disk)."""
     _stopping: bool = field(default=False, init=False)
 
     def run(self) -> None:
@@ -100,18 +103,19 @@ class Session:
 
     def _recover(self, error: AudioError) -> None:
         """The microphone is gone: say so, then look for it again without busy-looping."""
-        self.show(f"! {error}")
+        log.warning("%s", error)
         if self.reopen is None:
             raise error
         self.source.close()
-        while True:
+        self._say(self._sentence("microphone_lost"))
+        while not self._stopping:
             self.sleep(RETRY_SECONDS)
             try:
                 self.source = self.reopen()
             except AudioError as still:
                 log.debug("microphone still missing: %s", still)
                 continue
-            self.show("! The microphone is back. Listening again.")
+            self._say(self._sentence("microphone_back"))
             return
 
     def _you(self, text: str) -> None:
@@ -155,8 +159,11 @@ class Session:
     def _fall_back_to_text(self, error: SpeechError) -> None:
         log.error("speech failed: %s", error)
         self.show(f"! {error}")
-        self.show(f"Assistant: {self.conversation.resolver.language.say['no_speech_engine']}")
+        self.show(f"Assistant: {self._sentence('no_speech_engine')}")
         self.speaker = TextSpeaker()
+
+    def _sentence(self, key: str) -> str:
+        return self.conversation.resolver.language.say[key]
 
     @contextlib.contextmanager
     def _muted(self) -> Iterator[None]:

@@ -1,0 +1,260 @@
+"""Runs the assistant as a systemd user service: install, uninstall, status."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Final, Mapping, Sequence
+
+from voice.errors import VoiceError
+
+UNIT_NAME: Final = "acupressure.service"
+LISTEN_ARGS: Final = ("listen", "--home")
+"""What the service runs: wait for the wake phrase, go back to waiting after each session."""
+COMMAND_SECONDS: Final = 30.0
+"""Time allowed for one systemctl or loginctl call."""
+LOGS_HINT: Final = "Logs: journalctl --user -u acupressure -f"
+_UNSAFE_WORD_CHARS: Final = frozenset(" \t\"'\\;")
+
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+"""subprocess.run, or a stand-in with the same call signature."""
+
+
+class ServiceError(VoiceError):
+    """The service unit cannot be written, removed or handed to systemd."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a service command did: lines to show the user, and the exit status."""
+
+    lines: tuple[str, ...]
+    status: int
+    """0 when everything worked, 1 when the user has something left to do."""
+
+
+@dataclass(frozen=True)
+class _Failed:
+    reason: str
+    missing: bool = False
+    """True when the program itself is not installed."""
+
+
+# ---------------------------------------------------------------- the unit
+
+
+def _exec_word(word: str) -> str:
+    """One word of ExecStart, quoted for systemd (systemd.syntax(7), systemd.service(5))."""
+    word = word.replace("%", "%%").replace("$", "$$")
+    if word and not _UNSAFE_WORD_CHARS.intersection(word):
+        return word
+    return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _check_line(value: str, what: str) -> str:
+    if any(ord(char) < 32 and char != "\t" for char in value):
+        raise ServiceError(f"The {what} {value!r} contains a control character; systemd cannot use it.")
+    return value
+
+
+def _absolute(path: Path, what: str) -> str:
+    if not path.is_absolute():
+        raise ServiceError(f"The {what} {path} must be an absolute path for systemd.")
+    return _check_line(str(path), what)
+
+
+def unit_text(executable: Path, args: Sequence[str], workdir: Path) -> str:
+    """A systemd user unit that runs `executable args` in `workdir` and restarts it when it stops."""
+    command = [_absolute(executable, "program"), *(_check_line(arg, "argument") for arg in args)]
+    return "\n".join([
+        "[Unit]",
+        "Description=Acupressure voice assistant (offline, hands-free)",
+        "After=sound.target",
+        "",
+        "[Service]",
+        "Type=simple",
+        "ExecStart=" + " ".join(_exec_word(word) for word in command),
+        "WorkingDirectory=" + _absolute(workdir, "working folder").replace("%", "%%"),
+        "Environment=PYTHONUNBUFFERED=1",
+        "Restart=always",
+        "RestartSec=5",
+        "TimeoutStopSec=5",
+        "KillSignal=SIGTERM",
+        "StandardOutput=journal",
+        "StandardError=journal",
+        "SyslogIdentifier=acupressure",
+        "",
+        "[Install]",
+        "WantedBy=default.target",
+        "",
+    ])
+
+
+def default_command(env: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...], Path]:
+    """Program, arguments and working folder: the `acupressure` script beside this Python, or
+    `python -m voice` run from the folder that holds the voice package."""
+    python = Path(sys.executable).absolute()  # not resolved: a venv's python is a symlink
+    script = python.parent / "acupressure"
+    if script.is_file() and os.access(script, os.X_OK):
+        return script, LISTEN_ARGS, _home(env)
+    return python, ("-m", "voice", *LISTEN_ARGS), Path(__file__).resolve().parent.parent
+
+
+def _home(env: Mapping[str, str] | None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env["HOME"]) if env.get("HOME") else Path.home()
+
+
+def unit_path(env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CONFIG_HOME/systemd/user/acupressure.service, else ~/.config/systemd/user/acupressure.service."""
+    base = (os.environ if env is None else env).get("XDG_CONFIG_HOME", "")
+    config = Path(base) if base and Path(base).is_absolute() else _home(env) / ".config"
+    return config / "systemd" / "user" / UNIT_NAME
+
+
+# ---------------------------------------------------------------- running systemctl
+
+
+def _systemctl(*args: str) -> list[str]:
+    return ["systemctl", "--user", *args]
+
+
+def _call(run: Run, command: Sequence[str]) -> _Failed | None:
+    """Run one command; None when it worked, else why it did not."""
+    try:
+        result = run(list(command), capture_output=True, text=True, timeout=COMMAND_SECONDS, check=False)
+    except FileNotFoundError:
+        return _Failed(f"{command[0]} is not installed (is this a systemd system?)", missing=True)
+    except subprocess.TimeoutExpired:
+        return _Failed(f"it did not finish within {COMMAND_SECONDS:.0f} s")
+    except OSError as error:
+        return _Failed(error.strerror or str(error))
+    if result.returncode != 0:
+        return _Failed(_first_line(result.stderr) or _first_line(result.stdout)
+                       or f"exit status {result.returncode}")
+    return None
+
+
+def _first_line(text: Any) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def _by_hand(command: Sequence[str]) -> str:
+    shown = ["sudo", *command] if command[0] == "loginctl" else list(command)
+    return "  " + shlex.join(shown)
+
+
+def _run_all(run: Run, commands: Sequence[Sequence[str]]) -> tuple[list[str], int]:
+    """Run the commands in order; at the first failure, say which ones to run by hand."""
+    lines = []
+    for position, command in enumerate(commands):
+        failed = _call(run, command)
+        if failed is None:
+            lines.append(f"Ran: {shlex.join(command)}")
+            continue
+        lines.append(f"Could not run `{shlex.join(command)}`: {failed.reason}.")
+        lines.append("Run these by hand:")
+        return lines + [_by_hand(rest) for rest in commands[position:]], 1
+    return lines, 0
+
+
+# ---------------------------------------------------------------- install, uninstall, status
+
+
+def install(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
+            executable: Path | None = None, *, force: bool = False) -> Outcome:
+    """Write the unit, enable and start it, and let it start at boot without a login."""
+    path = unit_path(env)
+    try:
+        program, args, workdir = default_command(env)
+        if executable is not None:
+            program, args, workdir = Path(executable).absolute(), LISTEN_ARGS, _home(env)
+        written = _write_unit(path, unit_text(program, args, workdir), force)
+    except (ServiceError, OSError) as error:
+        return Outcome((f"Cannot install the service: {_reason(error)}",), 1)
+    if written is None:
+        return Outcome((f"A different unit file already exists at {path}; it was left unchanged.",
+                        "To replace it, install again with --force."), 1)
+    user = (os.environ if env is None else env).get("USER") or getpass.getuser()
+    commands = [_systemctl("daemon-reload"), _systemctl("enable", "--now", UNIT_NAME),
+                ["loginctl", "enable-linger", user]]
+    lines, status = _run_all(run, commands)
+    done = ["The assistant now runs in the background and starts at boot.", LOGS_HINT] if status == 0 else []
+    return Outcome((written, *lines, *done), status)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error)
+
+
+def _write_unit(path: Path, text: str, force: bool) -> str | None:
+    """Write the unit file; the line saying so, or None when a different one is in the way."""
+    try:
+        existing = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        existing = None
+    if existing == text:
+        return f"The unit file {path} is already up to date."
+    if existing is not None and not force:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+    return f"{'Replaced' if existing is not None else 'Wrote'} the unit file {path}."
+
+
+def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run) -> Outcome:
+    """Stop and disable the service and remove its unit file; fine when it is not installed."""
+    path = unit_path(env)
+    if not path.exists():
+        return Outcome((f"The service is not installed (no unit file at {path}).",), 0)
+    disable = _systemctl("disable", "--now", UNIT_NAME)
+    failed = _call(run, disable)
+    if failed is not None and not failed.missing:
+        return Outcome((f"Could not run `{shlex.join(disable)}`: {failed.reason}.", "Run these by hand:",
+                        _by_hand(disable), _by_hand(["rm", "--", str(path)]),
+                        _by_hand(_systemctl("daemon-reload"))), 1)
+    lines = [f"Ran: {shlex.join(disable)}" if failed is None else f"{failed.reason}: nothing to stop."]
+    try:
+        path.unlink()
+    except OSError as error:
+        return Outcome((*lines, f"Cannot remove {path}: {error.strerror or error}.",
+                        "Run these by hand:", _by_hand(["rm", "--", str(path)])), 1)
+    lines.append(f"Removed the unit file {path}.")
+    if failed is not None:
+        return Outcome(tuple(lines), 0)
+    reloaded, status = _run_all(run, [_systemctl("daemon-reload")])
+    return Outcome((*lines, *reloaded), status)
+
+
+def status(env: Mapping[str, str] | None = None, run: Run = subprocess.run) -> Outcome:
+    """Whether the unit is installed, running and enabled; 0 only when it is running."""
+    path = unit_path(env)
+    if not path.exists():
+        return Outcome((f"Unit file: not installed (no {path}).", LOGS_HINT), 1)
+    active = _query(run, "is-active")
+    enabled = _query(run, "is-enabled")
+    lines = (f"Unit file: {path}", f"Running: {active}", f"Starts at login or boot: {enabled}", LOGS_HINT)
+    return Outcome(lines, 0 if active == "active" else 1)
+
+
+def _query(run: Run, question: str) -> str:
+    """systemctl's one-word answer ("active", "enabled", ...), or "unknown (why)"."""
+    command = _systemctl(question, UNIT_NAME)
+    try:
+        result = run(command, capture_output=True, text=True, timeout=COMMAND_SECONDS, check=False)
+    except FileNotFoundError:
+        return "unknown (systemctl is not installed)"
+    except (subprocess.TimeoutExpired, OSError) as error:
+        return f"unknown ({error})"
+    answer = _first_line(result.stdout)
+    return answer or f"unknown ({_first_line(result.stderr) or f'exit status {result.returncode}'})"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,37 @@ def test_devices_without_a_sound_card_says_so() -> None:
     assert "Traceback" not in result.stderr
     if result.returncode == 1:
         assert "No microphone found" in result.stderr
+
+
+def test_doctor_says_what_is_missing_on_a_machine_without_sound(tmp_path: Path, korean_model_path: Path) -> None:
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    result = run("doctor", "--lang", "ko", "--model", str(korean_model_path), env=env)
+    assert result.returncode == 1
+    assert "ok   Speech model" in result.stdout and "ok   Speech engine" in result.stdout
+    assert "FAIL Microphone: no input device found" in result.stdout
+    assert "FAIL Speaker" in result.stdout and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", [["config"], ["listen", "--once"], ["doctor"]])
+def test_a_bad_settings_file_gives_file_key_and_allowed_values(tmp_path: Path, command: list) -> None:
+    settings = tmp_path / "acupressure" / "config.yaml"
+    settings.parent.mkdir()
+    settings.write_text("rate: fast\n", encoding="utf-8")
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    result = run(*command, env=env)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert str(settings) in output and "rate" in output and "between 80 and 300" in output
+    assert "Traceback" not in output
+    assert settings.read_text(encoding="utf-8") == "rate: fast\n"  # nothing overwritten
+
+
+def test_config_shows_where_each_setting_came_from(tmp_path: Path) -> None:
+    settings = tmp_path / "acupressure" / "config.yaml"
+    settings.parent.mkdir()
+    settings.write_text("language: ko\n", encoding="utf-8")
+    result = run("config", "--minutes", "2", env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0
+    assert f"language: ko  (from {settings})" in result.stdout
+    assert "massage_minutes: 2.0  (from --minutes)" in result.stdout
+    assert "rate: 160  (default)" in result.stdout

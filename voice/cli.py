@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from voice import __version__, audio, models
+from voice import __version__, audio, doctor, models, service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, VoiceError
 from voice.knowledge import load
 from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
-from voice.settings import Loaded, Settings, describe, load_settings, save_settings
+from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
 from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,24 @@ def build_parser() -> argparse.ArgumentParser:
     listen.set_defaults(run=run_listen)
 
     config = _command(commands, "config", "show the effective settings and where each came from")
-    add_settings_file_option(config)
+    add_answer_settings(config)
+    add_audio_settings(config)
     config.set_defaults(run=run_config)
+
+    doctor = _command(commands, "doctor", "check everything the assistant needs and say how to fix what is missing")
+    add_settings_file_option(doctor)
+    doctor.add_argument("--lang", help="check this language (default: from the settings)")
+    doctor.add_argument("--model", help="check this Vosk model folder")
+    doctor.add_argument("--device", help="check this microphone (index or part of the name)")
+    doctor.set_defaults(run=run_doctor)
+
+    service = _command(commands, "service", "run the assistant at login or boot as a systemd user service")
+    service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
+    install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
+    install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.set_defaults(run=run_service_install)
+    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
+    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -99,25 +115,33 @@ def add_settings_file_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_answer_options(parser: argparse.ArgumentParser) -> None:
+    add_answer_settings(parser)
+    parser.add_argument("--pregnant", choices=["yes", "no"],
+                        help="pregnancy status when it is not said in the utterance")
+
+
+def add_answer_settings(parser: argparse.ArgumentParser) -> None:
     add_settings_file_option(parser)
     parser.add_argument("--lang", help="language pack in data/lang/ (default: en)")
     parser.add_argument("--same-side", action="store_const", const=True,
                         help="massage the corresponding area on the same side (default: the opposite side)")
     parser.add_argument("--minutes", help="how long to massage, in minutes (default: 1)")
-    parser.add_argument("--pregnant", choices=["yes", "no"],
-                        help="pregnancy status when it is not said in the utterance")
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", nargs="+", type=Path, metavar="WAV",
                         help="WAV files to use, in order, as the microphone (the session ends after the last)")
-    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
-    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
     parser.add_argument("--no-grammar", action="store_true",
                         help="open vocabulary: do not limit recognition to the words the assistant knows")
     parser.add_argument("--speech-out", type=Path, metavar="DIR",
                         help="write each spoken turn to a numbered WAV file in DIR instead of the speaker")
     parser.add_argument("--text-only", action="store_true", help="print the answers, do not speak them")
+    add_audio_settings(parser)
+
+
+def add_audio_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
+    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
     parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
     parser.add_argument("--rate", help="speaking rate in words per minute (default: 160)")
     parser.add_argument("--volume", help="speaking volume from 0.1 to 1 (default: 1)")
@@ -287,6 +311,33 @@ def run_config(args: argparse.Namespace) -> int:
     for line in describe(settings_for(args)):
         print(line)
     return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    path = args.config or config_path()
+    flags = {"language": args.lang, "model": args.model, "input_device": args.device}
+    checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
+    for line in doctor.report(checks):
+        print(line)
+    return doctor.exit_code(checks)
+
+
+def run_service_install(args: argparse.Namespace) -> int:
+    return _outcome(service.install(force=args.force))
+
+
+def run_service_uninstall(args: argparse.Namespace) -> int:
+    return _outcome(service.uninstall())
+
+
+def run_service_status(args: argparse.Namespace) -> int:
+    return _outcome(service.status())
+
+
+def _outcome(outcome: service.Outcome) -> int:
+    for line in outcome.lines:
+        print(line)
+    return outcome.status
 
 
 def run_devices(args: argparse.Namespace) -> int:

@@ -124,7 +124,8 @@ def check_model(settings: Settings, pack: Library | None, model_path: Path | Non
                          f"of memory available (it needs about {MODEL_MEMORY_MIB} MiB)", _MEMORY_FIX)
         seconds = _load_seconds(path)
     except (VoiceError, OSError) as error:
-        return Check("Speech model", False, True, str(error), fix)
+        problem = str(error).split(" To fix,")[0]  # the fix is said once, below
+        return Check("Speech model", False, True, problem, fix)
     return Check("Speech model", True, True, f"{path} loads in {seconds:.1f} s")
 
 
@@ -272,7 +273,9 @@ def _summary(checks: Sequence[Check]) -> str:
     if failed:
         return (f"{len(failed)} of {len(checks)} checks failed: {', '.join(failed)}.{warning} "
                 "Fix them, then run `acupressure doctor` again.")
-    return f"All {len(checks) - len(warned)} needed checks passed.{warning}"
+    if warned:
+        return f"All needed checks passed.{warning}"
+    return f"All {len(checks)} checks passed."
 
 
 def exit_code(checks: Sequence[Check]) -> int:

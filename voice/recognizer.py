@@ -10,7 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from voice.audio import AudioSource
+from voice.audio import AudioChunk, AudioSource, level
 from voice.errors import ModelError
 from voice.models import check_model_dir, supports_grammar
 
@@ -58,6 +58,37 @@ class Limits:
     """Seconds of speech after which the utterance is cut."""
     read_timeout: float = 3.0
     """Seconds a live device may deliver nothing before it counts as gone."""
+    end_silence: float = 0.4
+    """Seconds of quiet, with the words unchanged, that end an utterance before Vosk's own
+    endpoint does (it waits about a second); 0 leaves it to Vosk."""
+
+
+QUIET_FRACTION = 0.1
+"""Audio below this fraction of the utterance's loudest block counts as quiet."""
+
+
+@dataclass
+class _Utterance:
+    """What listen() has seen of the utterance so far."""
+
+    fed: float = 0.0
+    speech_from: float | None = None
+    partial: str = ""
+    peak: float = 0.0
+    quiet: float = 0.0
+    """Seconds of quiet since the words last changed."""
+
+    def hear(self, chunk: AudioChunk, partial: str) -> None:
+        loudness = level(chunk)
+        if partial and self.speech_from is None:
+            self.speech_from = self.fed
+        self.peak = max(self.peak, loudness) if self.speech_from is not None else 0.0
+        changed = partial != self.partial
+        self.quiet = 0.0 if changed or loudness >= QUIET_FRACTION * self.peak else self.quiet + chunk.seconds
+        self.partial = partial
+
+    def ended(self, limits: Limits) -> bool:
+        return bool(self.partial) and 0 < limits.end_silence <= self.quiet
 
 
 class Recognizer(Protocol):
@@ -137,30 +168,30 @@ class VoskRecognizer:
                on_partial: Callable[[str], None] | None = None) -> Heard | None:
         """The next utterance; None when the source has ended with nothing more said."""
         recognizer = self._recognizer(source.rate)
-        fed, speech_from, partial = 0.0, None, ""
+        utterance = _Utterance()
         while True:
             chunk = source.read(limits.read_timeout)
             if chunk is None:
-                heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, fed)
+                heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, utterance.fed)
                 return heard if heard.raw else None
-            fed += chunk.seconds
+            utterance.fed += chunk.seconds
             if recognizer.AcceptWaveform(chunk.audio):
-                heard = self._heard(recognizer.Result(), End.ENDPOINT, fed)
+                heard = self._heard(recognizer.Result(), End.ENDPOINT, utterance.fed)
                 if heard.raw:
                     return heard
-                speech_from, partial = None, ""
+                utterance = _Utterance(fed=utterance.fed)
                 continue
-            now = json.loads(recognizer.PartialResult()).get("partial", "")
-            if now and speech_from is None:
-                speech_from = fed
-            if now != partial and on_partial:
-                on_partial(self._clean(now))
-            partial = now
-            if speech_from is None and fed >= limits.silence_timeout:
+            partial = json.loads(recognizer.PartialResult()).get("partial", "")
+            if partial != utterance.partial and on_partial:
+                on_partial(self._clean(partial))
+            utterance.hear(chunk, partial)
+            if utterance.ended(limits):
+                return self._heard(recognizer.FinalResult(), End.ENDPOINT, utterance.fed)
+            if utterance.speech_from is None and utterance.fed >= limits.silence_timeout:
                 recognizer.Reset()
-                return Heard("", "", End.SILENCE, fed, time.perf_counter())
-            if speech_from is not None and fed - speech_from >= limits.max_utterance:
-                return self._heard(recognizer.FinalResult(), End.LIMIT, fed)
+                return Heard("", "", End.SILENCE, utterance.fed, time.perf_counter())
+            if utterance.speech_from is not None and utterance.fed - utterance.speech_from >= limits.max_utterance:
+                return self._heard(recognizer.FinalResult(), End.LIMIT, utterance.fed)
 
     def _heard(self, result: str, end: End, fed: float) -> Heard:
         raw = json.loads(result).get("text", "").strip()

@@ -172,9 +172,8 @@ def install(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
     """Write the unit, enable and start it, and let it start at boot without a login."""
     path = unit_path(env)
     try:
-        program, args, workdir = default_command(env)
-        if executable is not None:
-            program, args, workdir = Path(executable).absolute(), LISTEN_ARGS, _home(env)
+        program, args, workdir = (default_command(env) if executable is None
+                                  else (Path(executable).absolute(), LISTEN_ARGS, _home(env)))
         written = _write_unit(path, unit_text(program, args, workdir), force)
     except (ServiceError, OSError) as error:
         return Outcome((f"Cannot install the service: {_reason(error)}",), 1)
@@ -198,7 +197,7 @@ def _reason(error: Exception) -> str:
 def _write_unit(path: Path, text: str, force: bool) -> str | None:
     """Write the unit file; the line saying so, or None when a different one is in the way."""
     try:
-        existing = path.read_text(encoding="utf-8")
+        existing: str | None = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         existing = None
     if existing == text:

@@ -137,3 +137,18 @@ def test_config_shows_where_each_setting_came_from(tmp_path: Path) -> None:
     assert f"language: ko  (from {settings})" in result.stdout
     assert "massage_minutes: 2.0  (from --minutes)" in result.stdout
     assert "rate: 160  (default)" in result.stdout
+
+
+def test_no_speech_engine_says_so_at_start_and_offers_text_only(tmp_path: Path, korean_model_path: Path,
+                                                                 speak_ko) -> None:
+    shim = tmp_path / "shim" / "pyttsx3"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("raise OSError('libespeak-ng.so.1: cannot open shared object file')\n")
+    env = {**os.environ, "PYTHONPATH": str(shim.parent), "XDG_CONFIG_HOME": str(tmp_path)}
+    args = ["listen", "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰"))]
+    result = run(*args, env=env)
+    assert result.returncode == 1
+    assert "No speech engine" in result.stderr and "--text-only" in result.stderr
+    assert "Traceback" not in result.stderr
+    text_only = run(*args, "--text-only", env=env)
+    assert text_only.returncode == 0 and "Assistant: " in text_only.stdout

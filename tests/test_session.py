@@ -302,3 +302,27 @@ def test_a_lost_microphone_is_said_waited_for_and_resumed(korean, recognizer, sp
     assert f"Assistant: {say['microphone_back']}" in shown
     assert slept == [2.0, 2.0, 2.0]  # it waits between attempts: no busy loop
     assert session.conversation.state is State.ENDED  # and then heard "stop" on the new microphone
+
+
+class SpeakerThatBreaks(_NullSpeaker):
+    """A speech engine that fails after its first sentence (the hardware edge)."""
+
+    def __init__(self) -> None:
+        self.spoken = 0
+
+    def say(self, text: str) -> None:
+        from voice.errors import SpeechError
+
+        self.spoken += 1
+        if self.spoken > 1:
+            raise SpeechError("The speech output is stuck. Restart the assistant, or run with --text-only.")
+
+
+def test_speech_failing_mid_session_carries_on_in_text(korean, recognizer, speak_ko) -> None:
+    shown: list[str] = []
+    session = Session(conversation(korean), recognizer, FileSource([speak_ko(HEADACHE), speak_ko(STOP)]),
+                      SpeakerThatBreaks(), Voice(), cues=False, show=shown.append)
+    session.run()
+    assert any(line.startswith("! The speech output is stuck") for line in shown)
+    assert f"Assistant: {korean.language.say['no_speech_engine']}" in shown
+    assert session.conversation.state is State.ENDED  # it heard "stop" after the failure

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-from collections import deque
 import logging
 import signal
 import time
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 from types import FrameType
 from typing import Callable, Iterator
 
@@ -98,8 +98,7 @@ class Session:
         if due is None:
             return self.limits
         remaining = max(0.5, due - self.conversation.clock())
-        return Limits(min(self.limits.silence_timeout, remaining), self.limits.max_utterance,
-                      self.limits.read_timeout)
+        return replace(self.limits, silence_timeout=min(self.limits.silence_timeout, remaining))
 
     def _recover(self, error: AudioError) -> None:
         """The microphone is gone: say so, then look for it again without busy-looping."""
@@ -190,19 +189,17 @@ def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | str]:
         yield " ".join(sentences)
 
 
-class _stop_on_signals:
+@contextlib.contextmanager
+def _stop_on_signals() -> Iterator[None]:
     """SIGTERM (systemd) and SIGINT (Ctrl-C) raise Stopped in the main thread."""
-
-    def __enter__(self) -> None:
-        self._previous = {}
-        for number in (signal.SIGTERM, signal.SIGINT):
-            try:
-                self._previous[number] = signal.signal(number, _raise_stopped)
-            except ValueError:  # not the main thread (tests may run sessions in threads)
-                pass
-
-    def __exit__(self, *exc: object) -> None:
-        for number, handler in self._previous.items():
+    previous = {}
+    for number in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(ValueError):  # not the main thread: tests run sessions in threads
+            previous[number] = signal.signal(number, _raise_stopped)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
             signal.signal(number, handler)
 
 

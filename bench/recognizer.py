@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -37,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from common import machine
 
 from voice.audio import AudioChunk, FileSource, read_wav, silence, split
 from voice.errors import VoiceError
@@ -213,19 +213,6 @@ def model_name(path: Path, packaged: bool) -> str:
         if first:
             name += ", " + first[0].split("(")[0].strip()
     return name
-
-
-def machine(model: str) -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith(("model name", "Model")):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version(),
-            "vosk": metadata.version("vosk"), "model": model}
 
 
 def _ms(value: float | None) -> str:

@@ -6,13 +6,12 @@ Run: .venv/bin/python bench/resolver.py   (prints a Markdown table for the READM
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+
+from common import describe, machine
 
 from voice.knowledge import load
 from voice.resolver import Resolver
@@ -44,18 +43,6 @@ def batch_seconds(lines: int) -> float:
     return elapsed
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith(("model name", "Model")):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=300)
@@ -66,7 +53,7 @@ def main() -> int:
     load_ms = (time.perf_counter() - started) * 1000
     times = per_utterance_ms(resolver, args.rounds)
     batch = batch_seconds(args.lines)
-    print(f"Machine: {machine()}")
+    print(f"Machine: {describe(machine())}")
     print()
     print("| resolver | figure |")
     print("|---|---|")

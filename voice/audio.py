@@ -30,7 +30,10 @@ MIN_FILE_RATE: Final = 4000
 MAX_FILE_RATE: Final = 192000
 ROOM_TONE_LEVEL: Final = 0.001
 """Standard deviation of the noise between input files (about -60 dBFS), full scale 1."""
-MAX_QUEUED_BLOCKS: Final = 100
+BLOCK_SECONDS: Final = 0.05
+"""Audio is handed on in blocks this long: short enough that the end of speech is noticed
+within a block's length."""
+MAX_QUEUED_BLOCKS: Final = 200
 """Microphone blocks kept before the oldest is dropped."""
 FADE_SECONDS: Final = 0.01
 """Length of the fade in and out of every tone, so it does not click."""
@@ -169,8 +172,8 @@ def cue(kind: str, rate: int = DEFAULT_RATE) -> AudioChunk:
     """A short sound: "listen" (rising), "done" (falling) or "timer" (soft bell)."""
     if kind == "listen":
         return _join([tone(660.0, 0.12, rate, 0.25), tone(880.0, 0.13, rate, 0.25)], rate)
-    if kind == "done":
-        return _join([tone(880.0, 0.12, rate, 0.25), tone(660.0, 0.13, rate, 0.25)], rate)
+    if kind == "done":  # short: the answer follows it
+        return _join([tone(880.0, 0.06, rate, 0.25), tone(660.0, 0.06, rate, 0.25)], rate)
     if kind == "timer":
         return _bell(587.3, 0.6, rate, 0.3)
     raise ValueError(f"Unknown cue {kind!r}; use 'listen', 'done' or 'timer'")
@@ -352,7 +355,7 @@ class FileSource:
         paths: Sequence[Path],
         rate: int = DEFAULT_RATE,
         gap_seconds: float = 1.5,
-        block_seconds: float = 0.1,
+        block_seconds: float = BLOCK_SECONDS,
     ) -> None:
         self.rate = rate
         self._paths = [Path(path) for path in paths]
@@ -533,7 +536,7 @@ class MicrophoneSource:
         self,
         device: str | int | None = None,
         rate: int | None = None,
-        block_seconds: float = 0.1,
+        block_seconds: float = BLOCK_SECONDS,
         clock: Clock = time.monotonic,
     ) -> None:
         sd = _sounddevice()

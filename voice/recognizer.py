@@ -59,8 +59,8 @@ class Limits:
     read_timeout: float = 3.0
     """Seconds a live device may deliver nothing before it counts as gone."""
     end_silence: float = 0.4
-    """Seconds of quiet, with the words unchanged, that end an utterance before Vosk's own
-    endpoint does (it waits about a second); 0 leaves it to Vosk."""
+    """Seconds of quiet after speech that end an utterance, before Vosk's own endpoint does
+    (it waits about a second); 0 leaves it to Vosk."""
 
 
 QUIET_FRACTION = 0.1
@@ -76,15 +76,16 @@ class _Utterance:
     partial: str = ""
     peak: float = 0.0
     quiet: float = 0.0
-    """Seconds of quiet since the words last changed."""
+    """Seconds of quiet since the last loud block of the utterance."""
 
     def hear(self, chunk: AudioChunk, partial: str) -> None:
         loudness = level(chunk)
         if partial and self.speech_from is None:
             self.speech_from = self.fed
-        self.peak = max(self.peak, loudness) if self.speech_from is not None else 0.0
-        changed = partial != self.partial
-        self.quiet = 0.0 if changed or loudness >= QUIET_FRACTION * self.peak else self.quiet + chunk.seconds
+        self.peak = max(self.peak, loudness)
+        # Vosk's partial words keep changing for a while after the speech ended; the final
+        # result takes all audio into account, so only the loudness decides the end here.
+        self.quiet = 0.0 if loudness >= QUIET_FRACTION * self.peak else self.quiet + chunk.seconds
         self.partial = partial
 
     def ended(self, limits: Limits) -> bool:

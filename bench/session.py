@@ -37,7 +37,6 @@ What is measured:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
@@ -52,7 +51,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from common import app_recognizer, default_model, describe, figures, machine, model_label, \
+from common import print_report, app_recognizer, default_model, describe, figures, machine, model_label, \
     resident_mib, synthesize
 
 from voice.audio import AudioChunk, FileSource, cue
@@ -446,13 +445,7 @@ def main() -> int:
     except (VoiceError, subprocess.SubprocessError) as error:
         print(f"bench/session.py: {error}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
-    print(table(report))
-    if args.details:
-        print()
-        print(details(report))
+    print_report(report, args.json, table, details if args.details else None)
     return 0
 
 

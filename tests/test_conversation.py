@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice.conversation import AdjustVoice, Conversation, Cue, Options, Say, State
+from voice.conversation import AdjustVoice, Conversation, Cue, Options, State
 from voice.resolver import Context, Pregnancy, Resolver
 
 

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 NETWORK_GUARD = """
 import json, socket, sys

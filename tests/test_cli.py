@@ -152,3 +152,16 @@ def test_no_speech_engine_says_so_at_start_and_offers_text_only(tmp_path: Path, 
     assert "Traceback" not in result.stderr
     text_only = run(*args, "--text-only", env=env)
     assert text_only.returncode == 0 and "Assistant: " in text_only.stdout
+
+
+def test_a_voice_change_is_kept_for_next_time(tmp_path: Path) -> None:
+    from voice.cli import _remember_voice
+    from voice.settings import load_settings
+    from voice.speech import Voice
+
+    path = tmp_path / "config.yaml"
+    path.write_text("# mine\nlanguage: ko\n", encoding="utf-8")
+    _remember_voice(load_settings(path), Voice(rate=140, volume=0.8))
+    again = load_settings(path).settings
+    assert (again.rate, again.volume, again.language) == (140, 0.8, "ko")
+    assert path.read_text(encoding="utf-8").startswith("# mine\n")

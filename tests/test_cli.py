@@ -165,3 +165,12 @@ def test_a_voice_change_is_kept_for_next_time(tmp_path: Path) -> None:
     again = load_settings(path).settings
     assert (again.rate, again.volume, again.language) == (140, 0.8, "ko")
     assert path.read_text(encoding="utf-8").startswith("# mine\n")
+
+
+def test_a_wake_phrase_the_model_cannot_hear_is_refused(korean_model_path: Path, speak_ko, tmp_path: Path) -> None:
+    result = run("listen", "--lang", "ko", "--model", str(korean_model_path), "--text-only",
+                 "--wake-phrase", "hello helper", "--input", str(speak_ko("멈춰")),
+                 env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert "wake phrase 'hello helper'" in result.stderr and "hello, helper" in result.stderr
+    assert "Traceback" not in result.stderr

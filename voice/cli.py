@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence, TextIO
 
 from voice import __version__, audio, doctor, models, service
 from voice.conversation import Conversation, Options
-from voice.errors import AudioError, VoiceError
+from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
 from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
@@ -203,6 +203,7 @@ def run_listen(args: argparse.Namespace) -> int:
     resolver, context = answering(args, settings)
     wake = settings.wake_phrase or resolver.language.wake_phrase
     recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
+    check_wake_phrase(recognizer, wake)
     if args.once:
         return listen_once(args, settings, resolver, context, recognizer)
     speaker, voice = open_speaker(args, settings, resolver)
@@ -217,6 +218,15 @@ def run_listen(args: argparse.Namespace) -> int:
     )
     session.run()
     return 0
+
+
+def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
+    """A wake phrase the model cannot hear would leave the assistant asleep for good."""
+    unknown = recognizer.unknown(wake.split())
+    if unknown:
+        raise SettingsError(f"The wake phrase '{wake}' has words the speech model does not know "
+                            f"({', '.join(unknown)}), so it could never wake the assistant. "
+                            "Choose another with --wake-phrase or the wake_phrase setting.")
 
 
 def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver, context: Context,

@@ -155,6 +155,10 @@ class VoskRecognizer:
                 self.grammar = build_grammar(model, vocabulary)
         self._recognizers: dict[int, Any] = {}
 
+    def unknown(self, words: Sequence[str]) -> list[str]:
+        """The words this model cannot hear at all."""
+        return [word for word in words if self.model.vosk_model_find_word(word) < 0]
+
     def _recognizer(self, rate: int) -> Any:
         if rate not in self._recognizers:
             vosk = _vosk()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice.knowledge import Kind, Side
+from voice.knowledge import Kind, Side, available_languages, load
 from voice.resolver import Context, Pregnancy, Resolver
 
 PAIRS = [
@@ -192,3 +192,12 @@ def test_every_phrase_of_the_pack_resolves_to_its_own_area(resolver: Resolver) -
             continue
         result = resolver.resolve(f"my {' '.join(phrase)} hurts")
         assert result.pain is not None and result.pain.area == meaning.id, phrase
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_every_area_phrase_of_every_pack_resolves_to_its_own_area(code: str) -> None:
+    resolver = Resolver(load(code))
+    for phrase, meaning in resolver.language.phrases.items():
+        if meaning.kind is Kind.AREA:
+            result = resolver.resolve(" ".join(phrase))
+            assert result.pain is not None and result.pain.area == meaning.id, (code, phrase)

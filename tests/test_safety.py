@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from voice.knowledge import Library
+from voice.knowledge import Kind, Library, available_languages, load
 from voice.resolver import Context, Pregnancy, Resolver
 
 PREGNANT = [
@@ -103,3 +103,23 @@ def test_every_caution_comes_before_the_instruction(english: Library, resolver: 
             first_instruction = result.speech.index(result.instruction[0])
             for caution in result.cautions:
                 assert result.speech.index(caution) < first_instruction
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_every_language_every_area_every_pregnancy_phrase(code: str) -> None:
+    """Data-driven over each pack: its own pregnancy phrases with each area's own words."""
+    library = load(code)
+    resolver = Resolver(library)
+    forbidden = contraindicated(library)
+    yes_phrases = [" ".join(p) for p, m in library.language.phrases.items()
+                   if m.kind is Kind.PREGNANCY and m.id == "yes"]
+    area_phrases = {m.id: " ".join(p) for p, m in library.language.phrases.items() if m.kind is Kind.AREA}
+    assert yes_phrases and set(area_phrases) == set(pain_areas(library))
+    for pregnant in yes_phrases:
+        for area, words in area_phrases.items():
+            for text in (f"{pregnant} {words}", f"{words} {pregnant}"):
+                result = resolver.resolve(text)
+                assert result.pregnancy is Pregnancy.YES and result.pain.area == area, text
+                assert not forbidden & set(result.points), text
+                if result.avoid_points:
+                    assert result.speech.index(result.cautions[0]) < result.speech.index(result.instruction[0])

@@ -48,4 +48,4 @@ def test_a_thousand_utterances_in_one_session(korean_model, korean_model_path, s
     session.run()
 
     assert heard == UTTERANCES and answered == UTTERANCES, "every utterance is heard and answered"
-    assert samples[UTTERANCES] / samples[WARM_UP] - 1 < 0.02, samples
+    assert samples[UTTERANCES] / samples[WARM_UP] - 1 < 0.03, samples  # "a few percent" at most

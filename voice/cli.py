@@ -240,7 +240,7 @@ def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver
     text = heard.text if heard and heard.end is not End.SILENCE else ""
     resolution = resolver.resolve(text, context)
     if args.json:
-        print(json.dumps({"heard": text, **resolution.to_json()}, ensure_ascii=False))
+        print(json.dumps({"heard": text, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
     else:
         print(f"Heard: {text or '(nothing)'}")
         print(resolution.speech)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Callable, Union
 
-from voice.knowledge import Side
+from voice.knowledge import Kind, Side
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 
 VOICE_COMMANDS = ("slower", "faster", "louder", "softer")
@@ -80,6 +80,7 @@ class Conversation:
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.resolver = resolver
         self.context = context
+        self._launch_context = context
         self.options = options
         self.clock = clock
         self.state = State.IDLE
@@ -108,7 +109,11 @@ class Conversation:
     def hear(self, text: str) -> Reply:
         parse = self.resolver.parse(text)
         if self.state is State.IDLE:
-            return self._begin() if self._woken(parse) else Reply()
+            if not self._woken(parse):
+                return Reply()
+            if not parse.has_area:
+                return self._begin()
+            self._begin()  # "hello helper, my knee hurts": straight to the answer
         if self.state is State.ENDED:
             return Reply()
         self._silences = 0
@@ -119,7 +124,7 @@ class Conversation:
             return Reply()
         self._silences += 1
         if self._silences < self.options.silences_before_idle:
-            return self._speak(self._prompt())
+            return self._speak(self._say["listening"] if self.state is State.WHERE else self._prompt())
         self.state = State.IDLE
         return self._speak(self._sentence("idle", wake=self.options.wake_phrase))
 
@@ -135,7 +140,11 @@ class Conversation:
     # ------------------------------------------------------------ turns
 
     def _begin(self) -> Reply:
-        self._silences = 0
+        """A new session: nothing known about the last person is kept (at home, the next
+        person to wake it may be someone else)."""
+        self.context = self._launch_context
+        self._pain, self._care, self._pending, self._last = None, (), None, ()
+        self._silences, self.timer_due = 0, None
         self.state = State.WHERE
         return self._speak(self._say["greeting"], self._say["ask_where"])
 
@@ -144,11 +153,12 @@ class Conversation:
         return bool(wake) and any(words[i:i + len(wake)] == wake for i in range(len(words)))
 
     def _command(self, parse: Parse) -> Reply | None:
+        """What works in every state: a new pain first ("my knee pain won't stop"), then commands."""
         commands = parse.commands
-        if "stop" in commands:
-            return self._stop()
         if parse.has_area:
             return self._pain_reply(self.resolver.resolve(" ".join(parse.words), self.context))
+        if "stop" in commands:
+            return self._stop()
         for change in VOICE_COMMANDS:
             if change in commands:
                 return Reply((AdjustVoice(change), Say(self._say[f"voice_{change}"])))
@@ -161,6 +171,8 @@ class Conversation:
             return self._other_side()
         if "another" in commands:
             return self._ask_where()
+        if "wrong" in commands:
+            return self._ask_where("corrected")
         return None
 
     def _answer_in_state(self, parse: Parse) -> Reply:
@@ -168,18 +180,27 @@ class Conversation:
         if self.state is State.PREGNANCY:
             return self._pregnancy_answer(parse)
         if parse.pregnancy:
-            self.context = replace(self.context, pregnancy=parse.pregnancy)
-            return self._speak(self._say["pregnancy_noted"], self._prompt())
-        if self.state is State.INSTRUCTED and ("timer" in commands or "yes" in commands):
+            return self._pregnancy_said(parse.pregnancy)
+        if "timer" in commands and self.state in (State.INSTRUCTED, State.TIMING, State.OFFER) and self._pain:
+            return self._start_timer()
+        if self.state is State.INSTRUCTED and "yes" in commands:
             return self._start_timer()
         if self.state in (State.INSTRUCTED, State.TIMING) and "no" in commands:
-            self.timer_due = None
             return self._ask_where("corrected")
         if self.state is State.OFFER and "yes" in commands:
             return self._other_side() if self._has_other_side() else self._ask_where()
         if self.state is State.OFFER and "no" in commands:
             return self._stop()
         return self._not_understood(self.resolver.resolve(" ".join(parse.words), self.context))
+
+    def _pregnancy_said(self, pregnancy: Pregnancy) -> Reply:
+        """Pregnancy said after an instruction: if it changes the answer, the answer again."""
+        changed = pregnancy is not self.context.pregnancy
+        self.context = replace(self.context, pregnancy=pregnancy)
+        if not changed or self._pain is None or self.state is State.WHERE:
+            return self._speak(self._say["pregnancy_noted"], self._prompt())
+        self.timer_due = None
+        return self._pain_reply(self.resolver.answer(self._pain, self.context, self._care))
 
     def _pain_reply(self, resolution: Resolution) -> Reply:
         self.timer_due = None
@@ -200,21 +221,26 @@ class Conversation:
 
     def _pregnancy_answer(self, parse: Parse) -> Reply:
         assert self._pending is not None and self._pending.pain is not None
-        answer = parse.pregnancy or self._yes_no(parse)
+        answer = parse.pregnancy or self._plain_yes_no(parse)
         if answer is None:
+            if not parse.found:  # silence or noise: not an answer, ask again
+                return self._speak(self._say["pregnancy_unclear"])
             self._unclear += 1
             if self._unclear < self.options.unclear_answers_before_fallback:
                 return self._speak(self._say["pregnancy_unclear"])
-            # No clear answer: give the answer whose pregnancy warning comes first.
+            # Still no clear answer: every point to avoid is named first and none is recommended.
             return self._instruct(self._pending, self._pending.speech)
         self.context = replace(self.context, pregnancy=answer)
         resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care)
-        return self._instruct(resolution, *resolution.cautions, *resolution.instruction, *resolution.notes)
+        return self._instruct(resolution, resolution.spoken_answer)
 
     @staticmethod
-    def _yes_no(parse: Parse) -> Pregnancy | None:
-        answers = {c for c in parse.commands if c in ("yes", "no")}
-        if len(answers) != 1:
+    def _plain_yes_no(parse: Parse) -> Pregnancy | None:
+        """Yes or no only when that is all that was said: "no idea" is not a no."""
+        meanings = [meaning for _, meaning in parse.found if meaning.kind is not Kind.FILLER]
+        answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
+        if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
+                set(parse.commands) - answers:
             return None
         return Pregnancy.YES if answers == {"yes"} else Pregnancy.NO
 
@@ -245,14 +271,16 @@ class Conversation:
 
     def _not_understood(self, resolution: Resolution) -> Reply:
         if resolution.reason == "systemic":
-            return self._speak(resolution.speech)
-        return Reply((Say(self._say["not_understood"]), Say(self._say["example"])))
+            return self._speak(resolution.speech, self._prompt())
+        if self.state is State.WHERE:
+            return Reply((Say(self._say["not_understood"]), Say(self._say["example"])))
+        return Reply((Say(self._say["not_caught"]), Say(self._say[f"help_{self._help_topic()}"])))
 
     # ------------------------------------------------------------ words
 
     def _prompt(self) -> str:
         return {
-            State.WHERE: self._say["listening"],
+            State.WHERE: self._say["ask_where"],
             State.PREGNANCY: self._say["pregnancy_unclear"],
             State.INSTRUCTED: self._say["remind_start"],
             State.OFFER: self._say["help_offer"],

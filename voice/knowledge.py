@@ -34,6 +34,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "systemic": {"topic"},
         "empty": set(),
         # the spoken session
+        "not_caught": set(),
         "greeting": set(),
         "ask_where": set(),
         "listening": set(),
@@ -79,7 +80,7 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
 }
 LIST_KEYS = ("separator", "last_and", "last_or")
 COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
-            "another", "other_side", "timer", "yes", "no")
+            "another", "other_side", "timer", "yes", "no", "wrong")
 
 
 class Side(str, Enum):
@@ -110,6 +111,8 @@ class Kind(str, Enum):
     PREGNANCY = "pregnancy"
     SYSTEMIC = "systemic"
     COMMAND = "command"
+    CORRECTION = "correction"
+    """Words that take back what came before: "not my elbow, my knee"."""
     FILLER = "filler"
 
 
@@ -409,7 +412,7 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None)
 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
-              "commands", "filler", "place", "side_names", "durations", "lists", "say")
+              "commands", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
 
 
 def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
@@ -424,8 +427,9 @@ def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
     _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
     _read_lists(root.get("pregnancy", {}), ["yes", "no"], Kind.PREGNANCY, phrases)
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
-    for item in root.get("filler", []).items():
-        phrases.add(item, Meaning(Kind.FILLER, item.text()))
+    for kind, key in ((Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler")):
+        for item in root.get(key, []).items():
+            phrases.add(item, Meaning(kind, item.text()))
     return LanguagePack(
         code=top["language"].text(),
         name=top["name"].text(),

@@ -55,8 +55,11 @@ class Parse:
 
     @property
     def pregnancy(self) -> Pregnancy | None:
-        said = self.of(Kind.PREGNANCY)
-        return Pregnancy(said[-1].id) if said else None
+        """Yes if any phrase says so ("I'm pregnant, no complications"): safety first."""
+        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)}
+        if not said:
+            return None
+        return Pregnancy.YES if Pregnancy.YES.value in said else Pregnancy.NO
 
     @property
     def has_area(self) -> bool:
@@ -94,7 +97,12 @@ class Resolution:
 
     @property
     def speech(self) -> str:
-        return " ".join(part for part in (self.echo, *self.cautions, *self.instruction, *self.notes) if part)
+        return " ".join(part for part in (self.echo, self.spoken_answer) if part)
+
+    @property
+    def spoken_answer(self) -> str:
+        """Everything after the echo: cautions, instruction, notes, in that order."""
+        return " ".join(part for part in (*self.cautions, *self.instruction, *self.notes) if part)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -125,6 +133,8 @@ class Resolver:
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
         self._words = self.language.words()
+        self._side_words = {phrase[0] for phrase, meaning in self._phrases.items()
+                            if meaning.kind is Kind.SIDE and len(phrase) == 1}
 
     # ------------------------------------------------------------ understanding
 
@@ -152,21 +162,41 @@ class Resolver:
         return word
 
     def parse(self, text: str) -> Parse:
+        """The phrases in the text, longest first; a side may stand inside a phrase
+        ("the heel of my left hand", "my lower right leg")."""
         words = self.words(text)
         found: list[tuple[int, Meaning]] = []
         unknown: list[str] = []
         position = 0
         while position < len(words):
-            for length in range(min(self._longest, len(words) - position), 0, -1):
-                meaning = self._phrases.get(words[position:position + length])
-                if meaning is not None:
-                    found.append((position, meaning))
-                    position += length
-                    break
-            else:
+            match = self._match(words, position)
+            if match is None:
                 unknown.append(words[position])
                 position += 1
+                continue
+            meaning, end, sides = match
+            found.extend((at, self._phrases[(words[at],)]) for at in sides)
+            found.append((position, meaning))
+            position = end
+        found.sort(key=lambda item: item[0])
         return Parse(words, tuple(found), tuple(unknown))
+
+    def _match(self, words: tuple[str, ...], start: int) -> tuple[Meaning, int, list[int]] | None:
+        """The longest phrase at `start`: (meaning, where it ends, positions of side words in it)."""
+        content: list[int] = [start]
+        for at in range(start + 1, min(len(words), start + self._longest + 2)):
+            if words[at] not in self._side_words:
+                content.append(at)
+        for length in range(min(self._longest, len(content)), 0, -1):
+            exact = self._phrases.get(words[start:start + length])
+            if exact is not None:
+                return exact, start + length, []
+            spread = content[:length]
+            meaning = self._phrases.get(tuple(words[at] for at in spread))
+            if meaning is not None and meaning.kind is not Kind.SIDE:
+                end = spread[-1] + 1
+                return meaning, end, [at for at in range(start, end) if at not in spread]
+        return None
 
     def vocabulary(self) -> list[str]:
         """Every phrase and every word the language pack understands, for the recognizer."""
@@ -188,8 +218,10 @@ class Resolver:
         areas = [(position, meaning) for position, meaning in parse.found if meaning.kind is Kind.AREA]
         if not areas:
             return None
-        position, area = areas[0]
-        next_area = areas[1][0] if len(areas) > 1 else len(parse.words)
+        corrected = any(m.kind is Kind.CORRECTION and p < areas[-1][0] for p, m in parse.found)
+        index = len(areas) - 1 if corrected else 0  # "not my elbow, my knee": the knee
+        position, area = areas[index]
+        next_area = areas[index + 1][0] if index + 1 < len(areas) else len(parse.words)
         side = self._nearest(parse, Kind.SIDE, position, next_area)
         qualifier = area.qualifier or self._nearest(parse, Kind.QUALIFIER, position, position)
         if side is None and area.plural:
@@ -215,7 +247,7 @@ class Resolver:
         if side in (Side.LEFT, Side.RIGHT) and not context.same_side:
             side = Side.RIGHT if side is Side.LEFT else Side.LEFT
         qualifier = None
-        if pain.qualifier:
+        if pain.qualifier and target.corresponds_to is not None:  # not "the top of your hands and feet"
             qualifier = area.qualifiers.get(pain.qualifier, self.knowledge.qualifiers[pain.qualifier])
         return Place(target.id, side, qualifier)
 
@@ -232,7 +264,7 @@ class Resolver:
         target = self._target_place(pain, context)
         pregnancy = context.pregnancy
         risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
-        avoid = risky if pregnancy is Pregnancy.YES else ()
+        avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
         points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
         facts = _Facts(target.area, pregnancy, risky, care)
         rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]

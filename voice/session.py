@@ -88,7 +88,7 @@ class Session:
                 spoke = self._perform(self.conversation.silence()) or spoke
                 continue
             was_idle = self.conversation.state is State.IDLE
-            reply = self.conversation.hear(heard.text)
+            reply = self.conversation.hear(heard.raw)  # with [unk]: "no [unk]" is not a plain "no"
             if not was_idle or reply.actions:
                 self._you(heard.text)
             spoke = self._perform(reply) or spoke

@@ -337,3 +337,9 @@ def test_pregnancy_mentioned_alone_is_remembered(talk: Conversation) -> None:
     reply = talk.hear("I am pregnant")
     assert said(reply).startswith("Thank you")
     assert "Because you are pregnant" in said(talk.hear("my right wrist"))
+
+
+def test_someone_else_is_asked_about_afresh(talk: Conversation) -> None:
+    talk.hear("I'm not pregnant")
+    reply = talk.hear("my wife has a headache")
+    assert reply.spoken[-1] == talk.resolver.language.say["ask_pregnancy"]

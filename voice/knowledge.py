@@ -111,6 +111,9 @@ class Kind(str, Enum):
     PREGNANCY = "pregnancy"
     SYSTEMIC = "systemic"
     COMMAND = "command"
+    OTHER = "other"
+    """Someone other than the speaker ("my wife"): what the session knew of the speaker's
+    pregnancy does not apply to them."""
     CORRECTION = "correction"
     """Words that take back what came before: "not my elbow, my knee"."""
     FILLER = "filler"
@@ -412,7 +415,7 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None)
 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
-              "commands", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
+              "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
 
 
 def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
@@ -427,7 +430,7 @@ def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
     _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
     _read_lists(root.get("pregnancy", {}), ["yes", "no"], Kind.PREGNANCY, phrases)
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
-    for kind, key in ((Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler")):
+    for kind, key in ((Kind.OTHER, "others"), (Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler")):
         for item in root.get(key, []).items():
             phrases.add(item, Meaning(kind, item.text()))
     return LanguagePack(

@@ -207,7 +207,8 @@ class Resolver:
 
     def resolve(self, text: str, context: Context = Context()) -> Resolution:
         parse = self.parse(text)
-        pregnancy = parse.pregnancy or context.pregnancy
+        known = Pregnancy.UNKNOWN if parse.of(Kind.OTHER) else context.pregnancy  # "my wife's knee"
+        pregnancy = parse.pregnancy or known
         pain = self._pain_place(parse)
         if pain is None:
             return self._not_understood(text, parse, pregnancy)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from voice import audio
+from voice import devices
 from voice.doctor import (
     MODEL_MEMORY_MIB,
     Check,
@@ -27,9 +27,9 @@ from voice.settings import Settings
 NAMES = ["Settings file", "Speech engine", "Language pack", "Speech model", "Microphone", "Speaker", "Memory"]
 
 
-def _devices(kind: str) -> list[audio.Device]:
+def _devices(kind: str) -> list[devices.Device]:
     try:
-        return audio.list_input_devices() if kind == "input" else audio.list_output_devices()
+        return devices.list_input_devices() if kind == "input" else devices.list_output_devices()
     except AudioError:
         return []
 

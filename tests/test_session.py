@@ -14,8 +14,9 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-from voice.audio import AudioChunk, FileSource, MicrophoneSource, read_wav, room_tone
+from voice.audio import AudioChunk, FileSource, read_wav, room_tone
 from voice.conversation import Conversation, Options, State
+from voice.devices import MicrophoneSource
 from voice.knowledge import load
 from voice.recognizer import Limits, VoskRecognizer
 from voice.resolver import Context, Resolver

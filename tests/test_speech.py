@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from pyttsx3.voice import Voice as EngineVoice
 
-from voice import audio
+from voice import audio, devices
 from voice.errors import SettingsError, SpeechError, VoiceError
 from voice.speech import (
     MAX_PIECE_CHARS,
@@ -322,7 +322,7 @@ def test_stop_and_close_are_safe_at_any_time(make_speaker) -> None:
 
 
 def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker) -> None:
-    if audio.list_output_devices():
+    if devices.list_output_devices():
         pytest.skip("this machine has a speaker")
     speaker = make_speaker(folder=None)
     with pytest.raises(VoiceError, match="speaker"):

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from voice import __version__, audio, doctor, models, service
+from voice import __version__, audio, devices, doctor, models, service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
@@ -267,7 +267,7 @@ def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSour
         source = audio.FileSource(args.input)
         source.validate()
         return source
-    microphone = audio.MicrophoneSource(settings.input_device)
+    microphone = devices.MicrophoneSource(settings.input_device)
     print(f"Microphone: {microphone.device_name} (choose another with --device; see `acupressure devices`)",
           file=sys.stderr)
     return microphone
@@ -351,13 +351,13 @@ def _outcome(outcome: service.Outcome) -> int:
 
 
 def run_devices(args: argparse.Namespace) -> int:
-    inputs, outputs = audio.list_input_devices(), _outputs()
-    for title, devices in (("Microphones (input devices)", inputs), ("Speakers (output devices)", outputs)):
+    inputs, outputs = devices.list_input_devices(), _outputs()
+    for title, found in (("Microphones (input devices)", inputs), ("Speakers (output devices)", outputs)):
         print(f"{title}:")
-        for device in devices:
+        for device in found:
             default = "  [default]" if device.is_default else ""
             print(f"  {device.index:3d}  {device.name}  ({device.channels} ch, {device.default_rate} Hz){default}")
-        if not devices:
+        if not found:
             print("  none found")
     if not inputs:
         print("No microphone found: plug in a USB microphone, then run `acupressure devices` again.",
@@ -367,9 +367,9 @@ def run_devices(args: argparse.Namespace) -> int:
     return 0
 
 
-def _outputs() -> list[audio.Device]:
+def _outputs() -> list[devices.Device]:
     try:
-        return audio.list_output_devices()
+        return devices.list_output_devices()
     except AudioError:
         return []
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Final, Mapping, Sequence
 
-from voice import audio, models
+from voice import audio, devices, models
 from voice.errors import AudioError, VoiceError
 from voice.knowledge import Library, load
 from voice.recognizer import load_model
@@ -140,7 +140,7 @@ def _load_seconds(path: Path) -> float:
 def check_microphone(device: str | int | None, seconds: float = LISTEN_SECONDS) -> Check:
     """The chosen microphone opens and delivers audio within `seconds`."""
     try:
-        if not audio.list_input_devices():
+        if not devices.list_input_devices():
             return Check("Microphone", False, True, "no input device found", MICROPHONE_FIX)
         name, heard = _listen(device, seconds)
     except AudioError as error:
@@ -153,7 +153,7 @@ def check_microphone(device: str | int | None, seconds: float = LISTEN_SECONDS) 
 
 def _listen(device: str | int | None, seconds: float) -> tuple[str, float]:
     """The microphone's name and the loudest level of its first blocks."""
-    source = audio.MicrophoneSource(device)
+    source = devices.MicrophoneSource(device)
     try:
         deadline = time.monotonic() + seconds
         chunks = [source.read(timeout=max(0.1, deadline - time.monotonic())) for _ in range(LISTEN_BLOCKS)]
@@ -165,7 +165,7 @@ def _listen(device: str | int | None, seconds: float) -> tuple[str, float]:
 def check_output() -> Check:
     """There is a speaker or headphones to talk through."""
     try:
-        outputs = audio.list_output_devices()
+        outputs = devices.list_output_devices()
     except AudioError as error:
         return Check("Speaker", False, True, str(error), _audio_fix(error, SPEAKER_FIX))
     if not outputs:

@@ -7,7 +7,7 @@
 #   callback writes a 22,050 Hz WAV for save_to_file(); for say() it writes a temporary WAV
 #   and runs `aplay` on it (no device choice, silent failure when alsa-utils is missing, and
 #   engine.stop() cannot interrupt it). So every utterance here is rendered with
-#   save_to_file(), and on a speaker the audio is played with audio.play() on our device.
+#   save_to_file(), and on a speaker the audio is played with devices.play() on our device.
 # * runAndWait() ends its loop by calling espeak_Cancel() whenever espeak is still busy,
 #   e.g. with rate/volume settings that espeak applies asynchronously. Measured effects:
 #   settings silently lost, files cut short or empty, and a sticky "stopping" flag that
@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Final, Iterator, Protocol, Sequence, TypeVar
 
-from voice import audio
+from voice import audio, devices
 from voice.audio import AudioChunk
 from voice.errors import AudioError, SettingsError, SpeechError
 
@@ -442,7 +442,7 @@ class Pyttsx3Speaker:
             self._record(chunk, kind)
             return
         seconds = chunk.seconds + PLAY_MARGIN_SECONDS
-        self._runner.run(lambda: audio.play(chunk, self._device), seconds, "playing sound")
+        self._runner.run(lambda: devices.play(chunk, self._device), seconds, "playing sound")
 
     def _record(self, chunk: AudioChunk, kind: str) -> None:
         assert self._out_dir is not None

@@ -201,3 +201,19 @@ def test_every_area_phrase_of_every_pack_resolves_to_its_own_area(code: str) -> 
         if meaning.kind is Kind.AREA:
             result = resolver.resolve(" ".join(phrase))
             assert result.pain is not None and result.pain.area == meaning.id, (code, phrase)
+
+
+@pytest.mark.parametrize("text, area, side", [
+    ("my right hand's thumb", "thumb", Side.RIGHT), ("the big toe of my left foot", "big_toe", Side.LEFT),
+])
+def test_a_part_named_with_its_whole_is_the_part(resolver: Resolver, text: str, area: str, side: Side) -> None:
+    result = resolver.resolve(text)
+    assert (result.pain.area, result.pain.side) == (area, side)
+
+
+def test_other_causes_covers_every_part_of_the_hands_and_feet(resolver: Resolver) -> None:
+    for area in resolver.knowledge.areas.values():
+        target = resolver.knowledge.areas[area.corresponds_to] if area.corresponds_to else None
+        if target and (target.part_of in ("hand", "foot") or target.id in ("hand", "foot")):
+            name = resolver.language.area_names[area.id][0]
+            assert "other_causes" in resolver.resolve(f"my {name}").warnings, area.id

@@ -131,6 +131,8 @@ class Area:
     """Points to press when this area is the target."""
     qualifiers: Mapping[str, str] = field(default_factory=dict)
     """Exceptions to the qualifier table when this area is the pain location."""
+    part_of: str | None = None
+    """The area this one is a part of: the thumb is part of the hand."""
 
 
 @dataclass(frozen=True)
@@ -337,7 +339,8 @@ def load_knowledge(path: Path | None = None) -> Knowledge:
 
 def _read_area(key: str, node: _Node, areas: Mapping[str, _Node],
                points: Mapping[str, Point], qualifiers: Mapping[str, str]) -> Area:
-    fields = node.mapping(("corresponds_to", "sided", "target_only", "covers", "recommend", "qualifiers"))
+    fields = node.mapping(("corresponds_to", "sided", "target_only", "covers", "recommend", "qualifiers",
+                           "part_of"))
     target_only = fields["target_only"].flag() if "target_only" in fields else False
     if "corresponds_to" in fields:
         corresponds_to = fields["corresponds_to"].ref(areas, "area")
@@ -357,6 +360,7 @@ def _read_area(key: str, node: _Node, areas: Mapping[str, _Node],
         covers=tuple(item.ref(areas, "area") for item in node.get("covers", []).items()),
         recommend=tuple(item.ref(points, "point") for item in node.get("recommend", []).items()),
         qualifiers={name: value.text() for name, value in overrides.items()},
+        part_of=fields["part_of"].ref(areas, "area") if "part_of" in fields else None,
     )
 
 
@@ -383,6 +387,11 @@ def _read_points(node: _Node, areas: Mapping[str, _Node]) -> dict[str, Point]:
     return points
 
 
+def _with_parts(named: set[str], areas: Mapping[str, Area]) -> frozenset[str]:
+    """The named areas and every area that is part of one of them."""
+    return frozenset(named | {area.id for area in areas.values() if area.part_of in named})
+
+
 def _read_warnings(node: _Node, areas: Mapping[str, Area]) -> tuple[WarningRule, ...]:
     rules = []
     for key, warning in node.mapping().items():
@@ -391,7 +400,7 @@ def _read_warnings(node: _Node, areas: Mapping[str, Area]) -> tuple[WarningRule,
             id=key,
             when=fields["when"].choice(WarningWhen),
             spoken=fields["spoken"].choice(Spoken),
-            areas=frozenset(item.ref(areas, "area") for item in warning.get("areas", []).items()),
+            areas=_with_parts({item.ref(areas, "area") for item in warning.get("areas", []).items()}, areas),
         ))
     return tuple(rules)
 

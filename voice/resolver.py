@@ -222,6 +222,9 @@ class Resolver:
         corrected = any(m.kind is Kind.CORRECTION and p < areas[-1][0] for p, m in parse.found)
         index = len(areas) - 1 if corrected else 0  # "not my elbow, my knee": the knee
         position, area = areas[index]
+        if index + 1 < len(areas) and self.knowledge.areas[areas[index + 1][1].id].part_of == area.id:
+            index += 1  # "my right hand's thumb": the thumb, with the hand's side
+            area = areas[index][1]
         next_area = areas[index + 1][0] if index + 1 < len(areas) else len(parse.words)
         side = self._nearest(parse, Kind.SIDE, position, next_area)
         qualifier = area.qualifier or self._nearest(parse, Kind.QUALIFIER, position, position)

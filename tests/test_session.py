@@ -232,7 +232,7 @@ class MicrophoneThatCannotBeMuted:
 
 def session_in_a_room(korean, recognizer, speak_ko, tmp_path: Path, monkeypatch, muting: bool,
                       seconds: float) -> Session:
-    room = Room(speedup=3.0)
+    room = Room(speedup=2.0)
     monkeypatch.setitem(sys.modules, "sounddevice", room_sounddevice(room))
     microphone = MicrophoneSource("Room", rate=RATE)
     source = microphone if muting else MicrophoneThatCannotBeMuted(microphone)

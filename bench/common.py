@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -101,3 +102,12 @@ def print_report(report: dict[str, Any], as_json: bool, table: Callable[[dict[st
     if details is not None:
         print()
         print(details(report))
+
+
+def check_speech_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace,
+                           sentences: dict[str, list[str]]) -> None:
+    """The built-in model is Korean, and built-in sentences exist only for some languages."""
+    if args.model is None and args.lang != "ko":
+        parser.error("the built-in model is Korean; give yours with --model PATH")
+    if args.wav is None and args.lang not in sentences:
+        parser.error(f"no built-in sentences for {args.lang!r}; give your recordings with --wav")

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from common import default_model, figures, machine, model_label, print_report, synthesize
+from common import check_speech_arguments, default_model, figures, machine, model_label, print_report, synthesize
 
 from voice.audio import AudioChunk, FileSource, read_wav, silence, split
 from voice.errors import VoiceError
@@ -284,10 +284,7 @@ def main() -> int:
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     model_path = args.model or default_model()
-    if args.model is None and args.lang != "ko":
-        parser.error("the built-in model is Korean; give yours with --model PATH")
-    if args.wav is None and args.lang not in SENTENCES:
-        parser.error(f"no built-in sentences for {args.lang!r}; give your recordings with --wav")
+    check_speech_arguments(parser, args, SENTENCES)
     try:
         if args.child:
             print(json.dumps(child(model_path, args.lang, args.wav)))

@@ -51,7 +51,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from common import print_report, app_recognizer, default_model, describe, figures, machine, model_label, \
+from common import check_speech_arguments, print_report, app_recognizer, default_model, describe, figures, machine, model_label, \
     resident_mib, synthesize
 
 from voice.audio import AudioChunk, FileSource, cue
@@ -435,10 +435,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--details", action="store_true", help="also print one line per turn")
     args = parser.parse_args()
-    if args.model is None and args.lang != "ko":
-        parser.error("the built-in model is Korean; give yours with --model PATH")
-    if args.wav is None and args.lang not in SENTENCES:
-        parser.error(f"no built-in sentences for {args.lang!r}; give your recordings with --wav")
+    check_speech_arguments(parser, args, SENTENCES)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-session-") as folder:
             report = run(args.model or default_model(), args.model is None, args.lang, args.wav, Path(folder))

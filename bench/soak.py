@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import app_recognizer, default_model, describe, machine, model_label, resident_mib, synthesize
+from common import app_recognizer, check_speech_arguments, default_model, describe, machine, model_label, resident_mib, synthesize
 
 from voice.audio import FileSource
 from voice.conversation import Conversation, Options, Reply
@@ -146,10 +146,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.utterances < 1:
         parser.error("--utterances must be at least 1")
-    if args.model is None and args.lang != "ko":
-        parser.error("the built-in model is Korean; give yours with --model PATH")
-    if args.wav is None and args.lang not in SENTENCES:
-        parser.error(f"no built-in sentences for {args.lang!r}; give your recordings with --wav")
+    check_speech_arguments(parser, args, SENTENCES)
     try:
         with tempfile.TemporaryDirectory(prefix="bench-soak-") as folder:
             report = run(args.model or default_model(), args.model is None, args.lang, args.wav,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from voice.knowledge import Kind, Side, available_languages, load
-from voice.resolver import Context, Pregnancy, Resolver
+from voice.resolver import Context, Place, Pregnancy, Resolver
 
 PAIRS = [
     ("shoulder", "hip"), ("upper arm", "thigh"), ("elbow", "knee"), ("forearm", "lower leg"),
@@ -46,7 +46,7 @@ def test_the_opposite_side_is_massaged_by_default(resolver: Resolver, pain: str,
 @pytest.mark.parametrize("pain, target", PAIRS[:6])
 def test_same_side_setting_keeps_the_side(resolver: Resolver, pain: str, target: str) -> None:
     result = resolver.resolve(f"my left {pain} hurts", Context(same_side=True))
-    assert result.target == result.target.__class__(area_id(target), Side.LEFT, None)
+    assert result.target == Place(area_id(target), Side.LEFT, None)
     assert f"your left {target}" in result.speech
 
 

@@ -86,12 +86,13 @@ def test_text_only_and_no_cues(korean, recognizer, speak_ko) -> None:
     assert [who for who, _ in session.turns] == ["assistant", "you", "assistant"]
 
 
-def test_voice_commands_change_the_voice_and_are_kept(korean, recognizer, speak_ko, tmp_path: Path) -> None:
+def test_voice_commands_change_the_voice_and_are_kept(korean, recognizer, speak_ko) -> None:
+    """"천천히" (slower) through the conversation's reply into the session's voice."""
     kept: list[Voice] = []
-    faster_word = speak_ko("멈춰")
-    session = Session(conversation(korean), recognizer, FileSource([faster_word]), _NullSpeaker(),
+    session = Session(conversation(korean), recognizer, FileSource([speak_ko(STOP)]), _NullSpeaker(),
                       Voice(rate=160), on_voice_change=kept.append, show=lambda line: None)
-    session._adjust("slower")
+    session.conversation.start()
+    session._perform(session.conversation.hear("천천히"))
     assert session.voice.rate == 140 and kept == [Voice(rate=140)]
 
 

@@ -290,12 +290,16 @@ def _resample(signal: np.ndarray, source: int, target: int) -> np.ndarray:
     return np.interp(positions, np.arange(signal.size), signal)
 
 
-def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
-    """Read an integer PCM WAV file as mono audio at `rate`."""
-    path = Path(path)
-    signal, source_rate = _load(path)
+def _samples(path: Path) -> tuple[np.ndarray, int]:
+    signal, rate = _load(path)
     if signal.size == 0:
         raise AudioError(_bad_file(path, "it contains no audio"))
+    return signal, rate
+
+
+def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
+    """Read an integer PCM WAV file as mono audio at `rate`."""
+    signal, source_rate = _samples(Path(path))
     return _to_chunk(_resample(signal, source_rate, rate), rate)
 
 
@@ -343,7 +347,7 @@ class FileSource:
     def validate(self) -> None:
         """Open every file now, so a bad one is reported before anything starts."""
         for path in self._paths:
-            read_wav(path, self.rate)
+            _samples(path)  # resampled only when the file is reached
 
     def _all_blocks(self) -> Iterator[AudioChunk]:
         gap = room_tone(self._gap_seconds, self.rate)

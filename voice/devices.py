@@ -169,7 +169,7 @@ def _open_input(
 
 
 class MicrophoneSource:
-    """A live microphone delivering 16-bit mono blocks; silence while muted."""
+    """A live microphone delivering 16-bit mono blocks; room tone while muted."""
 
     def __init__(
         self,
@@ -188,7 +188,7 @@ class MicrophoneSource:
         self._muted = False
         self._resume_at = -math.inf
         self._overflowed = False
-        self._quiet_blocks = 0
+        self._room_tone = b""
         self._closed = False
         frames = max(1, _frames(block_seconds, self.rate))
         self._stream = _open_input(sd, self._device, self.rate, frames, self._callback)
@@ -208,9 +208,14 @@ class MicrophoneSource:
         with self._lock:
             data = bytes(indata)
             if self._dropping():  # room tone, not zeros: see room_tone()
-                self._quiet_blocks += 1
-                data = room_tone(len(data) / 2 / self.rate, self.rate, seed=self._quiet_blocks).audio
+                data = self._quiet(len(data))
             self._put(data)
+
+    def _quiet(self, size: int) -> bytes:
+        """Room tone of `size` bytes, made once: the callback runs on PortAudio's thread."""
+        if len(self._room_tone) != size:
+            self._room_tone = room_tone(size / 2 / self.rate, self.rate).audio
+        return self._room_tone
 
     def _put(self, data: bytes) -> None:
         try:

@@ -124,7 +124,7 @@ def check_model(settings: Settings, pack: Library | None, model_path: Path | Non
                          f"of memory available (it needs about {MODEL_MEMORY_MIB} MiB)", _MEMORY_FIX)
         seconds = _load_seconds(path)
     except (VoiceError, OSError) as error:
-        problem = str(error).split(" To fix,")[0]  # the fix is said once, below
+        problem = error.problem if isinstance(error, VoiceError) else str(error)  # the fix is said below
         return Check("Speech model", False, True, problem, fix)
     return Check("Speech model", True, True, f"{path} loads in {seconds:.1f} s")
 

@@ -1,8 +1,17 @@
 """The project's errors: each carries a message a user can act on."""
 
+from __future__ import annotations
+
 
 class VoiceError(Exception):
     """Base of every error the assistant reports to the user in one line."""
+
+    def __init__(self, problem: str, fix: str | None = None) -> None:
+        super().__init__(f"{problem} {fix}" if fix else problem)
+        self.problem = problem
+        """What is wrong."""
+        self.fix = fix
+        """How to fix it, when that is said apart from the problem."""
 
 
 class DataError(VoiceError):

@@ -178,12 +178,12 @@ def _checked_explicit(path: Path) -> Path:
     return path
 
 
-def _not_found_message(name: str, places: Sequence[Path]) -> str:
-    return (
+def _not_found(name: str, places: Sequence[Path]) -> ModelError:
+    return ModelError(
         f'Speech model "{name}" was not found. Looked for a folder named {name} in: '
-        f"{', '.join(str(p) for p in places)}. "
-        f"To fix, run `acupressure model download {name}` (needs internet once), "
-        f"or point --model PATH or {ENV_VAR} at an unpacked model folder."
+        f"{', '.join(str(p) for p in places)}.",
+        fix=f"To fix, run `acupressure model download {name}` (needs internet once), "
+            f"or point --model PATH or {ENV_VAR} at an unpacked model folder.",
     )
 
 
@@ -207,7 +207,7 @@ def find_model(
             check_model_dir(candidate)
             log.debug("Found model %s in %s", name, folder)
             return candidate
-    raise ModelError(_not_found_message(name, places))
+    raise _not_found(name, places)
 
 
 def _folder_size(path: Path) -> int:

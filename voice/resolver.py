@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -91,9 +91,6 @@ class Resolution:
     special_care: tuple[str, ...] = ()
     reason: str | None = None
     """Why it was not understood: "empty", "systemic" or "unknown"."""
-    topic: str | None = None
-    commands: tuple[str, ...] = ()
-    parse: Parse | None = field(default=None, repr=False, compare=False)
 
     @property
     def speech(self) -> str:
@@ -213,7 +210,7 @@ class Resolver:
         if pain is None:
             return self._not_understood(text, parse, pregnancy)
         care = tuple(dict.fromkeys(meaning.id for meaning in parse.of(Kind.CARE)))
-        return self.answer(pain, replace(context, pregnancy=pregnancy), care, text=text, parse=parse)
+        return self.answer(pain, replace(context, pregnancy=pregnancy), care, text=text)
 
     def _pain_place(self, parse: Parse) -> Place | None:
         areas = [(position, meaning) for position, meaning in parse.found if meaning.kind is Kind.AREA]
@@ -263,7 +260,7 @@ class Resolver:
                 if places & {point.area, *point.near}]
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
-               text: str = "", parse: Parse | None = None) -> Resolution:
+               text: str = "") -> Resolution:
         """The answer for a pain place already known (the voice loop's "other side")."""
         target = self._target_place(pain, context)
         pregnancy = context.pregnancy
@@ -287,22 +284,19 @@ class Resolver:
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN,
             special_care=care,
-            commands=tuple(parse.commands) if parse else (),
-            parse=parse,
         )
 
     def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy) -> Resolution:
         say = self.language.say
         systemic = parse.of(Kind.SYSTEMIC)
         if systemic:
-            topic = systemic[0].id
-            speech, reason = (self._sentence("systemic", topic=self.language.systemic_names[topic]),), "systemic"
+            topic = self.language.systemic_names[systemic[0].id]
+            speech, reason = (self._sentence("systemic", topic=topic),), "systemic"
         elif not parse.words:
-            topic, speech, reason = None, (say["empty"], say["example"]), "empty"
+            speech, reason = (say["empty"], say["example"]), "empty"
         else:
-            topic, speech, reason = None, (say["not_understood"], say["example"], say["can_help"]), "unknown"
-        return Resolution(text=text, understood=False, instruction=speech, pregnancy=pregnancy,
-                          reason=reason, topic=topic, commands=tuple(parse.commands), parse=parse)
+            speech, reason = (say["not_understood"], say["example"], say["can_help"]), "unknown"
+        return Resolution(text=text, understood=False, instruction=speech, pregnancy=pregnancy, reason=reason)
 
     # ------------------------------------------------------------ words to speak
 

@@ -1,9 +1,8 @@
-"""Tests for voice.audio: chunks, tones, WAV files and file sources."""
+"""Tests for voice.audio: chunks, tones, sound files, streams and file sources."""
 
 from __future__ import annotations
 
 import shutil
-import struct
 import subprocess
 import wave
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import soundfile as sf
 
 from voice.audio import (
     AudioChunk,
@@ -67,12 +67,10 @@ def write_test_wav(
     return path
 
 
-def float_wav(path: Path) -> Path:
-    data = np.zeros(1600, dtype="<f4").tobytes()
-    fmt = struct.pack("<HHIIHH", 3, 1, 16000, 64000, 4, 32)
-    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    body += b"data" + struct.pack("<I", len(data)) + data
-    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+def compressed(path: Path, rate: int, seconds: float, frequency: float = 440.0) -> Path:
+    """A tone in the format the suffix names (FLAC, OGG Vorbis, MP3), written by libsndfile."""
+    t = np.arange(round(seconds * rate)) / rate
+    sf.write(path, 0.5 * np.sin(2 * np.pi * frequency * t), rate)
     return path
 
 
@@ -226,6 +224,24 @@ def test_write_to_missing_folder_is_audio_error(tmp_path: Path) -> None:
         write_wav(tmp_path / "nowhere" / "out.wav", tone(440.0, 0.1))
 
 
+def test_float_wav_is_read(tmp_path: Path) -> None:
+    t = np.arange(8000) / 16000
+    sf.write(tmp_path / "float.wav", 0.5 * np.sin(2 * np.pi * 440.0 * t), 16000, subtype="FLOAT")
+    chunk = read_wav(tmp_path / "float.wav")
+    assert chunk.seconds == pytest.approx(0.5) and dominant_frequency(chunk) == pytest.approx(440.0, abs=4.0)
+
+
+@pytest.mark.parametrize("suffix", ["flac", "ogg", "mp3"])
+@pytest.mark.parametrize("rate", [22050, 44100, 48000])
+def test_compressed_formats_are_read(tmp_path: Path, suffix: str, rate: int) -> None:
+    path = compressed(tmp_path / f"tone.{suffix}", rate, seconds=1.0)
+    chunk = read_wav(path)
+    assert chunk.rate == 16000
+    assert chunk.seconds == pytest.approx(1.0, abs=0.03)  # lossy coders pad a little
+    assert dominant_frequency(chunk) == pytest.approx(440.0, abs=4.0)
+    assert level(chunk) == pytest.approx(0.5 / np.sqrt(2), rel=0.1)
+
+
 def _text_file(path: Path) -> Path:
     path.write_text("this is not audio\n" * 10)
     return path
@@ -241,31 +257,49 @@ def _header_only(path: Path) -> Path:
     return path
 
 
-def _nine_channels(path: Path) -> Path:
-    return write_test_wav(path, 16000, 9, 2, seconds=0.1)
+def _cut_in_header(path: Path) -> Path:
+    write_wav(path, tone(440.0, 0.5))
+    path.write_bytes(path.read_bytes()[:30])
+    return path
+
+
+def _cut_flac(path: Path) -> Path:
+    flac = compressed(path.with_suffix(".flac"), 16000, seconds=1.0)
+    path.write_bytes(flac.read_bytes()[: flac.stat().st_size // 2])
+    return path
 
 
 @pytest.mark.parametrize(
     ("make", "problem"),
     [
-        (_text_file, "not a WAV file"),
-        (_empty_file, "empty"),
-        (float_wav, "floating-point"),
-        (_header_only, "no audio"),
-        (_nine_channels, "9 channels"),
-        (lambda path: path, "does not exist"),
-        (lambda path: path.mkdir() or path, "cannot be opened"),
+        (_text_file, "not a sound file soundfile can read"),
+        (_empty_file, "the file is empty"),
+        (_header_only, "contains no audio"),
+        (_cut_in_header, "cut short"),
+        (_cut_flac, "cut short"),
+        (lambda path: path, ": not found."),
+        (lambda path: path.mkdir() or path, "it is a folder"),
     ],
-    ids=["text", "empty", "float32", "no-frames", "nine-channels", "missing", "folder"],
+    ids=["text", "empty", "no-frames", "cut-in-header", "cut-flac", "missing", "folder"],
 )
-def test_bad_files_name_the_file_and_the_fix(tmp_path: Path, make: Any, problem: str) -> None:
+def test_bad_files_get_one_line_naming_the_file_and_the_problem(
+    tmp_path: Path, make: Any, problem: str
+) -> None:
     path = make(tmp_path / "recording.wav")
     with pytest.raises(AudioError) as caught:
         read_wav(path)
     message = str(caught.value)
-    assert "recording.wav" in message
-    assert problem in message
-    assert "16-bit PCM WAV" in message and "sox " in message
+    assert str(path) in message and problem in message
+    assert "\n" not in message and "sox" not in message
+
+
+def test_a_wav_cut_short_in_its_audio_plays_what_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "cut.wav"
+    write_wav(path, tone(440.0, 1.0))
+    path.write_bytes(path.read_bytes()[: 44 + 16000])  # half a second of its one second
+    chunk = read_wav(path)
+    assert chunk.seconds == pytest.approx(0.5, abs=0.001)
+    assert chunk.audio == tone(440.0, 1.0).audio[:16000]
 
 
 def test_audio_error_is_a_voice_error(tmp_path: Path) -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 import math
 import shlex
-import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Iterator, Protocol, Sequence
+from typing import Final, Generator, Iterator, Protocol, Sequence
 
 import numpy as np
+import soundfile as sf
+import soxr
 
 from voice.errors import AudioError
 
@@ -19,10 +20,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RATE: Final = 16000
 """Frames per second used throughout unless a device needs another rate."""
-MAX_CHANNELS: Final = 8
-"""WAV files with up to this many channels are downmixed to mono."""
-MIN_FILE_RATE: Final = 4000
-MAX_FILE_RATE: Final = 192000
 ROOM_TONE_LEVEL: Final = 0.001
 """Standard deviation of the noise between input files (about -60 dBFS), full scale 1."""
 BLOCK_SECONDS: Final = 0.05
@@ -31,11 +28,10 @@ within a block's length."""
 FADE_SECONDS: Final = 0.01
 """Length of the fade in and out of every tone, so it does not click."""
 
-_FULL_SCALE: Final = 32767
-_WAVE_FLOAT: Final = 3
-_WAVE_EXTENSIBLE: Final = 0xFFFE
-_WAVE_PCM: Final = 1
-_INT_SCALE: Final = {1: 128.0, 2: 32768.0, 3: 8388608.0, 4: 2147483648.0}
+_FULL_SCALE: Final = 32768.0
+"""16-bit samples are floats times this, so that reading and writing them is exact."""
+_SF_UNRECOGNISED: Final = 1
+_SF_MALFORMED: Final = 3
 
 
 @dataclass(frozen=True)
@@ -84,12 +80,12 @@ def _frames(seconds: float, rate: int) -> int:
 
 
 def _to_chunk(signal: np.ndarray, rate: int) -> AudioChunk:
-    pcm = np.round(np.clip(signal, -1.0, 1.0) * _FULL_SCALE).astype("<i2")
+    pcm = np.clip(np.round(signal * _FULL_SCALE), -_FULL_SCALE, _FULL_SCALE - 1).astype("<i2")
     return AudioChunk(pcm.tobytes(), rate)
 
 
 def _to_signal(chunk: AudioChunk) -> np.ndarray:
-    return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64) / 32768.0
+    return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64) / _FULL_SCALE
 
 
 def _join(chunks: Sequence[AudioChunk], rate: int) -> AudioChunk:
@@ -134,9 +130,10 @@ def tone(
 
 def _bell(frequency: float, seconds: float, rate: int, volume: float) -> AudioChunk:
     t = np.arange(_frames(seconds, rate)) / rate
-    partials = sum(
-        weight * np.sin(2 * np.pi * frequency * ratio * t) * np.exp(-t * decay)
-        for ratio, weight, decay in ((1.0, 1.0, 4.0), (2.76, 0.35, 7.0), (5.4, 0.15, 11.0))
+    partials = np.sum(
+        [weight * np.sin(2 * np.pi * frequency * ratio * t) * np.exp(-t * decay)
+         for ratio, weight, decay in ((1.0, 1.0, 4.0), (2.76, 0.35, 7.0), (5.4, 0.15, 11.0))],
+        axis=0,
     )
     return _to_chunk(_fade(volume * partials / 1.5, rate), rate)
 
@@ -165,142 +162,118 @@ def split(chunk: AudioChunk, block_seconds: float = 0.1) -> Iterator[AudioChunk]
         yield AudioChunk(chunk.audio[start : start + step], chunk.rate)
 
 
-# --- WAV files --------------------------------------------------------------
+# --- sound files ---------------------------------------------------------------
+
+STDIN: Final = "-"
+"""The input name that means standard input."""
+STREAM_FORMATS: Final = "WAV (as arecord writes by default) or OGG"
+"""What a pipe can carry: libsndfile reads these without seeking back. Raw PCM has no
+header to say its rate, and FLAC and MP3 need seeking, so those must come as files."""
 
 
-def _bad_file(path: Path, problem: str) -> str:
-    quoted = shlex.quote(str(path))
-    fixed = shlex.quote(str(path.with_name(path.stem + "-16k.wav")))
-    return (
-        f"Cannot use the audio file {quoted}: {problem}. What works: a 16-bit PCM WAV, "
-        f"any rate, mono or stereo; convert with: sox {quoted} -r 16000 -c 1 -b 16 {fixed}"
-    )
+def _name(path: Path) -> str:
+    return "standard input" if str(path) == STDIN else shlex.quote(str(path))
 
 
-def _format_problem(code: int) -> str:
-    if code == _WAVE_FLOAT:
-        return "it holds floating-point samples, not integer PCM"
-    return f"it is compressed or unusual (WAV format {code}), not plain PCM"
+def _unreadable(path: Path, problem: str, fix: str | None = None) -> AudioError:
+    return AudioError(f"Cannot read the audio file {_name(path)}: {problem}.", fix)
 
 
-def _wave_problem(message: str) -> str:
-    if message.startswith("unknown format: "):
-        return _format_problem(int(message.rsplit(" ", 1)[1]))
-    if "RIFF" in message or "WAVE" in message:
-        return "it is not a WAV file"
-    if "extended format" in message:
-        return "it is not plain integer PCM"
-    return f"it is not a readable WAV file ({message})"
+def _is_stream(path: Path) -> bool:
+    """Standard input, a named pipe, `<(...)` or a device: read once, front to back."""
+    return str(path) == STDIN or not path.is_file()
 
 
-def _check_layout(path: Path, channels: int, width: int, rate: int) -> None:
-    if not 1 <= channels <= MAX_CHANNELS:
-        raise AudioError(_bad_file(path, f"it has {channels} channels (1 to {MAX_CHANNELS} work)"))
-    if width not in _INT_SCALE:
-        raise AudioError(_bad_file(path, f"it has {8 * width}-bit samples (8 to 32 work)"))
-    if not MIN_FILE_RATE <= rate <= MAX_FILE_RATE:
-        raise AudioError(_bad_file(path, f"its sample rate {rate} Hz is unusual"))
+def _library_problem(error: sf.LibsndfileError) -> str:
+    if error.code == _SF_UNRECOGNISED:
+        return "it is not a sound file soundfile can read (WAV, FLAC, OGG, MP3 and more work)"
+    if error.code == _SF_MALFORMED:
+        return "it is malformed or cut short"
+    return f"it is damaged or cut short ({error.error_string.rstrip('.')})"
 
 
-def _int24(raw: bytes) -> np.ndarray:
-    octets = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
-    value = octets[:, 0] | (octets[:, 1] << 8) | (octets[:, 2] << 16)
-    return np.where(value >= 1 << 23, value - (1 << 24), value)
-
-
-def _integers(raw: bytes, width: int) -> np.ndarray:
-    if width == 1:
-        return np.frombuffer(raw, dtype=np.uint8).astype(np.float64) - 128.0
-    if width == 3:
-        return _int24(raw).astype(np.float64)
-    return np.frombuffer(raw, dtype="<i2" if width == 2 else "<i4").astype(np.float64)
-
-
-def _decode(raw: bytes, width: int, channels: int) -> np.ndarray:
-    """Mono floats in -1..1 from interleaved integer PCM."""
-    frame = width * channels
-    values = _integers(raw[: len(raw) - len(raw) % frame], width) / _INT_SCALE[width]
-    return values.reshape(-1, channels).mean(axis=1)
-
-
-def _riff_chunks(data: bytes) -> dict[bytes, bytes]:
-    chunks: dict[bytes, bytes] = {}
-    position = 12
-    while position + 8 <= len(data):
-        size = int.from_bytes(data[position + 4 : position + 8], "little")
-        chunks.setdefault(data[position : position + 4], data[position + 8 : position + 8 + size])
-        position += 8 + size + (size & 1)
-    return chunks
-
-
-def _load_extensible(path: Path) -> tuple[np.ndarray, int]:
-    """WAVE_FORMAT_EXTENSIBLE files (sox writes them for 24 bits), which `wave` rejects."""
-    chunks = _riff_chunks(path.read_bytes())
-    fmt, pcm = chunks.get(b"fmt "), chunks.get(b"data")
-    if fmt is None or pcm is None or len(fmt) < 26:
-        raise AudioError(_bad_file(path, "its WAV header is incomplete"))
-    _, channels, rate, _, align, _ = struct.unpack("<HHIIHH", fmt[:16])
-    subformat = int.from_bytes(fmt[24:26], "little")
-    if subformat != _WAVE_PCM:
-        raise AudioError(_bad_file(path, _format_problem(subformat)))
-    width = align // channels if channels else 0
-    _check_layout(path, channels, width, rate)
-    return _decode(pcm, width, channels), rate
-
-
-def _load_wave(path: Path, wav: wave.Wave_read) -> tuple[np.ndarray, int]:
-    channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-    _check_layout(path, channels, width, rate)
-    return _decode(wav.readframes(wav.getnframes()), width, channels), rate
-
-
-def _load(path: Path) -> tuple[np.ndarray, int]:
+def _check_path(path: Path) -> None:
+    if str(path) == STDIN:
+        return
     if not path.exists():
-        raise AudioError(_bad_file(path, "the file does not exist"))
+        raise _unreadable(path, "not found")
+    if path.is_dir():
+        raise _unreadable(path, "it is a folder, not a sound file")
     if path.is_file() and path.stat().st_size == 0:
-        raise AudioError(_bad_file(path, "the file is empty"))
+        raise _unreadable(path, "the file is empty")
+
+
+def open_sound(path: str | Path) -> sf.SoundFile:
+    """Open a sound file or stream for reading; one clear AudioError when it cannot be read."""
+    path = Path(path)
+    _check_path(path)
+    stream = _is_stream(path)
     try:
-        with wave.open(str(path), "rb") as wav:
-            return _load_wave(path, wav)
-    except wave.Error as error:
-        if str(error) == f"unknown format: {_WAVE_EXTENSIBLE}":
-            return _load_extensible(path)
-        raise AudioError(_bad_file(path, _wave_problem(str(error)))) from error
-    except EOFError as error:
-        raise AudioError(_bad_file(path, "it is not a WAV file, or it is cut short")) from error
+        sound = sf.SoundFile(0, closefd=False) if str(path) == STDIN else sf.SoundFile(str(path))
+    except sf.LibsndfileError as error:
+        fix = f"A pipe must carry {STREAM_FORMATS}." if stream else None
+        raise _unreadable(path, _library_problem(error), fix) from error
     except OSError as error:
-        problem = f"it cannot be opened ({error.strerror or error})"
-        raise AudioError(_bad_file(path, problem)) from error
+        raise _unreadable(path, str(error.strerror or error).lower()) from error
+    if not stream and sound.frames == 0:
+        sound.close()
+        raise _unreadable(path, "it contains no audio")
+    return sound
 
 
-def _lowpass(signal: np.ndarray, ratio: float) -> np.ndarray:
-    """Windowed-sinc anti-alias filter keeping frequencies below `ratio` × Nyquist."""
-    taps = int(24 / ratio) | 1
-    offsets = np.arange(taps) - (taps - 1) / 2
-    kernel = np.sinc(0.9 * ratio * offsets) * np.blackman(taps)
-    return np.convolve(signal, kernel / kernel.sum(), mode="same")
+def _mono_blocks(sound: sf.SoundFile, path: Path, frames: int) -> Iterator[np.ndarray]:
+    """The sound's frames in blocks, channels mixed down: memory does not grow with length."""
+    # soundfile seeks to where it already is after each read of a seekable file, and every
+    # seek makes libsndfile's MP3 decoder drop audio; reading only forward, we need no seeks.
+    sound._info.seekable = False
+    while True:
+        try:
+            block = sound.read(frames, dtype="float32", always_2d=True)
+        except sf.LibsndfileError as error:
+            raise _unreadable(path, _library_problem(error)) from error
+        if not len(block):
+            return
+        yield block.mean(axis=1, dtype=np.float32)
 
 
-def _resample(signal: np.ndarray, source: int, target: int) -> np.ndarray:
-    if source == target or signal.size == 0:
-        return signal
-    if target < source:
-        signal = _lowpass(signal, target / source)
-    positions = np.arange(max(1, round(signal.size * target / source))) * (source / target)
-    return np.interp(positions, np.arange(signal.size), signal)
+def _resampled(blocks: Iterator[np.ndarray], source: int, target: int) -> Iterator[np.ndarray]:
+    if source == target:
+        yield from blocks
+        return
+    resampler = soxr.ResampleStream(source, target, 1, dtype="float32")
+    for block in blocks:
+        yield resampler.resample_chunk(block)
+    yield resampler.resample_chunk(np.zeros(0, dtype=np.float32), last=True)
 
 
-def _samples(path: Path) -> tuple[np.ndarray, int]:
-    signal, rate = _load(path)
-    if signal.size == 0:
-        raise AudioError(_bad_file(path, "it contains no audio"))
-    return signal, rate
+def _rechunked(blocks: Iterator[np.ndarray], rate: int, block_seconds: float) -> Iterator[AudioChunk]:
+    step = 2 * max(1, _frames(block_seconds, rate))
+    pending = b""
+    for block in blocks:
+        pending += _to_chunk(block, rate).audio
+        while len(pending) >= step:
+            yield AudioChunk(pending[:step], rate)
+            pending = pending[step:]
+    if pending:
+        yield AudioChunk(pending, rate)
+
+
+def sound_blocks(
+    sound: sf.SoundFile, path: Path, rate: int = DEFAULT_RATE, block_seconds: float = BLOCK_SECONDS
+) -> Iterator[AudioChunk]:
+    """An open sound as mono blocks of `block_seconds` at `rate`, read and resampled as it goes."""
+    frames = max(1, _frames(block_seconds, sound.samplerate))
+    signal = _resampled(_mono_blocks(sound, path, frames), sound.samplerate, rate)
+    yield from _rechunked(signal, rate, block_seconds)
 
 
 def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
-    """Read an integer PCM WAV file as mono audio at `rate`."""
-    signal, source_rate = _samples(Path(path))
-    return _to_chunk(_resample(signal, source_rate, rate), rate)
+    """Read a whole sound file (WAV, FLAC, OGG, MP3...) as mono audio at `rate`."""
+    with open_sound(path) as sound:
+        chunk = _join(list(sound_blocks(sound, Path(path), rate)), rate)
+    if not chunk.samples:
+        raise _unreadable(Path(path), "it contains no audio")
+    return chunk
 
 
 def write_wav(path: str | Path, chunk: AudioChunk) -> None:
@@ -320,8 +293,9 @@ def write_wav(path: str | Path, chunk: AudioChunk) -> None:
 
 
 class FileSource:
-    """WAV files played in order as if spoken into a microphone, faster than real time.
+    """Sound files and streams played in order as if spoken into a microphone, faster than real time.
 
+    Each is read block by block when it is reached, so memory does not grow with its length.
     Time here is audio time: the hold-off after unmute() is that much quiet, delivered
     before the files resume, however fast the blocks are read. Between files and while
     muted it delivers room tone, as a microphone in a quiet room would.
@@ -329,7 +303,7 @@ class FileSource:
 
     def __init__(
         self,
-        paths: Sequence[Path],
+        paths: Sequence[str | Path],
         rate: int = DEFAULT_RATE,
         gap_seconds: float = 1.5,
         block_seconds: float = BLOCK_SECONDS,
@@ -338,6 +312,8 @@ class FileSource:
         self._paths = [Path(path) for path in paths]
         self._gap_seconds = gap_seconds
         self._block_seconds = block_seconds
+        self._kept: dict[int, sf.SoundFile] = {}
+        """Streams opened by validate(), by position: a pipe can be read only once."""
         self._blocks = self._all_blocks()
         self._muted = False
         self._held_blocks = 0
@@ -345,15 +321,28 @@ class FileSource:
         self._closed = False
 
     def validate(self) -> None:
-        """Open every file now, so a bad one is reported before anything starts."""
-        for path in self._paths:
-            _samples(path)  # resampled only when the file is reached
+        """Read every input's header now, so a bad one is reported before anything starts.
 
-    def _all_blocks(self) -> Iterator[AudioChunk]:
+        Files are closed again and reopened when reached; streams stay open for playing.
+        """
+        for index, path in enumerate(self._paths):
+            if index not in self._kept:
+                sound = open_sound(path)
+                if _is_stream(path):
+                    self._kept[index] = sound
+                else:
+                    sound.close()
+
+    def _open(self, index: int) -> sf.SoundFile:
+        kept = self._kept.pop(index, None)
+        return open_sound(self._paths[index]) if kept is None else kept
+
+    def _all_blocks(self) -> Generator[AudioChunk, None, None]:
         gap = room_tone(self._gap_seconds, self.rate)
-        for path in self._paths:
+        for index, path in enumerate(self._paths):
             log.debug("Playing %s", path)
-            yield from split(read_wav(path, self.rate), self._block_seconds)
+            with self._open(index) as sound:
+                yield from sound_blocks(sound, path, self.rate, self._block_seconds)
             yield from split(gap, self._block_seconds)
 
     def read(self, timeout: float) -> AudioChunk | None:
@@ -379,3 +368,6 @@ class FileSource:
         """Stop; read() returns None from now on."""
         self._closed = True
         self._blocks.close()
+        for sound in self._kept.values():
+            sound.close()
+        self._kept.clear()

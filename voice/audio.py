@@ -166,9 +166,11 @@ def split(chunk: AudioChunk, block_seconds: float = 0.1) -> Iterator[AudioChunk]
 
 STDIN: Final = "-"
 """The input name that means standard input."""
-STREAM_FORMATS: Final = "WAV (as arecord writes by default) or OGG"
-"""What a pipe can carry: libsndfile reads these without seeking back. Raw PCM has no
-header to say its rate, and FLAC and MP3 need seeking, so those must come as files."""
+STREAM_FIX: Final = (
+    "A pipe must carry WAV (as arecord writes by default) or OGG: raw PCM has no header to say "
+    "its rate, and FLAC and MP3 must come as files."
+)
+"""What a pipe can carry: libsndfile reads WAV and OGG from a pipe, not FLAC or MP3."""
 
 
 def _name(path: Path) -> str:
@@ -211,7 +213,7 @@ def open_sound(path: str | Path) -> sf.SoundFile:
     try:
         sound = sf.SoundFile(0, closefd=False) if str(path) == STDIN else sf.SoundFile(str(path))
     except sf.LibsndfileError as error:
-        fix = f"A pipe must carry {STREAM_FORMATS}." if stream else None
+        fix = STREAM_FIX if stream else None
         raise _unreadable(path, _library_problem(error), fix) from error
     except OSError as error:
         raise _unreadable(path, str(error.strerror or error).lower()) from error
@@ -226,6 +228,7 @@ def _mono_blocks(sound: sf.SoundFile, path: Path, frames: int) -> Iterator[np.nd
     # soundfile seeks to where it already is after each read of a seekable file, and every
     # seek makes libsndfile's MP3 decoder drop audio; reading only forward, we need no seeks.
     sound._info.seekable = False
+    mix = np.full(sound.channels, 1 / sound.channels, dtype=np.float32)
     while True:
         try:
             block = sound.read(frames, dtype="float32", always_2d=True)
@@ -233,7 +236,7 @@ def _mono_blocks(sound: sf.SoundFile, path: Path, frames: int) -> Iterator[np.nd
             raise _unreadable(path, _library_problem(error)) from error
         if not len(block):
             return
-        yield block.mean(axis=1, dtype=np.float32)
+        yield block[:, 0] if sound.channels == 1 else block @ mix
 
 
 def _resampled(blocks: Iterator[np.ndarray], source: int, target: int) -> Iterator[np.ndarray]:

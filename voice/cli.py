@@ -129,8 +129,10 @@ def add_answer_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", nargs="+", type=Path, metavar="WAV",
-                        help="WAV files to use, in order, as the microphone (the session ends after the last)")
+    parser.add_argument("--input", nargs="+", type=Path, metavar="FILE",
+                        help="sound files (WAV, FLAC, OGG, MP3) or pipes to use, in order, as the microphone; "
+                             "- is standard input, e.g. arecord -f S16_LE -r 16000 | ... --input - "
+                             "(the session ends after the last)")
     parser.add_argument("--no-grammar", action="store_true",
                         help="open vocabulary: do not limit recognition to the words the assistant knows")
     parser.add_argument("--speech-out", type=Path, metavar="DIR",

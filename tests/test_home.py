@@ -45,7 +45,7 @@ def guarded(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, li
 def test_a_whole_session_never_touches_the_network(tmp_path, korean_model_path, speak_ko) -> None:
     out = tmp_path / "spoken"
     result, attempts = guarded(tmp_path, "listen", "--lang", "ko", "--model", str(korean_model_path),
-                               "--input", speak_ko("머리가 아파요"), speak_ko("네"), speak_ko("멈춰"),
+                               "--input", speak_ko("머리가 아파요"), speak_ko("좋아요"), speak_ko("멈춰"),
                                "--speech-out", str(out))
     assert result.returncode == 0, result.stderr
     assert attempts == []

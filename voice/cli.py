@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from voice import __version__, audio, devices, doctor, models, service
+from voice import wyoming as wyoming_service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
@@ -44,6 +46,15 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
+WYOMING_EPILOG = f"""\
+examples:
+  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+
+In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
+then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -66,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_answer_options(listen)
     add_audio_options(listen)
     listen.set_defaults(run=run_listen)
+
+    wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
+                       WYOMING_EPILOG)
+    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
+                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    add_answer_settings(wyoming)
+    wyoming.set_defaults(run=run_wyoming)
 
     config = _command(commands, "config", "show the effective settings and where each came from")
     add_answer_settings(config)
@@ -312,6 +330,22 @@ def _clear_partial(stream: TextIO) -> None:
     if stream.isatty():
         stream.write("\r\033[K")
         stream.flush()
+
+
+# ---------------------------------------------------------------- wyoming
+
+
+def run_wyoming(args: argparse.Namespace) -> int:
+    handler = wyoming_service.handler_for(settings_for(args).settings)
+
+    def ready(server: asyncio.Server) -> None:
+        where = ", ".join(f"{host}:{port}" for host, port, *_ in
+                          (sock.getsockname() for sock in server.sockets))
+        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+              "Ctrl-C stops it.", file=sys.stderr, flush=True)
+
+    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    return 0
 
 
 # ---------------------------------------------------------------- config, devices, models

@@ -101,9 +101,15 @@ def build_parser() -> argparse.ArgumentParser:
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
     install.set_defaults(run=run_service_install)
-    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
-    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
+    uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
+    uninstall.set_defaults(run=run_service_uninstall)
+    status = service_actions.add_parser("status", help="is it installed, enabled, running?")
+    status.set_defaults(run=run_service_status)
+    for action in (install, uninstall, status):
+        action.add_argument("--wyoming", action="store_true",
+                            help="the second unit, which answers Home Assistant (see `acupressure wyoming`)")
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -367,15 +373,25 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_service_install(args: argparse.Namespace) -> int:
-    return _outcome(service.install(force=args.force))
+    if args.uri and not args.wyoming:
+        raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
+    return _outcome(service.install(force=args.force, unit=_unit(args)))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
-    return _outcome(service.uninstall())
+    return _outcome(service.uninstall(unit=_unit(args)))
 
 
 def run_service_status(args: argparse.Namespace) -> int:
-    return _outcome(service.status())
+    return _outcome(service.status(unit=_unit(args)))
+
+
+def _unit(args: argparse.Namespace) -> service.Unit:
+    if not args.wyoming:
+        return service.ASSISTANT
+    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
+    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(uri)
 
 
 def _outcome(outcome: service.Outcome) -> int:

@@ -65,6 +65,14 @@ def test_a_session_built_from_the_settings_answers_and_never_loads_network_code(
         assert "vosk" in chain or not ours, f"{module} was imported through {chain}"
 
 
+def test_answering_text_loads_no_audio_code() -> None:
+    code = ("import sys; from voice import assistant; from voice.settings import Settings; "
+            "print(assistant.answering(Settings()).answer('my knee hurts').understood); "
+            "print(sorted(m for m in ('numpy', 'sounddevice', 'pyttsx3', 'vosk', 'voice.audio') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split("\n")[:2] == ["True", "[]"], result.stderr
+
+
 def test_answering_follows_the_settings_and_the_pregnancy_given() -> None:
     text = assistant.answering(Settings(same_side=True, massage_minutes=2), Pregnancy.NO)
     answer = text.answer("my left elbow hurts")

@@ -5,17 +5,22 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from voice import audio, devices, models
+from voice import models
 from voice.conversation import Conversation, Options
 from voice.errors import SettingsError
 from voice.knowledge import load
-from voice.recognizer import VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
-from voice.session import Session
 from voice.settings import Settings
-from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
+
+# The audio side (numpy, sounddevice, pyttsx3, Vosk) is imported only by the functions that build
+# it, so that a front end that answers text (the Wyoming service) does not load it.
+if TYPE_CHECKING:
+    from voice.audio import AudioSource
+    from voice.recognizer import VoskRecognizer
+    from voice.session import Session
+    from voice.speech import Speaker, Voice
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +78,8 @@ def wake_phrase(settings: Settings, resolver: Resolver) -> str:
 def open_recognizer(settings: Settings, resolver: Resolver, grammar: bool = True,
                     extra_words: Sequence[str] = ()) -> VoskRecognizer:
     """The settings' Vosk model, limited to the pack's words (and extra_words) unless grammar is off."""
+    from voice.recognizer import VoskRecognizer, load_model
+
     path = models.find_model(resolver.language.model, explicit=settings.model)
     log.info("using model %s", path)
     vocabulary = resolver.vocabulary() + list(extra_words) if grammar else None
@@ -96,8 +103,10 @@ def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
                             "Choose another with --wake-phrase or the wake_phrase setting.")
 
 
-def open_source(request: Audio, settings: Settings, hooks: Hooks = Hooks()) -> audio.AudioSource:
+def open_source(request: Audio, settings: Settings, hooks: Hooks = Hooks()) -> AudioSource:
     """The input files when there are any, else the settings' microphone."""
+    from voice import audio, devices
+
     if request.inputs:
         source = audio.FileSource(list(request.inputs))
         source.validate()
@@ -108,6 +117,8 @@ def open_source(request: Audio, settings: Settings, hooks: Hooks = Hooks()) -> a
 
 
 def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
+    from voice.speech import Pyttsx3Speaker, TextSpeaker, Voice
+
     voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
     if request.text_only:
         return TextSpeaker(), voice
@@ -118,6 +129,8 @@ def session(settings: Settings, request: Audio = Audio(), hooks: Hooks = Hooks()
             text: Answering | None = None, recognizer: VoskRecognizer | None = None) -> Session:
     """The spoken session: recognizer, speaker, audio source and conversation, wired together
     (text and recognizer are built from the settings unless given)."""
+    from voice.session import Session
+
     text = text or answering(settings)
     recognizer = recognizer or listening(settings, text.resolver, request.grammar)
     speaker, voice = open_speaker(request, settings, text.resolver)

@@ -115,7 +115,7 @@ def test_invalid_yaml_says_where(data: Path) -> None:
 
 
 def test_yaml_boolean_trap_is_caught(data: Path) -> None:
-    edit(data / "lang" / "en.yaml", 'got, and, of, "on", in', "got, and, of, on, in")
+    edit(data / "lang" / "en.yaml", 'get, gets, getting, of, "on",', "get, gets, getting, of, on,")
     check_error(data, "en.yaml", "filler[", "expected text")
 
 

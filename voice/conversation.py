@@ -223,7 +223,7 @@ class Conversation:
         assert self._pending is not None and self._pending.pain is not None
         answer = parse.pregnancy or self._plain_yes_no(parse)
         if answer is None:
-            if not parse.found:  # silence or noise: not an answer, ask again
+            if all(meaning.kind is Kind.FILLER for _, meaning in parse.found):  # silence or noise: ask again
                 return self._speak(self._say["pregnancy_unclear"])
             self._unclear += 1
             if self._unclear < self.options.unclear_answers_before_fallback:
@@ -237,7 +237,7 @@ class Conversation:
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
         """Yes or no only when that is all that was said: "no idea" is not a no."""
-        meanings = [meaning for _, meaning in parse.found if meaning.kind is not Kind.FILLER]
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF)]
         answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:

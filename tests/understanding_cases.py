@@ -1,0 +1,324 @@
+"""A large table of fresh English utterances and what the resolver must make of them.
+
+Each line: "utterance => expected". Expected is one of
+  "<area> <side>"            understood: the pain place (side L, R, B or -), then optional facts
+  "? <vague id> <side>"      not understood, reason "vague": which part?
+  "!"                        not understood, reason "red_flag"
+  "x"                        not understood (an idiom, nothing that hurts, or said not to hurt)
+Optional facts after a place: "+<area> <side>" another place (listed under `also`),
+"q=<qualifier>", "preg=<yes|no|unknown>", "care=<id>", "ask" (asks about pregnancy).
+"""
+
+PLAIN = """
+my left elbow hurts => elbow L
+my right knee is sore => knee R
+my shoulder aches => shoulder -
+both my wrists hurt => wrist B
+my hips are killing me => hip B
+my left ankle is swollen => ankle L
+i have pain in my right thigh => thigh R
+my forearm has been sore since yesterday => forearm -
+pain in my left hand => hand L
+my right foot hurts when I walk => foot R
+my thumb is sore => thumb -
+my left big toe hurts => big_toe L
+my index finger aches => index_finger -
+the ring finger on my right hand hurts => ring_finger R
+my little toe hurts => little_toe -
+my neck is stiff => neck -
+my lower back is killing me => lower_back -
+I have a headache => head -
+I've got a migraine => head -
+my upper back is sore => mid_back -
+my right heel hurts => heel_of_foot R
+the ball of my left foot hurts => ball_of_foot L
+the heel of my right hand is sore => heel_of_hand R
+my left calf is tight => lower_leg L q=back
+my shins hurt => lower_leg B q=front
+my right hamstring is sore => thigh R q=back
+my left bicep aches => upper_arm L q=front
+my kneecap hurts => knee - q=front
+the inside of my left knee hurts => knee L q=inner
+the outside of my right ankle is sore => ankle R q=outer
+the palm of my left hand hurts => hand L q=palm
+the sole of my right foot is sore => foot R q=sole
+the back of my left hand aches => hand L q=back
+the top of my right foot hurts => foot R q=top
+my funny bone hurts => elbow - q=inner
+I have tennis elbow => elbow - q=outer
+my left wrist is sprained => wrist L
+I twisted my right ankle => ankle R
+I stubbed my big toe => big_toe -
+my pinky hurts => little_finger -
+my left middle finger is sore => middle_finger L
+my second toe hurts => second_toe -
+my right elbow is throbbing => elbow R
+my upper arm is sore => upper_arm -
+my right upper arm hurts => upper_arm R
+my quads are sore => thigh B q=front
+my achilles hurts => ankle - q=back
+my temples hurt => head -
+I have sciatica => lower_back -
+my tailbone hurts => lower_back -
+my shoulder blade hurts => mid_back -
+the fleshy part of my thumb hurts => thumb_ball -
+the fleshy part of your knuckle under your thumb is sore => thumb_ball -
+the base of my left thumb aches => thumb_ball L
+my left shoulder is stiff => shoulder L
+my right hip hurts => hip R
+left knee => knee L
+right elbow => elbow R
+my knees => knee B
+my elbows ache => elbow B
+my feet hurt => foot B
+my hands are sore => hand B
+my left shoulder hurts a lot => shoulder L
+my right thigh is really sore => thigh R
+my forearms are tight => forearm B
+my lower leg hurts => lower_leg -
+my left lower leg aches => lower_leg L
+carpal tunnel in my right wrist => wrist R q=inner
+my left knee has been bothering me => knee L
+my right wrist is tender => wrist R
+my left ankle hurts after running => ankle L
+I hurt my left knee playing tennis => knee L
+my right shoulder hurts when I lift my arm => shoulder R
+"""
+
+EVERYDAY = """
+ouch my left elbow => elbow L
+my knee is acting up again => knee -
+my back is really bad today, my lower back => lower_back -
+I pulled my right hamstring => thigh R q=back
+I think I sprained my left wrist => wrist L
+my neck has a crick in it => neck -
+my bunion hurts => big_toe -
+my right knee keeps clicking and it hurts => knee R
+there's a sharp pain in my left heel => heel_of_foot L
+I have a dull ache in my right forearm => forearm R
+I banged my elbow on the door => elbow -
+my stiff neck => neck -
+my shoulders are tense => shoulder B
+my left hip is bugging me => hip L
+my right ankle gave me trouble all day => ankle R
+my wrist hurts from typing => wrist -
+I slept funny and now my neck hurts => neck -
+my thumb hurts from texting => thumb -
+my calves are cramping => lower_leg B q=back
+I have a knot in my right shoulder => shoulder R
+my left shin is sore from running => lower_leg L q=front
+the arch of my left foot hurts => foot L q=sole
+my right instep hurts => foot R q=top
+my pointer finger is jammed => index_finger -
+my left pinky toe is sore => little_toe L
+my lumbar spine aches => lower_back -
+I have a terrible headache => head -
+I woke up with a stiff neck => neck -
+my heels hurt in the morning => heel_of_foot B
+my knuckles ache => hand -
+"""
+
+QUESTIONS = """
+what can I do for my sore left knee => knee L
+can you help with my right shoulder => shoulder R
+how do I massage my sore elbow => elbow -
+what should I do about my aching lower back => lower_back -
+where should I press for my headache => head -
+can you help me with pain in my left wrist => wrist L
+what about my right ankle, it hurts => ankle R
+is there anything for a sore neck => neck -
+could you help my left hip, it aches => hip L
+any tips for my sore feet => foot B
+how can I relieve the pain in my right thumb => thumb R
+what helps a migraine => head -
+"""
+
+ASR = """
+um my left elbow hurts => elbow L
+uh my right knee is sore => knee R
+my left shoulder um it hurts => shoulder L
+um i have a headache => head -
+my lower back uh really hurts => lower_back -
+um the inside of my left knee => knee L q=inner
+uh both my ankles hurt => ankle B
+i have um pain in my right wrist => wrist R
+my left hip uh aches => hip L
+um um my neck => neck -
+er my right big toe hurts => big_toe R
+my left thumb um is sore => thumb L
+my left wrist hurts right now => wrist L
+uh my right foot => foot R
+um my knees hurt => knee B
+its my left elbow => elbow L
+my right heel um hurts when i walk => heel_of_foot R
+im pregnant and my left wrist hurts => wrist L preg=yes
+um im not pregnant my right knee hurts => knee R preg=no
+my wife is pregnant and her right wrist hurts => wrist R preg=yes
+"""
+
+PREGNANCY = """
+I'm not pregnant but my wife is and she has a migraine => head - preg=unknown ask
+I'm not pregnant, my sister has a headache => head - preg=unknown ask
+I am not pregnant and my friend's left foot hurts => foot L preg=unknown ask
+my wife's right wrist hurts => wrist R preg=unknown ask
+she has a sore left wrist => wrist L preg=unknown ask
+her neck hurts => neck - preg=unknown ask
+my daughter's left hand hurts => hand L preg=unknown care=child
+my pregnant wife has a headache => head - preg=yes
+my girlfriend is pregnant and her lower back hurts => lower_back - preg=yes
+I'm 20 weeks along and my left wrist hurts => wrist L preg=yes
+I'm in my third trimester and my neck is sore => neck - preg=yes
+I'm due in March and my right foot hurts => foot R preg=yes
+I'm expecting twins, my left hand is sore => hand L preg=yes
+I'm 34 weeks and my right ankle hurts => ankle R preg=yes
+34 weeks, my lower back hurts => lower_back - preg=yes
+I'm not sure if I'm pregnant, my left hand hurts => hand L preg=unknown
+we're trying for a baby and I have a headache => head - preg=unknown
+I might be pregnant, my neck hurts => neck - preg=unknown
+my knee has hurt for 3 weeks => knee -
+I'm not pregnant and my left hand hurts => hand L preg=no
+I'm pregnant and have a headache => head - preg=yes
+my left shoulder hurts and I'm pregnant => shoulder L preg=yes
+I'm pregnant, my wife isn't, my right hip hurts => hip R preg=yes
+she is 30 weeks pregnant and her foot hurts => foot - preg=yes
+my wife is not pregnant and her left wrist hurts => wrist L preg=no
+"""
+
+AGES = """
+my 5 year old's knee hurts => knee - care=child
+my little boy hurt his elbow => elbow - care=child
+I'm 85 and my right knee hurts => knee R care=elderly
+I'm seventy-eight, my left hip is sore => hip L care=elderly
+my newborn's foot => foot - care=child
+my elderly neighbour has a sore shoulder => shoulder - care=elderly
+my 3 month old's left hand => hand L care=child
+my mum is 90 and her right wrist hurts => wrist R care=elderly
+my 80 year old father's knee => knee - care=elderly
+my seven year old daughter's ankle hurts => ankle - care=child
+I'm 40 and my left knee hurts => knee L
+my grandma's lower back hurts => lower_back - care=elderly
+my dog's left elbow => elbow L care=pet
+"""
+
+NEGATION = """
+my wrist is fine, it's my ankle that hurts => ankle -
+no pain in my hands, just my feet => foot B
+sorry, knee not elbow => knee -
+elbow... scratch that, knee => knee -
+right ankle, correction, right wrist => wrist R
+my knee is all right but my wrist hurts => wrist -
+my knee doesn't hurt anymore => x
+not my elbow, my knee => knee -
+my right elbow, no wait, my left => elbow L
+left hip, no, right hip => hip R
+not the left knee, the right one => knee R
+my left ankle doesn't hurt, my right one does => ankle R
+my elbow is fine => x
+it's not my shoulder, it's my hip => hip -
+my shoulder is ok but my neck hurts => neck -
+my hands are fine, my feet ache => foot B
+my right knee, I mean my left knee => knee L
+my thumb, sorry, my index finger => index_finger -
+the elbow, actually no, the wrist => wrist -
+my left wrist is better but my right wrist hurts => wrist R
+my knee feels fine now => x
+nothing wrong with my knee, it's my hip => hip -
+my neck doesn't hurt, my lower back does => lower_back -
+left elbow no wait right elbow => elbow R
+my ankle, oops, my wrist => wrist -
+"""
+
+RIGHT_NOT_A_SIDE = """
+I'm right-handed and my left wrist hurts => wrist L
+right after my run my knee started hurting => knee -
+my elbow hurts right now => elbow -
+that's right, my left knee => knee L
+all right, my shoulder hurts => shoulder -
+my left ankle hurts right away when I stand => ankle L
+it hurts right in my elbow => elbow -
+"""
+
+BOTH_AND_TWO = """
+my left and right elbows hurt => elbow B
+my left ankle and my right ankle both hurt => ankle B
+my knee and my elbow both hurt => knee - +elbow -
+my left shoulder and my right hip => shoulder L +hip R
+my neck and my lower back hurt => neck - +lower_back -
+my right wrist and my left knee are sore => wrist R +knee L
+I have a headache and my left foot hurts => head - +foot L
+my left knee and my left hip ache => knee L +hip L
+"""
+
+VAGUE = """
+my arm hurts => ? arm -
+my left arm hurts => ? arm L
+my leg hurts => ? leg -
+my right leg is sore => ? leg R
+my back hurts => ? back -
+I stubbed my toe => ? toe -
+my finger hurts => ? finger -
+my legs ache => ? leg B
+my left arm, the elbow => elbow L
+"""
+
+IDIOMS = """
+arm the alarm => x
+hand me the remote => x
+can you give me a hand => x
+break a leg => x
+the table leg is wobbly => x
+I'll foot the bill => x
+my right hand man => x
+no elbow room => x
+knee-high socks => x
+this project is a pain in the neck => x
+my back teeth hurt => x
+it costs an arm and a leg => x
+you're pulling my leg => x
+I got cold feet => x
+she has a green thumb => x
+that's a rule of thumb => x
+keep your chin up => x
+I'll be right back => x
+on the other hand => x
+put your best foot forward => x
+shoulder the blame => x
+elbow grease => x
+head over heels => x
+I have two left feet => x
+give me a heads up => x
+he's all thumbs => x
+back to square one => x
+I need to head out => x
+the foot of the bed => x
+hands down the best => x
+a slap on the wrist => x
+break a leg tonight => x
+"""
+
+RED_FLAGS = """
+I have chest pain => !
+my chest hurts and my left arm aches => !
+the worst headache of my life => !
+a sudden headache => !
+I hit my head and now it hurts => !
+I can't move my wrist => !
+I can't put weight on my ankle => !
+my finger looks deformed => !
+my left hand is numb => !
+my right leg feels weak => !
+my knee hurts and I have a high fever => !
+I fell and hit my head => !
+I think I broke my wrist => !
+"""
+
+OTHER = """
+my stomach hurts => x
+what's the weather => x
+I can't sleep => x
+hello => x
+"""
+
+CASES = [line for block in (PLAIN, EVERYDAY, QUESTIONS, ASR, PREGNANCY, AGES, NEGATION, RIGHT_NOT_A_SIDE,
+                            BOTH_AND_TWO, VAGUE, IDIOMS, RED_FLAGS, OTHER)
+         for line in block.strip().splitlines()]

@@ -89,6 +89,7 @@ class Resolution:
             "special_care": list(self.special_care),
             "reason": self.reason,
             "also": [place.to_json() for place in self.also],
+            "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
         }
 
@@ -107,6 +108,10 @@ class Resolver:
         self.language = library.language
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
+        self._longest_from: dict[str, int] = {}
+        """The longest phrase that starts with each word: most words start none longer than one."""
+        for phrase in self._phrases:
+            self._longest_from[phrase[0]] = max(self._longest_from.get(phrase[0], 0), len(phrase))
         self._words = self.language.words()
         self._skip_inside = {phrase[0] for phrase, meaning in self._phrases.items()
                              if meaning.kind is Kind.SIDE and len(phrase) == 1}
@@ -179,11 +184,15 @@ class Resolver:
 
     def _match(self, words: tuple[str, ...], start: int) -> tuple[Meaning, int, list[int]] | None:
         """The longest phrase at `start`: (meaning, where it ends, positions of words skipped inside it)."""
+        longest = self._longest_from.get(words[start], 0)
+        if longest <= 1:
+            meaning = self._phrases.get(words[start:start + 1]) if longest else None
+            return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
-        for at in range(start + 1, min(len(words), start + self._longest + 4)):
+        for at in range(start + 1, min(len(words), start + longest + 4)):
             if words[at] not in self._skip_inside:
                 content.append(at)
-        for length in range(min(self._longest, max(len(content), len(words) - start)), 0, -1):
+        for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
             exact = self._phrases.get(words[start:start + length])
             if exact is not None:
                 return exact, start + length, []

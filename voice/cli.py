@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import io
 import json
 import logging
@@ -11,13 +12,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TextIO
 
 from voice import __version__, audio, devices, doctor, models, service
+from voice import wyoming as wyoming_service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
 from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
-from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
+from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
+                            load_settings, option, save_settings)
 from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,15 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
+WYOMING_EPILOG = f"""\
+examples:
+  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+
+In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
+then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -68,6 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_audio_options(listen)
     listen.set_defaults(run=run_listen)
 
+    wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
+                       WYOMING_EPILOG)
+    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
+                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    add_answer_settings(wyoming)
+    wyoming.set_defaults(run=run_wyoming)
+
     config = _command(commands, "config", "show the effective settings and where each came from")
     add_answer_settings(config)
     add_audio_settings(config)
@@ -75,18 +94,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = _command(commands, "doctor", "check everything the assistant needs and say how to fix what is missing")
     add_settings_file_option(doctor)
-    doctor.add_argument("--lang", help="check this language (default: from the settings)")
-    doctor.add_argument("--model", help="check this Vosk model folder")
-    doctor.add_argument("--device", help="check this microphone (index or part of the name)")
+    add_setting_flags(doctor, ["language", "model", "input_device"])
     doctor.set_defaults(run=run_doctor)
 
     service = _command(commands, "service", "run the assistant at login or boot as a systemd user service")
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
     install.set_defaults(run=run_service_install)
-    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
-    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
+    uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
+    uninstall.set_defaults(run=run_service_uninstall)
+    status = service_actions.add_parser("status", help="is it installed, enabled, running?")
+    status.set_defaults(run=run_service_status)
+    for action in (install, uninstall, status):
+        action.add_argument("--wyoming", action="store_true",
+                            help="the second unit, which answers Home Assistant (see `acupressure wyoming`)")
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -96,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="show the installed models and where they are").set_defaults(run=run_model_list)
     download = actions.add_parser("download", help="download a model from Vosk's model list (needs internet)")
     download.add_argument("name", nargs="?", help="model name (default: the language pack's model)")
-    download.add_argument("--lang", help="language whose default model to download (default: from the settings)")
+    add_setting_flags(download, ["language"])
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
     download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
@@ -123,10 +146,7 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
 
 def add_answer_settings(parser: argparse.ArgumentParser) -> None:
     add_settings_file_option(parser)
-    parser.add_argument("--lang", help="language pack in data/lang/ (default: en)")
-    parser.add_argument("--same-side", action="store_const", const=True,
-                        help="massage the corresponding area on the same side (default: the opposite side)")
-    parser.add_argument("--minutes", help="how long to massage, in minutes (default: 1)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.ANSWER])
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
@@ -141,27 +161,25 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_audio_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
-    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
-    parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
-    parser.add_argument("--rate", help="speaking rate in words per minute (default: 160)")
-    parser.add_argument("--volume", help="speaking volume from 0.1 to 1 (default: 1)")
-    parser.add_argument("--no-cues", action="store_const", const=False, dest="audio_cues",
-                        help="no tones when listening starts and stops")
-    parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
-    parser.add_argument("--hold-off", help="seconds the microphone stays ignored after it speaks (default: 0.3)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.AUDIO])
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, keys: Sequence[str]) -> None:
+    """The flags of these settings, generated from their declaration in voice.settings."""
+    for key in keys:
+        spec = option(key)
+        if spec.switch is Switch.VALUE:
+            parser.add_argument(spec.flag, dest=spec.key, metavar=spec.flag[2:].upper(), help=flag_help(spec))
+        else:
+            parser.add_argument(spec.flag, dest=spec.key, action="store_const", const=spec.switch is Switch.ON,
+                                help=flag_help(spec))
 
 
 # ---------------------------------------------------------------- settings
 
 
-SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
-                 "input_device": "device", "voice": "voice", "rate": "rate", "volume": "volume",
-                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off"}
-
-
 def settings_for(args: argparse.Namespace) -> Loaded:
-    flags = {key: getattr(args, flag, None) for key, flag in SETTING_FLAGS.items()}
+    flags = {key: getattr(args, key, None) for key in ALLOWED_KEYS}
     return load_settings(getattr(args, "config", None), flags)
 
 
@@ -335,6 +353,22 @@ def _clear_partial(stream: TextIO) -> None:
         stream.flush()
 
 
+# ---------------------------------------------------------------- wyoming
+
+
+def run_wyoming(args: argparse.Namespace) -> int:
+    handler = wyoming_service.handler_for(settings_for(args).settings)
+
+    def ready(server: asyncio.Server) -> None:
+        where = ", ".join(f"{host}:{port}" for host, port, *_ in
+                          (sock.getsockname() for sock in server.sockets))
+        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+              "Ctrl-C stops it.", file=sys.stderr, flush=True)
+
+    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    return 0
+
+
 # ---------------------------------------------------------------- config, devices, models
 
 
@@ -346,7 +380,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     path = args.config or config_path()
-    flags = {"language": args.lang, "model": args.model, "input_device": args.device}
+    flags = {key: getattr(args, key) for key in ("language", "model", "input_device")}
     checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
     for line in doctor.report(checks):
         print(line)
@@ -354,15 +388,25 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_service_install(args: argparse.Namespace) -> int:
-    return _outcome(service.install(force=args.force))
+    if args.uri and not args.wyoming:
+        raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
+    return _outcome(service.install(force=args.force, unit=_unit(args)))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
-    return _outcome(service.uninstall())
+    return _outcome(service.uninstall(unit=_unit(args)))
 
 
 def run_service_status(args: argparse.Namespace) -> int:
-    return _outcome(service.status())
+    return _outcome(service.status(unit=_unit(args)))
+
+
+def _unit(args: argparse.Namespace) -> service.Unit:
+    if not args.wyoming:
+        return service.ASSISTANT
+    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
+    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(uri)
 
 
 def _outcome(outcome: service.Outcome) -> int:
@@ -410,7 +454,7 @@ def run_model_list(args: argparse.Namespace) -> int:
 
 def run_model_download(args: argparse.Namespace) -> int:
     settings = settings_for(args).settings
-    name = args.name or load(args.lang or settings.language).language.model
+    name = args.name or load(settings.language).language.model
     dest = args.dest or default_model_dir()
     if args.if_missing:
         try:

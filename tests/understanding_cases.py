@@ -322,3 +322,105 @@ hello => x
 CASES = [line for block in (PLAIN, EVERYDAY, QUESTIONS, ASR, PREGNANCY, AGES, NEGATION, RIGHT_NOT_A_SIDE,
                             BOTH_AND_TWO, VAGUE, IDIOMS, RED_FLAGS, OTHER)
          for line in block.strip().splitlines()]
+
+# A second batch, written after the rules above were settled and scored before any change.
+SECOND = """
+my right shoulder is really stiff this morning => shoulder R
+I have an ache in my left forearm => forearm L
+both of my knees hurt => knee B
+my left hip aches at night => hip L
+my right wrist has been hurting for days => wrist R
+there is pain in the back of my left knee => knee L q=back
+the front of my right shin hurts => lower_leg R q=front
+my left ring finger is swollen => ring_finger L
+my right middle finger hurts => middle_finger R
+my left big toe is throbbing => big_toe L
+I have a stiff neck and it hurts => neck -
+i have a migraine again => head -
+my thighs are sore after the gym => thigh B
+my right thumb joint aches => thumb R
+my left heel is sore when I stand => heel_of_foot L
+the bottom of my right foot hurts => foot R q=sole
+the outer side of my left elbow => elbow L q=outer
+my inner left wrist hurts => wrist L q=inner
+my triceps are sore => upper_arm B q=back
+my right pinky toe => little_toe R
+so um my left knee kind of hurts => knee L
+uh the right side of my neck => neck -
+hmm my lower back um is sore => lower_back -
+my left knee hurts and i am pregnant => knee L preg=yes
+i am pregnant my right wrist is sore => wrist R preg=yes
+my daughter is pregnant and her ankle hurts => ankle - preg=yes
+my son's right knee hurts => knee R care=child
+my grandfather's left shoulder aches => shoulder L care=elderly
+my cat's leg => ? leg -
+my 4 year old has a sore foot => foot - care=child
+I am 92 and my hands ache => hand B care=elderly
+my friend is expecting and her neck hurts => neck - preg=yes
+I'm not pregnant, my right ankle hurts => ankle R preg=no
+my partner has a sore right hand => hand R preg=unknown
+I'm 12 weeks pregnant and my left foot hurts => foot L preg=yes
+im about 30 weeks and my back hurts => ? back -
+my knee hurts, I'm not sure if I'm pregnant => knee - preg=unknown
+my left wrist not my right => wrist L
+my right knee is fine but my left knee hurts => knee L
+no pain in my left elbow, but my right elbow hurts => elbow R
+my wrist doesn't hurt, my thumb does => thumb -
+not my shoulder, my neck => neck -
+hip, sorry, I mean my knee => knee -
+the left one, no, the right elbow => elbow R
+my ankle is ok now => x
+my neck doesn't hurt anymore, thanks => x
+I'm right-handed, my right elbow hurts => elbow R
+right now my left ankle is killing me => ankle L
+my left elbow and my right knee hurt => elbow L +knee R
+my shoulders and my neck are stiff => shoulder B +neck -
+my left foot and my left ankle hurt => foot L +ankle L
+my right arm => ? arm R
+my left leg hurts when I walk => ? leg L
+I hurt my finger => ? finger -
+my toe is sore => ? toe -
+my back aches => ? back -
+the lower part of my back => lower_back -
+I bumped my right shin => lower_leg R q=front
+it's a pain in the neck => x
+he's a pain in the neck => x
+I'm on my last legs => x
+she gave him the cold shoulder => x
+he has a chip on his shoulder => x
+it was neck and neck => x
+we see eye to eye => x
+I'm up to my neck in work => x
+he put his foot in his mouth => x
+keep an eye on the kids => x
+my hands are tied => x
+it's at arm's length => x
+the clock hands stopped => x
+play it by ear => x
+learn it by heart => x
+get off my back => x
+you've got my back => x
+I'll stick my neck out => x
+twist my arm => x
+I crossed my fingers => x
+the back door is open => x
+the head of the company => x
+a show of hands => x
+my chest is tight and I can't breathe => !
+crushing pain in my chest => !
+I have the worst headache ever => !
+I banged my head on the cupboard => !
+my ankle looks deformed => !
+I can't walk on my left leg => !
+I can't feel my fingers => !
+my face is drooping => !
+my back hurts and I have a fever => !
+my wrist might be broken => !
+what's the time => x
+I feel nauseous => x
+play some music => x
+I'm tired => x
+thank you => x
+"""
+
+CASES += [line for line in SECOND.strip().splitlines()]

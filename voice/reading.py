@@ -300,6 +300,8 @@ class _Pass:
             return False  # "hand me the remote", "foot the bill"
         if token.meaning.alone or token.end - token.start > 1:
             return True  # "a terrible migraine", "my lower back"
+        if self._repeated(token):
+            return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
         if before == "modifier" or before == "number":
             return False  # "the table leg", "two left feet"
@@ -308,6 +310,15 @@ class _Pass:
         if before == "preposition_article":
             return False  # "a pain in the neck"
         return self.talks_of_pain or self.all_known
+
+    def _repeated(self, token: Token) -> bool:
+        words, word = self.parse.words, self.parse.words[token.start]
+        joined = (Kind.JOIN, Kind.FILLER)
+        for middle, other in ((token.end, token.end + 1), (token.start - 1, token.start - 2)):
+            if 0 <= other < len(words) and words[other] == word and self.at[middle] >= 0 and \
+                    self.tokens[self.at[middle]].kind in joined:
+                return True
+        return False
 
     def _is_verb(self, token: Token) -> bool:
         return self._before(token) in ("start", "other")

@@ -190,7 +190,7 @@ def test_every_phrase_of_the_pack_resolves_to_its_own_area(resolver: Resolver) -
     for phrase, meaning in resolver.language.phrases.items():
         if meaning.kind is not Kind.AREA:
             continue
-        result = resolver.resolve(f"my {' '.join(phrase)} hurts")
+        result = resolver.resolve(f"my {resolver.language.text_of(phrase)} hurts")
         assert result.pain is not None and result.pain.area == meaning.id, phrase
 
 
@@ -199,7 +199,7 @@ def test_every_area_phrase_of_every_pack_resolves_to_its_own_area(code: str) -> 
     resolver = Resolver(load(code))
     for phrase, meaning in resolver.language.phrases.items():
         if meaning.kind is Kind.AREA:
-            result = resolver.resolve(" ".join(phrase))
+            result = resolver.resolve(resolver.language.text_of(phrase))
             assert result.pain is not None and result.pain.area == meaning.id, (code, phrase)
 
 

@@ -251,10 +251,15 @@ class LanguagePack:
     numbers: Mapping[str, int] = field(default_factory=dict)
     grammar: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
+    texts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    """Each phrase as the pack writes it ("ball of my thumb" for ("ball", "of", DETERMINER, "thumb"))."""
+
+    def text_of(self, phrase: tuple[str, ...]) -> str:
+        return self.texts.get(phrase) or " ".join(phrase)
 
     def words(self) -> frozenset[str]:
         """Every single word that occurs in a phrase of this pack."""
-        return frozenset(word for phrase in self.phrases for word in phrase)
+        return frozenset(word for phrase in self.phrases for word in phrase if word != DETERMINER)
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -556,6 +561,7 @@ def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
         red_flag_names=red_flag_names,
         numbers=numbers,
         grammar=grammar,
+        texts=phrases.texts,
     )
 
 
@@ -603,19 +609,24 @@ def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
     return fields
 
 
+DETERMINER = "*"
+"""Stands for any determiner inside a phrase: "ball of my thumb" also matches "ball of the thumb"."""
+
+
 class _PhraseTable:
-    """Collects phrases and refuses one phrase with two meanings. Determiners inside a
-    phrase are left out of it, so that "ball of my thumb" also matches "ball of the thumb"."""
+    """Collects phrases and refuses one phrase with two meanings. A determiner inside a
+    phrase stands for any determiner (DETERMINER)."""
 
     def __init__(self, path: Path, determiners: frozenset[str] = frozenset()) -> None:
         self.path = path
         self.determiners = determiners
         self.table: dict[tuple[str, ...], Meaning] = {}
         self.origin: dict[tuple[str, ...], str] = {}
+        self.texts: dict[tuple[str, ...], str] = {}
 
     def add(self, node: _Node, meaning: Meaning) -> None:
         words = tuple(node.text().lower().split())
-        words = words[:1] + tuple(word for word in words[1:] if word not in self.determiners)
+        words = words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
         earlier = self.table.get(words)
         if earlier is not None and earlier != meaning:
             raise node.fail(f"the phrase '{' '.join(words)}' is already used at "
@@ -623,6 +634,7 @@ class _PhraseTable:
                             "a phrase may mean only one thing")
         self.table[words] = meaning
         self.origin.setdefault(words, node.key)
+        self.texts.setdefault(words, " ".join(node.text().lower().split()))
 
 
 def _read_pack_areas(node: _Node, knowledge: Knowledge,

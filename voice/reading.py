@@ -43,6 +43,8 @@ class Parse:
     tokens: tuple[Token, ...] = ()
     breaks: frozenset[int] = frozenset()
     """Positions of words that follow punctuation ("my wrist is fine, it's my ankle")."""
+    red_flags: tuple[str, ...] = ()
+    """Every red flag said, wherever it starts (even inside another phrase)."""
 
     def of(self, kind: Kind) -> list[Meaning]:
         return [meaning for _, meaning in self.found if meaning.kind is kind]
@@ -140,7 +142,7 @@ class _Pass:
         self.places: list[_Place] = []
         self.statements: dict[str, set[str]] = {}
         self.care: list[str] = []
-        self.red_flags: list[str] = []
+        self.red_flags: list[str] = list(parse.red_flags)
         self.others: list[str] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
@@ -373,7 +375,7 @@ class _Pass:
 
     def _pregnancy(self, index: int, said: str) -> None:
         following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
-        if following is not None and following.start == self.tokens[index].end and \
+        if said != "no" and following is not None and following.start == self.tokens[index].end and \
                 following.start not in self.parse.breaks and \
                 (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person)):
             self._subject(following)  # "my pregnant wife"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Mapping
 
-from voice.knowledge import Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
+from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 
 
@@ -108,15 +108,13 @@ class Resolver:
         self.language = library.language
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
-        self._longest_from: dict[str, int] = {}
-        """The longest phrase that starts with each word: most words start none longer than one."""
-        for phrase in self._phrases:
-            self._longest_from[phrase[0]] = max(self._longest_from.get(phrase[0], 0), len(phrase))
+        self._longest_from = _longest_from(self._phrases)
         self._words = self.language.words()
-        self._skip_inside = {phrase[0] for phrase, meaning in self._phrases.items()
-                             if meaning.kind is Kind.SIDE and len(phrase) == 1}
+        self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
+                       if meaning.kind is Kind.SIDE and len(phrase) == 1}
         self._determiners = self.language.grammar.get("determiners", frozenset())
-        self._skip_inside |= self._determiners
+        self._red = {phrase: meaning for phrase, meaning in self._phrases.items() if meaning.kind is Kind.RED_FLAG}
+        self._red_from = _longest_from(self._red)
         self._reader = Reader(self.language, self.knowledge)
 
     # ------------------------------------------------------------ understanding
@@ -157,14 +155,15 @@ class Resolver:
         return word
 
     def parse(self, text: str) -> Parse:
-        """The phrases in the text, longest first; a side or a determiner may stand inside a
-        phrase ("the heel of my left hand", "the ball of the thumb")."""
+        """The phrases in the text, longest first; a side may stand inside a phrase ("the heel of
+        my left hand"), and any determiner where the phrase has one ("the ball of the thumb")."""
         words, breaks = self._tokenize(text)
+        shape = tuple(DETERMINER if word in self._determiners else word for word in words)
         tokens: list[Token] = []
         unknown: list[str] = []
         position = 0
         while position < len(words):
-            match = self._match(words, position)
+            match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
             if match is None:
                 word = words[position]
                 if word.isdigit() and len(word) < 4:
@@ -180,34 +179,54 @@ class Resolver:
             position = end
         tokens.sort(key=lambda token: token.start)
         found = tuple((token.start, token.meaning) for token in tokens)
-        return Parse(words, found, tuple(unknown), tuple(tokens), breaks)
+        return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._red_flags(words, shape, breaks))
 
-    def _match(self, words: tuple[str, ...], start: int) -> tuple[Meaning, int, list[int]] | None:
-        """The longest phrase at `start`: (meaning, where it ends, positions of words skipped inside it)."""
-        longest = self._longest_from.get(words[start], 0)
+    def _red_flags(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int]) -> tuple[str, ...]:
+        """Every red flag, wherever it starts: one inside another phrase ("head ache in my chest") too."""
+        flags = []
+        for start, word in enumerate(words):
+            if word in self._red_from:
+                match = self._match(words, shape, breaks, start, self._red, self._red_from)
+                if match is not None:
+                    flags.append(match[0].id)
+        return tuple(dict.fromkeys(flags))
+
+    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
+               phrases: Mapping[tuple[str, ...], Meaning],
+               longest_from: Mapping[str, int]) -> tuple[Meaning, int, list[int]] | None:
+        """The longest phrase at `start`: (meaning, where it ends, positions of the sides and
+        determiners inside it)."""
+        longest = longest_from.get(words[start], 0)
         if longest <= 1:
-            meaning = self._phrases.get(words[start:start + 1]) if longest else None
+            meaning = phrases.get(words[start:start + 1]) if longest else None
             return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):
-            if words[at] not in self._skip_inside:
+            if at in breaks:
+                break  # a side is not looked for across a comma: "my thumb, my ball of the foot"
+            if words[at] not in self._sides:
                 content.append(at)
         for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
-            exact = self._phrases.get(words[start:start + length])
+            exact = phrases.get(words[start:start + 1] + shape[start + 1:start + length])
             if exact is not None:
-                return exact, start + length, []
+                return exact, start + length, self._determined(shape, start + 1, start + length)
             if length > len(content):
                 continue
             spread = content[:length]
-            meaning = self._phrases.get(tuple(words[at] for at in spread))
+            meaning = phrases.get(words[start:start + 1] + tuple(shape[at] for at in spread[1:]))
             if meaning is not None and meaning.kind is not Kind.SIDE:
                 end = spread[-1] + 1
-                return meaning, end, [at for at in range(start, end) if at not in spread]
+                return meaning, end, [at for at in range(start + 1, end)
+                                      if at not in spread or shape[at] == DETERMINER]
         return None
+
+    @staticmethod
+    def _determined(shape: tuple[str, ...], start: int, end: int) -> list[int]:
+        return [at for at in range(start, end) if shape[at] == DETERMINER]
 
     def vocabulary(self) -> list[str]:
         """Every phrase and every word the language pack understands, for the recognizer."""
-        phrases = {" ".join(phrase) for phrase in self._phrases}
+        phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         return sorted(phrases | set(self._words))
 
     # ------------------------------------------------------------ answering
@@ -382,6 +401,14 @@ class Resolver:
     def _sentence(self, key: str, **fields: str) -> str:
         text = self.language.say[key].format(**fields)
         return text[:1].upper() + text[1:]
+
+
+def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
+    """The longest phrase that starts with each word: most words start none longer than one."""
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+    return longest
 
 
 def _place(mentioned: Mentioned) -> Place:

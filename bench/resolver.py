@@ -20,6 +20,10 @@ SENTENCES = [
     "my left elbow hurts", "My RIGHT knee is sore!", "I'm pregnant and I have a headache",
     "the inner side of my left wrist", "my daughter's big toe hurts", "what's the weather like",
     "my lower back", "both my shoulders ache", "I can't sleep", "the back of my right hand is sore",
+    "I'm not pregnant but my wife is and she has a migraine", "my wrist is fine, it's my ankle that hurts",
+    "my right elbow, no wait, my left", "hand me the remote", "my left shoulder and my right hip",
+    "my arm hurts", "I have chest pain", "um my left knee uh really hurts", "I'm 20 weeks along and my neck hurts",
+    "my 5 year old's left wrist",
 ]
 
 

@@ -424,3 +424,97 @@ thank you => x
 """
 
 CASES += [line for line in SECOND.strip().splitlines()]
+
+# A third batch, also scored before any change (one miss: "what helps sore feet").
+THIRD = """
+my right forearm is cramping up => forearm R
+pain on the inside of my right elbow => elbow R q=inner
+my left kneecap aches when I climb stairs => knee L q=front
+the top of my left foot is sore => foot L q=top
+my right shoulder joint hurts => shoulder R
+i keep getting headaches => head -
+my temples are throbbing => head -
+there's a dull pain in my lower back => lower_back -
+both my heels are sore => heel_of_foot B
+my left index finger is stiff => index_finger L
+my right ring finger aches => ring_finger R
+my third toe on the left foot hurts => third_toe L
+my wrists hurt from typing all day => wrist B
+my hamstrings are tight => thigh B q=back
+my left quad is sore => thigh L q=front
+my right calf cramped last night => lower_leg R q=back
+can you help with a stiff neck => neck -
+what do I do for tennis elbow => elbow - q=outer
+what helps sore feet => foot B
+how do i treat my aching hips => hip B
+um uh my right wrist => wrist R
+er the palm of my right hand => hand R q=palm
+my left thumb uh it hurts => thumb L
+i um twisted my left knee => knee L
+so my right ankle is swollen => ankle R
+my husband's left knee hurts => knee L preg=unknown
+my mother's neck hurts => neck - preg=unknown
+I'm not pregnant but my daughter has a headache => head - preg=unknown care=child
+she's 25 weeks pregnant with a sore right foot => foot R preg=yes
+I'm 8 months pregnant and my lower back aches => lower_back - preg=yes
+im expecting and my feet hurt => foot B preg=yes
+i think i might be pregnant and my left wrist hurts => wrist L preg=unknown
+my 2 year old bumped her knee => knee - care=child
+my ninety year old grandmother's hand => hand - care=elderly
+I'm 75 with a sore left shoulder => shoulder L care=elderly
+my toddler's foot hurts => foot - care=child
+my elderly dad has a sore knee => knee - care=elderly
+my wrist is okay, but my elbow hurts => elbow -
+my left knee is fine, my right knee hurts => knee R
+not the right shoulder, the left one => shoulder L
+my ankle, no, my wrist => wrist -
+knee, I mean elbow => elbow -
+my shoulder isn't sore anymore => x
+my back is better now => x
+my left hip hurts, no wait, my right hip => hip R
+my left hand, sorry, my left foot => foot L
+I'm right handed and my right wrist hurts => wrist R
+right before bed my left ankle aches => ankle L
+that's right, the left elbow => elbow L
+my left knee and my right elbow => knee L +elbow R
+my neck and shoulders are stiff => neck - +shoulder B
+my right thumb and my left big toe hurt => thumb R +big_toe L
+my arms are sore => ? arm B
+my right leg aches => ? leg R
+I jammed my finger => ? finger -
+my toes hurt => foot B
+my back is killing me => ? back -
+the back of my neck is sore => neck -
+between my shoulder blades hurts => mid_back -
+my shoulder blades ache => mid_back -
+it's my tailbone => lower_back -
+the meaty part of my thumb aches => thumb_ball -
+hand it over => x
+give him a hand => x
+arm in arm => x
+elbow your way in => x
+he's head and shoulders above the rest => x
+i'm all ears => x
+toe the line => x
+she put her foot down => x
+that was a shot in the arm => x
+knee jerk reaction => x
+he's a real pain in the back => x
+back up the car => x
+my back up plan => x
+hip hop music => x
+the chicken thigh recipe => x
+palm tree => x
+she turned her back on me => x
+I have chest pains => !
+my chest feels tight => !
+sudden severe headache => !
+I fell off my bike and hit my head => !
+my wrist is bent out of shape => !
+I can't bend my finger at all => !
+my left arm is weak and tingling => !
+I have a fever and my whole body aches => !
+my knee is numb => !
+"""
+
+CASES += [line for line in THIRD.strip().splitlines()]

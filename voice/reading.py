@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from voice.knowledge import Kind, LanguagePack, Knowledge, Meaning, Side
+from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
 
 SELF = "self"
 """The identity of the speaker."""
@@ -114,11 +114,8 @@ class Reader:
     def __init__(self, language: LanguagePack, knowledge: Knowledge) -> None:
         self.language = language
         self.knowledge = knowledge
-        grammar = language.grammar
-        self._grammar = {key: grammar.get(key, frozenset()) for key in
-                         ("articles", "prepositions", "objects", "being", "spans", "pronouns", "contrasts",
-                          "determiners")}
-        self._idioms = any(grammar.values())
+        self.grammar = {key: language.grammar.get(key, frozenset()) for key in GRAMMAR}
+        self.checks_idioms = any(self.grammar.values())
         """A pack that describes its grammar has body words checked for a body around them."""
 
     def read(self, parse: Parse) -> Reading:
@@ -130,7 +127,7 @@ class _Pass:
 
     def __init__(self, reader: Reader, parse: Parse) -> None:
         self.reader, self.parse = reader, parse
-        self.g = reader._grammar
+        self.g = reader.grammar
         self.tokens = parse.tokens
         self.at: list[int] = [-1] * len(parse.words)
         """The index of the token covering each word, -1 for an unknown word."""
@@ -286,7 +283,7 @@ class _Pass:
 
     def _is_body(self, index: int, token: Token) -> bool:
         """A body word needs a person's body around it: "my leg hurts", not "the table leg"."""
-        if not self.reader._idioms:
+        if not self.reader.checks_idioms:
             return True
         if index not in self.body:
             self.body[index] = self._looks_like_a_body(token)
@@ -329,7 +326,7 @@ class _Pass:
         """What stands before the noun phrase of a body word."""
         words, at, breaks = self.parse.words, self.at, self.parse.breaks
         position = token.start - 1
-        side = False
+        side = described = False
         for _ in range(_LOOK):
             if position < 0 or position + 1 in breaks:
                 return "side" if side else "start"
@@ -337,11 +334,13 @@ class _Pass:
             if index < 0:
                 owner = position > 0 and at[position - 1] >= 0 and \
                     self.tokens[at[position - 1]].kind in (Kind.SELF, Kind.OTHER)
-                return "owner" if owner else "modifier"
+                return "owner" if owner else "other" if described else "modifier"  # "what helps sore feet"
             before = self.tokens[index]
             if before.kind is Kind.SIDE:
                 side = True
-            elif before.kind not in (Kind.QUALIFIER, Kind.CUE):
+            elif before.kind is Kind.CUE:
+                described = True
+            elif before.kind is not Kind.QUALIFIER:
                 return self._standing_before(before, position, side)
             position = before.start - 1
         return "side" if side else "other"

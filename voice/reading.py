@@ -150,7 +150,7 @@ class _Pass:
         self.sides: list[str] = []
         """Sides said before the place they belong to ("my LEFT and RIGHT elbows")."""
         self.qualifier: str | None = None
-        self.later_place = self._later_places()
+        self._later: list[bool] | None = None
         self.body: dict[int, bool] = {}
 
     # ------------------------------------------------------------ the pass
@@ -262,7 +262,9 @@ class _Pass:
         self.scope = len(self.places)
 
     def _correction(self, index: int) -> None:
-        if not self.later_place[index]:
+        if self._later is None:
+            self._later = self._later_places()
+        if not self._later[index]:
             return  # "my knee hurts, sorry": nothing said instead
         for place in self.places:
             if place.state == "pain":

@@ -94,9 +94,8 @@ class Resolution:
         }
 
 
-_WORD = re.compile(r"[\w']+")
-_BREAK = re.compile(r"[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""Punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
+_TOKEN = re.compile(r"([\w']+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word, or punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
 
 class Resolver:
@@ -109,6 +108,11 @@ class Resolver:
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
         self._longest_from = _longest_from(self._phrases)
+        seconds: dict[str, set[str]] = {}
+        for phrase in self._phrases:
+            if len(phrase) > 1:
+                seconds.setdefault(phrase[0], set()).add(phrase[1])
+        self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words()
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
@@ -128,21 +132,22 @@ class Resolver:
         text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
         words: list[str] = []
         breaks: set[int] = set()
-        previous_end = 0
-        for match in _WORD.finditer(text):
-            if words and _BREAK.search(text, previous_end, match.start()):
-                breaks.add(len(words))
-            previous_end = match.end()
-            word = match.group()
-            expanded = self.language.contractions.get(word)
+        contractions = self.language.contractions
+        for match in _TOKEN.finditer(text):
+            word = match.group(1)
+            if word is None:
+                if words:
+                    breaks.add(len(words))
+                continue
+            expanded = contractions.get(word)
             if expanded:
                 words.extend(expanded.split())
-                continue
-            if word.startswith("'") and word.strip("'") == "s":
+            elif word.startswith("'") and word.strip("'") == "s":
                 continue  # "my elbow \u2019s sore": the "'s" of a word written apart
-            word = self._known_form(word.strip("'"))
-            if word:
-                words.append(word)
+            else:
+                word = self._known_form(word.strip("'"))
+                if word:
+                    words.append(word)
         return tuple(words), frozenset(breaks)
 
     def _known_form(self, word: str) -> str:
@@ -197,8 +202,10 @@ class Resolver:
         """The longest phrase at `start`: (meaning, where it ends, positions of the sides and
         determiners inside it)."""
         longest = longest_from.get(words[start], 0)
+        if longest > 1 and not self._may_go_on(words, shape, start):
+            longest = 1  # "my knee": no phrase starts with "my knee"
         if longest <= 1:
-            meaning = phrases.get(words[start:start + 1]) if longest else None
+            meaning = phrases.get((words[start],)) if longest else None
             return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):
@@ -219,6 +226,17 @@ class Resolver:
                 return meaning, end, [at for at in range(start + 1, end)
                                       if at not in spread or shape[at] == DETERMINER]
         return None
+
+    def _may_go_on(self, words: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
+        """Could a phrase longer than one word start here? Only if the next word (past any
+        side) is a second word of a phrase that starts with this one: most words fail at once."""
+        seconds = self._seconds.get(words[start], frozenset())
+        for at in range(start + 1, min(len(words), start + 4)):
+            if shape[at] in seconds:
+                return True
+            if words[at] not in self._sides:
+                return False
+        return False
 
     @staticmethod
     def _determined(shape: tuple[str, ...], start: int, end: int) -> list[int]:
@@ -244,9 +262,10 @@ class Resolver:
         also = tuple(_place(place) for place in places if place != first)
         if first.vague:
             return self._vague(text, first, also, pregnancy, reading.care)
-        answer = self.answer(_place(first), replace(context, pregnancy=pregnancy), reading.care, text=text,
-                             maybe_pregnant=reading.maybe_pregnant)
-        return replace(answer, also=also)
+        if pregnancy is not context.pregnancy:
+            context = replace(context, pregnancy=pregnancy)
+        return self.answer(_place(first), context, reading.care, text=text,
+                           maybe_pregnant=reading.maybe_pregnant, also=also)
 
     @staticmethod
     def _pregnancy(reading: Reading, parse: Parse, context: Context) -> Pregnancy:
@@ -278,7 +297,7 @@ class Resolver:
                 if places & {point.area, *point.near}]
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
-               text: str = "", maybe_pregnant: bool = False) -> Resolution:
+               text: str = "", maybe_pregnant: bool = False, also: tuple[Place, ...] = ()) -> Resolution:
         """The answer for a pain place already known (the voice loop's "other side").
         `maybe_pregnant`: said to be possibly pregnant, so the points are avoided without asking."""
         target = self._target_place(pain, context)
@@ -303,6 +322,7 @@ class Resolver:
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not maybe_pregnant,
             special_care=care,
+            also=also,
         )
 
     def _not_understood(self, text: str, parse: Parse, reading: Reading, pregnancy: Pregnancy) -> Resolution:

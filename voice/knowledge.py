@@ -500,9 +500,11 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
               "grammar")
-GRAMMAR = ("articles", "prepositions", "objects", "being", "spans", "pronouns", "contrasts", "determiners")
+GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
+           "determiners")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
-prepositions (IN the neck), objects (words after a verb: "hand ME"), being ("I AM 85"),
+prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
+unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
 spans ("FOR 3 weeks" is a length of time, not weeks of pregnancy), pronouns (SHE: the
 person named before), contrasts (BUT: a new clause) and determiners (left out inside phrases).
 A pack without `grammar:` reads every body word as a body (no idiom check)."""

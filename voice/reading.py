@@ -135,7 +135,9 @@ class _Pass:
             for position in range(token.start, token.end):
                 self.at[position] = index
         self.all_known = -1 not in self.at
-        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) for t in self.tokens)
+        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION, Kind.RED_FLAG) for t in self.tokens)
+        self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
+        """An injury or frailty is spoken of ("surgery on my knee")."""
         self.places: list[_Place] = []
         self.statements: dict[str, set[str]] = {}
         self.care: list[str] = []
@@ -310,7 +312,21 @@ class _Pass:
             return True
         if before == "preposition_article":
             return False  # "a pain in the neck"
+        if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
+                                                                           self.talks_of_care):
+            return False  # "on my feet all day", "under my thumb"
         return self.talks_of_pain or self.all_known
+
+    def _after_a_preposition(self, token: Token) -> bool:
+        """The owner of the body word comes right after a preposition of place ("ON my feet")."""
+        words, position = self.parse.words, token.start - 1
+        while position >= 0 and self.at[position] >= 0 and \
+                self.tokens[self.at[position]].kind in (Kind.SIDE, Kind.QUALIFIER, Kind.CUE):
+            position = self.tokens[self.at[position]].start - 1
+        if position < 0 or self.at[position] < 0:
+            return False
+        owner = self.tokens[self.at[position]].start  # "my mother in law's knee": the whole possessive
+        return owner > 0 and words[owner - 1] in self.g["places"]
 
     def _repeated(self, token: Token) -> bool:
         words, word = self.parse.words, self.parse.words[token.start]

@@ -256,6 +256,28 @@ def test_an_oversized_header_is_refused_before_it_is_read_whole(handler: Handler
     assert refusal(huge_data) == "An event is over 65536 bytes."
 
 
+def test_an_endless_header_is_cut_off_long_before_it_ends(handler: Handler) -> None:
+    """32 MB without a line end: the server stops reading and closes the connection while the client
+    is still sending, so the header never sits whole in its memory."""
+    async def scenario() -> int:
+        async with serving(handler) as port:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            sent = 0
+            try:
+                for _ in range(512):
+                    writer.write(b"x" * 65536)
+                    await wait(writer.drain())
+                    sent += 65536
+            except ConnectionError:
+                pass
+            writer.close()
+            await still_serving(port)
+            return sent
+
+    sent = run(scenario())
+    assert sent < 16 * 2**20
+
+
 def test_an_oversized_payload_is_refused_without_waiting_for_it(handler: Handler) -> None:
     """The server answers at once: it never tries to read the gigabyte announced."""
     async def scenario() -> list[Event]:

@@ -389,8 +389,9 @@ def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) ->
             raise AssertionError("the service did not start")
 
         assert Handled.is_type(run(scenario()).type)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=5) == 0
+        with socket.create_connection(("127.0.0.1", port), timeout=WAIT):  # a client still connected
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=5) == 0
     finally:
         if process.poll() is None:
             process.kill()
@@ -399,3 +400,4 @@ def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) ->
     assert "voice.wyoming" in imported
     assert not imported & {"vosk", "sounddevice", "pyttsx3"}
     assert f"service on 127.0.0.1:{port}" in log.read_text()
+    assert "Traceback" not in log.read_text() and "Exception" not in log.read_text()

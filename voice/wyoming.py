@@ -219,6 +219,8 @@ async def serve_connection(handler: Handler, reader: asyncio.StreamReader, write
         await _try_send(writer, Error(refused.reason, refused.code).event(), limits)
     except ConnectionError as error:
         log.info("lost %s: %s", peer, error)
+    except Exception:  # a fault of ours ends this connection only; the server goes on
+        log.exception("closing %s after an internal error", peer)
     finally:
         await _close(writer)
 
@@ -251,7 +253,8 @@ async def start(handler: Handler, host: str, port: int) -> asyncio.Server:
     """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
 
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await serve_connection(handler, reader, writer)
+        with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
+            await serve_connection(handler, reader, writer)
 
     try:
         return await asyncio.start_server(connected, host, port, limit=handler.limits.max_event_bytes)

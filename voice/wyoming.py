@@ -31,7 +31,6 @@ DEFAULT_URI: Final = f"tcp://127.0.0.1:{DEFAULT_PORT}"
 """The loopback only: reaching it from another machine has to be asked for with --uri."""
 PROGRAM: Final = "acupressure"
 DESCRIPTION: Final = "Acupressure self-care: say where it hurts, hear which area to massage gently"
-HOME_PAGE: Final = "https://pypi.org/project/acupressure-voice/"
 NOT_UNDERSTOOD: Final = frozenset({"empty", "unknown"})
 """Resolution reasons that mean nothing was understood: every other answer stands as handled."""
 
@@ -116,7 +115,7 @@ def answer_event(resolution: Resolution) -> Event:
 
 
 def info_event(languages: list[str]) -> Event:
-    attribution = Attribution(name="acupressure-voice", url=HOME_PAGE)
+    attribution = Attribution(name="acupressure-voice", url="")  # no public home page to name
     model = HandleModel(name=PROGRAM, attribution=attribution, installed=True, description=DESCRIPTION,
                         version=__version__, languages=languages)
     program = HandleProgram(name=PROGRAM, attribution=attribution, installed=True, description=DESCRIPTION,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -356,7 +357,9 @@ def test_without_uri_it_listens_on_the_loopback_only(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
     process = subprocess.Popen([sys.executable, "-m", "voice", "wyoming"], stderr=subprocess.PIPE, text=True, env=env)
     try:
-        said = process.stderr.readline() if process.stderr else ""
+        assert process.stderr is not None
+        started = select.select([process.stderr], [], [], WAIT)[0]  # never wait for ever
+        said = process.stderr.readline() if started else ""
     finally:
         process.terminate()
         process.wait(timeout=WAIT)

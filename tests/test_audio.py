@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import shutil
 import struct
 import subprocess
@@ -479,6 +480,19 @@ def test_a_pipe_without_a_readable_header_says_what_a_pipe_must_carry(
     assert STREAM_FIX in message
 
 
+def test_standard_input_from_the_terminal_says_to_pipe_sound_in() -> None:
+    code = "from voice.audio import read_wav; read_wav('-')"
+    main, terminal = pty.openpty()
+    try:
+        result = subprocess.run([sys.executable, "-c", code], stdin=terminal, capture_output=True,
+                                timeout=30)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    message = result.stderr.decode().strip().splitlines()[-1]
+    assert "standard input: it is the terminal" in message and "| acupressure listen --input -" in message
+
+
 def test_flac_on_a_pipe_says_to_give_the_file(tmp_path: Path) -> None:
     recording = compressed(tmp_path / "speech.flac", 16000, seconds=0.5)
     cat = subprocess.Popen(["cat", str(recording)], stdout=subprocess.PIPE)
@@ -537,15 +551,15 @@ def korean_ears(korean_model: Any, korean_model_path: Path) -> tuple[VoskRecogni
     return VoskRecognizer(korean_model, korean.vocabulary(), korean_model_path), korean
 
 
+# 8 kHz (telephone band) is checked on tones above, not here: with everything above 4 kHz gone,
+# the small Korean model mishears espeak-ng's phrases (as it did with the hand-written resampler).
 @pytest.mark.parametrize(
     ("rate", "suffix", "text", "area"),
     [
-        # Telephone band: above 4 kHz is gone, and the small model mishears most espeak
-        # phrases there whatever the resampler (the hand-written one did the same).
-        (8000, "wav", BACK_PAIN, "lower_back"),
         (22050, "flac", HEADACHE, "head"),
         (44100, "ogg", HEADACHE, "head"),
         (48000, "mp3", HEADACHE, "head"),
+        (48000, "wav", BACK_PAIN, "lower_back"),
     ],
 )
 def test_speech_in_any_format_and_rate_is_recognized(

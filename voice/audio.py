@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import shlex
 import wave
 from dataclasses import dataclass
@@ -196,6 +197,9 @@ def _library_problem(error: sf.LibsndfileError) -> str:
 
 def _check_path(path: Path) -> None:
     if str(path) == STDIN:
+        if os.isatty(0):
+            raise _unreadable(path, "it is the terminal, not a sound stream",
+                              "Pipe one in, e.g. arecord -f S16_LE -r 16000 | acupressure listen --input -")
         return
     if not path.exists():
         raise _unreadable(path, "not found")

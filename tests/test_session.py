@@ -21,7 +21,8 @@ from voice.knowledge import load
 from voice.recognizer import Limits, VoskRecognizer
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speech import Pyttsx3Speaker, Voice
+from voice.speaker import WavSpeaker, pyttsx3_speaker
+from voice.speech import Voice
 
 HEADACHE, YES, STOP = "머리가 아파요", "네", "멈춰"  # "my head hurts", "yes", "stop"
 RATE, BLOCK = 16000, 1600
@@ -50,7 +51,7 @@ def wav_seconds(path: Path) -> float:
 
 def test_a_whole_session_from_files(korean, recognizer, speak_ko, tmp_path: Path) -> None:
     out = tmp_path / "spoken"
-    speaker = Pyttsx3Speaker(Voice(voice="ko"), out_dir=out)
+    speaker = pyttsx3_speaker(Voice(voice="ko"), out_dir=out)
     shown: list[str] = []
     session = Session(conversation(korean), recognizer,
                       FileSource([speak_ko(HEADACHE), speak_ko(YES), speak_ko(STOP)]),
@@ -78,7 +79,7 @@ def test_a_whole_session_from_files(korean, recognizer, speak_ko, tmp_path: Path
 
 
 def test_text_only_and_no_cues(korean, recognizer, speak_ko) -> None:
-    from voice.speech import TextSpeaker
+    from voice.speaker import TextSpeaker
 
     session = Session(conversation(korean), recognizer, FileSource([speak_ko(STOP)]), TextSpeaker(),
                       Voice(), cues=False, show=lambda line: None)
@@ -188,7 +189,7 @@ class LoudspeakerInTheRoom:
     """The real speaker's audio, played into the room while it speaks (as a loudspeaker would);
     after each sentence the person answers with their next line."""
 
-    def __init__(self, speaker: Pyttsx3Speaker, room: Room, lines: list[AudioChunk], pause_blocks: int) -> None:
+    def __init__(self, speaker: WavSpeaker, room: Room, lines: list[AudioChunk], pause_blocks: int) -> None:
         self.speaker, self.room, self.lines, self.pause_blocks = speaker, room, deque(lines), pause_blocks
 
     def say(self, text: str) -> None:
@@ -238,7 +239,7 @@ def session_in_a_room(korean, recognizer, speak_ko, tmp_path: Path, monkeypatch,
     microphone = MicrophoneSource("Room", rate=RATE)
     source = microphone if muting else MicrophoneThatCannotBeMuted(microphone)
     lines = [read_wav(speak_ko(text)) for text in (HEADACHE, YES, STOP)]
-    speaker = LoudspeakerInTheRoom(Pyttsx3Speaker(Voice(voice="ko"), out_dir=tmp_path / f"out-{muting}"),
+    speaker = LoudspeakerInTheRoom(pyttsx3_speaker(Voice(voice="ko"), out_dir=tmp_path / f"out-{muting}"),
                                    room, lines, pause_blocks=15)
     session = Session(conversation(korean), recognizer, source, speaker, Voice(voice="ko"),
                       cues=False, hold_off=0.3, show=lambda line: None,
@@ -328,3 +329,53 @@ def test_speech_failing_mid_session_carries_on_in_text(korean, recognizer, speak
     assert any(line.startswith("! The speech output is stuck") for line in shown)
     assert f"Assistant: {korean.language.say['no_speech_engine']}" in shown
     assert session.conversation.state is State.ENDED  # it heard "stop" after the failure
+
+
+# ---------------------------------------------------------------- stopping
+
+
+def test_stop_wakes_a_waiting_listen_at_once_and_is_not_a_lost_microphone(korean, recognizer, monkeypatch) -> None:
+    module = room_sounddevice(Room(speedup=1.0))
+    module.RawInputStream = SilentStream  # a live microphone that has nothing to say yet
+    monkeypatch.setitem(sys.modules, "sounddevice", module)
+    shown: list[str] = []
+    session = Session(conversation(korean), recognizer, MicrophoneSource("Room", rate=RATE), _NullSpeaker(),
+                      Voice(), cues=False, show=shown.append, reopen=lambda: FileSource([]))
+    runner = threading.Thread(target=session.run, daemon=True)
+    runner.start()
+    time.sleep(0.5)  # listening now: each read waits up to 3 s
+    stopped = time.monotonic()
+    session.stop()
+    runner.join(3)
+    assert not runner.is_alive() and time.monotonic() - stopped < 0.5
+    assert f"Assistant: {korean.language.say['microphone_lost']}" not in shown
+
+
+def test_sigterm_while_it_speaks_silences_it_and_ends_the_session(korean, recognizer, speak_ko, loudspeaker) -> None:
+    """The session runs on the main thread, as in `acupressure listen`; SIGTERM comes mid-sentence."""
+    import os
+    import signal
+
+    from voice.devices import Player
+    from voice.speaker import SoundSpeaker
+    from voice.speech import Pyttsx3Renderer
+
+    speaker = SoundSpeaker(Pyttsx3Renderer(Voice(voice="ko")), Player())
+    session = Session(conversation(korean), recognizer, FileSource([speak_ko("도움말")] * 5), speaker,
+                      Voice(voice="ko"), cues=False, show=lambda line: None)
+    sent: list[float] = []
+
+    def terminate_mid_sentence() -> None:
+        while len(loudspeaker.sounds) < 2 or not loudspeaker.playing():  # the answer to "help"
+            time.sleep(0.01)
+        time.sleep(0.3)
+        sent.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=terminate_mid_sentence, daemon=True).start()
+    session.run()
+    ended = time.monotonic()
+    sound = loudspeaker.sounds[-1]
+    assert len(loudspeaker.sounds) == 2 and sound["end"] - sent[0] < 0.5 and ended - sent[0] < 0.5
+    assert sound["end"] - sound["start"] < sound["length"] - 1  # cut off, not finished
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back

@@ -17,7 +17,8 @@ from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
 from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
-from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
+from voice.speaker import Speaker, TextSpeaker, pyttsx3_speaker
+from voice.speech import RATE_LIMITS, VOLUME_LIMITS, Voice
 
 log = logging.getLogger(__name__)
 
@@ -141,10 +142,13 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
 
 def add_audio_settings(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
+    parser.add_argument("--output-device", help="speaker or headphones: index or part of the name")
     parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
     parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
-    parser.add_argument("--rate", help="speaking rate in words per minute (default: 160)")
-    parser.add_argument("--volume", help="speaking volume from 0.1 to 1 (default: 1)")
+    parser.add_argument("--rate", help=f"speaking rate in words per minute, {RATE_LIMITS[0]} to {RATE_LIMITS[1]} "
+                        "(default: 160)")
+    parser.add_argument("--volume", help=f"speaking volume from {VOLUME_LIMITS[0]:g} to {VOLUME_LIMITS[1]:g} "
+                        "(default: 1)")
     parser.add_argument("--no-cues", action="store_const", const=False, dest="audio_cues",
                         help="no tones when listening starts and stops")
     parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
@@ -155,7 +159,7 @@ def add_audio_settings(parser: argparse.ArgumentParser) -> None:
 
 
 SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
-                 "input_device": "device", "voice": "voice", "rate": "rate", "volume": "volume",
+                 "input_device": "device", "output_device": "output_device", "voice": "voice", "rate": "rate", "volume": "volume",
                  "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off"}
 
 
@@ -277,7 +281,7 @@ def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolve
     voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
     if args.text_only:
         return TextSpeaker(), voice
-    return Pyttsx3Speaker(voice, out_dir=args.speech_out), voice
+    return pyttsx3_speaker(voice, out_dir=args.speech_out, device=settings.output_device), voice
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:

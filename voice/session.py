@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from types import FrameType
 from typing import Callable, Iterator
 
 from voice import speech
@@ -16,7 +17,8 @@ from voice.audio import AudioSource, cue
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
 from voice.recognizer import End, Limits, Recognizer
-from voice.speech import Speaker, TextSpeaker, Voice
+from voice.speaker import Speaker, TextSpeaker
+from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +31,8 @@ RETRY_SECONDS = 2.0
 """How often a lost microphone is looked for again."""
 
 
-class Stopped(Exception):
-    """SIGTERM or SIGINT arrived: end the session cleanly."""
+NO_SPEAKER_HINT = ("Carrying on in text. Choose a speaker with --output-device (see `acupressure devices`), "
+                   "or run with --text-only to go without sound.")
 
 
 @dataclass
@@ -57,18 +59,20 @@ class Session:
 
     def run(self) -> None:
         """Until the person says stop, the input files end, or SIGTERM / Ctrl-C."""
-        with _stop_on_signals():
+        with _stop_on_signals(self.stop):
             try:
                 self._loop()
-            except (Stopped, KeyboardInterrupt):
-                log.info("stopping")
             finally:
                 self.source.close()
                 self.speaker.close()
 
     def stop(self) -> None:
-        """End the session from another thread: closing the source ends the current listen."""
+        """End the session, from any thread: silences the speech and wakes a waiting listen."""
+        if self._stopping:
+            return
+        log.info("stopping")
         self._stopping = True
+        self.speaker.stop()
         self.source.close()
 
     def _loop(self) -> None:
@@ -79,11 +83,12 @@ class Session:
             try:
                 heard = self.recognizer.listen(self.source, self._limits(), self.on_partial)
             except AudioError as error:
-                self._recover(error)
+                if not self._stopping:  # closing the microphone to stop is not losing it
+                    self._recover(error)
                 continue
-            spoke = self._perform(self.conversation.tick())
-            if heard is None:
+            if self._stopping or heard is None:
                 return
+            spoke = self._perform(self.conversation.tick())
             if heard.end is End.SILENCE:
                 spoke = self._perform(self.conversation.silence()) or spoke
                 continue
@@ -126,6 +131,8 @@ class Session:
     def _perform(self, reply: Reply) -> bool:
         """Carry out a reply; True when something was spoken or played."""
         for group in _grouped(reply):
+            if self._stopping:
+                break
             if isinstance(group, Cue):
                 self._play(group.kind)
             elif isinstance(group, AdjustVoice):
@@ -140,7 +147,7 @@ class Session:
         with self._muted():
             try:
                 self.speaker.say(text)
-            except SpeechError as error:
+            except (SpeechError, AudioError) as error:
                 self._fall_back_to_text(error)
 
     def _play(self, kind: str) -> None:
@@ -155,9 +162,11 @@ class Session:
         self.speaker.set_voice(self.voice)
         self.on_voice_change(self.voice)
 
-    def _fall_back_to_text(self, error: SpeechError) -> None:
+    def _fall_back_to_text(self, error: SpeechError | AudioError) -> None:
+        """No speaker, or the speech failed: one line saying so and what to do, then text."""
         log.error("speech failed: %s", error)
-        self.show(f"! {error}")
+        hint = NO_SPEAKER_HINT if isinstance(error, AudioError) else ""
+        self.show(f"! {error} {hint}".rstrip())
         self.show(f"Assistant: {self._sentence('no_speech_engine')}")
         self.speaker = TextSpeaker()
 
@@ -190,18 +199,39 @@ def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | str]:
 
 
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGTERM (systemd) and SIGINT (Ctrl-C) raise Stopped in the main thread."""
+def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM (systemd) and SIGINT (Ctrl-C) call stop() on a helper thread.
+
+    The handler only writes a byte to a pipe: it runs between two bytecodes of the main
+    thread, where raising or taking a lock could leave a file half written or deadlock.
+    """
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
     previous = {}
     for number in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(ValueError):  # not the main thread: tests run sessions in threads
-            previous[number] = signal.signal(number, _raise_stopped)
+            previous[number] = signal.signal(number, lambda *_: _poke(wake_write, b"s"))
+    watcher = threading.Thread(target=_watch, args=(wake_read, stop), daemon=True, name="signals")
+    watcher.start()
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        _poke(wake_write, b"q")
+        watcher.join(1.0)
+        os.close(wake_write)
 
 
-def _raise_stopped(number: int, frame: FrameType | None) -> None:
-    raise Stopped(signal.Signals(number).name)
+def _poke(fd: int, byte: bytes) -> None:
+    with contextlib.suppress(OSError):  # a full pipe already holds a wake-up
+        os.write(fd, byte)
+
+
+def _watch(fd: int, stop: Callable[[], None]) -> None:
+    """Calls stop() for every signal until told to quit."""
+    try:
+        while os.read(fd, 1) == b"s":
+            stop()
+    finally:
+        os.close(fd)

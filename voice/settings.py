@@ -16,6 +16,7 @@ import yaml
 
 from voice.errors import SettingsError
 from voice.knowledge import available_languages, yaml_problem
+from voice.speech import RATE_LIMITS, VOLUME_LIMITS
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +168,13 @@ class Settings:
     """A Vosk model folder; None searches for the language's default model."""
     input_device: str | int | None = _setting(None, _Device())
     """The microphone: an index or part of its name; None is the system default."""
+    output_device: str | int | None = _setting(None, _Device())
+    """The speaker or headphones: an index or part of its name; None is the system default."""
     voice: str | None = _setting(None, _Text("the name of a text-to-speech voice"))
     """The text-to-speech voice; None is the language pack's voice."""
-    rate: int = _setting(160, _Whole(80, 300))
+    rate: int = _setting(160, _Whole(*RATE_LIMITS))
     """Speaking rate in words per minute."""
-    volume: float = _setting(1.0, _Number(0.1, 1.0))
+    volume: float = _setting(1.0, _Number(*VOLUME_LIMITS))
     """Loudness of the speech, from 0.1 (soft) to 1 (full)."""
     same_side: bool = _setting(False, _Flag())
     """Massage the corresponding area on the same side instead of the opposite one."""

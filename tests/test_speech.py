@@ -15,14 +15,13 @@ from pyttsx3.voice import Voice as EngineVoice
 
 from voice import audio, devices
 from voice.errors import SettingsError, SpeechError, VoiceError
+from voice.settings import RATE_RANGE, VOLUME_RANGE
 from voice.speaker import Speaker, TextSpeaker, WavSpeaker, pyttsx3_speaker
 from voice.speech import (
     MAX_PIECE_CHARS,
     Voice,
     _pick_voice,
     _pieces,
-    RATE_LIMITS,
-    VOLUME_LIMITS,
     Runner,
     espeak_available,
     faster,
@@ -296,7 +295,7 @@ def test_softer_never_makes_the_softest_volume_louder() -> None:
     """The settings allow 0.1; "softer" there once jumped to the speech clamp's 0.2 (and saved it)."""
     from voice.settings import Settings, load_settings
 
-    softest = Voice(volume=VOLUME_LIMITS[0])
+    softest = Voice(volume=VOLUME_RANGE.low)
     assert softer(softest).volume == softest.volume == 0.1
     settings = load_settings(Path("/nonexistent/config.yaml"), {"volume": "0.1", "rate": "450"}).settings
     assert Voice(rate=settings.rate, volume=settings.volume) == Voice(rate=450, volume=0.1)
@@ -304,7 +303,7 @@ def test_softer_never_makes_the_softest_volume_louder() -> None:
 
 def test_faster_takes_bigger_steps_at_high_rates_and_slower_undoes_it() -> None:
     rates = [160]
-    while rates[-1] < RATE_LIMITS[1]:
+    while rates[-1] < RATE_RANGE.high:
         rates.append(faster(Voice(rate=rates[-1])).rate)
     steps = [high - low for low, high in zip(rates, rates[1:])]
     assert rates[-1] == 450 and steps[0] == 20 and max(steps) >= 50

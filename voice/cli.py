@@ -16,9 +16,10 @@ from voice.knowledge import load
 from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
-from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
+from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
+                            load_settings, option, save_settings)
 from voice.speaker import Speaker, TextSpeaker, pyttsx3_speaker
-from voice.speech import RATE_LIMITS, VOLUME_LIMITS, Voice
+from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = _command(commands, "doctor", "check everything the assistant needs and say how to fix what is missing")
     add_settings_file_option(doctor)
-    doctor.add_argument("--lang", help="check this language (default: from the settings)")
-    doctor.add_argument("--model", help="check this Vosk model folder")
-    doctor.add_argument("--device", help="check this microphone (index or part of the name)")
+    add_setting_flags(doctor, ["language", "model", "input_device"])
     doctor.set_defaults(run=run_doctor)
 
     service = _command(commands, "service", "run the assistant at login or boot as a systemd user service")
@@ -96,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="show the installed models and where they are").set_defaults(run=run_model_list)
     download = actions.add_parser("download", help="download a model from Vosk's model list (needs internet)")
     download.add_argument("name", nargs="?", help="model name (default: the language pack's model)")
-    download.add_argument("--lang", help="language whose default model to download (default: from the settings)")
+    add_setting_flags(download, ["language"])
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
     download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
@@ -123,10 +122,7 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
 
 def add_answer_settings(parser: argparse.ArgumentParser) -> None:
     add_settings_file_option(parser)
-    parser.add_argument("--lang", help="language pack in data/lang/ (default: en)")
-    parser.add_argument("--same-side", action="store_const", const=True,
-                        help="massage the corresponding area on the same side (default: the opposite side)")
-    parser.add_argument("--minutes", help="how long to massage, in minutes (default: 1)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.ANSWER])
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
@@ -141,30 +137,25 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_audio_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
-    parser.add_argument("--output-device", help="speaker or headphones: index or part of the name")
-    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
-    parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
-    parser.add_argument("--rate", help=f"speaking rate in words per minute, {RATE_LIMITS[0]} to {RATE_LIMITS[1]} "
-                        "(default: 160)")
-    parser.add_argument("--volume", help=f"speaking volume from {VOLUME_LIMITS[0]:g} to {VOLUME_LIMITS[1]:g} "
-                        "(default: 1)")
-    parser.add_argument("--no-cues", action="store_const", const=False, dest="audio_cues",
-                        help="no tones when listening starts and stops")
-    parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
-    parser.add_argument("--hold-off", help="seconds the microphone stays ignored after it speaks (default: 0.3)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.AUDIO])
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, keys: Sequence[str]) -> None:
+    """The flags of these settings, generated from their declaration in voice.settings."""
+    for key in keys:
+        spec = option(key)
+        if spec.switch is Switch.VALUE:
+            parser.add_argument(spec.flag, dest=spec.key, metavar=spec.flag[2:].upper(), help=flag_help(spec))
+        else:
+            parser.add_argument(spec.flag, dest=spec.key, action="store_const", const=spec.switch is Switch.ON,
+                                help=flag_help(spec))
 
 
 # ---------------------------------------------------------------- settings
 
 
-SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
-                 "input_device": "device", "output_device": "output_device", "voice": "voice", "rate": "rate", "volume": "volume",
-                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off"}
-
-
 def settings_for(args: argparse.Namespace) -> Loaded:
-    flags = {key: getattr(args, flag, None) for key, flag in SETTING_FLAGS.items()}
+    flags = {key: getattr(args, key, None) for key in ALLOWED_KEYS}
     return load_settings(getattr(args, "config", None), flags)
 
 
@@ -329,7 +320,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     path = args.config or config_path()
-    flags = {"language": args.lang, "model": args.model, "input_device": args.device}
+    flags = {key: getattr(args, key) for key in ("language", "model", "input_device")}
     checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
     for line in doctor.report(checks):
         print(line)
@@ -393,7 +384,7 @@ def run_model_list(args: argparse.Namespace) -> int:
 
 def run_model_download(args: argparse.Namespace) -> int:
     settings = settings_for(args).settings
-    name = args.name or load(args.lang or settings.language).language.model
+    name = args.name or load(settings.language).language.model
     dest = args.dest or default_model_dir()
     if args.if_missing:
         try:

@@ -44,13 +44,10 @@ from typing import Any, Callable, Final, Iterator, Sequence, TypeVar
 from voice import audio
 from voice.audio import AudioChunk
 from voice.errors import AudioError, SettingsError, SpeechError
+from voice.settings import RATE_RANGE, VOLUME_RANGE
 
 log = logging.getLogger(__name__)
 
-RATE_LIMITS: Final = (80, 450)
-"""Slowest and fastest speaking rate in words per minute (screen-reader users listen at 300-450)."""
-VOLUME_LIMITS: Final = (0.1, 1.0)
-"""Softest and loudest speaking volume, 1 being full."""
 RATE_STEP_FRACTION: Final = 0.15
 MIN_RATE_STEP: Final = 20
 """faster() and slower() change the rate by this fraction of it, rounded to ten words per
@@ -96,20 +93,14 @@ class Voice:
     None keeps the engine's default voice."""
 
     def __post_init__(self) -> None:
-        low, high = RATE_LIMITS
-        if not low <= self.rate <= high:
-            raise SettingsError(
-                f"The speech rate must be between {low} and {high} words per minute, not {self.rate}"
-            )
-        if not VOLUME_LIMITS[0] <= self.volume <= VOLUME_LIMITS[1]:
-            raise SettingsError(
-                f"The speech volume must be between {VOLUME_LIMITS[0]:g} and "
-                f"{VOLUME_LIMITS[1]:g}, not {self.volume}"
-            )
+        if not RATE_RANGE.low <= self.rate <= RATE_RANGE.high:
+            raise SettingsError(f"The speech rate must be {RATE_RANGE.allowed()}, not {self.rate}")
+        if not VOLUME_RANGE.low <= self.volume <= VOLUME_RANGE.high:
+            raise SettingsError(f"The speech volume must be {VOLUME_RANGE.allowed()}, not {self.volume}")
 
 
-def _clamp(value: float, limits: tuple[float, float]) -> float:
-    return max(limits[0], min(limits[1], value))
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
 
 
 def rate_step(rate: int) -> int:
@@ -118,11 +109,11 @@ def rate_step(rate: int) -> int:
 
 
 def _rate(value: float) -> int:
-    return int(_clamp(value, RATE_LIMITS))
+    return int(_clamp(value, RATE_RANGE.low, RATE_RANGE.high))
 
 
 def _volume(value: float) -> float:
-    return round(_clamp(value, VOLUME_LIMITS), 2)
+    return round(_clamp(value, VOLUME_RANGE.low, VOLUME_RANGE.high), 2)
 
 
 def faster(voice: Voice) -> Voice:

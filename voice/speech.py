@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Final, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Final, Iterator, Sequence, TypeVar, cast
 
 from voice import audio
 from voice.audio import AudioChunk
@@ -188,7 +188,7 @@ class Runner:
         succeeded, value = outcome[0]
         if not succeeded:
             raise value
-        return value
+        return cast(T, value)
 
     def after_calls(self, then: Callable[[], None]) -> None:
         """then(), now or once a call left behind by a cancel has ended."""
@@ -196,7 +196,12 @@ class Runner:
         if left is None or not left.is_alive():
             then()
             return
-        threading.Thread(target=lambda: (left.join(), then()), daemon=True).start()
+
+        def when_done() -> None:
+            left.join()
+            then()
+
+        threading.Thread(target=when_done, daemon=True).start()
 
 
 # --- voices ----------------------------------------------------------------------

@@ -21,8 +21,10 @@ from voice.knowledge import load
 from voice.recognizer import Limits, VoskRecognizer
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speaker import WavSpeaker, pyttsx3_speaker
-from voice.speech import Voice
+from voice.barge_in import BargeIn, Interruption
+from voice.devices import Player
+from voice.speaker import SoundSpeaker, pyttsx3_speaker
+from voice.speech import Pyttsx3Renderer, Voice
 
 HEADACHE, YES, STOP = "머리가 아파요", "네", "멈춰"  # "my head hurts", "yes", "stop"
 RATE, BLOCK = 16000, 1600
@@ -114,12 +116,22 @@ class Room:
     """The air around a microphone: what the speaker plays and what the person says, mixed,
     with a quiet room's noise underneath. Time runs `speedup` times faster than real time."""
 
-    def __init__(self, speedup: float) -> None:
+    def __init__(self, speedup: float, echo: float = 1.0) -> None:
         self.speedup = speedup
+        self.echo = echo
+        """How loud the loudspeaker reaches the microphone (1: as loud as the person)."""
         self.lock = threading.Lock()
         self.timeline: dict[int, np.ndarray] = {}
         self.now = 0
         self.listeners: list[Callable[..., None]] = []
+        self.sound: np.ndarray | None = None
+        """What the loudspeaker is playing, one row per block, from block `sound_from` on."""
+        self.sound_from = 0
+        self.sounds: list[dict[str, int]] = []
+        """Each sound played: its first block, its length in blocks, and the block it went silent."""
+        self.silent = threading.Event()
+        self.silent.set()
+        self.on_play: Callable[[int], None] = lambda blocks: None
         self.running = threading.Event()
         self.running.set()
         threading.Thread(target=self._run, daemon=True).start()
@@ -149,9 +161,35 @@ class Room:
                 listener(data, BLOCK, None, None)
             time.sleep(BLOCK / RATE / self.speedup)
 
+    def play(self, samples: np.ndarray) -> None:
+        """The loudspeaker starts playing 16 kHz samples from the next block."""
+        blocks = (len(samples) + BLOCK - 1) // BLOCK
+        padded = np.zeros(blocks * BLOCK, np.int32)
+        padded[:len(samples)] = samples
+        with self.lock:
+            self.sound, self.sound_from = padded.reshape(blocks, BLOCK), self.now
+            self.sounds.append({"start": self.now, "blocks": blocks})
+            self.silent.clear()
+        self.on_play(blocks)
+
+    def stop_sound(self) -> None:
+        with self.lock:
+            self._end_sound()
+
+    def _end_sound(self) -> None:
+        if self.sound is not None:
+            self.sounds[-1]["end"] = self.now
+        self.sound = None
+        self.silent.set()
+
     def _next_block(self) -> bytes:
         with self.lock:
             block = self.timeline.pop(self.now, np.zeros(BLOCK, np.int32))
+            if self.sound is not None:
+                if self.now - self.sound_from >= len(self.sound):
+                    self._end_sound()
+                else:
+                    block = block + (self.echo * self.sound[self.now - self.sound_from]).astype(np.int32)
             self.now += 1
         noise = np.frombuffer(room_tone(BLOCK / RATE, RATE, seed=self.now).audio, dtype="<i2")
         return np.clip(block + noise, -32768, 32767).astype("<i2").tobytes()
@@ -175,35 +213,43 @@ class RoomStream:
 
 
 def room_sounddevice(room: Room) -> types.ModuleType:
+    """sounddevice with a microphone and a loudspeaker in the room."""
     module = types.ModuleType("sounddevice")
     module.PortAudioError = RuntimeError
-    module.default = types.SimpleNamespace(device=[0, -1])
-    module.query_devices = lambda: [{"name": "Room microphone", "index": 0, "max_input_channels": 1,
-                                     "max_output_channels": 0, "default_samplerate": float(RATE)}]
+    module.default = types.SimpleNamespace(device=[0, 1])
+    module.query_devices = lambda: [
+        {"name": "Room microphone", "index": 0, "max_input_channels": 1, "max_output_channels": 0,
+         "default_samplerate": float(RATE)},
+        {"name": "Room loudspeaker", "index": 1, "max_input_channels": 0, "max_output_channels": 1,
+         "default_samplerate": float(RATE)}]
     module.check_input_settings = lambda **settings: None
     module.RawInputStream = lambda **settings: RoomStream(room, **settings)
+    module.play = lambda data, samplerate, device=None: room.play(to_room_rate(data, samplerate))
+    module.wait = lambda: room.silent.wait()
+    module.stop = room.stop_sound
     return module
 
 
-class LoudspeakerInTheRoom:
-    """The real speaker's audio, played into the room while it speaks (as a loudspeaker would);
-    after each sentence the person answers with their next line."""
+def to_room_rate(data: np.ndarray, rate: int) -> np.ndarray:
+    positions = np.arange(round(len(data) * RATE / rate)) * (rate / RATE)
+    return np.interp(positions, np.arange(len(data)), data.astype(np.float64)).astype(np.int32)
 
-    def __init__(self, speaker: WavSpeaker, room: Room, lines: list[AudioChunk], pause_blocks: int) -> None:
+
+class PersonAnswering:
+    """The real speaker playing into the room's loudspeaker; after each of its turns the
+    person in the room answers with their next line (the person is not hardware: they wait
+    for the assistant to finish)."""
+
+    def __init__(self, speaker: SoundSpeaker, room: Room, lines: list[AudioChunk], pause_blocks: int) -> None:
         self.speaker, self.room, self.lines, self.pause_blocks = speaker, room, deque(lines), pause_blocks
 
     def say(self, text: str) -> None:
         self.speaker.say(text)
-        self._play(read_wav(self.speaker.last_file))
         if self.lines:
             self.room.add(self.lines.popleft(), self.pause_blocks)
 
     def play(self, chunk: AudioChunk) -> None:
         self.speaker.play(chunk)
-        self._play(chunk)
-
-    def _play(self, chunk: AudioChunk) -> None:
-        self.room.wait_until(self.room.add(chunk))
 
     def stop(self) -> None:
         self.speaker.stop()
@@ -232,18 +278,17 @@ class MicrophoneThatCannotBeMuted:
         self.microphone.close()
 
 
-def session_in_a_room(korean, recognizer, speak_ko, tmp_path: Path, monkeypatch, muting: bool,
-                      seconds: float) -> Session:
-    room = Room(speedup=2.0)
+def session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting: bool, seconds: float,
+                      room: Room | None = None, lines: tuple[str, ...] = (HEADACHE, YES, STOP)) -> Session:
+    room = room or Room(speedup=2.0)
     monkeypatch.setitem(sys.modules, "sounddevice", room_sounddevice(room))
     microphone = MicrophoneSource("Room", rate=RATE)
     source = microphone if muting else MicrophoneThatCannotBeMuted(microphone)
-    lines = [read_wav(speak_ko(text)) for text in (HEADACHE, YES, STOP)]
-    speaker = LoudspeakerInTheRoom(pyttsx3_speaker(Voice(voice="ko"), out_dir=tmp_path / f"out-{muting}"),
-                                   room, lines, pause_blocks=15)
+    speaker = PersonAnswering(SoundSpeaker(Pyttsx3Renderer(Voice(voice="ko")), Player("Room loudspeaker")),
+                              room, [read_wav(speak_ko(text)) for text in lines], pause_blocks=15)
     session = Session(conversation(korean), recognizer, source, speaker, Voice(voice="ko"),
                       cues=False, hold_off=0.3, show=lambda line: None,
-                      limits=Limits(silence_timeout=12.0))
+                      limits=Limits(silence_timeout=12.0), barge_in=barge_in(korean, recognizer))
     runner = threading.Thread(target=session.run, daemon=True)
     runner.start()
     runner.join(seconds)
@@ -255,8 +300,15 @@ def session_in_a_room(korean, recognizer, speak_ko, tmp_path: Path, monkeypatch,
     return session
 
 
-def test_the_assistant_never_reacts_to_its_own_voice(korean, recognizer, speak_ko, tmp_path, monkeypatch) -> None:
-    session = session_in_a_room(korean, recognizer, speak_ko, tmp_path, monkeypatch, muting=True, seconds=90)
+def barge_in(korean: Resolver, recognizer: VoskRecognizer) -> BargeIn | None:
+    return BargeIn.from_pack(recognizer.model, korean.language.barge_in, korean.vocabulary())
+
+
+def test_the_assistant_never_reacts_to_its_own_voice(korean, recognizer, speak_ko, monkeypatch) -> None:
+    """While it speaks it listens for "quiet", "wait", "repeat", with its own voice coming back
+    into the microphone as loud as the person's: it never interrupts itself."""
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=90)
+    assert list(session.interruptions) == []
     you = [text for who, text in session.turns if who == "you"]
     # The person's three short lines, and nothing of the assistant's long sentences. (What
     # espeak-ng's Korean is heard as varies with the room; "stop" always comes through.)
@@ -265,11 +317,51 @@ def test_the_assistant_never_reacts_to_its_own_voice(korean, recognizer, speak_k
     assert "멈춰" in you[2] and session.conversation.state is State.ENDED
 
 
-def test_control_without_muting_it_hears_itself(korean, recognizer, speak_ko, tmp_path, monkeypatch) -> None:
+def test_control_without_muting_it_hears_itself(korean, recognizer, speak_ko, monkeypatch) -> None:
     """Proves the room test can see self-hearing: the same session with the mute ignored."""
-    session = session_in_a_room(korean, recognizer, speak_ko, tmp_path, monkeypatch, muting=False, seconds=30)
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=False, seconds=30)
     you = [text for who, text in session.turns if who == "you"]
     assert any(len(text.split()) > PERSON_WORDS for text in you), you  # it transcribed itself
+
+
+ECHO_CANCELLED = 0.03
+"""Its own voice 30 dB down, as echo cancellation (PipeWire's echo-cancel module) leaves it.
+Without it the Korean test model rarely makes out a word spoken over the assistant's speech."""
+QUIET = "조용히"
+""""Quiet": the Korean pack's barge-in word for stop."""
+
+
+def speech_span(chunk: AudioChunk) -> tuple[float, float]:
+    """Seconds from the start of a recording to the first and past the last loud 10 ms."""
+    samples = np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64)
+    frames = samples[: len(samples) // 160 * 160].reshape(-1, 160)
+    loud = np.flatnonzero(np.sqrt((frames**2).mean(axis=1)) > 0.05 * np.abs(samples).max())
+    return loud[0] * 0.01, (loud[-1] + 1) * 0.01
+
+
+def test_a_person_saying_quiet_over_its_speech_cuts_it_off(korean, recognizer, speak_ko, monkeypatch) -> None:
+    """The same room with echo cancellation; 2 s into the greeting the person says "quiet": the
+    greeting goes silent at once, the turn ends, and the session carries on."""
+    room = Room(speedup=2.0, echo=ECHO_CANCELLED)
+    quiet = read_wav(speak_ko(QUIET))
+    said: list[int] = []
+
+    def over_the_answer(blocks: int) -> None:
+        if len(room.sounds) == 1:  # the greeting, over 9 s
+            said.append(room.add(quiet, delay_blocks=20) - quiet.samples // BLOCK)
+    room.on_play = over_the_answer
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=60, room=room,
+                                lines=(STOP,))
+    assert list(session.interruptions) == [Interruption.STOP], (said, room.sounds, list(session.turns))
+    answer = room.sounds[0]
+    start, end = speech_span(quiet)
+    word_start, word_end = said[0] + start * 10, said[0] + end * 10  # in blocks of 0.1 s
+    silent_after = (answer["end"] - word_end) / 10
+    assert answer["end"] - answer["start"] < answer["blocks"] - 30  # cut off well before its end
+    print(f"silent {(answer['end'] - word_start) / 10:.2f} s after the start of the word, {silent_after:.2f} s after its end")
+    assert -0.2 < silent_after < 0.5, (word_start, word_end, answer)  # silent within 0.5 s of the word
+    assert "멈춰" in [text for who, text in session.turns if who == "you"][-1]  # it listened again after
+    assert session.conversation.state is State.ENDED
 
 
 class SilentStream:

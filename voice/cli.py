@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from voice import __version__, audio, devices, doctor, models, service
+from voice.barge_in import BargeIn
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
@@ -210,6 +211,8 @@ def run_listen(args: argparse.Namespace) -> int:
         on_voice_change=lambda changed: _remember_voice(loaded, changed),
         reopen=None if args.input else (lambda: open_source(args, settings)),
         on_partial=_partial_printer(sys.stderr),
+        barge_in=BargeIn.from_pack(recognizer.model, resolver.language.barge_in, resolver.vocabulary())
+        if settings.barge_in else None,
     )
     session.run()
     return 0

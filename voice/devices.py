@@ -171,6 +171,9 @@ def _open_input(
 class MicrophoneSource:
     """A live microphone delivering 16-bit mono blocks; room tone while muted."""
 
+    live = True
+    """It runs in real time: it can be listened to while the assistant speaks."""
+
     def __init__(
         self,
         device: str | int | None = None,

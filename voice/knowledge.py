@@ -81,6 +81,8 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
 LIST_KEYS = ("separator", "last_and", "last_or")
 COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
             "another", "other_side", "timer", "yes", "no", "wrong")
+BARGE_IN = ("stop", "wait", "repeat", "go_on")
+"""What may be said while the assistant speaks: cut it off, pause it, start it again, resume."""
 
 
 class Side(str, Enum):
@@ -202,6 +204,8 @@ class LanguagePack:
     durations: Mapping[str, str]
     lists: Mapping[str, str]
     say: Mapping[str, str]
+    barge_in: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each of BARGE_IN, the phrases heard while the assistant speaks; empty: none."""
 
     def words(self) -> frozenset[str]:
         """Every single word that occurs in a phrase of this pack."""
@@ -424,7 +428,8 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None)
 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
-              "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
+              "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
+              "barge_in")
 
 
 def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
@@ -463,7 +468,15 @@ def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
         durations=_read_templates(top["durations"], DURATION_FIELDS),
         lists=_read_exact(top["lists"], LIST_KEYS, strip=False),
         say=_read_templates(top["say"], template_fields(knowledge)),
+        barge_in=_read_barge_in(root.get("barge_in", {})),
     )
+
+
+def _read_barge_in(node: _Node) -> dict[str, tuple[str, ...]]:
+    if not node.value:
+        return {}
+    entries = node.mapping(allowed=BARGE_IN, required=BARGE_IN)
+    return {key: tuple(phrase.lower() for phrase in entry.texts()) for key, entry in entries.items()}
 
 
 def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import signal
 import threading
@@ -14,6 +15,7 @@ from typing import Callable, Iterator
 
 from voice import speech
 from voice.audio import AudioSource, cue
+from voice.barge_in import BargeIn, Interruption, Spotter
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
 from voice.recognizer import End, Limits, Recognizer
@@ -29,6 +31,8 @@ KEPT_TURNS = 200
 """Turns kept in memory: a session may run for weeks."""
 RETRY_SECONDS = 2.0
 """How often a lost microphone is looked for again."""
+WAIT_SECONDS = 300.0
+"""After "wait", how long it waits for "go on" before it simply listens again."""
 
 
 NO_SPEAKER_HINT = ("Carrying on in text. Choose a speaker with --output-device (see `acupressure devices`), "
@@ -55,6 +59,10 @@ class Session:
     sleep: Callable[[float], None] = time.sleep
     turns: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
     """("you" | "assistant", text) of the latest turns, in order (in memory only, never on disk)."""
+    barge_in: BargeIn | None = None
+    """Listens for "stop", "wait", "repeat" while it speaks on a live microphone; None: never."""
+    interruptions: deque[Interruption] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
+    """What people said over its speech, in order."""
     _stopping: bool = field(default=False, init=False)
 
     def run(self) -> None:
@@ -137,18 +145,86 @@ class Session:
                 self._play(group.kind)
             elif isinstance(group, AdjustVoice):
                 self._adjust(group.change)
-            else:
-                self._say(group)
+            elif not self._turn(group):
+                break  # "stop" said over it: the rest of this reply is not said either
         return bool(reply.actions)
 
-    def _say(self, text: str) -> None:
+    def _turn(self, text: str) -> bool:
+        """Say one spoken turn, acting on what is said over it; False when told to stop."""
+        heard = self._say(text)
+        while heard is not None and not self._stopping:
+            self.interruptions.append(heard)
+            self.turns.append(("you", f"({heard.value})"))
+            if heard is Interruption.STOP:
+                return False
+            if heard is Interruption.WAIT and self._wait_for_go_on() is not Interruption.GO_ON:
+                return False
+            heard = self._say(text)  # "repeat", or "go on" after "wait": the turn again
+        return True
+
+    def _say(self, text: str) -> Interruption | None:
         self.turns.append(("assistant", text))
         self.show(f"Assistant: {text}")
-        with self._muted():
-            try:
+        try:
+            if self.barge_in is not None and getattr(self.source, "live", False):
+                return self._say_listening(text)
+            with self._muted():
                 self.speaker.say(text)
-            except (SpeechError, AudioError) as error:
-                self._fall_back_to_text(error)
+        except (SpeechError, AudioError) as error:
+            self._fall_back_to_text(error)
+        return None
+
+    def _say_listening(self, text: str) -> Interruption | None:
+        """Speak while a helper thread listens for barge-in phrases; the first one heard
+        silences the speech at once. Then the microphone is held off as after any speech."""
+        assert self.barge_in is not None
+        spotter = self.barge_in.spotter(self.source.rate, text)
+        done = threading.Event()
+        heard: list[Interruption] = []
+
+        def listen() -> None:
+            found = self._spot(spotter, done, math.inf)
+            if found is not None:
+                heard.append(found)
+                self.speaker.stop()
+
+        listener = threading.Thread(target=listen, daemon=True, name="barge-in")
+        listener.start()
+        try:
+            self.speaker.say(text)
+        finally:
+            done.set()
+            listener.join(self.limits.read_timeout + 1)
+            self.source.mute()  # drops what was heard while speaking
+            self.source.unmute(self.hold_off)
+        return heard[0] if heard else None
+
+    def _spot(self, spotter: Spotter, done: threading.Event, seconds: float) -> Interruption | None:
+        """Feed the spotter until it hears something, `done` is set, or `seconds` of audio."""
+        fed = 0.0
+        while not done.is_set() and fed < seconds:
+            try:
+                chunk = self.source.read(self.limits.read_timeout)
+            except AudioError as error:  # the main loop notices a lost microphone itself
+                log.debug("barge-in listening stopped: %s", error)
+                return None
+            if chunk is None:
+                return None
+            fed += chunk.seconds
+            found = spotter.feed(chunk)
+            if found is not None:
+                return found
+        return None
+
+    def _wait_for_go_on(self) -> Interruption | None:
+        """After "wait": silent until "go on" (or "stop"), at most WAIT_SECONDS."""
+        assert self.barge_in is not None
+        spotter = self.barge_in.spotter(self.source.rate, "", {Interruption.GO_ON, Interruption.STOP})
+        heard = self._spot(spotter, threading.Event(), WAIT_SECONDS)
+        if heard is not None:
+            self.interruptions.append(heard)
+            self.turns.append(("you", f"({heard.value})"))
+        return heard
 
     def _play(self, kind: str) -> None:
         with self._muted():

@@ -235,6 +235,8 @@ class Settings:
                                        "e.g. 'hello helper')", Group.AUDIO)
     hold_off: float = _setting(0.3, _Number(0.0, 3.0), "seconds the microphone stays ignored after it speaks",
                                Group.AUDIO)
+    barge_in: bool = _setting(True, _Flag(), "do not listen for stop, wait or repeat while it speaks",
+                              Group.AUDIO, flag="--no-barge-in", switch=Switch.OFF)
 
 
 def _option(spec: Any) -> Option:

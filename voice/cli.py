@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from voice import __version__, audio, devices, doctor, models, service
-from voice.barge_in import BargeIn
-from voice.conversation import Conversation, Options
+from voice import __version__, assistant, devices, doctor, models, service
+from voice import wyoming as wyoming_service
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Limits, VoskRecognizer, load_model
-from voice.resolver import Context, Pregnancy, Resolution, Resolver
-from voice.session import Session
+from voice.recognizer import End, Limits, VoskRecognizer
+from voice.resolver import Pregnancy, Resolution
 from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
                             load_settings, option, save_settings)
-from voice.speaker import Speaker, TextSpeaker, pyttsx3_speaker
 from voice.speech import Voice
 
 log = logging.getLogger(__name__)
@@ -47,6 +45,15 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
+WYOMING_EPILOG = f"""\
+examples:
+  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+
+In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
+then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -70,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_audio_options(listen)
     listen.set_defaults(run=run_listen)
 
+    wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
+                       WYOMING_EPILOG)
+    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
+                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    add_answer_settings(wyoming)
+    wyoming.set_defaults(run=run_wyoming)
+
     config = _command(commands, "config", "show the effective settings and where each came from")
     add_answer_settings(config)
     add_audio_settings(config)
@@ -84,9 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
     install.set_defaults(run=run_service_install)
-    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
-    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
+    uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
+    uninstall.set_defaults(run=run_service_uninstall)
+    status = service_actions.add_parser("status", help="is it installed, enabled, running?")
+    status.set_defaults(run=run_service_status)
+    for action in (install, uninstall, status):
+        action.add_argument("--wyoming", action="store_true",
+                            help="the second unit, which answers Home Assistant (see `acupressure wyoming`)")
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -99,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_flags(download, ["language"])
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
-    download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
+    download.add_argument("--list-url", help=argparse.SUPPRESS)
     add_settings_file_option(download)
     download.set_defaults(run=run_model_download)
     return parser
@@ -160,25 +180,21 @@ def settings_for(args: argparse.Namespace) -> Loaded:
     return load_settings(getattr(args, "config", None), flags)
 
 
-def answering(args: argparse.Namespace, settings: Settings) -> tuple[Resolver, Context]:
-    resolver = Resolver(load(settings.language))
-    pregnancy = Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
-    context = Context(pregnancy=pregnancy, same_side=settings.same_side,
-                      duration_seconds=round(settings.massage_minutes * 60))
-    return resolver, context
+def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
+    return Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
 
 
 # ---------------------------------------------------------------- ask
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    resolver, context = answering(args, settings_for(args).settings)
+    text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
         for line in sys.stdin:
-            write(resolver.resolve(line.rstrip("\r\n"), context), sys.stdout)
+            write(text.answer(line.rstrip("\r\n")), sys.stdout)
         return 0
-    write(resolver.resolve(" ".join(args.text), context), sys.stdout)
+    write(text.answer(" ".join(args.text)), sys.stdout)
     return 0
 
 
@@ -196,51 +212,33 @@ def _speech_line(resolution: Resolution, out: TextIO) -> None:
 def run_listen(args: argparse.Namespace) -> int:
     loaded = settings_for(args)
     settings = loaded.settings
-    resolver, context = answering(args, settings)
-    wake = settings.wake_phrase or resolver.language.wake_phrase
-    recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
-    check_wake_phrase(recognizer, wake)
+    text = assistant.answering(settings, pregnancy_of(args))
+    recognizer = assistant.listening(settings, text.resolver, grammar=not args.no_grammar)
+    request = assistant.Audio(inputs=tuple(args.input or ()), grammar=not args.no_grammar,
+                              text_only=args.text_only, speech_out=args.speech_out)
+    hooks = assistant.Hooks(show=_line_printer(sys.stdout), on_partial=_partial_printer(sys.stderr),
+                            on_voice_change=lambda changed: _remember_voice(loaded, changed),
+                            on_microphone=_announce_microphone)
     if args.once:
-        return listen_once(args, settings, resolver, context, recognizer)
-    speaker, voice = open_speaker(args, settings, resolver)
-    source = open_source(args, settings)
-    conversation = Conversation(resolver, context, Options(wake, home=args.home))
-    session = Session(
-        conversation, recognizer, source, speaker, voice,
-        cues=settings.audio_cues, hold_off=settings.hold_off, show=_line_printer(sys.stdout),
-        on_voice_change=lambda changed: _remember_voice(loaded, changed),
-        reopen=None if args.input else (lambda: open_source(args, settings)),
-        on_partial=_partial_printer(sys.stderr),
-        barge_in=BargeIn.from_pack(recognizer.model, resolver.language.barge_in, resolver.vocabulary())
-        if settings.barge_in else None,
-    )
-    session.run()
+        return listen_once(args, settings, text, recognizer, request, hooks)
+    assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer).run()
     return 0
 
 
-def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
-    """A wake phrase the model cannot hear would leave the assistant asleep for good."""
-    unknown = recognizer.unknown(wake.split())
-    if unknown:
-        raise SettingsError(f"The wake phrase '{wake}' has words the speech model does not know "
-                            f"({', '.join(unknown)}), so it could never wake the assistant. "
-                            "Choose another with --wake-phrase or the wake_phrase setting.")
-
-
-def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver, context: Context,
-                recognizer: VoskRecognizer) -> int:
-    source = open_source(args, settings)
+def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
+                recognizer: VoskRecognizer, request: assistant.Audio, hooks: assistant.Hooks) -> int:
+    source = assistant.open_source(request, settings, hooks)
     try:
-        heard = recognizer.listen(source, Limits(), on_partial=_partial_printer(sys.stderr))
+        heard = recognizer.listen(source, Limits(), on_partial=hooks.on_partial)
     finally:
         source.close()
     _clear_partial(sys.stderr)
-    text = heard.text if heard and heard.end is not End.SILENCE else ""
-    resolution = resolver.resolve(text, context)
+    said = heard.text if heard and heard.end is not End.SILENCE else ""
+    resolution = text.answer(said)
     if args.json:
-        print(json.dumps({"heard": text, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
+        print(json.dumps({"heard": said, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
     else:
-        print(f"Heard: {text or '(nothing)'}")
+        print(f"Heard: {said or '(nothing)'}")
         print(resolution.speech)
     return 0
 
@@ -252,30 +250,8 @@ def default_model_dir() -> Path:
     return models.USER_MODELS_DIR.expanduser()
 
 
-def open_recognizer(args: argparse.Namespace, settings: Settings, resolver: Resolver,
-                    extra_words: Sequence[str] = ()) -> VoskRecognizer:
-    path = models.find_model(resolver.language.model, explicit=settings.model)
-    log.info("using model %s", path)
-    vocabulary = None if args.no_grammar else resolver.vocabulary() + list(extra_words)
-    return VoskRecognizer(load_model(path), vocabulary, path)
-
-
-def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSource:
-    if args.input:
-        source = audio.FileSource(args.input)
-        source.validate()
-        return source
-    microphone = devices.MicrophoneSource(settings.input_device)
-    print(f"Microphone: {microphone.device_name} (choose another with --device; see `acupressure devices`)",
-          file=sys.stderr)
-    return microphone
-
-
-def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
-    voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
-    if args.text_only:
-        return TextSpeaker(), voice
-    return pyttsx3_speaker(voice, out_dir=args.speech_out, device=settings.output_device), voice
+def _announce_microphone(name: str) -> None:
+    print(f"Microphone: {name} (choose another with --device; see `acupressure devices`)", file=sys.stderr)
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:
@@ -312,6 +288,22 @@ def _clear_partial(stream: TextIO) -> None:
         stream.flush()
 
 
+# ---------------------------------------------------------------- wyoming
+
+
+def run_wyoming(args: argparse.Namespace) -> int:
+    handler = wyoming_service.handler_for(settings_for(args).settings)
+
+    def ready(server: asyncio.Server) -> None:
+        where = ", ".join(f"{host}:{port}" for host, port, *_ in
+                          (sock.getsockname() for sock in server.sockets))
+        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+              "Ctrl-C stops it.", file=sys.stderr, flush=True)
+
+    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    return 0
+
+
 # ---------------------------------------------------------------- config, devices, models
 
 
@@ -331,15 +323,25 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_service_install(args: argparse.Namespace) -> int:
-    return _outcome(service.install(force=args.force))
+    if args.uri and not args.wyoming:
+        raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
+    return _outcome(service.install(force=args.force, unit=_unit(args)))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
-    return _outcome(service.uninstall())
+    return _outcome(service.uninstall(unit=_unit(args)))
 
 
 def run_service_status(args: argparse.Namespace) -> int:
-    return _outcome(service.status())
+    return _outcome(service.status(unit=_unit(args)))
+
+
+def _unit(args: argparse.Namespace) -> service.Unit:
+    if not args.wyoming:
+        return service.ASSISTANT
+    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
+    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(uri)
 
 
 def _outcome(outcome: service.Outcome) -> int:
@@ -395,8 +397,11 @@ def run_model_download(args: argparse.Namespace) -> int:
             return 0
         except VoiceError:
             pass
+    from voice import download  # the network stack, only for this command
+
     print(f"Downloading {name} into {dest} …", file=sys.stderr)
-    path = models.download_model(name, dest, list_url=args.list_url, progress=models.progress_bar())
+    path = download.download_model(name, dest, list_url=args.list_url or download.MODEL_LIST_URL,
+                                   progress=download.progress_bar())
     print(f"Installed {name} in {path}")
     return 0
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
@@ -221,8 +222,19 @@ def run_listen(args: argparse.Namespace) -> int:
                             on_microphone=_announce_microphone)
     if args.once:
         return listen_once(args, settings, text, recognizer, request, hooks)
-    assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer).run()
+    session = assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer)
+    session.run()
+    if session.signalled:
+        _exit_at_once()
     return 0
+
+
+def _exit_at_once() -> None:
+    """After SIGTERM or Ctrl-C, once the session has stopped and everything is written: exit now.
+    Freeing the Vosk model alone takes up to a second; the system frees it at once."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,

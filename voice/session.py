@@ -64,15 +64,21 @@ class Session:
     interruptions: deque[Interruption] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
     """What people said over its speech, in order."""
     _stopping: bool = field(default=False, init=False)
+    signalled: bool = field(default=False, init=False)
+    """SIGTERM or SIGINT ended the session."""
 
     def run(self) -> None:
         """Until the person says stop, the input files end, or SIGTERM / Ctrl-C."""
-        with _stop_on_signals(self.stop):
+        with _stop_on_signals(self._on_signal):
             try:
                 self._loop()
             finally:
                 self.source.close()
                 self.speaker.close()
+
+    def _on_signal(self) -> None:
+        self.signalled = True
+        self.stop()
 
     def stop(self) -> None:
         """End the session, from any thread: silences the speech and wakes a waiting listen."""

@@ -119,12 +119,20 @@ def open_source(request: Audio, settings: Settings, hooks: Hooks = Hooks()) -> A
 
 
 def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
+    from voice import speechd
+    from voice.devices import Player
+    from voice.settings import SpeechEngine
     from voice.speaker import TextSpeaker, pyttsx3_speaker
     from voice.speech import Voice
 
     voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
     if request.text_only:
         return TextSpeaker(), voice
+    engine = SpeechEngine(settings.speech)
+    if request.speech_out is None and (
+            engine is SpeechEngine.SPEECHD or (engine is SpeechEngine.AUTO and speechd.running())):
+        log.info("speaking through speech-dispatcher")
+        return speechd.SpeechdSpeaker(voice, player=Player(settings.output_device)), voice
     return pyttsx3_speaker(voice, out_dir=request.speech_out, device=settings.output_device), voice
 
 

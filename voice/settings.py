@@ -144,6 +144,31 @@ class _Phrase(_Rule):
         return " ".join(words)
 
 
+@dataclass(frozen=True)
+class _Choice(_Rule):
+    names: type[Enum]
+
+    def allowed(self) -> str:
+        return "one of: " + ", ".join(str(member.value) for member in self.names)
+
+    def convert(self, value: Any) -> str:
+        word = _text(value).lower()
+        if word not in {member.value for member in self.names}:
+            raise ValueError(value)
+        return word
+
+
+class SpeechEngine(str, Enum):
+    """What speaks: the setting `speech`."""
+
+    PYTTSX3 = "pyttsx3"
+    """pyttsx3 on espeak-ng, played on our own output device (or written to WAV files)."""
+    SPEECHD = "speechd"
+    """speech-dispatcher: the screen reader's voice and rate, one queue with it."""
+    AUTO = "auto"
+    """speech-dispatcher when it is running, else pyttsx3."""
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(value)
@@ -237,6 +262,9 @@ class Settings:
                                Group.AUDIO)
     barge_in: bool = _setting(True, _Flag(), "do not listen for stop, wait or repeat while it speaks",
                               Group.AUDIO, flag="--no-barge-in", switch=Switch.OFF)
+    speech: str = _setting(SpeechEngine.AUTO.value, _Choice(SpeechEngine),
+                           "what speaks: pyttsx3 (espeak-ng), speechd (speech-dispatcher, the screen reader's "
+                           "voice) or auto (speechd when it is running)", Group.AUDIO)
 
 
 def _option(spec: Any) -> Option:

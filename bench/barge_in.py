@@ -15,7 +15,8 @@ What is measured:
 - start of the word to silence: room time from the first loud 10 ms of the word to the
   block in which the loudspeaker went silent (0.1 s blocks: figures are to 0.1 s).
 - end of the word to silence: the same from the word's last loud 10 ms.
-- missed: trials in which the speech played to its end.
+- missed: trials in which the speech played on to its end (trials in which the sentence ended
+  before the word did are left out).
 - self-interruptions: the same sentences with nobody speaking, the echo at full level
   (no echo cancellation): how often it stopped itself.
 """
@@ -76,7 +77,11 @@ def trial(session: Session, room: Room, text: str, word: Any, offset: float) -> 
     sound = room.sounds[-1]
     start, end = speech_span(word)
     heard = len(session.interruptions) > before
-    return {"sentence": text[:30], "offset_s": offset, "heard": heard, "played_s": (sound["end"] - sound["start"]) * BLOCK_SECONDS,
+    played = (sound["end"] - sound["start"]) * BLOCK_SECONDS
+    if not heard and played < offset + end:  # the sentence ended before the word did: nothing to cut
+        return {"sentence": text[:30], "offset_s": offset, "heard": None, "played_s": played,
+                "start_to_silence_s": None, "end_to_silence_s": None}
+    return {"sentence": text[:30], "offset_s": offset, "heard": heard, "played_s": played,
             "start_to_silence_s": (sound["end"] - said[0]) * BLOCK_SECONDS - start if heard else None,
             "end_to_silence_s": (sound["end"] - said[0]) * BLOCK_SECONDS - end if heard else None}
 
@@ -109,7 +114,7 @@ def main() -> None:
     heard = [run for run in trials if run["heard"]]
     report = {
         "machine": machine(model_label(path, packaged=True)), "word": stop_word, "echo": ECHO,
-        "trials": len(trials), "missed": len(trials) - len(heard),
+        "trials": sum(run["heard"] is not None for run in trials), "missed": sum(run["heard"] is False for run in trials),
         "start_to_silence_s": figures([run["start_to_silence_s"] for run in heard]),
         "end_to_silence_s": figures([run["end_to_silence_s"] for run in heard]),
         "word_s": round(speech_span(word)[1] - speech_span(word)[0], 2),
@@ -138,7 +143,7 @@ def table(report: dict[str, Any]) -> str:
 
 def details(report: dict[str, Any]) -> str:
     return "\n".join(f"{run['sentence']:<32} at {run['offset_s']:.0f} s: "
-                     f"{'heard' if run['heard'] else 'MISSED'}, played {run['played_s']:.1f} s, "
+                     f"{({True: 'heard', False: 'MISSED', None: 'ended first'})[run['heard']]}, played {run['played_s']:.1f} s, "
                      f"start->silence {_s(run['start_to_silence_s'])}" for run in report["details"])
 
 

@@ -6,7 +6,7 @@
 # is heard as its own words instead of being forced onto "stop"; (2) a barge-in phrase that
 # occurs inside the sentence being spoken cannot interrupt that sentence ("say stop at any
 # time"); (3) a phrase counts only once it has stayed in Vosk's running hypothesis for
-# STEADY_BLOCKS blocks in a row, or is in a final result with a confidence of at least
+# STEADY_SECONDS of audio, or is in a final result with a confidence of at least
 # MIN_CONFIDENCE (SetWords gives per-word confidence). Hardware echo cancellation (see the
 # README) removes most of the echo before any of this.
 
@@ -23,8 +23,8 @@ from voice.audio import AudioChunk
 
 log = logging.getLogger(__name__)
 
-STEADY_BLOCKS: Final = 3
-"""Consecutive partial results (of 50 ms blocks) a phrase must stay in to count."""
+STEADY_SECONDS: Final = 0.15
+"""How long a phrase must stay in Vosk's running hypothesis to count (audio time)."""
 MIN_CONFIDENCE: Final = 0.95
 """Lowest per-word confidence of a phrase in a final result that counts."""
 
@@ -105,7 +105,7 @@ class Spotter:
     def __init__(self, recognizer: Any, triggers: Mapping[str, Interruption]) -> None:
         self._recognizer = recognizer
         self._triggers = triggers
-        self._steady: dict[str, int] = {}
+        self._steady: dict[str, float] = {}
 
     def feed(self, chunk: AudioChunk) -> Interruption | None:
         """The interruption heard by the end of this block, if any."""
@@ -115,11 +115,12 @@ class Spotter:
             self._steady = {}
             return self._final(json.loads(self._recognizer.Result()))
         partial = " " + json.loads(self._recognizer.PartialResult()).get("partial", "") + " "
-        self._steady = {
-            phrase: self._steady.get(phrase, 0) + 1 for phrase in self._triggers if f" {phrase} " in partial
+        self._steady = {  # seconds each phrase has stayed in, counted from the block after it came
+            phrase: self._steady[phrase] + chunk.seconds if phrase in self._steady else 0.0
+            for phrase in self._triggers if f" {phrase} " in partial
         }
-        for phrase, blocks in self._steady.items():
-            if blocks >= STEADY_BLOCKS:
+        for phrase, seconds in self._steady.items():
+            if seconds >= STEADY_SECONDS - 1e-9:
                 log.info("barge-in: heard %r", phrase)
                 return self._triggers[phrase]
         return None

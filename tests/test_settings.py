@@ -82,7 +82,7 @@ def test_the_defaults() -> None:
         "language": "en", "model": None, "input_device": None, "output_device": None,
         "voice": None, "rate": 160,
         "volume": 1.0, "same_side": False, "massage_minutes": 1.0, "audio_cues": True,
-        "wake_phrase": None, "hold_off": 0.3, "barge_in": True, "speech": "auto",
+        "wake_phrase": None, "hold_off": 0.3, "barge_in": True, "speech": "auto", "verbosity": "normal",
     }
     assert ALLOWED_KEYS == tuple(f.name for f in fields(Settings))
 

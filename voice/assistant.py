@@ -13,6 +13,7 @@ from voice.errors import SettingsError
 from voice.knowledge import load
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
+from voice.verbosity import Verbosity, speech
 
 # The audio side (numpy, sounddevice, pyttsx3, Vosk) is imported only by the functions that build
 # it, so that a front end that answers text (the Wyoming service) does not load it.
@@ -34,8 +35,14 @@ class Answering:
     resolver: Resolver
     context: Context
 
+    verbosity: Verbosity = Verbosity.NORMAL
+
     def answer(self, text: str) -> Resolution:
         return self.resolver.resolve(text, self.context)
+
+    def spoken(self, resolution: Resolution) -> str:
+        """What would be said, at this verbosity."""
+        return speech(resolution, self.verbosity, self.resolver, self.context.duration_seconds)
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,7 @@ def answering(settings: Settings, pregnancy: Pregnancy = Pregnancy.UNKNOWN) -> A
     """The resolver of the settings' language, with their side and duration."""
     context = Context(pregnancy=pregnancy, same_side=settings.same_side,
                       duration_seconds=round(settings.massage_minutes * 60))
-    return Answering(Resolver(load(settings.language)), context)
+    return Answering(Resolver(load(settings.language)), context, Verbosity(settings.verbosity))
 
 
 def wake_phrase(settings: Settings, resolver: Resolver) -> str:
@@ -146,7 +153,7 @@ def session(settings: Settings, request: Audio = Audio(), hooks: Hooks = Hooks()
     recognizer = recognizer or listening(settings, text.resolver, request.grammar)
     speaker, voice = open_speaker(request, settings, text.resolver)
     source = open_source(request, settings, hooks)
-    options = Options(wake_phrase(settings, text.resolver), home=home)
+    options = Options(wake_phrase(settings, text.resolver), home=home, verbosity=Verbosity(settings.verbosity))
     return Session(
         Conversation(text.resolver, text.context, options), recognizer, source, speaker, voice,
         cues=settings.audio_cues, hold_off=settings.hold_off, show=hooks.show,

@@ -197,21 +197,20 @@ def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
 
 def run_ask(args: argparse.Namespace) -> int:
     text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
-    write = _json_line if args.json else _speech_line
+    def write(resolution: Resolution) -> None:
+        spoken = text.spoken(resolution)
+        if args.json:
+            answer = {"text": resolution.text, **resolution.to_json(), "speech": spoken}
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(spoken + "\n")
+
     if args.text == ["-"]:
         for line in sys.stdin:
-            write(text.answer(line.rstrip("\r\n")), sys.stdout)
+            write(text.answer(line.rstrip("\r\n")))
         return 0
-    write(text.answer(" ".join(args.text)), sys.stdout)
+    write(text.answer(" ".join(args.text)))
     return 0
-
-
-def _json_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n")
-
-
-def _speech_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(resolution.speech + "\n")
 
 
 # ---------------------------------------------------------------- listen

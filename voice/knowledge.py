@@ -70,6 +70,15 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "voice_faster": set(),
         "voice_louder": set(),
         "voice_softer": set(),
+        # listening instead of looking: answers at another length
+        "brief_instruction": {"target", "duration"},
+        "detail_why": {"pain", "target"},
+        "detail_find": {"target"},
+        "detail_points": {"points"},
+        "verbosity_brief": set(),
+        "verbosity_normal": set(),
+        "verbosity_detailed": set(),
+        "nothing_more": set(),
         "help_where": set(),
         "help_pregnancy": set(),
         "help_instructed": set(),
@@ -96,7 +105,7 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
 }
 LIST_KEYS = ("separator", "last_and", "last_or")
 COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
-            "another", "other_side", "timer", "yes", "no", "wrong")
+            "another", "other_side", "timer", "yes", "no", "wrong", "shorter", "more_detail", "more")
 BARGE_IN = ("stop", "wait", "repeat", "go_on")
 """What may be said while the assistant speaks: cut it off, pause it, start it again, resume."""
 

@@ -225,7 +225,7 @@ class Session:
     def _wait_for_go_on(self) -> Interruption | None:
         """After "wait": silent until "go on" (or "stop"), at most WAIT_SECONDS."""
         assert self.barge_in is not None
-        spotter = self.barge_in.spotter(self.source.rate, "", {Interruption.GO_ON, Interruption.STOP})
+        spotter = self.barge_in.spotter(self.source.rate, "", frozenset({Interruption.GO_ON, Interruption.STOP}))
         heard = self._spot(spotter, threading.Event(), WAIT_SECONDS)
         if heard is not None:
             self.interruptions.append(heard)

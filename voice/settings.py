@@ -17,6 +17,7 @@ import yaml
 
 from voice.errors import SettingsError
 from voice.knowledge import available_languages, yaml_problem
+from voice.verbosity import Verbosity
 
 log = logging.getLogger(__name__)
 
@@ -265,6 +266,9 @@ class Settings:
     speech: str = _setting(SpeechEngine.AUTO.value, _Choice(SpeechEngine),
                            "what speaks: pyttsx3 (espeak-ng), speechd (speech-dispatcher, the screen reader's "
                            "voice) or auto (speechd when it is running)", Group.AUDIO)
+    verbosity: str = _setting(Verbosity.NORMAL.value, _Choice(Verbosity),
+                              "how much each answer says: brief (where, which side, how long and every "
+                              "warning), normal, or detailed (also why there and how to find it)", Group.ANSWER)
 
 
 def _option(spec: Any) -> Option:

@@ -1,5 +1,5 @@
 """Barge-in words other than "stop", in the room with the real Korean engine: "wait" (잠깐) then
-"go on" (계속해), and "repeat" (다시 말해), said over the greeting. The room and the session are
+"go on" (계속해), and "repeat" (또 말해), said over the greeting. The room and the session are
 those of test_session.py, with echo cancellation (its own voice 30 dB down)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from voice.barge_in import Interruption
 from room import Room
 from test_session import ECHO_CANCELLED, barge_in, conversation, korean, recognizer, session_in_a_room  # noqa: F401
 
-WAIT, GO_ON, REPEAT = "잠깐", "계속해", "다시 말해"
+WAIT, GO_ON, REPEAT = "잠깐", "계속해", "또 말해"
 
 
 def over_the_greeting(room: Room, *words: tuple[object, int]) -> None:
@@ -24,9 +24,9 @@ def over_the_greeting(room: Room, *words: tuple[object, int]) -> None:
 
 def test_wait_silences_it_until_go_on_then_the_turn_is_said_again(korean, recognizer, speak_ko,
                                                                  monkeypatch) -> None:
-    room = Room(speedup=2.0, echo=ECHO_CANCELLED)
+    room = Room(speedup=1.0, echo=ECHO_CANCELLED)
     over_the_greeting(room, (read_wav(speak_ko(WAIT)), 20), (read_wav(speak_ko(GO_ON)), 60))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=20, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=30, room=room,
                                 lines=())
     assert list(session.interruptions)[:2] == [Interruption.WAIT, Interruption.GO_ON]
     first, again = room.sounds[0], room.sounds[1]
@@ -36,9 +36,9 @@ def test_wait_silences_it_until_go_on_then_the_turn_is_said_again(korean, recogn
 
 
 def test_repeat_starts_the_turn_again(korean, recognizer, speak_ko, monkeypatch) -> None:
-    room = Room(speedup=2.0, echo=ECHO_CANCELLED)
+    room = Room(speedup=1.0, echo=ECHO_CANCELLED)
     over_the_greeting(room, (read_wav(speak_ko(REPEAT)), 20))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=15, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=22, room=room,
                                 lines=())
     assert list(session.interruptions)[:1] == [Interruption.REPEAT]
     first, again = room.sounds[0], room.sounds[1]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO
 
 import voice
 from voice import assistant, devices, doctor, models, service
@@ -197,20 +198,49 @@ def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
 
 def run_ask(args: argparse.Namespace) -> int:
     text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
-    def write(resolution: Resolution) -> None:
-        spoken = text.spoken(resolution)
+
+    def write(resolution: Resolution, out: TextIO) -> None:
         if args.json:
-            answer = {"text": resolution.text, **resolution.to_json(), "speech": spoken}
-            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+            _json_line(resolution, text.spoken(resolution), out)
         else:
-            sys.stdout.write(spoken + "\n")
+            _speech_line(text.spoken(resolution), out)
 
     if args.text == ["-"]:
-        for line in sys.stdin:
-            write(text.answer(line.rstrip("\r\n")))
+        for line in _utf8_lines(sys.stdin):
+            write(text.answer(line.rstrip("\r\n")), sys.stdout)
         return 0
-    write(text.answer(" ".join(args.text)))
+    write(text.answer(_valid_text(" ".join(args.text))), sys.stdout)
     return 0
+
+
+def _utf8_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of standard input as UTF-8; bytes that are not become replacement characters, so
+    every line written back is valid UTF-8."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        return (_valid_text(line) for line in stream)
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+
+
+def _valid_text(text: str) -> str:
+    """Arguments that were not valid UTF-8 arrive with stand-in characters: make them replacement characters."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _json_line(resolution: Resolution, speech: str, out: TextIO) -> None:
+    """The answer as JSON, its "speech" at the chosen verbosity."""
+    answer = {"text": resolution.text, **resolution.to_json(), "speech": speech}
+    line = json.dumps(answer, ensure_ascii=False) + "\n"
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(line)
+        return
+    out.flush()
+    binary.write(line.encode("utf-8", "replace"))  # UTF-8 whatever the locale says
+
+
+def _speech_line(speech: str, out: TextIO) -> None:
+    out.write(speech + "\n")
 
 
 # ---------------------------------------------------------------- listen

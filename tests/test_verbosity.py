@@ -87,7 +87,7 @@ def test_shorter_more_detail_and_more_in_a_session(resolver: Resolver) -> None:
 def test_more_before_any_answer_says_there_is_nothing_more(resolver: Resolver) -> None:
     talk = Conversation(resolver, Context(), Options("hello helper"))
     talk.start()
-    assert talk.hear("more").actions == (Say(resolver.language.say["nothing_more"]),)
+    assert talk.hear("tell me more").actions == (Say(resolver.language.say["nothing_more"]),)
 
 
 def test_the_setting_and_flag_reach_ask() -> None:

@@ -111,7 +111,7 @@ def test_stop_cancels_it_at_once(dispatcher: Dispatcher) -> None:
     stopped = time.monotonic()
     speaker.stop()
     talk.join(5)
-    assert not talk.is_alive() and time.monotonic() - stopped < 0.5
+    assert not talk.is_alive() and time.monotonic() - stopped < 1.0  # 0.2 s here unloaded: a round trip to the daemon
     speaker.close()
 
 

@@ -624,3 +624,17 @@ pregnant lady with a sore wrist => wrist - preg=yes
 """
 
 CASES += [line for line in PROBED.strip().splitlines()]
+
+AGES_AND_INJURIES = """
+my 16 year old son has a sore knee => knee -
+my 6 year old son has a sore knee => knee - care=child
+I'm 40 and my daughter's knee hurts => knee - care=child
+i'm in my seventies and my knee hurts => knee - care=elderly
+due any day now and my feet hurt => foot B preg=yes
+I hit my knee on the table => knee -
+I broke my arm last year and it still aches => ? arm - care=trauma
+I'm recovering from a broken ankle => ankle - care=trauma
+you hit the nail on the head => x
+"""
+
+CASES += [line for line in AGES_AND_INJURIES.strip().splitlines()]

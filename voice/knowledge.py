@@ -96,6 +96,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "microphone_back": set(),
         # the Home Assistant front end (Wyoming)
         "too_long": set(),
+        "also_ask": {"place"},
     }.items()
 }
 PLACE_FIELDS: dict[str, frozenset[str]] = {

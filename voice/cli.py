@@ -17,7 +17,7 @@ from voice.recognizer import End, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
 from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
-                            load_settings, option, save_settings)
+                            forget_voice, load_settings, option, remember_voice)
 from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     listen.set_defaults(run=run_listen)
 
     config = _command(commands, "config", "show the effective settings and where each came from")
+    config.add_argument("--reset-voice", action="store_true",
+                        help='forget the voice changes said aloud ("slower", "louder", ...)')
     add_answer_settings(config)
     add_audio_settings(config)
     config.set_defaults(run=run_config)
@@ -155,7 +157,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, keys: Sequence[str]) -> N
 
 def settings_for(args: argparse.Namespace) -> Loaded:
     flags = {key: getattr(args, key, None) for key in ALLOWED_KEYS}
-    return load_settings(getattr(args, "config", None), flags)
+    path = getattr(args, "config", None)
+    return load_settings(path, flags, required=path is not None)
 
 
 def answering(args: argparse.Namespace, settings: Settings) -> tuple[Resolver, Context]:
@@ -275,9 +278,9 @@ def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolve
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:
-    """A voice command changed the rate or volume: keep it for next time."""
+    """A voice command changed the rate or volume: keep it for next time (not in the user's file)."""
     try:
-        save_settings(loaded.path, {"rate": voice.rate, "volume": voice.volume})
+        remember_voice(loaded, {"rate": voice.rate, "volume": voice.volume})
     except VoiceError as error:
         print(f"acupressure: {error}", file=sys.stderr)
 
@@ -312,7 +315,13 @@ def _clear_partial(stream: TextIO) -> None:
 
 
 def run_config(args: argparse.Namespace) -> int:
-    for line in describe(settings_for(args)):
+    loaded = settings_for(args)
+    if args.reset_voice:
+        forgotten = forget_voice(loaded)
+        print(f"Forgot the voice changes said aloud ({loaded.state_path})." if forgotten
+              else "There were no voice changes said aloud to forget.")
+        loaded = settings_for(args)
+    for line in describe(loaded):
         print(line)
     return 0
 

@@ -9,9 +9,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from voice.errors import DataError
+from voice.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -290,24 +289,9 @@ def _kind(value: Any) -> str:
 
 def _read_yaml(path: Path) -> _Node:
     try:
-        text = path.read_text(encoding="utf-8")
+        return _Node(path, "", read_yaml(path, DataError))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"{path}: cannot read the file ({error})") from None
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise DataError(f"{path}: {yaml_problem(error)}") from None
-    return _Node(path, "", value)
-
-
-def yaml_problem(error: yaml.YAMLError) -> str:
-    """Where and what the YAML mistake is, in words."""
-    mark = getattr(error, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(error, "problem", None) or "invalid YAML"
-    return f"not valid YAML{where}: {problem}"
 
 
 # ---------------------------------------------------------------- knowledge

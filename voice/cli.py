@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
+import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, Callable, Final, Iterator, Sequence, TextIO
 
-from voice import __version__, audio, devices, doctor, models, service
+from voice import __version__, audio, devices, doctor, exits, models, service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
@@ -176,11 +178,33 @@ def run_ask(args: argparse.Namespace) -> int:
     resolver, context = answering(args, settings_for(args).settings)
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
-        for line in sys.stdin:
-            write(resolver.resolve(line.rstrip("\r\n"), context), sys.stdout)
+        for line in _utterances(sys.stdin):
+            write(resolver.resolve(line, context), sys.stdout)
         return 0
     write(resolver.resolve(" ".join(args.text), context), sys.stdout)
     return 0
+
+
+MAX_LINE: Final = 10_000
+"""Characters in one typed utterance; a longer line is not something a person said."""
+
+
+def _utterances(stream: TextIO) -> Iterator[str]:
+    """The lines of the stream, each checked to be of a sane length."""
+    number = 0
+    while line := _read_line(stream, number + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
+                                "give one utterance per line")
+        yield line.rstrip("\r\n")
+
+
+def _read_line(stream: TextIO, number: int) -> str:
+    try:
+        return stream.readline(MAX_LINE + 1)
+    except UnicodeDecodeError:
+        raise VoiceError(f"line {number} of the input is not UTF-8 text; save it as UTF-8") from None
 
 
 def _json_line(resolution: Resolution, out: TextIO) -> None:
@@ -253,10 +277,13 @@ def default_model_dir() -> Path:
 
 def open_recognizer(args: argparse.Namespace, settings: Settings, resolver: Resolver,
                     extra_words: Sequence[str] = ()) -> VoskRecognizer:
-    path = models.find_model(resolver.language.model, explicit=settings.model)
+    language = resolver.language
+    path = models.find_model(language.model, explicit=settings.model)
     log.info("using model %s", path)
+    model = load_model(path)
+    models.check_language(model, resolver.vocabulary(), path, language.name, language.model)
     vocabulary = None if args.no_grammar else resolver.vocabulary() + list(extra_words)
-    return VoskRecognizer(load_model(path), vocabulary, path)
+    return VoskRecognizer(model, vocabulary, path)
 
 
 def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSource:
@@ -380,11 +407,16 @@ def _outputs() -> list[devices.Device]:
 def run_model_list(args: argparse.Namespace) -> int:
     installed = models.list_models()
     for model in installed:
-        grammar = "grammar" if model.grammar else "no grammar"
-        print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
-    if not installed:
+        if model.problem:
+            print(f"{model.name}  BROKEN: {model.problem}  {model.path}")
+        else:
+            grammar = "grammar" if model.grammar else "no grammar"
+            print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
+    if any(model.problem for model in installed):
+        print("Download a broken model again with: acupressure model download NAME")
+    if not any(model.problem is None for model in installed):
         places = ", ".join(str(place) for place in models.default_search_dirs())
-        print(f"No Vosk models installed. Looked in: {places}.")
+        print(f"No usable Vosk model installed. Looked in: {places}.")
         print("Download one with: acupressure model download")
         return 1
     return 0
@@ -395,21 +427,30 @@ def run_model_download(args: argparse.Namespace) -> int:
     name = args.name or load(settings.language).language.model
     dest = args.dest or default_model_dir()
     if args.if_missing:
-        try:
-            print(f"Model {name} is already installed: {models.find_model(name)}")
+        found = _installed(name, args.dest)
+        if found is not None:
+            print(f"Model {name} is already installed: {found}")
             return 0
-        except VoiceError:
-            pass
     print(f"Downloading {name} into {dest} …", file=sys.stderr)
     path = models.download_model(name, dest, list_url=args.list_url, progress=models.progress_bar())
     print(f"Installed {name} in {path}")
     return 0
 
 
+def _installed(name: str, dest: Path | None) -> Path | None:
+    """The usable model NAME: in DEST when it is given, else wherever models are searched for."""
+    try:
+        return models.find_model(name, search_dirs=None if dest is None else [dest],
+                                 env=None if dest is None else {})
+    except VoiceError:
+        return None
+
+
 # ---------------------------------------------------------------- main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    exits.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -418,12 +459,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         parser.print_help()
         return 2
+    if sys.stdout is None:
+        return _fail("standard output is closed, so there is nowhere to write the answer; "
+                     "run it with its output going to a terminal, file or pipe")
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()
+        return status
     except VoiceError as error:
-        print(f"acupressure: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+        return _fail(str(error))
+    except KeyboardInterrupt as interrupt:
+        return exits.exit_status(interrupt)
+    except OSError as error:
+        return _fail(_os_problem(error))
+
+
+OUTPUT_ERRORS: Final = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
+def _os_problem(error: OSError) -> str:
+    """One line for a system error that reached main: most often the output could not be written."""
+    if error.filename is None and error.errno in OUTPUT_ERRORS:
+        _silence_stdout()
+        if error.errno == errno.EPIPE:
+            return "the output was closed before the answer was written (is the reading program gone?)"
+        return f"cannot write the answer to the output ({error.strerror}); free some space or write elsewhere"
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
+def _silence_stdout() -> None:
+    """Python flushes standard output again at exit; after it failed, that would add a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _fail(message: str) -> int:
+    if sys.stderr is not None:
+        print(f"acupressure: {message}", file=sys.stderr)
+    return 1

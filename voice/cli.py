@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import errno
 import json
 import logging
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Final, Iterator, Sequence, TextIO
 
 from voice import __version__, audio, devices, doctor, exits, models, service
+from voice import wyoming as wyoming_service
 from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
@@ -47,6 +49,15 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
+WYOMING_EPILOG = f"""\
+examples:
+  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+
+In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
+then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -70,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_audio_options(listen)
     listen.set_defaults(run=run_listen)
 
+    wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
+                       WYOMING_EPILOG)
+    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
+                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    add_answer_settings(wyoming)
+    wyoming.set_defaults(run=run_wyoming)
+
     config = _command(commands, "config", "show the effective settings and where each came from")
     config.add_argument("--reset-voice", action="store_true",
                         help='forget the voice changes said aloud ("slower", "louder", ...)')
@@ -86,9 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
     install.set_defaults(run=run_service_install)
-    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
-    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
+    uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
+    uninstall.set_defaults(run=run_service_uninstall)
+    status = service_actions.add_parser("status", help="is it installed, enabled, running?")
+    status.set_defaults(run=run_service_status)
+    for action in (install, uninstall, status):
+        action.add_argument("--wyoming", action="store_true",
+                            help="the second unit, which answers Home Assistant (see `acupressure wyoming`)")
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -338,6 +362,22 @@ def _clear_partial(stream: TextIO) -> None:
         stream.flush()
 
 
+# ---------------------------------------------------------------- wyoming
+
+
+def run_wyoming(args: argparse.Namespace) -> int:
+    handler = wyoming_service.handler_for(settings_for(args).settings)
+
+    def ready(server: asyncio.Server) -> None:
+        where = ", ".join(f"{host}:{port}" for host, port, *_ in
+                          (sock.getsockname() for sock in server.sockets))
+        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+              "Ctrl-C stops it.", file=sys.stderr, flush=True)
+
+    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    return 0
+
+
 # ---------------------------------------------------------------- config, devices, models
 
 
@@ -363,15 +403,25 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_service_install(args: argparse.Namespace) -> int:
-    return _outcome(service.install(force=args.force))
+    if args.uri and not args.wyoming:
+        raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
+    return _outcome(service.install(force=args.force, unit=_unit(args)))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
-    return _outcome(service.uninstall())
+    return _outcome(service.uninstall(unit=_unit(args)))
 
 
 def run_service_status(args: argparse.Namespace) -> int:
-    return _outcome(service.status())
+    return _outcome(service.status(unit=_unit(args)))
+
+
+def _unit(args: argparse.Namespace) -> service.Unit:
+    if not args.wyoming:
+        return service.ASSISTANT
+    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
+    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(uri)
 
 
 def _outcome(outcome: service.Outcome) -> int:

@@ -455,9 +455,9 @@ def test_a_damaged_part_is_one_line_with_the_engines_reason(tmp_path: Path, kore
     assert "Download it again" in result.stderr
 
 
-def test_ctrl_c_while_the_model_loads_is_quiet(tmp_path: Path, korean_model_path: Path, speak_ko) -> None:
+def _interrupted_while_loading(model: Path, wav: Path) -> tuple[int, str]:
     process = subprocess.Popen([sys.executable, "-m", "voice", "--debug", "listen", "--once", "--text-only",
-                                "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰"))],
+                                "--lang", "ko", "--model", str(model), "--input", str(wav)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         said = ""
@@ -468,8 +468,18 @@ def test_ctrl_c_while_the_model_loads_is_quiet(tmp_path: Path, korean_model_path
         _, rest = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130
-    assert "Traceback" not in rest and "Exception ignored" not in rest and "__del__" not in rest
+    return process.returncode, rest
+
+
+def test_ctrl_c_while_the_model_loads_is_quiet(korean_model_path: Path, speak_ko) -> None:
+    codes = []
+    for _ in range(3):  # on a busy machine the run may end before the signal lands: try again
+        code, said = _interrupted_while_loading(korean_model_path, speak_ko("멈춰"))
+        assert "Traceback" not in said and "Exception ignored" not in said and "__del__" not in said
+        codes.append(code)
+        if code == 130:
+            break
+    assert codes[-1] == 130, codes
 
 
 def test_if_missing_with_dest_holding_the_model_is_success(tmp_path: Path) -> None:

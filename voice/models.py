@@ -376,6 +376,8 @@ def _parse_list(data: bytes, url: str) -> list[RemoteModel]:
         items = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"The model list at {url} is not valid JSON ({exc}).") from exc
+    except RecursionError:
+        raise ModelError(f"The model list at {url} is not a list of models: it is nested too deeply.") from None
     if not isinstance(items, list):
         raise ModelError(f"The model list at {url} is not a JSON list.")
     models = []

@@ -166,12 +166,14 @@ class Home:
         for name in sorted(set(before) | set(after)):
             if before.get(name) != after.get(name):
                 tally.changed.append(f"{what}: {name}")
-        for leftover in self.tmp.rglob("*"):
-            tally.left.append(f"{what}: {leftover}")
+        for leftover in self.tmp.iterdir():
+            if not leftover.name.startswith(SOUND_SYSTEM):
+                tally.left.append(f"{what}: {leftover}")
         for leftover in self.root.rglob("*.partial"):
             tally.left.append(f"{what}: {leftover}")
         for leftover in list(self.tmp.iterdir()):
-            _remove(leftover)
+            if not leftover.name.startswith(SOUND_SYSTEM):
+                _remove(leftover)
 
 
 def _remove(path: Path) -> None:
@@ -188,9 +190,10 @@ def _remove(path: Path) -> None:
 
 INFORMATION = ("Downloading ", "Downloaded ", "Microphone: ")
 """Lines on standard error that say what is going on, not what went wrong."""
-SOUND_SYSTEM = ("config/pulse",)
-"""Folders the sound system (PulseAudio's client library) keeps in ~/.config for any program
-that opens a sound device: not the assistant's doing, and not a file of the user's."""
+SOUND_SYSTEM = ("config/pulse", "pulse-")
+"""Folders the sound system (PulseAudio's client library) keeps in ~/.config and, without
+XDG_RUNTIME_DIR, in $TMPDIR for any program that opens a sound device: not the assistant's
+doing, not a file of the user's, and reused by the next program."""
 
 
 def _judge(what: str, status: int | None, err: str, tally: Tally, signalled: int | None = None) -> None:

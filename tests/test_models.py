@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import json
@@ -520,10 +521,15 @@ def test_a_stale_partial_folder_is_cleaned_by_the_next_download(site: Site, dest
     hour_ago = time.time() - 3600
     for path in (stale / "download.zip", stale / "extracted", stale):
         os.utime(path, (hour_ago, hour_ago))
-    busy = dest / f".{NAME}.busy.partial"  # another download, still writing
+    killed = dest / f".{NAME}.killed.partial"  # its download died a minute ago: its lock is free
+    killed.mkdir()
+    (killed / ".lock").touch()
+    busy = dest / f".{NAME}.busy.partial"  # another download, still writing: it holds the lock
     busy.mkdir()
-    download(site, dest)
-    assert not stale.exists() and busy.exists()
+    with (busy / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        download(site, dest)
+    assert not stale.exists() and not killed.exists() and busy.exists()
 
 
 # --- Progress bar --------------------------------------------------------------------------

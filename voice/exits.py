@@ -63,8 +63,8 @@ def uninterrupted() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held: list[int] = []
-    previous = {number: signal.signal(number, lambda number, frame: held.append(number))
+    held: list[signal.Signals] = []
+    previous = {number: signal.signal(number, lambda number, frame: held.append(signal.Signals(number)))
                 for number in STOP_SIGNALS}
     try:
         yield

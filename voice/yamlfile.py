@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import yaml
 from yaml.composer import ComposerError
@@ -18,12 +18,6 @@ MAX_DEPTH: Final = 40
 _MERGE_TAG: Final = "tag:yaml.org,2002:merge"
 
 
-class Readable(Protocol):
-    """A file that can be opened for reading: a Path, or a package resource."""
-
-    def open(self, mode: str = "r") -> Any: ...
-
-
 class _Loader(yaml.SafeLoader):
     """safe_load's loader, with a nesting limit and no duplicate keys."""
 
@@ -34,7 +28,7 @@ class _Loader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 raise ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
-                                    self.peek_event().start_mark)
+                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -66,14 +60,14 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     return f"not valid YAML{where}: {problem}"
 
 
-def read_text(path: Readable, error: type[VoiceError]) -> str:
+def read_text(path: Path, error: type[VoiceError]) -> str:
     """The file's text, at most MAX_BYTES of UTF-8; `error` in one line naming the file otherwise.
 
     FileNotFoundError is left to the caller: a missing file means different things to each.
     """
     try:
         with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
+            data: bytes = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise
     except OSError as problem:
@@ -88,7 +82,7 @@ def read_text(path: Readable, error: type[VoiceError]) -> str:
                     "save it as UTF-8") from None
 
 
-def parse(text: str, path: Readable, error: type[VoiceError]) -> Any:
+def parse(text: str, path: Path, error: type[VoiceError]) -> Any:
     """The YAML value of the text; `error` in one line naming the file and line when it is invalid."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
@@ -98,6 +92,6 @@ def parse(text: str, path: Readable, error: type[VoiceError]) -> Any:
         raise error(f"{path}: not valid YAML: nested too deeply") from None
 
 
-def read_yaml(path: Readable | Path, error: type[VoiceError]) -> Any:
+def read_yaml(path: Path, error: type[VoiceError]) -> Any:
     """The file's YAML value; FileNotFoundError when it is missing, else `error` for any problem."""
     return parse(read_text(path, error), path, error)

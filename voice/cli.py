@@ -12,17 +12,15 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Final, Iterator, Sequence, TextIO
 
-from voice import __version__, audio, devices, doctor, exits, models, service
+from voice import __version__, assistant, devices, doctor, exits, models, service
 from voice import wyoming as wyoming_service
-from voice.conversation import Conversation, Options
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Limits, VoskRecognizer, load_model
-from voice.resolver import Context, Pregnancy, Resolution, Resolver
-from voice.session import Session
+from voice.recognizer import End, Limits, VoskRecognizer
+from voice.resolver import Pregnancy, Resolution
 from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
                             forget_voice, load_settings, option, remember_voice)
-from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
+from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_setting_flags(download, ["language"])
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
-    download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
+    download.add_argument("--list-url", help=argparse.SUPPRESS)
     add_settings_file_option(download)
     download.set_defaults(run=run_model_download)
     return parser
@@ -187,25 +185,21 @@ def settings_for(args: argparse.Namespace) -> Loaded:
     return load_settings(path, flags, required=path is not None)
 
 
-def answering(args: argparse.Namespace, settings: Settings) -> tuple[Resolver, Context]:
-    resolver = Resolver(load(settings.language))
-    pregnancy = Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
-    context = Context(pregnancy=pregnancy, same_side=settings.same_side,
-                      duration_seconds=round(settings.massage_minutes * 60))
-    return resolver, context
+def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
+    return Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
 
 
 # ---------------------------------------------------------------- ask
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    resolver, context = answering(args, settings_for(args).settings)
+    text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
         for line in _utterances(sys.stdin):
-            write(resolver.resolve(line, context), sys.stdout)
+            write(text.answer(line), sys.stdout)
         return 0
-    write(resolver.resolve(" ".join(args.text), context), sys.stdout)
+    write(text.answer(" ".join(args.text)), sys.stdout)
     return 0
 
 
@@ -220,7 +214,7 @@ def _utterances(stream: TextIO) -> Iterator[str]:
         number += 1
         if len(line) > MAX_LINE:
             raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
-                                "give one utterance per line")
+                         "give one utterance per line")
         yield line.rstrip("\r\n")
 
 
@@ -245,49 +239,33 @@ def _speech_line(resolution: Resolution, out: TextIO) -> None:
 def run_listen(args: argparse.Namespace) -> int:
     loaded = settings_for(args)
     settings = loaded.settings
-    resolver, context = answering(args, settings)
-    wake = settings.wake_phrase or resolver.language.wake_phrase
-    recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
-    check_wake_phrase(recognizer, wake)
+    text = assistant.answering(settings, pregnancy_of(args))
+    recognizer = assistant.listening(settings, text.resolver, grammar=not args.no_grammar)
+    request = assistant.Audio(inputs=tuple(args.input or ()), grammar=not args.no_grammar,
+                              text_only=args.text_only, speech_out=args.speech_out)
+    hooks = assistant.Hooks(show=_line_printer(sys.stdout), on_partial=_partial_printer(sys.stderr),
+                            on_voice_change=lambda changed: _remember_voice(loaded, changed),
+                            on_microphone=_announce_microphone)
     if args.once:
-        return listen_once(args, settings, resolver, context, recognizer)
-    speaker, voice = open_speaker(args, settings, resolver)
-    source = open_source(args, settings)
-    conversation = Conversation(resolver, context, Options(wake, home=args.home))
-    session = Session(
-        conversation, recognizer, source, speaker, voice,
-        cues=settings.audio_cues, hold_off=settings.hold_off, show=_line_printer(sys.stdout),
-        on_voice_change=lambda changed: _remember_voice(loaded, changed),
-        reopen=None if args.input else (lambda: open_source(args, settings)),
-        on_partial=_partial_printer(sys.stderr),
-    )
-    session.run()
+        return listen_once(args, settings, text, recognizer, request, hooks)
+    assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer).run()
     return 0
 
 
-def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
-    """A wake phrase the model cannot hear would leave the assistant asleep for good."""
-    unknown = recognizer.unknown(wake.split())
-    if unknown:
-        raise SettingsError(f"The wake phrase '{wake}' has words the speech model does not know "
-                            f"({', '.join(unknown)}), so it could never wake the assistant. "
-                            "Choose another with --wake-phrase or the wake_phrase setting.")
-
-
-def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver, context: Context,
-                recognizer: VoskRecognizer) -> int:
-    source = open_source(args, settings)
+def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
+                recognizer: VoskRecognizer, request: assistant.Audio, hooks: assistant.Hooks) -> int:
+    source = assistant.open_source(request, settings, hooks)
     try:
-        heard = recognizer.listen(source, Limits(), on_partial=_partial_printer(sys.stderr))
+        heard = recognizer.listen(source, Limits(), on_partial=hooks.on_partial)
     finally:
         source.close()
     _clear_partial(sys.stderr)
-    text = heard.text if heard and heard.end is not End.SILENCE else ""
-    resolution = resolver.resolve(text, context)
+    said = heard.text if heard and heard.end is not End.SILENCE else ""
+    resolution = text.answer(said)
     if args.json:
-        print(json.dumps({"heard": text, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
+        print(json.dumps({"heard": said, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
     else:
-        print(f"Heard: {text or '(nothing)'}")
+        print(f"Heard: {said or '(nothing)'}")
         print(resolution.speech)
     return 0
 
@@ -299,33 +277,8 @@ def default_model_dir() -> Path:
     return models.USER_MODELS_DIR.expanduser()
 
 
-def open_recognizer(args: argparse.Namespace, settings: Settings, resolver: Resolver,
-                    extra_words: Sequence[str] = ()) -> VoskRecognizer:
-    language = resolver.language
-    path = models.find_model(language.model, explicit=settings.model)
-    log.info("using model %s", path)
-    model = load_model(path)
-    models.check_language(model, resolver.vocabulary(), path, language.name, language.model)
-    vocabulary = None if args.no_grammar else resolver.vocabulary() + list(extra_words)
-    return VoskRecognizer(model, vocabulary, path)
-
-
-def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSource:
-    if args.input:
-        source = audio.FileSource(args.input)
-        source.validate()
-        return source
-    microphone = devices.MicrophoneSource(settings.input_device)
-    print(f"Microphone: {microphone.device_name} (choose another with --device; see `acupressure devices`)",
-          file=sys.stderr)
-    return microphone
-
-
-def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
-    voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
-    if args.text_only:
-        return TextSpeaker(), voice
-    return Pyttsx3Speaker(voice, out_dir=args.speech_out), voice
+def _announce_microphone(name: str) -> None:
+    print(f"Microphone: {name} (choose another with --device; see `acupressure devices`)", file=sys.stderr)
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:
@@ -481,8 +434,11 @@ def run_model_download(args: argparse.Namespace) -> int:
         if found is not None:
             print(f"Model {name} is already installed: {found}")
             return 0
+    from voice import download  # the network stack, only for this command
+
     print(f"Downloading {name} into {dest} …", file=sys.stderr)
-    path = models.download_model(name, dest, list_url=args.list_url, progress=models.progress_bar())
+    path = download.download_model(name, dest, list_url=args.list_url or download.MODEL_LIST_URL,
+                                   progress=download.progress_bar())
     print(f"Installed {name} in {path}")
     return 0
 

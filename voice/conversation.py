@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Callable, Union
+from typing import Any, Callable, Union
 
 from voice.knowledge import Kind, Side
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
@@ -61,6 +61,18 @@ class Reply:
 
     def __add__(self, other: Reply) -> Reply:
         return Reply(self.actions + other.actions)
+
+    def to_json(self) -> dict[str, Any]:
+        """{"speech": everything said, "actions": [{"say": text} | {"cue": kind} | {"adjust_voice": change}]}."""
+        return {"speech": " ".join(self.spoken), "actions": [_action_json(action) for action in self.actions]}
+
+
+def _action_json(action: Action) -> dict[str, str]:
+    if isinstance(action, Say):
+        return {"say": action.text}
+    if isinstance(action, Cue):
+        return {"cue": action.kind}
+    return {"adjust_voice": action.change}
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from wyoming.event import Event, async_write_event
 from wyoming.handle import Handled, NotHandled
 from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
-from voice import __version__
+from voice import __version__, assistant
 from voice.errors import SettingsError
-from voice.knowledge import available_languages, load
+from voice.knowledge import available_languages
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
 
@@ -279,7 +279,7 @@ async def serve(handler: Handler, uri: str,
 
 def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:
     """A handler with every language pack, answering in the settings' language by default."""
-    resolvers = {code: Resolver(load(code)) for code in available_languages()}
-    resolvers.setdefault(settings.language, Resolver(load(settings.language)))
-    context = Context(same_side=settings.same_side, duration_seconds=round(settings.massage_minutes * 60))
-    return Handler(resolvers, settings.language, context, limits)
+    codes = {*available_languages(), settings.language}
+    answering = {code: assistant.answering(replace(settings, language=code)) for code in codes}
+    resolvers = {code: text.resolver for code, text in answering.items()}
+    return Handler(resolvers, settings.language, answering[settings.language].context, limits)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
 from voice.errors import VoiceError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # a Path, or a file inside the installed package
 
 MAX_BYTES: Final = 1024 * 1024
 """Settings and language packs are a few kilobytes; anything over a megabyte is a mistake."""
@@ -60,7 +62,7 @@ def yaml_problem(error: yaml.YAMLError) -> str:
     return f"not valid YAML{where}: {problem}"
 
 
-def read_text(path: Path, error: type[VoiceError]) -> str:
+def read_text(path: Traversable, error: type[VoiceError]) -> str:
     """The file's text, at most MAX_BYTES of UTF-8; `error` in one line naming the file otherwise.
 
     FileNotFoundError is left to the caller: a missing file means different things to each.
@@ -82,7 +84,7 @@ def read_text(path: Path, error: type[VoiceError]) -> str:
                     "save it as UTF-8") from None
 
 
-def parse(text: str, path: Path, error: type[VoiceError]) -> Any:
+def parse(text: str, path: Traversable, error: type[VoiceError]) -> Any:
     """The YAML value of the text; `error` in one line naming the file and line when it is invalid."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
@@ -92,6 +94,6 @@ def parse(text: str, path: Path, error: type[VoiceError]) -> Any:
         raise error(f"{path}: not valid YAML: nested too deeply") from None
 
 
-def read_yaml(path: Path, error: type[VoiceError]) -> Any:
+def read_yaml(path: Traversable, error: type[VoiceError]) -> Any:
     """The file's YAML value; FileNotFoundError when it is missing, else `error` for any problem."""
     return parse(read_text(path, error), path, error)

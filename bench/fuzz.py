@@ -44,7 +44,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="acupressure-fuzz-") as folder:
         wav = Path(folder) / "spoken.wav"
-        subprocess.run(["espeak-ng", "-v", "ko", "-s", "150", "-w", str(wav), "머리가 아파요"], check=True, timeout=30)
+        subprocess.run(["espeak-ng", "-v", "ko", "-s", "150", "-w", str(wav), "머리가 아파요"],
+                       check=True, timeout=30)
         started = time.monotonic()
         tally = sweep(Path(folder) / "home", args.seed, args.rounds, wav.read_bytes(), default_model(),
                       args.signals, args.listens, started + args.minutes * 60,

@@ -210,3 +210,41 @@ def test_every_setting_has_its_flag_generated_from_its_declaration(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     for option in OPTIONS:
         assert f"(from {option.flag})" in result.stdout, option.key
+
+
+# ---------------------------------------------------------------- output that cannot be written
+
+
+def test_a_full_disk_on_standard_output_is_one_line_and_a_failure() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([*CLI, "ask", "my left elbow hurts"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == ("acupressure: cannot write the answer to the output (No space left on device); "
+                             "free some space or write elsewhere\n")
+
+
+def test_a_closed_standard_output_is_one_line_and_a_failure() -> None:
+    result = subprocess.run([*CLI, "ask", "my knee hurts"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, timeout=60, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr.startswith("acupressure: standard output is closed") and result.stderr.count("\n") == 1
+
+
+def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
+    process = subprocess.Popen([*CLI, "ask", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # the reader is gone before the answers come
+    _, err = process.communicate("my knee hurts\n" * 2000, timeout=60)
+    assert process.returncode == 1
+    assert err == "acupressure: the output was closed before the answer was written (is the reading program gone?)\n"
+
+
+def test_an_overlong_or_undecodable_input_line_is_one_line(tmp_path: Path) -> None:
+    long = run("ask", "-", stdin="my knee " * 5000 + "\n")
+    assert long.returncode == 1 and long.stderr == (
+        "acupressure: line 1 of the input is longer than 10000 characters; give one utterance per line\n")
+    odd = subprocess.run([*CLI, "ask", "-"], input=b"my knee\n\xff\xfe hurts\n", capture_output=True, timeout=60,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert odd.returncode == 1
+    assert odd.stderr == b"acupressure: the input is not UTF-8 text; save it as UTF-8\n"

@@ -251,3 +251,13 @@ def test_a_hostile_settings_file_is_a_fail_line_not_a_crash(tmp_path: Path, text
     assert str(path) in check.detail and "\n" not in check.detail
     line = report([check])[0]
     assert line.startswith(f"FAIL Settings file: {path}: ")
+
+
+def test_a_settings_file_named_explicitly_must_exist(tmp_path: Path) -> None:
+    from voice.doctor import check_settings_file
+
+    missing = tmp_path / "x.yaml"
+    check = check_settings_file(missing, required=True)
+    assert (check.ok, check.fix) == (False, "check the path given with --config")
+    assert "does not exist" in check.detail
+    assert check_settings_file(missing).ok

@@ -217,7 +217,7 @@ MAX_LINE: Final = 10_000
 def _utterances(stream: TextIO) -> Iterator[str]:
     """The lines of the stream, each checked to be of a sane length."""
     number = 0
-    while line := _read_line(stream, number + 1):
+    while line := _read_line(stream):
         number += 1
         if len(line) > MAX_LINE:
             raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
@@ -225,11 +225,11 @@ def _utterances(stream: TextIO) -> Iterator[str]:
         yield line.rstrip("\r\n")
 
 
-def _read_line(stream: TextIO, number: int) -> str:
+def _read_line(stream: TextIO) -> str:
     try:
         return stream.readline(MAX_LINE + 1)
     except UnicodeDecodeError:
-        raise VoiceError(f"line {number} of the input is not UTF-8 text; save it as UTF-8") from None
+        raise VoiceError("the input is not UTF-8 text; save it as UTF-8") from None
 
 
 def _json_line(resolution: Resolution, out: TextIO) -> None:
@@ -355,7 +355,7 @@ def run_config(args: argparse.Namespace) -> int:
 def run_doctor(args: argparse.Namespace) -> int:
     path = args.config or config_path()
     flags = {key: getattr(args, key) for key in ("language", "model", "input_device")}
-    checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
+    checks = doctor.run_checks(doctor.usable_settings(path, flags), path, settings_required=args.config is not None)
     for line in doctor.report(checks):
         print(line)
     return doctor.exit_code(checks)

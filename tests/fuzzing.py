@@ -255,6 +255,12 @@ def run_inside(home: Home, argv: list[str], tally: Tally, stdin: bytes | None = 
     home.check(before, what, tally)
 
 
+def _stop_signals_as_at_a_terminal() -> None:
+    """A shell starts background jobs with Ctrl-C ignored; the sweep may run as one."""
+    for number in SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+
+
 def run_outside(home: Home, argv: list[str], tally: Tally, rng: random.Random, *, signal_within: float = 0.0,
                 stdin: bytes | None = None, timeout: float = 120.0) -> None:
     """One command in its own process; with signal_within, a random stop signal at a random moment."""
@@ -262,7 +268,8 @@ def run_outside(home: Home, argv: list[str], tally: Tally, rng: random.Random, *
     before = home.snapshot()
     env = {**os.environ, **home.env(), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen([sys.executable, "-m", "voice", *argv], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=_stop_signals_as_at_a_terminal)
     sent = None
     try:
         if signal_within:

@@ -454,10 +454,16 @@ def test_a_damaged_part_is_one_line_with_the_engines_reason(tmp_path: Path, kore
     assert "Download it again" in result.stderr
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """A shell starts background jobs with Ctrl-C ignored; a test may run as one."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupted_while_loading(model: Path, wav: Path) -> tuple[int, str]:
     process = subprocess.Popen([sys.executable, "-m", "voice", "--debug", "listen", "--once", "--text-only",
                                 "--lang", "ko", "--model", str(model), "--input", str(wav)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_ctrl_c_as_at_a_terminal)
     try:
         said = ""
         while "using model" not in said:

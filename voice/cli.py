@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import json
 import logging
 import os
@@ -206,7 +207,7 @@ def run_ask(args: argparse.Namespace) -> int:
         for line in _utterances(sys.stdin):
             write(text.answer(line), sys.stdout)
         return 0
-    write(text.answer(" ".join(args.text)), sys.stdout)
+    write(text.answer(_valid_text(" ".join(args.text))), sys.stdout)
     return 0
 
 
@@ -215,25 +216,39 @@ MAX_LINE: Final = 10_000
 
 
 def _utterances(stream: TextIO) -> Iterator[str]:
-    """The lines of the stream, each checked to be of a sane length."""
+    """The lines of standard input, each checked to be of a sane length."""
+    source = _utf8(stream)
     number = 0
-    while line := _read_line(stream):
+    while line := source.readline(MAX_LINE + 1):
         number += 1
         if len(line) > MAX_LINE:
             raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
-                         "give one utterance per line")
-        yield line.rstrip("\r\n")
+                             "give one utterance per line")
+        yield _valid_text(line.rstrip("\r\n"))
 
 
-def _read_line(stream: TextIO) -> str:
-    try:
-        return stream.readline(MAX_LINE + 1)
-    except UnicodeDecodeError:
-        raise VoiceError("the input is not UTF-8 text; save it as UTF-8") from None
+def _utf8(stream: TextIO) -> TextIO:
+    """Standard input as UTF-8; bytes that are not become replacement characters, so every line
+    written back is valid UTF-8."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        return stream
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+
+
+def _valid_text(text: str) -> str:
+    """Arguments that were not valid UTF-8 arrive with stand-in characters: make them replacement characters."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _json_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n")
+    line = json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n"
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(line)
+        return
+    out.flush()
+    binary.write(line.encode("utf-8", "replace"))  # UTF-8 whatever the locale says
 
 
 def _speech_line(resolution: Resolution, out: TextIO) -> None:

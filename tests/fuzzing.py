@@ -45,13 +45,17 @@ class Tally:
     """Runs that ended with an unexpected status or more than one line of error."""
     changed: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
+    before_start: int = 0
+    """Signals that landed while Python itself was still starting, before any module of ours ran
+    (Python prints KeyboardInterrupt from its own start-up); counted, not blamed on the program."""
 
     @property
     def failures(self) -> list[str]:
         return self.tracebacks + self.unclean + self.changed + self.left
 
     def summary(self) -> dict[str, int]:
-        return {"inputs tried": self.inputs, "signals sent": self.signals, "tracebacks": len(self.tracebacks),
+        return {"inputs tried": self.inputs, "signals sent": self.signals,
+                "signals before the program started": self.before_start, "tracebacks": len(self.tracebacks),
                 "unclean exits": len(self.unclean), "files changed": len(self.changed),
                 "files left behind": len(self.left)}
 
@@ -197,6 +201,9 @@ doing, not a file of the user's, and reused by the next program."""
 
 
 def _judge(what: str, status: int | None, err: str, tally: Tally, signalled: int | None = None) -> None:
+    if signalled and err.rstrip().endswith("KeyboardInterrupt") and "/voice/" not in err:
+        tally.before_start += 1
+        return
     if any(noise in err for noise in NOISE):
         tally.tracebacks.append(f"{what}: {err[-300:]}")
         return

@@ -211,8 +211,9 @@ def run_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-MAX_LINE: Final = 10_000
-"""Characters in one typed utterance; a longer line is not something a person said."""
+MAX_LINE: Final = 1024 * 1024
+"""Characters in one line of input: a megabyte is answered (in time in proportion to it); an
+endless line (`< /dev/zero`) must not fill the memory."""
 
 
 def _utterances(stream: TextIO) -> Iterator[str]:

@@ -102,7 +102,8 @@ def _network(what: str) -> Iterator[None]:
 
 def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": "acupressure-voice"})
-    return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (http/https only)
+    response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (http(s) only)
+    return response
 
 
 def _parse_list(data: bytes, url: str) -> list[RemoteModel]:

@@ -289,6 +289,7 @@ class Resolver:
     def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy) -> Resolution:
         say = self.language.say
         systemic = parse.of(Kind.SYSTEMIC)
+        speech: tuple[str, ...]
         if systemic:
             topic = self.language.systemic_names[systemic[0].id]
             speech, reason = (self._sentence("systemic", topic=topic),), "systemic"

@@ -39,7 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Final, Iterator, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Final, Iterator, Protocol, Sequence, TypeVar, cast
 
 from voice import audio, devices
 from voice.audio import AudioChunk
@@ -188,7 +188,7 @@ class _Runner:
         succeeded, value = outcome[0]
         if not succeeded:
             raise value
-        return value
+        return cast(T, value)
 
 
 # --- voices ----------------------------------------------------------------------

@@ -180,6 +180,16 @@ def test_a_vague_place_gets_the_question_as_its_answer(handler: Handler) -> None
     assert Handled.from_event(toe).text == "Which toe?"
 
 
+def test_a_second_place_is_named_for_next_time_not_asked_about(handler: Handler) -> None:
+    async def scenario() -> Event:
+        async with serving(handler) as port:
+            return await ask(port, "my knee and my elbow hurt")
+
+    said = Handled.from_event(run(scenario())).text or ""
+    assert said.startswith(speech("my knee and my elbow hurt"))
+    assert said.endswith("You also mentioned your elbow: ask me about it next.") and "?" not in said
+
+
 def test_a_red_flag_gets_medical_help_not_a_massage(handler: Handler) -> None:
     async def scenario() -> Event:
         async with serving(handler) as port:

@@ -638,3 +638,14 @@ you hit the nail on the head => x
 """
 
 CASES += [line for line in AGES_AND_INJURIES.strip().splitlines()]
+
+PARTS_NAMED_APART = """
+my back, the lower part => lower_back -
+my back hurts, the middle => mid_back -
+my left arm, the upper part => upper_arm L
+my right toe hurts, the little one => little_toe R
+my left leg, the upper part => thigh L
+my arm hurts a little => ? arm -
+"""
+
+CASES += [line for line in PARTS_NAMED_APART.strip().splitlines()]

@@ -193,7 +193,8 @@ class TimedRecognizer:
         self.recognizer, self.tap, self.turns = recognizer, tap, turns
 
     def listen(self, source: Any, limits: Limits = Limits(),
-               on_partial: Callable[[str], None] | None = None) -> Heard | None:
+               on_partial: Callable[[str], None] | None = None,
+               complete: Callable[[str], bool] | None = None) -> Heard | None:
         self.turns.open = None
         self.tap.begin()
         changed = [0.0]
@@ -203,7 +204,7 @@ class TimedRecognizer:
             if on_partial is not None:
                 on_partial(text)
 
-        heard = self.recognizer.listen(source, limits, partial)
+        heard = self.recognizer.listen(source, limits, partial, complete)
         if heard is not None and heard.end is not End.SILENCE:
             speech_end = self.tap.speech_end()
             wait = lag = None

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
 from voice import __version__, audio, devices, doctor, models, service
-from voice.conversation import Conversation, Options
+from voice.conversation import Conversation, Options, Reply
+from voice.decision import Decision, Thresholds
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Limits, VoskRecognizer, load_model
+from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.session import Session
 from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
@@ -60,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     listen = _command(commands, "listen", "the spoken session (or one utterance with --once)", LISTEN_EPILOG)
     listen.add_argument("--once", action="store_true", help="hear one utterance, print it and the answer, exit")
-    listen.add_argument("--json", action="store_true", help="with --once: print the answer as JSON")
+    listen.add_argument("--json", action="store_true",
+                        help="print one JSON object per utterance heard: what was heard, how surely, "
+                             "what was done with it and the answer (the spoken lines go to stderr)")
     listen.add_argument("--home", action="store_true",
                         help="start idle and wait for the wake phrase; go back to idle after each session")
     add_answer_options(listen)
@@ -149,6 +152,12 @@ def add_audio_settings(parser: argparse.ArgumentParser) -> None:
                         help="no tones when listening starts and stops")
     parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
     parser.add_argument("--hold-off", help="seconds the microphone stays ignored after it speaks (default: 0.3)")
+    parser.add_argument("--patience", help="seconds of quiet it waits for the rest of an unfinished request "
+                                           "(default: 1.5)")
+    parser.add_argument("--sure-confidence", help="confidence from which words heard are taken as said; "
+                                                  "below it a place is asked back first (default: 0.95)")
+    parser.add_argument("--unsure-confidence", help="confidence below which words heard are ignored "
+                                                    "(default: 0.6)")
 
 
 # ---------------------------------------------------------------- settings
@@ -156,7 +165,9 @@ def add_audio_settings(parser: argparse.ArgumentParser) -> None:
 
 SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
                  "input_device": "device", "voice": "voice", "rate": "rate", "volume": "volume",
-                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off"}
+                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off",
+                 "patience": "patience", "sure_confidence": "sure_confidence",
+                 "unsure_confidence": "unsure_confidence"}
 
 
 def settings_for(args: argparse.Namespace) -> Loaded:
@@ -204,20 +215,45 @@ def run_listen(args: argparse.Namespace) -> int:
     wake = settings.wake_phrase or resolver.language.wake_phrase
     recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
     check_wake_phrase(recognizer, wake)
+    options = Options(wake, home=args.home, thresholds=thresholds(settings))
     if args.once:
-        return listen_once(args, settings, resolver, context, recognizer)
+        return listen_once(args, settings, Conversation(resolver, context, options), recognizer)
     speaker, voice = open_speaker(args, settings, resolver)
     source = open_source(args, settings)
-    conversation = Conversation(resolver, context, Options(wake, home=args.home))
+    conversation = Conversation(resolver, context, options)
     session = Session(
         conversation, recognizer, source, speaker, voice,
-        cues=settings.audio_cues, hold_off=settings.hold_off, show=_line_printer(sys.stdout),
+        cues=settings.audio_cues, hold_off=settings.hold_off,
+        limits=Limits(patience=settings.patience),
+        show=_line_printer(sys.stderr if args.json else sys.stdout),
         on_voice_change=lambda changed: _remember_voice(loaded, changed),
         reopen=None if args.input else (lambda: open_source(args, settings)),
         on_partial=_partial_printer(sys.stderr),
+        on_heard=_heard_printer(conversation, sys.stdout) if args.json else None,
     )
     session.run()
     return 0
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(sure=settings.sure_confidence, unsure=settings.unsure_confidence)
+
+
+def heard_json(heard: Heard, decision: Decision | None, resolution: Resolution) -> str:
+    """One utterance for `listen --json`: what was heard, how surely, what was done, the answer."""
+    return json.dumps({"heard": heard.text, "confidence": round(heard.confidence, 3),
+                       "words": [{"word": word.text, "confidence": round(word.confidence, 3)} for word in heard.words],
+                       "decision": decision.value if decision else None, "end": heard.end.value,
+                       "text": resolution.text, **resolution.to_json()}, ensure_ascii=False)
+
+
+def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, Reply], None]:
+    def show(heard: Heard, reply: Reply) -> None:
+        resolution = conversation.resolver.resolve(heard.text, conversation.context)
+        out.write(heard_json(heard, reply.decision, resolution) + "\n")
+        out.flush()
+
+    return show
 
 
 def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
@@ -229,21 +265,27 @@ def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
                             "Choose another with --wake-phrase or the wake_phrase setting.")
 
 
-def listen_once(args: argparse.Namespace, settings: Settings, resolver: Resolver, context: Context,
+def listen_once(args: argparse.Namespace, settings: Settings, conversation: Conversation,
                 recognizer: VoskRecognizer) -> int:
+    """One utterance, answered as a session that has just asked where it hurts would."""
     source = open_source(args, settings)
+    conversation.start()
     try:
-        heard = recognizer.listen(source, Limits(), on_partial=_partial_printer(sys.stderr))
+        heard = recognizer.listen(source, Limits(patience=settings.patience),
+                                  on_partial=_partial_printer(sys.stderr), complete=conversation.complete)
     finally:
         source.close()
     _clear_partial(sys.stderr)
-    text = heard.text if heard and heard.end is not End.SILENCE else ""
-    resolution = resolver.resolve(text, context)
+    if heard is None or heard.end is End.SILENCE:
+        heard = Heard("", "", End.SILENCE, 0.0, 0.0)
+    reply = conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]) \
+        if heard.raw else Reply(decision=Decision.REJECTED)
+    resolution = conversation.resolver.resolve(heard.text, conversation.context)
     if args.json:
-        print(json.dumps({"heard": text, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
+        print(heard_json(heard, reply.decision, resolution))
     else:
-        print(f"Heard: {text or '(nothing)'}")
-        print(resolution.speech)
+        print(f"Heard: {heard.text or '(nothing)'}")
+        print(" ".join(reply.spoken) if reply.decision is not Decision.ANSWERED else resolution.speech)
     return 0
 
 

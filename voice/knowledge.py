@@ -35,6 +35,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "empty": set(),
         # the spoken session
         "not_caught": set(),
+        "confirm": {"pain"},
         "greeting": set(),
         "ask_where": set(),
         "listening": set(),

@@ -14,8 +14,10 @@ from typing import Any, Callable, Final, Mapping
 
 import yaml
 
+from voice.decision import Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import available_languages, yaml_problem
+from voice.recognizer import Limits
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +185,14 @@ class Settings:
     """The words that wake the assistant; None is the language pack's wake phrase."""
     hold_off: float = _setting(0.3, _Number(0.0, 3.0))
     """Seconds the microphone stays ignored after the assistant stops speaking."""
+    patience: float = _setting(Limits().patience, _Number(0.5, 5.0))
+    """Seconds of quiet the assistant waits for the rest of a request that is not complete yet
+    ("my left..."); a complete one is answered at once."""
+    sure_confidence: float = _setting(Thresholds().sure, _Number(0.0, 1.0))
+    """Words heard at least this confidently are taken as said; below it, a place heard is
+    asked back first ("Did you say your left knee?")."""
+    unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0))
+    """Words heard less confidently than this are not taken as said at all."""
 
 
 ALLOWED_KEYS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings))

@@ -1,0 +1,93 @@
+"""How sure an utterance is: answer it, confirm it first, or leave it unanswered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Sequence
+
+from voice.knowledge import Kind, Meaning
+from voice.resolver import Resolver
+
+WordConfidence = tuple[str, float]
+"""One word as the recognizer heard it, with its confidence from 0 to 1."""
+
+
+class Decision(str, Enum):
+    """What the conversation did with an utterance (shown by `listen --json`)."""
+
+    ANSWERED = "answered"
+    """Taken as said: a place answered, a question answered."""
+    CONFIRM = "confirm"
+    """Not sure enough: asked back ("Did you say your left knee?") before answering."""
+    COMMAND = "command"
+    """A command carried out (stop, repeat, slower, a yes or no to a question, ...)."""
+    REJECTED = "rejected"
+    """Not a request, or too unsure to be one: never answered with a massage."""
+
+
+class Sureness(str, Enum):
+    SURE = "sure"
+    UNSURE = "unsure"
+    NOISE = "noise"
+    """Too unsure or too long to be anything said to the assistant."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where sure ends and unsure begins; measured for the Korean test model by bench/room.py."""
+
+    sure: float = 0.95
+    """The words an answer rests on are all at least this confident: answered at once."""
+    unsure: float = 0.6
+    """Below this, the utterance is not taken as said at all."""
+    max_words: int = 12
+    """An utterance with more words is talk in the room, not a request."""
+
+
+class Judge:
+    """Tells how sure an utterance is, from the confidence of the words that carry meaning."""
+
+    def __init__(self, resolver: Resolver, thresholds: Thresholds) -> None:
+        self.resolver = resolver
+        self.thresholds = thresholds
+        self._phrases: dict[Meaning, list[tuple[str, ...]]] = {}
+        for phrase, meaning in resolver.language.phrases.items():
+            self._phrases.setdefault(meaning, []).append(phrase)
+
+    def sureness(self, words: Sequence[WordConfidence]) -> Sureness:
+        """Typed text (no confidences) is sure."""
+        if not words:
+            return Sureness.SURE
+        if len(words) > self.thresholds.max_words:
+            return Sureness.NOISE
+        confidence = self.confidence(words)
+        if confidence >= self.thresholds.sure:
+            return Sureness.SURE
+        return Sureness.UNSURE if confidence >= self.thresholds.unsure else Sureness.NOISE
+
+    def confidence(self, words: Sequence[WordConfidence]) -> float:
+        """The least confident word that carries meaning (a place, a side, a command, an
+        answer); the least confident word of all when none does. The filler words a grammar
+        catches other talk with ("my", "hurts", everyday words) do not lower it."""
+        tokens: list[str] = []
+        owner: list[int] = []
+        for number, (word, _) in enumerate(words):
+            forms = self.resolver.words(word)
+            tokens.extend(forms)
+            owner.extend([number] * len(forms))
+        meaningful = {owner[at] for at in self._meaningful_tokens(tuple(tokens))}
+        key = [confidence for number, (_, confidence) in enumerate(words) if number in meaningful]
+        return min(key or [confidence for _, confidence in words], default=0.0)
+
+    def _meaningful_tokens(self, tokens: tuple[str, ...]) -> set[int]:
+        """Positions of the words that make up the phrases found, filler aside."""
+        covered: set[int] = set()
+        for start, meaning in self.resolver.parse(" ".join(tokens)).found:
+            if meaning.kind is Kind.FILLER:
+                continue
+            longest = max(len(phrase) for phrase in self._phrases.get(meaning, [()]))
+            words = {word for phrase in self._phrases.get(meaning, []) for word in phrase}
+            covered.add(start)
+            covered.update(at for at in range(start, min(len(tokens), start + longest + 1)) if tokens[at] in words)
+        return covered

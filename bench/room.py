@@ -31,13 +31,14 @@ them goes to three conversations: one that has just asked where it hurts (instru
 confirmation questions per hour), one idle waiting for its wake phrase (wakes per hour), one
 that has just asked "are you pregnant?" (answers taken per hour).
 Kitchen noise is ../shared/noise/kitchen.wav when present (2 minutes, looped for longer
-runs); chatter is five espeak-ng voices in other languages reading different texts at once;
+runs); chatter is three espeak-ng voices in other languages reading different texts at once;
 the fan is low-passed noise with a hum at 100 Hz and its harmonics.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
 import subprocess
@@ -80,10 +81,6 @@ CHATTER_TEXTS = {
           "Die Mannschaft hat am Wochenende zweimal gewonnen und steht jetzt auf Platz drei.",
     "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures "
           "et les enfants partent en vacances la semaine prochaine avec leurs grands-parents.",
-    "es": "En la cocina de hoy preparamos una sopa de verduras muy sencilla con pan tostado. "
-          "El partido de esta noche empieza a las nueve y se puede ver en el canal dos.",
-    "it": "Il treno per Milano parte dal binario quattro con dieci minuti di ritardo. "
-          "Domani il tempo sarà bello in tutta la regione, con temperature in aumento.",
 }
 SENTENCE = {"ko": "{place}{particle} 아파요"}
 ANSWERS = {"ko": {"yes": "네", "no": "아니요"}}
@@ -108,7 +105,7 @@ def _chunk(signal: np.ndarray) -> AudioChunk:
 
 
 def chatter(folder: Path) -> np.ndarray:
-    """Five voices in other languages reading at once, each looped to the longest."""
+    """Three voices in other languages reading at once, each looped to the longest."""
     voices = [espeak(text, lang, 160, folder / f"chatter-{lang}.wav") for lang, text in CHATTER_TEXTS.items()]
     length = max(voice.size for voice in voices)
     mixed = np.zeros(length)
@@ -469,6 +466,7 @@ def main() -> None:
     parser.add_argument("--noise-gain", action="store_true", help="clean the audio with webrtc-noise-gain first")
     parser.add_argument("--sure", type=float, help="Thresholds.sure to use")
     parser.add_argument("--unsure", type=float, help="Thresholds.unsure to use")
+    parser.add_argument("--outcomes", type=Path, help="write each utterance's outcome to this file as it comes")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--details", action="store_true")
     args = parser.parse_args()
@@ -499,7 +497,12 @@ def main() -> None:
                 [(name, snr) for name in chosen for snr in args.snr]
             for name, snr in conditions:
                 tape = NoiseTape(chosen[name]) if name in chosen else None
-                results = [run_utterance(room, one, tape, snr, answers, name) for one in said]
+                results = []
+                for one in said:
+                    results.append(run_utterance(room, one, tape, snr, answers, name))
+                    if args.outcomes:
+                        with args.outcomes.open("a") as file:
+                            file.write(json.dumps(asdict(results[-1]), ensure_ascii=False) + "\n")
                 outcomes += results
                 rows.append({"noise": name, "snr": snr, "summary": summarize(results)})
                 print(f"{name} {snr}: {rows[-1]['summary']}", file=sys.stderr)

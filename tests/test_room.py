@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -203,3 +206,29 @@ def test_the_thresholds_are_a_setting(resolver: Resolver) -> None:
     strict = Conversation(resolver, Context(), Options("hello helper", thresholds=Thresholds(sure=1.0)))
     strict.start()
     assert strict.hear("my neck hurts", doubtful("my neck hurts", 0.99)).decision is Decision.CONFIRM
+
+
+# ---------------------------------------------------------------- listen --json
+
+
+def listen_json(tmp_path: Path, model: Path, *args: str) -> list[dict]:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "voice", "listen", "--json", "--lang", "ko", "--model", str(model),
+                             *args], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_listen_once_json_says_how_sure_and_what_was_decided(tmp_path, korean_model_path, speak_ko) -> None:
+    [answer] = listen_json(tmp_path, korean_model_path, "--once", "--input", str(speak_ko(HEADACHE)))
+    assert answer["decision"] == "answered" and answer["pain"]["area"] == "head"
+    assert 0 < answer["confidence"] <= 1 and all(0 < word["confidence"] <= 1 for word in answer["words"])
+
+
+def test_listen_json_prints_every_utterance_of_a_session(tmp_path, korean_model_path, speak_ko, chatter) -> None:
+    lines = listen_json(tmp_path, korean_model_path, "--text-only", "--input",
+                        str(speak_ko(HEADACHE)), str(chatter), str(speak_ko("네")), str(speak_ko("멈춰")))
+    decisions = [line["decision"] for line in lines]
+    assert decisions[0] == "answered" and decisions[-2:] == ["answered", "command"]  # head; yes; stop
+    assert all(decision == "rejected" for decision in decisions[1:-2])  # the chatter, shown too
+    assert {"heard", "confidence", "decision", "pain", "speech"} <= set(lines[0])

@@ -186,10 +186,10 @@ class Conversation:
 
     def _rejected(self) -> Reply:
         """Noise or talk in the room: never answered; said so once, not at every sound."""
+        if self.state is State.PREGNANCY:  # the question stands until it is surely answered
+            return replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
         if self.state in (State.IDLE, State.ENDED, State.TIMING) or self._rejected_in_a_row:
             return Reply(decision=Decision.REJECTED)
-        if self.state is State.PREGNANCY:
-            return replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
         return Reply((Say(self._say["not_caught"]),), Decision.REJECTED)
 
     def _unsure(self, parse: Parse) -> Reply:

@@ -174,3 +174,25 @@ def test_a_wake_phrase_the_model_cannot_hear_is_refused(korean_model_path: Path,
     assert result.returncode == 1
     assert "wake phrase 'hello helper'" in result.stderr and "hello, helper" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _a_value(option) -> str | None:
+    """A valid value for a setting's flag: its default, or one its rule accepts."""
+    if option.switch.value != "value":
+        return None
+    samples = {"model": "/opt/model", "input_device": "1", "voice": "en", "wake_phrase": "hello there"}
+    return samples.get(option.key, str(option.default))
+
+
+def test_every_setting_has_its_flag_generated_from_its_declaration(tmp_path: Path) -> None:
+    """config takes every setting's flag, and says each came from that flag: one declaration is enough."""
+    from voice.settings import OPTIONS
+
+    args = ["config", "--config", str(tmp_path / "none.yaml")]
+    for option in OPTIONS:
+        value = _a_value(option)
+        args += [option.flag] if value is None else [option.flag, value]
+    result = run(*args)
+    assert result.returncode == 0, result.stderr
+    for option in OPTIONS:
+        assert f"(from {option.flag})" in result.stdout, option.key

@@ -17,16 +17,14 @@ from pathlib import Path
 import pytest
 
 from voice.errors import ModelError
+from voice.download import download_model, fetch_model_list, progress_bar
 from voice.models import (
     ENV_VAR,
     InstalledModel,
     check_model_dir,
     default_search_dirs,
-    download_model,
-    fetch_model_list,
     find_model,
     list_models,
-    progress_bar,
     supports_grammar,
 )
 

@@ -11,6 +11,7 @@ from typing import Any, Callable, Mapping
 
 import pytest
 
+from voice.cli import main
 from voice.service import (
     LISTEN_ARGS,
     ServiceError,
@@ -20,6 +21,7 @@ from voice.service import (
     uninstall,
     unit_path,
     unit_text,
+    wyoming_unit,
 )
 
 PROGRAM = Path("/home/pi/.venv/bin/acupressure")
@@ -307,3 +309,69 @@ def test_the_real_systemctl_without_systemd_gives_lines_not_tracebacks(env: dict
     removed = uninstall(env)
     assert removed.status == 1 and unit.exists()
     assert f"  rm -- {unit}" in removed.lines
+
+
+# ---------------------------------------------------------------- the second unit: the Wyoming service
+
+
+WYOMING = wyoming_unit("tcp://0.0.0.0:10700")
+
+
+def test_the_wyoming_unit_serves_home_assistant_and_restarts() -> None:
+    lines = unit_text(PROGRAM, WYOMING.args, Path("/home/pi"), WYOMING).splitlines()
+    assert "ExecStart=/home/pi/.venv/bin/acupressure wyoming --uri tcp://0.0.0.0:10700" in lines
+    assert "Restart=always" in lines and "SyslogIdentifier=acupressure-wyoming" in lines
+    assert not any(line.startswith("After=") for line in lines)  # needs no sound device
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_accepts_the_wyoming_unit(tmp_path: Path) -> None:
+    program = tmp_path / "acupressure"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    unit = tmp_path / WYOMING.name
+    unit.write_text(unit_text(program, WYOMING.args, tmp_path, WYOMING), encoding="utf-8")
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    result = subprocess.run(["systemd-analyze", "verify", "--user", str(unit)], capture_output=True, text=True,
+                            timeout=60, env={**os.environ, "XDG_RUNTIME_DIR": str(runtime)}, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_install_wyoming_adds_a_second_unit_beside_the_assistant(env: dict[str, str], unit: Path) -> None:
+    install(env, Recorder(), PROGRAM)
+    run = Recorder()
+    outcome = install(env, run, PROGRAM, unit=WYOMING)
+    second = unit.with_name("acupressure-wyoming.service")
+    assert outcome.status == 0
+    assert "wyoming --uri tcp://0.0.0.0:10700" in second.read_text(encoding="utf-8")
+    assert "listen --home" in unit.read_text(encoding="utf-8")
+    assert run.commands == [DAEMON_RELOAD, ["systemctl", "--user", "enable", "--now", "acupressure-wyoming.service"],
+                            LINGER]
+    assert outcome.lines[-2:] == ("The Wyoming service for Home Assistant now listens on tcp://0.0.0.0:10700 "
+                                  "and starts at boot.", "Logs: journalctl --user -u acupressure-wyoming -f")
+
+
+def test_uninstall_and_status_of_the_wyoming_unit_leave_the_assistant_alone(env: dict[str, str],
+                                                                            unit: Path) -> None:
+    install(env, Recorder(), PROGRAM)
+    install(env, Recorder(), PROGRAM, unit=WYOMING)
+    run = Recorder(answering({"is-active": "active", "is-enabled": "enabled"}))
+    assert status(env, run, unit=WYOMING).status == 0
+    assert run.commands == [["systemctl", "--user", "is-active", "acupressure-wyoming.service"],
+                            ["systemctl", "--user", "is-enabled", "acupressure-wyoming.service"]]
+    run = Recorder()
+    assert uninstall(env, run, unit=WYOMING).status == 0
+    assert run.commands[0] == ["systemctl", "--user", "disable", "--now", "acupressure-wyoming.service"]
+    assert unit.exists() and not unit.with_name("acupressure-wyoming.service").exists()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["service", "install", "--uri", "tcp://0.0.0.0:10700"], "--uri is for the Wyoming service: add --wyoming."),
+    (["service", "install", "--wyoming", "--uri", "0.0.0.0"], "'0.0.0.0' is not a Wyoming address."),
+])
+def test_service_install_refuses_a_misplaced_or_bad_address_in_one_line(
+        argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from voice import __version__, audio, devices, doctor, models, service
-from voice.conversation import Conversation, Options, Reply
-from voice.decision import Decision, Thresholds
+from voice import __version__, assistant, devices, doctor, models, service
+from voice import wyoming as wyoming_service
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
-from voice.resolver import Context, Pregnancy, Resolution, Resolver
-from voice.session import Session
-from voice.settings import Loaded, Settings, config_path, describe, load_settings, save_settings
-from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
+from voice.conversation import Conversation, Reply
+from voice.decision import Decision
+from voice.recognizer import End, Heard, VoskRecognizer
+from voice.resolver import Pregnancy, Resolution
+from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
+                            load_settings, option, save_settings)
+from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,15 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
+WYOMING_EPILOG = f"""\
+examples:
+  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+
+In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
+then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
@@ -70,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_audio_options(listen)
     listen.set_defaults(run=run_listen)
 
+    wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
+                       WYOMING_EPILOG)
+    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
+                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    add_answer_settings(wyoming)
+    wyoming.set_defaults(run=run_wyoming)
+
     config = _command(commands, "config", "show the effective settings and where each came from")
     add_answer_settings(config)
     add_audio_settings(config)
@@ -77,18 +95,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = _command(commands, "doctor", "check everything the assistant needs and say how to fix what is missing")
     add_settings_file_option(doctor)
-    doctor.add_argument("--lang", help="check this language (default: from the settings)")
-    doctor.add_argument("--model", help="check this Vosk model folder")
-    doctor.add_argument("--device", help="check this microphone (index or part of the name)")
+    add_setting_flags(doctor, ["language", "model", "input_device"])
     doctor.set_defaults(run=run_doctor)
 
     service = _command(commands, "service", "run the assistant at login or boot as a systemd user service")
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
+    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
     install.set_defaults(run=run_service_install)
-    service_actions.add_parser("uninstall", help="stop, disable and remove it").set_defaults(run=run_service_uninstall)
-    service_actions.add_parser("status", help="is it installed, enabled, running?").set_defaults(run=run_service_status)
+    uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
+    uninstall.set_defaults(run=run_service_uninstall)
+    status = service_actions.add_parser("status", help="is it installed, enabled, running?")
+    status.set_defaults(run=run_service_status)
+    for action in (install, uninstall, status):
+        action.add_argument("--wyoming", action="store_true",
+                            help="the second unit, which answers Home Assistant (see `acupressure wyoming`)")
 
     devices = _command(commands, "devices", "list microphones and speakers by index and name")
     devices.set_defaults(run=run_devices)
@@ -98,10 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="show the installed models and where they are").set_defaults(run=run_model_list)
     download = actions.add_parser("download", help="download a model from Vosk's model list (needs internet)")
     download.add_argument("name", nargs="?", help="model name (default: the language pack's model)")
-    download.add_argument("--lang", help="language whose default model to download (default: from the settings)")
+    add_setting_flags(download, ["language"])
     download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
-    download.add_argument("--list-url", default=models.MODEL_LIST_URL, help=argparse.SUPPRESS)
+    download.add_argument("--list-url", help=argparse.SUPPRESS)
     add_settings_file_option(download)
     download.set_defaults(run=run_model_download)
     return parser
@@ -125,10 +147,7 @@ def add_answer_options(parser: argparse.ArgumentParser) -> None:
 
 def add_answer_settings(parser: argparse.ArgumentParser) -> None:
     add_settings_file_option(parser)
-    parser.add_argument("--lang", help="language pack in data/lang/ (default: en)")
-    parser.add_argument("--same-side", action="store_const", const=True,
-                        help="massage the corresponding area on the same side (default: the opposite side)")
-    parser.add_argument("--minutes", help="how long to massage, in minutes (default: 1)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.ANSWER])
 
 
 def add_audio_options(parser: argparse.ArgumentParser) -> None:
@@ -143,57 +162,43 @@ def add_audio_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_audio_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", help="microphone: index or part of the name (see `acupressure devices`)")
-    parser.add_argument("--model", help="Vosk model folder (default: the language's model, searched for)")
-    parser.add_argument("--voice", help="text-to-speech voice: a language, name or id (default: the pack's)")
-    parser.add_argument("--rate", help="speaking rate in words per minute (default: 160)")
-    parser.add_argument("--volume", help="speaking volume from 0.1 to 1 (default: 1)")
-    parser.add_argument("--no-cues", action="store_const", const=False, dest="audio_cues",
-                        help="no tones when listening starts and stops")
-    parser.add_argument("--wake-phrase", help="what wakes it when idle (default: the pack's, e.g. 'hello helper')")
-    parser.add_argument("--hold-off", help="seconds the microphone stays ignored after it speaks (default: 0.3)")
-    parser.add_argument("--patience", help="seconds of quiet it waits for the rest of an unfinished request "
-                                           "(default: 1.5)")
-    parser.add_argument("--sure-confidence", help="confidence from which words heard are taken as said; "
-                                                  "below it a place is asked back first (default: 0.95)")
-    parser.add_argument("--unsure-confidence", help="confidence below which words heard are ignored "
-                                                    "(default: 0.6)")
+    add_setting_flags(parser, [option.key for option in OPTIONS if option.group is Group.AUDIO])
+
+
+def add_setting_flags(parser: argparse.ArgumentParser, keys: Sequence[str]) -> None:
+    """The flags of these settings, generated from their declaration in voice.settings."""
+    for key in keys:
+        spec = option(key)
+        if spec.switch is Switch.VALUE:
+            parser.add_argument(spec.flag, dest=spec.key, metavar=spec.flag[2:].upper(), help=flag_help(spec))
+        else:
+            parser.add_argument(spec.flag, dest=spec.key, action="store_const", const=spec.switch is Switch.ON,
+                                help=flag_help(spec))
 
 
 # ---------------------------------------------------------------- settings
 
 
-SETTING_FLAGS = {"language": "lang", "same_side": "same_side", "massage_minutes": "minutes", "model": "model",
-                 "input_device": "device", "voice": "voice", "rate": "rate", "volume": "volume",
-                 "audio_cues": "audio_cues", "wake_phrase": "wake_phrase", "hold_off": "hold_off",
-                 "patience": "patience", "sure_confidence": "sure_confidence",
-                 "unsure_confidence": "unsure_confidence"}
-
-
 def settings_for(args: argparse.Namespace) -> Loaded:
-    flags = {key: getattr(args, flag, None) for key, flag in SETTING_FLAGS.items()}
+    flags = {key: getattr(args, key, None) for key in ALLOWED_KEYS}
     return load_settings(getattr(args, "config", None), flags)
 
 
-def answering(args: argparse.Namespace, settings: Settings) -> tuple[Resolver, Context]:
-    resolver = Resolver(load(settings.language))
-    pregnancy = Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
-    context = Context(pregnancy=pregnancy, same_side=settings.same_side,
-                      duration_seconds=round(settings.massage_minutes * 60))
-    return resolver, context
+def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
+    return Pregnancy(args.pregnant) if args.pregnant else Pregnancy.UNKNOWN
 
 
 # ---------------------------------------------------------------- ask
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    resolver, context = answering(args, settings_for(args).settings)
+    text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
         for line in sys.stdin:
-            write(resolver.resolve(line.rstrip("\r\n"), context), sys.stdout)
+            write(text.answer(line.rstrip("\r\n")), sys.stdout)
         return 0
-    write(resolver.resolve(" ".join(args.text), context), sys.stdout)
+    write(text.answer(" ".join(args.text)), sys.stdout)
     return 0
 
 
@@ -211,32 +216,21 @@ def _speech_line(resolution: Resolution, out: TextIO) -> None:
 def run_listen(args: argparse.Namespace) -> int:
     loaded = settings_for(args)
     settings = loaded.settings
-    resolver, context = answering(args, settings)
-    wake = settings.wake_phrase or resolver.language.wake_phrase
-    recognizer = open_recognizer(args, settings, resolver, extra_words=wake.split())
-    check_wake_phrase(recognizer, wake)
-    options = Options(wake, home=args.home, thresholds=thresholds(settings))
+    text = assistant.answering(settings, pregnancy_of(args))
+    recognizer = assistant.listening(settings, text.resolver, grammar=not args.no_grammar)
+    request = assistant.Audio(inputs=tuple(args.input or ()), grammar=not args.no_grammar,
+                              text_only=args.text_only, speech_out=args.speech_out)
+    hooks = assistant.Hooks(show=_line_printer(sys.stderr if args.json else sys.stdout),
+                            on_partial=_partial_printer(sys.stderr),
+                            on_voice_change=lambda changed: _remember_voice(loaded, changed),
+                            on_microphone=_announce_microphone)
     if args.once:
-        return listen_once(args, settings, Conversation(resolver, context, options), recognizer)
-    speaker, voice = open_speaker(args, settings, resolver)
-    source = open_source(args, settings)
-    conversation = Conversation(resolver, context, options)
-    session = Session(
-        conversation, recognizer, source, speaker, voice,
-        cues=settings.audio_cues, hold_off=settings.hold_off,
-        limits=Limits(patience=settings.patience),
-        show=_line_printer(sys.stderr if args.json else sys.stdout),
-        on_voice_change=lambda changed: _remember_voice(loaded, changed),
-        reopen=None if args.input else (lambda: open_source(args, settings)),
-        on_partial=_partial_printer(sys.stderr),
-        on_heard=_heard_printer(conversation, sys.stdout) if args.json else None,
-    )
+        return listen_once(args, settings, text, recognizer, request, hooks)
+    session = assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer)
+    if args.json:
+        session.on_heard = _heard_printer(session.conversation, sys.stdout)
     session.run()
     return 0
-
-
-def thresholds(settings: Settings) -> Thresholds:
-    return Thresholds(sure=settings.sure_confidence, unsure=settings.unsure_confidence)
 
 
 def heard_json(heard: Heard, decision: Decision | None, resolution: Resolution) -> str:
@@ -256,23 +250,15 @@ def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, 
     return show
 
 
-def check_wake_phrase(recognizer: VoskRecognizer, wake: str) -> None:
-    """A wake phrase the model cannot hear would leave the assistant asleep for good."""
-    unknown = recognizer.unknown(wake.split())
-    if unknown:
-        raise SettingsError(f"The wake phrase '{wake}' has words the speech model does not know "
-                            f"({', '.join(unknown)}), so it could never wake the assistant. "
-                            "Choose another with --wake-phrase or the wake_phrase setting.")
-
-
-def listen_once(args: argparse.Namespace, settings: Settings, conversation: Conversation,
-                recognizer: VoskRecognizer) -> int:
-    """One utterance, answered as a session that has just asked where it hurts would."""
-    source = open_source(args, settings)
+def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
+                recognizer: VoskRecognizer, request: assistant.Audio, hooks: assistant.Hooks) -> int:
+    """One utterance, decided as a session that has just asked where it hurts would."""
+    conversation = assistant.conversation(settings, text)
     conversation.start()
+    source = assistant.open_source(request, settings, hooks)
     try:
-        heard = recognizer.listen(source, Limits(patience=settings.patience),
-                                  on_partial=_partial_printer(sys.stderr), complete=conversation.complete)
+        heard = recognizer.listen(source, assistant.limits(settings), on_partial=hooks.on_partial,
+                                  complete=conversation.complete)
     finally:
         source.close()
     _clear_partial(sys.stderr)
@@ -280,12 +266,12 @@ def listen_once(args: argparse.Namespace, settings: Settings, conversation: Conv
         heard = Heard("", "", End.SILENCE, 0.0, 0.0)
     reply = conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]) \
         if heard.raw else Reply(decision=Decision.REJECTED)
-    resolution = conversation.resolver.resolve(heard.text, conversation.context)
+    resolution = text.answer(heard.text)
     if args.json:
         print(heard_json(heard, reply.decision, resolution))
     else:
         print(f"Heard: {heard.text or '(nothing)'}")
-        print(" ".join(reply.spoken) if reply.decision is not Decision.ANSWERED else resolution.speech)
+        print(resolution.speech if reply.decision is Decision.ANSWERED else " ".join(reply.spoken))
     return 0
 
 
@@ -296,30 +282,8 @@ def default_model_dir() -> Path:
     return models.USER_MODELS_DIR.expanduser()
 
 
-def open_recognizer(args: argparse.Namespace, settings: Settings, resolver: Resolver,
-                    extra_words: Sequence[str] = ()) -> VoskRecognizer:
-    path = models.find_model(resolver.language.model, explicit=settings.model)
-    log.info("using model %s", path)
-    vocabulary = None if args.no_grammar else resolver.vocabulary() + list(extra_words)
-    return VoskRecognizer(load_model(path), vocabulary, path)
-
-
-def open_source(args: argparse.Namespace, settings: Settings) -> audio.AudioSource:
-    if args.input:
-        source = audio.FileSource(args.input)
-        source.validate()
-        return source
-    microphone = devices.MicrophoneSource(settings.input_device)
-    print(f"Microphone: {microphone.device_name} (choose another with --device; see `acupressure devices`)",
-          file=sys.stderr)
-    return microphone
-
-
-def open_speaker(args: argparse.Namespace, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
-    voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
-    if args.text_only:
-        return TextSpeaker(), voice
-    return Pyttsx3Speaker(voice, out_dir=args.speech_out), voice
+def _announce_microphone(name: str) -> None:
+    print(f"Microphone: {name} (choose another with --device; see `acupressure devices`)", file=sys.stderr)
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:
@@ -356,6 +320,22 @@ def _clear_partial(stream: TextIO) -> None:
         stream.flush()
 
 
+# ---------------------------------------------------------------- wyoming
+
+
+def run_wyoming(args: argparse.Namespace) -> int:
+    handler = wyoming_service.handler_for(settings_for(args).settings)
+
+    def ready(server: asyncio.Server) -> None:
+        where = ", ".join(f"{host}:{port}" for host, port, *_ in
+                          (sock.getsockname() for sock in server.sockets))
+        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+              "Ctrl-C stops it.", file=sys.stderr, flush=True)
+
+    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    return 0
+
+
 # ---------------------------------------------------------------- config, devices, models
 
 
@@ -367,7 +347,7 @@ def run_config(args: argparse.Namespace) -> int:
 
 def run_doctor(args: argparse.Namespace) -> int:
     path = args.config or config_path()
-    flags = {"language": args.lang, "model": args.model, "input_device": args.device}
+    flags = {key: getattr(args, key) for key in ("language", "model", "input_device")}
     checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
     for line in doctor.report(checks):
         print(line)
@@ -375,15 +355,25 @@ def run_doctor(args: argparse.Namespace) -> int:
 
 
 def run_service_install(args: argparse.Namespace) -> int:
-    return _outcome(service.install(force=args.force))
+    if args.uri and not args.wyoming:
+        raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
+    return _outcome(service.install(force=args.force, unit=_unit(args)))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
-    return _outcome(service.uninstall())
+    return _outcome(service.uninstall(unit=_unit(args)))
 
 
 def run_service_status(args: argparse.Namespace) -> int:
-    return _outcome(service.status())
+    return _outcome(service.status(unit=_unit(args)))
+
+
+def _unit(args: argparse.Namespace) -> service.Unit:
+    if not args.wyoming:
+        return service.ASSISTANT
+    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
+    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(uri)
 
 
 def _outcome(outcome: service.Outcome) -> int:
@@ -431,7 +421,7 @@ def run_model_list(args: argparse.Namespace) -> int:
 
 def run_model_download(args: argparse.Namespace) -> int:
     settings = settings_for(args).settings
-    name = args.name or load(args.lang or settings.language).language.model
+    name = args.name or load(settings.language).language.model
     dest = args.dest or default_model_dir()
     if args.if_missing:
         try:
@@ -439,8 +429,11 @@ def run_model_download(args: argparse.Namespace) -> int:
             return 0
         except VoiceError:
             pass
+    from voice import download  # the network stack, only for this command
+
     print(f"Downloading {name} into {dest} …", file=sys.stderr)
-    path = models.download_model(name, dest, list_url=args.list_url, progress=models.progress_bar())
+    path = download.download_model(name, dest, list_url=args.list_url or download.MODEL_LIST_URL,
+                                   progress=download.progress_bar())
     print(f"Installed {name} in {path}")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Callable, Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Kind, Side
@@ -66,6 +66,18 @@ class Reply:
 
     def __add__(self, other: Reply) -> Reply:
         return Reply(self.actions + other.actions, self.decision or other.decision)
+
+    def to_json(self) -> dict[str, Any]:
+        """{"speech": everything said, "actions": [{"say": text} | {"cue": kind} | {"adjust_voice": change}]}."""
+        return {"speech": " ".join(self.spoken), "actions": [_action_json(action) for action in self.actions]}
+
+
+def _action_json(action: Action) -> dict[str, str]:
+    if isinstance(action, Say):
+        return {"say": action.text}
+    if isinstance(action, Cue):
+        return {"cue": action.kind}
+    return {"adjust_voice": action.change}
 
 
 @dataclass(frozen=True)

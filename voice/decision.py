@@ -45,6 +45,16 @@ class Thresholds:
     """An utterance with more words is talk in the room, not a request."""
 
 
+@dataclass(frozen=True)
+class Pauses:
+    """How long a pause ends an utterance: short once what was said is a complete request."""
+
+    complete: float = 0.2
+    """Seconds without speech that end an utterance that already makes a complete request."""
+    patience: float = 1.5
+    """Seconds without speech that end one that does not yet ("my left... elbow")."""
+
+
 class Judge:
     """Tells how sure an utterance is, from the confidence of the words that carry meaning."""
 

@@ -65,6 +65,8 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "no_speech_engine": set(),
         "microphone_lost": set(),
         "microphone_back": set(),
+        # the Home Assistant front end (Wyoming)
+        "too_long": set(),
     }.items()
 }
 PLACE_FIELDS: dict[str, frozenset[str]] = {

@@ -13,6 +13,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from voice.audio import AudioChunk, AudioSource
 from voice.vad import VAD_RATE, WINDOW, Activity, SpeechDetector
+from voice.decision import Pauses
 from voice.errors import ModelError
 from voice.models import check_model_dir, supports_grammar
 
@@ -81,9 +82,9 @@ class Limits:
     """Seconds of speech after which the utterance is cut."""
     read_timeout: float = 3.0
     """Seconds a live device may deliver nothing before it counts as gone."""
-    end_silence: float = 0.2
+    end_silence: float = Pauses().complete
     """Seconds without speech that end an utterance that is already a complete request."""
-    patience: float = 1.5
+    patience: float = Pauses().patience
     """Seconds without speech that end an utterance that is not complete yet ("my left...")."""
 
 

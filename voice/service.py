@@ -13,12 +13,10 @@ from typing import Any, Callable, Final, Mapping, Sequence
 
 from voice.errors import VoiceError
 
-UNIT_NAME: Final = "acupressure.service"
 LISTEN_ARGS: Final = ("listen", "--home")
 """What the service runs: wait for the wake phrase, go back to waiting after each session."""
 COMMAND_SECONDS: Final = 30.0
 """Time allowed for one systemctl or loginctl call."""
-LOGS_HINT: Final = "Logs: journalctl --user -u acupressure -f"
 _UNSAFE_WORD_CHARS: Final = frozenset(" \t\"'\\;")
 
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
@@ -36,6 +34,34 @@ class Outcome:
     lines: tuple[str, ...]
     status: int
     """0 when everything worked, 1 when the user has something left to do."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One systemd user unit the assistant can run as."""
+
+    name: str
+    args: tuple[str, ...]
+    """What it runs: `acupressure ARGS`."""
+    description: str
+    running: str
+    """Said once it is installed and started."""
+    after: str | None = None
+
+    @property
+    def logs_hint(self) -> str:
+        return f"Logs: journalctl --user -u {self.name.removesuffix('.service')} -f"
+
+
+ASSISTANT: Final = Unit("acupressure.service", LISTEN_ARGS, "Acupressure voice assistant (offline, hands-free)",
+                        "The assistant now runs in the background and starts at boot.", after="sound.target")
+
+
+def wyoming_unit(uri: str) -> Unit:
+    """The second unit: answers Home Assistant over the Wyoming protocol on `uri`."""
+    return Unit("acupressure-wyoming.service", ("wyoming", "--uri", uri),
+                "Acupressure answers for Home Assistant (Wyoming protocol)",
+                f"The Wyoming service for Home Assistant now listens on {uri} and starts at boot.")
 
 
 @dataclass(frozen=True)
@@ -68,13 +94,13 @@ def _absolute(path: Path, what: str) -> str:
     return _check_line(str(path), what)
 
 
-def unit_text(executable: Path, args: Sequence[str], workdir: Path) -> str:
+def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit = ASSISTANT) -> str:
     """A systemd user unit that runs `executable args` in `workdir` and restarts it when it stops."""
     command = [_absolute(executable, "program"), *(_check_line(arg, "argument") for arg in args)]
     return "\n".join([
         "[Unit]",
-        "Description=Acupressure voice assistant (offline, hands-free)",
-        "After=sound.target",
+        f"Description={unit.description}",
+        *([f"After={unit.after}"] if unit.after else []),
         "",
         "[Service]",
         "Type=simple",
@@ -87,7 +113,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path) -> str:
         "KillSignal=SIGTERM",
         "StandardOutput=journal",
         "StandardError=journal",
-        "SyslogIdentifier=acupressure",
+        f"SyslogIdentifier={unit.name.removesuffix('.service')}",
         "",
         "[Install]",
         "WantedBy=default.target",
@@ -95,14 +121,15 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path) -> str:
     ])
 
 
-def default_command(env: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...], Path]:
+def default_command(env: Mapping[str, str] | None = None,
+                    args: tuple[str, ...] = LISTEN_ARGS) -> tuple[Path, tuple[str, ...], Path]:
     """Program, arguments and working folder: the `acupressure` script beside this Python, or
     `python -m voice` run from the folder that holds the voice package."""
     python = Path(sys.executable).absolute()  # not resolved: a venv's python is a symlink
     script = python.parent / "acupressure"
     if script.is_file() and os.access(script, os.X_OK):
-        return script, LISTEN_ARGS, _home(env)
-    return python, ("-m", "voice", *LISTEN_ARGS), Path(__file__).resolve().parent.parent
+        return script, args, _home(env)
+    return python, ("-m", "voice", *args), Path(__file__).resolve().parent.parent
 
 
 def _home(env: Mapping[str, str] | None) -> Path:
@@ -110,11 +137,11 @@ def _home(env: Mapping[str, str] | None) -> Path:
     return Path(env["HOME"]) if env.get("HOME") else Path.home()
 
 
-def unit_path(env: Mapping[str, str] | None = None) -> Path:
+def unit_path(env: Mapping[str, str] | None = None, unit: Unit = ASSISTANT) -> Path:
     """$XDG_CONFIG_HOME/systemd/user/acupressure.service, else ~/.config/systemd/user/acupressure.service."""
     base = (os.environ if env is None else env).get("XDG_CONFIG_HOME", "")
     config = Path(base) if base and Path(base).is_absolute() else _home(env) / ".config"
-    return config / "systemd" / "user" / UNIT_NAME
+    return config / "systemd" / "user" / unit.name
 
 
 # ---------------------------------------------------------------- running systemctl
@@ -168,23 +195,23 @@ def _run_all(run: Run, commands: Sequence[Sequence[str]]) -> tuple[list[str], in
 
 
 def install(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
-            executable: Path | None = None, *, force: bool = False) -> Outcome:
+            executable: Path | None = None, *, force: bool = False, unit: Unit = ASSISTANT) -> Outcome:
     """Write the unit, enable and start it, and let it start at boot without a login."""
-    path = unit_path(env)
+    path = unit_path(env, unit)
     try:
-        program, args, workdir = (default_command(env) if executable is None
-                                  else (Path(executable).absolute(), LISTEN_ARGS, _home(env)))
-        written = _write_unit(path, unit_text(program, args, workdir), force)
+        program, args, workdir = (default_command(env, unit.args) if executable is None
+                                  else (Path(executable).absolute(), unit.args, _home(env)))
+        written = _write_unit(path, unit_text(program, args, workdir, unit), force)
     except (ServiceError, OSError) as error:
         return Outcome((f"Cannot install the service: {_reason(error)}",), 1)
     if written is None:
         return Outcome((f"A different unit file already exists at {path}; it was left unchanged.",
                         "To replace it, install again with --force."), 1)
     user = (os.environ if env is None else env).get("USER") or getpass.getuser()
-    commands = [_systemctl("daemon-reload"), _systemctl("enable", "--now", UNIT_NAME),
+    commands = [_systemctl("daemon-reload"), _systemctl("enable", "--now", unit.name),
                 ["loginctl", "enable-linger", user]]
     lines, status = _run_all(run, commands)
-    done = ["The assistant now runs in the background and starts at boot.", LOGS_HINT] if status == 0 else []
+    done = [unit.running, unit.logs_hint] if status == 0 else []
     return Outcome((written, *lines, *done), status)
 
 
@@ -211,12 +238,13 @@ def _write_unit(path: Path, text: str, force: bool) -> str | None:
     return f"{'Replaced' if existing is not None else 'Wrote'} the unit file {path}."
 
 
-def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run) -> Outcome:
+def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
+              unit: Unit = ASSISTANT) -> Outcome:
     """Stop and disable the service and remove its unit file; fine when it is not installed."""
-    path = unit_path(env)
+    path = unit_path(env, unit)
     if not path.exists():
         return Outcome((f"The service is not installed (no unit file at {path}).",), 0)
-    disable = _systemctl("disable", "--now", UNIT_NAME)
+    disable = _systemctl("disable", "--now", unit.name)
     failed = _call(run, disable)
     if failed is not None and not failed.missing:
         return Outcome((f"Could not run `{shlex.join(disable)}`: {failed.reason}.", "Run these by hand:",
@@ -235,20 +263,20 @@ def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run) -
     return Outcome((*lines, *reloaded), status)
 
 
-def status(env: Mapping[str, str] | None = None, run: Run = subprocess.run) -> Outcome:
+def status(env: Mapping[str, str] | None = None, run: Run = subprocess.run, unit: Unit = ASSISTANT) -> Outcome:
     """Whether the unit is installed, running and enabled; 0 only when it is running."""
-    path = unit_path(env)
+    path = unit_path(env, unit)
     if not path.exists():
-        return Outcome((f"Unit file: not installed (no {path}).", LOGS_HINT), 1)
-    active = _query(run, "is-active")
-    enabled = _query(run, "is-enabled")
-    lines = (f"Unit file: {path}", f"Running: {active}", f"Starts at login or boot: {enabled}", LOGS_HINT)
+        return Outcome((f"Unit file: not installed (no {path}).", unit.logs_hint), 1)
+    active = _query(run, "is-active", unit)
+    enabled = _query(run, "is-enabled", unit)
+    lines = (f"Unit file: {path}", f"Running: {active}", f"Starts at login or boot: {enabled}", unit.logs_hint)
     return Outcome(lines, 0 if active == "active" else 1)
 
 
-def _query(run: Run, question: str) -> str:
+def _query(run: Run, question: str, unit: Unit) -> str:
     """systemctl's one-word answer ("active", "enabled", ...), or "unknown (why)"."""
-    command = _systemctl(question, UNIT_NAME)
+    command = _systemctl(question, unit.name)
     try:
         result = run(command, capture_output=True, text=True, timeout=COMMAND_SECONDS, check=False)
     except FileNotFoundError:

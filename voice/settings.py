@@ -8,16 +8,16 @@ import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Final, Mapping
 
 import yaml
 
-from voice.decision import Thresholds
+from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import available_languages, yaml_problem
-from voice.recognizer import Limits
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,10 @@ class _Whole(_Rule):
             raise ValueError(value)
         return int(number)
 
+    def clamp(self, value: float) -> int:
+        """The nearest allowed value."""
+        return int(min(self.high, max(self.low, round(value))))
+
 
 @dataclass(frozen=True)
 class _Number(_Rule):
@@ -66,6 +70,10 @@ class _Number(_Rule):
         if not self.low <= number <= self.high:
             raise ValueError(value)
         return number
+
+    def clamp(self, value: float) -> float:
+        """The nearest allowed value."""
+        return min(self.high, max(self.low, value))
 
 
 _TRUE: Final = frozenset({"yes", "true", "on"})
@@ -152,8 +160,51 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
-def _setting(default: Any, rule: _Rule) -> Any:
-    return field(default=default, metadata={_RULE: rule})
+class Switch(str, Enum):
+    """How a setting's command-line flag is given."""
+
+    VALUE = "value"
+    """The flag takes a value: --rate 140."""
+    ON = "on"
+    """The bare flag turns the setting on: --same-side."""
+    OFF = "off"
+    """The bare flag turns the setting off: --no-cues."""
+
+
+class Group(str, Enum):
+    """Which commands take a setting's flag."""
+
+    ANSWER = "answer"
+    """What the answers say: ask, listen and config take these."""
+    AUDIO = "audio"
+    """How it listens and speaks: listen and config take these."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting as the command line offers it: generated from its single declaration."""
+
+    key: str
+    flag: str
+    """The flag, e.g. "--rate"."""
+    help: str
+    group: Group
+    switch: Switch
+    rule: _Rule
+    default: Any
+
+
+def _setting(default: Any, rule: _Rule, help: str, group: Group, flag: str | None = None,
+             switch: Switch = Switch.VALUE) -> Any:
+    """Declare a setting: its default, its check, and its flag (--key-with-dashes unless named)."""
+    return field(default=default, metadata={_RULE: rule, "help": help, "group": group, "flag": flag,
+                                            "switch": switch})
+
+
+RATE_RANGE: Final = _Whole(80, 300)
+"""Speaking rate in words per minute: the one declaration of its range."""
+VOLUME_RANGE: Final = _Number(0.1, 1.0)
+"""Speech loudness from soft to full: the one declaration of its range."""
 
 
 # ---------------------------------------------------------------- settings
@@ -161,43 +212,60 @@ def _setting(default: Any, rule: _Rule) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the user can set, in the file or by a flag."""
+    """Everything the user can set, in the file or by a flag; each setting is declared once, here."""
 
-    language: str = _setting("en", _Language())
-    """The language pack in data/lang/ ("en", "ko", ...)."""
-    model: str | None = _setting(None, _Text("the path of a Vosk model folder"))
-    """A Vosk model folder; None searches for the language's default model."""
-    input_device: str | int | None = _setting(None, _Device())
-    """The microphone: an index or part of its name; None is the system default."""
-    voice: str | None = _setting(None, _Text("the name of a text-to-speech voice"))
-    """The text-to-speech voice; None is the language pack's voice."""
-    rate: int = _setting(160, _Whole(80, 300))
-    """Speaking rate in words per minute."""
-    volume: float = _setting(1.0, _Number(0.1, 1.0))
-    """Loudness of the speech, from 0.1 (soft) to 1 (full)."""
-    same_side: bool = _setting(False, _Flag())
-    """Massage the corresponding area on the same side instead of the opposite one."""
-    massage_minutes: float = _setting(1.0, _Number(0.25, 30))
-    """How long to massage, in minutes."""
-    audio_cues: bool = _setting(True, _Flag())
-    """Play short sounds when the assistant starts and stops listening."""
-    wake_phrase: str | None = _setting(None, _Phrase(5))
-    """The words that wake the assistant; None is the language pack's wake phrase."""
-    hold_off: float = _setting(0.3, _Number(0.0, 3.0))
-    """Seconds the microphone stays ignored after the assistant stops speaking."""
-    patience: float = _setting(Limits().patience, _Number(0.5, 5.0))
-    """Seconds of quiet the assistant waits for the rest of a request that is not complete yet
-    ("my left..."); a complete one is answered at once."""
-    sure_confidence: float = _setting(Thresholds().sure, _Number(0.0, 1.0))
-    """Words heard at least this confidently are taken as said; below it, a place heard is
-    asked back first ("Did you say your left knee?")."""
-    unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0))
-    """Words heard less confidently than this are not taken as said at all."""
+    language: str = _setting("en", _Language(), "language pack in data/lang/", Group.ANSWER, flag="--lang")
+    model: str | None = _setting(None, _Text("the path of a Vosk model folder"),
+                                 "Vosk model folder (default: the language's model, searched for)", Group.AUDIO)
+    input_device: str | int | None = _setting(None, _Device(), "microphone: index or part of the name "
+                                              "(see `acupressure devices`)", Group.AUDIO, flag="--device")
+    voice: str | None = _setting(None, _Text("the name of a text-to-speech voice"),
+                                 "text-to-speech voice: a language, name or id (default: the pack's)", Group.AUDIO)
+    rate: int = _setting(160, RATE_RANGE, "speaking rate in words per minute", Group.AUDIO)
+    volume: float = _setting(1.0, VOLUME_RANGE, "speaking volume, from soft to full", Group.AUDIO)
+    same_side: bool = _setting(False, _Flag(), "massage the corresponding area on the same side "
+                               "(default: the opposite side)", Group.ANSWER, switch=Switch.ON)
+    massage_minutes: float = _setting(1.0, _Number(0.25, 30), "how long to massage, in minutes", Group.ANSWER,
+                                      flag="--minutes")
+    audio_cues: bool = _setting(True, _Flag(), "no tones when listening starts and stops", Group.AUDIO,
+                                flag="--no-cues", switch=Switch.OFF)
+    wake_phrase: str | None = _setting(None, _Phrase(5), "what wakes it when idle (default: the pack's, "
+                                       "e.g. 'hello helper')", Group.AUDIO)
+    hold_off: float = _setting(0.3, _Number(0.0, 3.0), "seconds the microphone stays ignored after it speaks",
+                               Group.AUDIO)
+    patience: float = _setting(Pauses().patience, _Number(0.5, 5.0),
+                               "seconds of quiet it waits for the rest of a request that is not complete yet "
+                               "(\"my left...\"); a complete one is answered at once", Group.AUDIO)
+    sure_confidence: float = _setting(Thresholds().sure, _Number(0.0, 1.0),
+                                      "confidence from which words heard are taken as said; below it a place "
+                                      "is asked back first (\"Did you say your left knee?\")", Group.AUDIO)
+    unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0),
+                                        "confidence below which words heard are not taken as said at all",
+                                        Group.AUDIO)
 
 
-ALLOWED_KEYS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Settings))
+def _option(spec: Any) -> Option:
+    meta = spec.metadata
+    flag = meta["flag"] or "--" + spec.name.replace("_", "-")
+    return Option(spec.name, flag, meta["help"], meta["group"], meta["switch"], meta[_RULE], spec.default)
+
+
+OPTIONS: Final[tuple[Option, ...]] = tuple(_option(spec) for spec in fields(Settings))
+"""Every setting as a command-line option, in declaration order."""
+ALLOWED_KEYS: Final[tuple[str, ...]] = tuple(option.key for option in OPTIONS)
 DEFAULTS: Final = Settings()
-_FLAG_NAMES: Final = {"language": "--lang", "input_device": "--device", "massage_minutes": "--minutes"}
+
+
+def option(key: str) -> Option:
+    """The option of one setting."""
+    return next(option for option in OPTIONS if option.key == key)
+
+
+def flag_help(option: Option) -> str:
+    """The help text of a setting's flag: what it does, what it allows and its default."""
+    if option.switch is not Switch.VALUE or option.default is None:
+        return option.help
+    return f"{option.help} ({option.rule.allowed()}; default: {_show_value(option.default)})"
 
 
 @dataclass(frozen=True)
@@ -222,8 +290,8 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def flag_name(key: str) -> str:
-    """The command-line flag of a setting ("--rate", "--device")."""
-    return _FLAG_NAMES.get(key, "--" + key.replace("_", "-"))
+    """The command-line flag of a setting ("--rate", "--device"); --key for an unknown key."""
+    return option(key).flag if key in ALLOWED_KEYS else "--" + key.replace("_", "-")
 
 
 def to_dict(settings: Settings) -> dict[str, Any]:
@@ -236,10 +304,10 @@ def to_dict(settings: Settings) -> dict[str, Any]:
 
 def _check(key: str, value: Any, where: str) -> Any:
     """The setting for one raw value; `where` starts the error message."""
-    spec = next(f for f in fields(Settings) if f.name == key)
+    spec = option(key)
     if value is None and spec.default is None:
         return None
-    rule: _Rule = spec.metadata[_RULE]
+    rule = spec.rule
     try:
         return rule.convert(value)
     except ValueError:

@@ -44,11 +44,12 @@ from typing import Any, Callable, Final, Iterator, Protocol, Sequence, TypeVar
 from voice import audio, devices
 from voice.audio import AudioChunk
 from voice.errors import AudioError, SettingsError, SpeechError
+from voice.settings import RATE_RANGE
 
 log = logging.getLogger(__name__)
 
-MIN_RATE: Final = 80
-MAX_RATE: Final = 300
+MIN_RATE: Final = RATE_RANGE.low
+MAX_RATE: Final = RATE_RANGE.high
 RATE_STEP: Final = 20
 """Words per minute added or removed by faster() and slower()."""
 MIN_VOLUME: Final = 0.2

@@ -424,7 +424,8 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
 
 def table(report: dict[str, Any]) -> str:
     lines = [f"Machine: {describe(report['machine'])}; {report['load']}",
-             f"Thresholds: sure {report['thresholds']['sure']}, unsure {report['thresholds']['unsure']}; "
+             f"Thresholds: sure {report['thresholds']['sure']} (places), {report['thresholds']['sure_answer']} "
+             f"(answers, commands), unsure {report['thresholds']['unsure']}; "
              f"noise clean-up: {'webrtc-noise-gain' if report['noise_gain'] else 'off'}", "",
              "| noise | SNR dB | utterances | right (after confirming) | wrong | confirmations (denied) "
              "| rejected | end of speech → first sound, median (max) |",
@@ -465,6 +466,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="only the first N sentences")
     parser.add_argument("--noise-gain", action="store_true", help="clean the audio with webrtc-noise-gain first")
     parser.add_argument("--sure", type=float, help="Thresholds.sure to use")
+    parser.add_argument("--sure-answer", type=float, help="Thresholds.sure_answer to use")
     parser.add_argument("--unsure", type=float, help="Thresholds.unsure to use")
     parser.add_argument("--outcomes", type=Path, help="write each utterance's outcome to this file as it comes")
     parser.add_argument("--json", action="store_true")
@@ -478,9 +480,10 @@ def main() -> None:
     model_path = args.model or default_model()
     resolver = Resolver(load(args.lang))
     recognizer = app_recognizer(load_model(model_path), resolver, model_path)
-    defaults = Thresholds()
-    thresholds = Thresholds(sure=args.sure if args.sure is not None else defaults.sure,
-                            unsure=args.unsure if args.unsure is not None else defaults.unsure)
+    chosen_thresholds = {key: value for key, value in
+                         (("sure", args.sure), ("sure_answer", args.sure_answer), ("unsure", args.unsure))
+                         if value is not None}
+    thresholds = Thresholds(**chosen_thresholds)
     start_mib = resident_mib()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)

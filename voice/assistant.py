@@ -128,7 +128,8 @@ def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tupl
 
 def conversation(settings: Settings, text: Answering, home: bool = False) -> Conversation:
     """The conversation, with the settings' wake phrase and confidence thresholds."""
-    thresholds = Thresholds(sure=settings.sure_confidence, unsure=settings.unsure_confidence)
+    thresholds = Thresholds(sure=settings.sure_confidence, sure_answer=settings.sure_answer_confidence,
+                            unsure=settings.unsure_confidence)
     return Conversation(text.resolver, text.context,
                         Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds))
 

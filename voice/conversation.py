@@ -132,7 +132,7 @@ class Conversation:
         """An utterance; `words` are the recognizer's words with their confidences (none for
         typed text, which is sure)."""
         parse = self.resolver.parse(text)
-        reply = self._heard(parse, self._judge.sureness(words))
+        reply = self._heard(parse, self._judge.sureness(words, place=parse.has_area))
         if reply.decision is None:
             taken = parse.has_area or parse.pregnancy is not None
             reply = replace(reply, decision=Decision.ANSWERED if taken else Decision.COMMAND)

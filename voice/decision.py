@@ -35,13 +35,20 @@ class Sureness(str, Enum):
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Where sure ends and unsure begins; measured for the Korean test model by bench/room.py."""
+    """Where sure ends and unsure begins, measured with the Korean test model by bench/room.py
+    (README, "Hearing in a room"): there a place heard with any doubt is as often wrong as
+    right, so only an undoubted one is answered at once; short answers ("yes", "stop") are
+    heard less confidently than places even when right, so they have their own, lower bar."""
 
-    sure: float = 0.95
-    """The words an answer rests on are all at least this confident: answered at once."""
-    unsure: float = 0.6
-    """Below this, the utterance is not taken as said at all."""
-    max_words: int = 12
+    sure: float = 0.99
+    """A place is answered at once when the words it rests on are at least this confident;
+    below, it is asked back first ("Did you say your left knee?")."""
+    sure_answer: float = 0.7
+    """A yes, a no or a command is taken from this confidence on; below, it is not acted on
+    (an unsure "no" to the pregnancy question is asked again, an unsure "stop" does not stop)."""
+    unsure: float = 0.4
+    """Below this, nothing heard is taken as said: it was noise or talk in the room."""
+    max_words: int = 10
     """An utterance with more words is talk in the room, not a request."""
 
 
@@ -65,14 +72,15 @@ class Judge:
         for phrase, meaning in resolver.language.phrases.items():
             self._phrases.setdefault(meaning, []).append(phrase)
 
-    def sureness(self, words: Sequence[WordConfidence]) -> Sureness:
-        """Typed text (no confidences) is sure."""
+    def sureness(self, words: Sequence[WordConfidence], place: bool) -> Sureness:
+        """How sure a place (place=True) or an answer or command is; typed text (no
+        confidences) is sure."""
         if not words:
             return Sureness.SURE
         if len(words) > self.thresholds.max_words:
             return Sureness.NOISE
         confidence = self.confidence(words)
-        if confidence >= self.thresholds.sure:
+        if confidence >= (self.thresholds.sure if place else self.thresholds.sure_answer):
             return Sureness.SURE
         return Sureness.UNSURE if confidence >= self.thresholds.unsure else Sureness.NOISE
 

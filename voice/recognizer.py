@@ -74,6 +74,11 @@ PRE_ROLL_SECONDS = 0.3
 word starts before it is loud enough to be found."""
 
 
+SPEECH_RUN = 2
+"""Speech windows in a row that count as speaking: a lone one is a clatter or a word of the
+television behind."""
+
+
 @dataclass(frozen=True)
 class Limits:
     silence_timeout: float = 8.0
@@ -101,9 +106,13 @@ class _Utterance:
     said: tuple[Word, ...] = ()
     """Words of the parts Vosk already finished (it ends a part at a pause of its own)."""
 
+    run: int = 0
+    """Speech windows in a row."""
+
     def hear(self, activities: Sequence[Activity]) -> None:
         for activity in activities:
-            if activity.speech:
+            self.run = self.run + 1 if activity.speech else 0
+            if self.run >= SPEECH_RUN:
                 self.quiet = 0.0
                 if self.speech_from is None:
                     self.speech_from = self.fed

@@ -239,6 +239,9 @@ class Settings:
     sure_confidence: float = _setting(Thresholds().sure, _Number(0.0, 1.0),
                                       "confidence from which words heard are taken as said; below it a place "
                                       "is asked back first (\"Did you say your left knee?\")", Group.AUDIO)
+    sure_answer_confidence: float = _setting(Thresholds().sure_answer, _Number(0.0, 1.0),
+                                             "confidence from which a yes, a no or a command heard is "
+                                             "acted on", Group.AUDIO)
     unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0),
                                         "confidence below which words heard are not taken as said at all",
                                         Group.AUDIO)

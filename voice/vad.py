@@ -20,7 +20,7 @@ ROOM_WINDOWS: Final = 94
 ROOM_PERCENTILE: Final = 50
 """... as this percentile of their energies: steady noise and chatter, not its peaks."""
 ROOM_FIRST: Final = 5
-"""Windows of the room heard before anything counts as speech (160 ms)."""
+"""Windows of the room needed to know its level (160 ms); until then Silero alone decides."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class SpeechDetector:
         probability = float(self._silero.process_samples(window.tolist()))
         energy = float(np.mean(window.astype(np.float64) ** 2))
         threshold = self.settings.still_speech if self._in_speech else self.settings.speech
-        loud = len(self._room) >= ROOM_FIRST and energy >= self.settings.above_room * self.room_energy()
+        loud = len(self._room) < ROOM_FIRST or energy >= self.settings.above_room * self.room_energy()
         speech = probability >= threshold and loud
         if not self._in_speech and not speech:
             self._room.append(energy)

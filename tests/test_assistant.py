@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,9 +16,9 @@ from voice.settings import Settings
 NETWORK_MODULES = ("socket", "ssl", "http.client", "urllib.request", "requests", "urllib3")
 
 # Records, for each network module imported for the first time, the modules whose code was running
-# (the import chain, lazy imports inside functions included); then builds a session from the settings the way every front end does, runs it
-# on files, and reports the chains, what was said and whether our download code was ever loaded.
-BUILD_AND_RUN = """
+# (the import chain, lazy imports inside functions included); then runs a spoken session from the
+# command line on files, and reports the chains and whether our download code was ever loaded.
+RECORDED_SESSION = """
 import importlib.abc, json, sys
 NETWORK = set(sys.argv[1].split(","))
 chains = {}
@@ -35,30 +36,30 @@ class Recorder(importlib.abc.MetaPathFinder):
         return None
 
 sys.meta_path.insert(0, Recorder())
-from pathlib import Path
-from voice import assistant
-from voice.settings import Settings
-
-shown = []
-settings = Settings(language="ko", model=sys.argv[2], audio_cues=False)
-request = assistant.Audio(inputs=tuple(Path(p) for p in sys.argv[3:]), text_only=True)
-assistant.session(settings, request, assistant.Hooks(show=shown.append)).run()
-print(json.dumps({"chains": chains, "shown": shown, "download": "voice.download" in sys.modules,
-                  "loaded": sorted(m for m in NETWORK if m in sys.modules)}))
+from voice.cli import main
+code = main(sys.argv[3:])
+with open(sys.argv[2], "w") as out:
+    json.dump({"chains": chains, "download": "voice.download" in sys.modules}, out)
+sys.exit(code)
 """
 
 
-def test_a_session_built_from_the_settings_answers_and_never_loads_network_code(
-        korean_model_path: Path, speak_ko) -> None:
+def test_a_spoken_session_answers_and_loads_no_network_code_of_its_own(
+        korean_model_path: Path, speak_ko, tmp_path: Path) -> None:
     wavs = [str(speak_ko("머리가 아파요")), str(speak_ko("멈춰"))]  # "my head hurts", "stop"
-    result = subprocess.run([sys.executable, "-c", BUILD_AND_RUN, ",".join(NETWORK_MODULES),
-                             str(korean_model_path), *wavs], capture_output=True, text=True, timeout=120)
+    record = tmp_path / "imports.json"
+    result = subprocess.run([sys.executable, "-c", RECORDED_SESSION, ",".join(NETWORK_MODULES), str(record),
+                             "listen", "--text-only", "--no-cues", "--lang", "ko", "--model", str(korean_model_path),
+                             "--input", *wavs], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout.splitlines()[-1])
+    shown = result.stdout.splitlines()
+    assert any(line.startswith("You: ") and "머리" in line for line in shown), shown
+    assert shown[-1].startswith("Assistant: ")
 
-    assert any(line.startswith("You: ") and "머리" in line for line in report["shown"])
-    assert report["shown"][-1].startswith("Assistant: ")
+    report = json.loads(record.read_text(encoding="utf-8"))
     assert not report["download"], "the model download code was imported by a session"
+    assert report["chains"], "the recorder saw nothing: Vosk's own package should have shown up"
     # Vosk's own package imports `requests` for its model downloader; nothing of ours does.
     for module, chain in report["chains"].items():
         ours = [name for name in chain if name.startswith("voice")]

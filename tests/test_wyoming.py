@@ -24,7 +24,7 @@ from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe, Info
 
 from voice import __version__
-from voice.cli import build_parser, main
+from voice.cli import main
 from voice.knowledge import available_languages
 from voice.resolver import Context, Resolver
 from voice.settings import Settings
@@ -329,9 +329,18 @@ def test_unknown_events_are_ignored(handler: Handler) -> None:
 # ---------------------------------------------------------------- the command
 
 
-def test_without_uri_it_listens_on_the_loopback_only() -> None:
-    uri = build_parser().parse_args(["wyoming"]).uri
-    assert uri == DEFAULT_URI and parse_uri(uri) == ("127.0.0.1", 10700)
+def test_without_uri_it_listens_on_the_loopback_only(tmp_path: Path) -> None:
+    assert parse_uri(DEFAULT_URI) == ("127.0.0.1", 10700)
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    process = subprocess.Popen([sys.executable, "-m", "voice", "wyoming"], stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        said = process.stderr.readline() if process.stderr else ""
+    finally:
+        process.terminate()
+        process.wait(timeout=WAIT)
+    if "in use" in said:
+        pytest.skip(f"port 10700 is taken on this machine: {said}")
+    assert "Wyoming handle service on 127.0.0.1:10700 " in said, said
 
 
 @pytest.mark.parametrize("uri", ["0.0.0.0:10700", "tcp://:10700", "tcp://host", "tcp://host:port",

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence, TextIO
 
-from voice import __version__, assistant, devices, doctor, models, service
-from voice import wyoming as wyoming_service
+import voice
+from voice import assistant, devices, doctor, models, service
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
 from voice.conversation import Conversation, Reply
@@ -47,9 +46,9 @@ examples:
 
 Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 
-WYOMING_EPILOG = f"""\
+WYOMING_EPILOG = """\
 examples:
-  acupressure wyoming                              only this machine can reach it ({wyoming_service.DEFAULT_URI})
+  acupressure wyoming                              only this machine can reach it (the loopback)
   acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
   acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
 
@@ -60,7 +59,7 @@ then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="log details to standard error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -83,8 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
                        WYOMING_EPILOG)
-    wyoming.add_argument("--uri", default=wyoming_service.DEFAULT_URI,
-                         help="where to listen, tcp://HOST:PORT (default: %(default)s, this machine only)")
+    wyoming.add_argument("--uri", help="where to listen, tcp://HOST:PORT (default: the loopback, this machine only)")
     add_answer_settings(wyoming)
     wyoming.set_defaults(run=run_wyoming)
 
@@ -102,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     service_actions = service.add_subparsers(dest="action", metavar="ACTION", required=True)
     install = service_actions.add_parser("install", help="write the unit, enable it, start it, keep it at boot")
     install.add_argument("--force", action="store_true", help="replace a unit file that differs")
-    install.add_argument("--uri", help=f"with --wyoming: where it listens (default: {wyoming_service.DEFAULT_URI})")
+    install.add_argument("--uri", help="with --wyoming: where it listens (default: the loopback, this machine only)")
     install.set_defaults(run=run_service_install)
     uninstall = service_actions.add_parser("uninstall", help="stop, disable and remove it")
     uninstall.set_defaults(run=run_service_uninstall)
@@ -121,12 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
     download = actions.add_parser("download", help="download a model from Vosk's model list (needs internet)")
     download.add_argument("name", nargs="?", help="model name (default: the language pack's model)")
     add_setting_flags(download, ["language"])
-    download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {default_model_dir()})")
+    download.add_argument("--dest", type=Path, help=f"folder to put it in (default: {models.default_model_dir()})")
     download.add_argument("--if-missing", action="store_true", help="do nothing when the model is installed")
     download.add_argument("--list-url", help=argparse.SUPPRESS)
     add_settings_file_option(download)
     download.set_defaults(run=run_model_download)
     return parser
+
+
+class _Version(argparse.Action):
+    """--version, reading the package metadata only when asked for (see voice.__getattr__)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(f"{parser.prog} {voice.__version__}")
+        parser.exit()
 
 
 def _command(commands: Any, name: str, summary: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -275,13 +282,6 @@ def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.An
     return 0
 
 
-def default_model_dir() -> Path:
-    """The project's models/ folder when running from a checkout, else Vosk's cache folder."""
-    if models.PROJECT_MODELS_DIR.is_dir():
-        return models.PROJECT_MODELS_DIR
-    return models.USER_MODELS_DIR.expanduser()
-
-
 def _announce_microphone(name: str) -> None:
     print(f"Microphone: {name} (choose another with --device; see `acupressure devices`)", file=sys.stderr)
 
@@ -324,6 +324,12 @@ def _clear_partial(stream: TextIO) -> None:
 
 
 def run_wyoming(args: argparse.Namespace) -> int:
+    # The Wyoming front end (asyncio, sockets) is imported only for its commands: a spoken session
+    # loads no network code.
+    import asyncio
+
+    from voice import wyoming as wyoming_service
+
     handler = wyoming_service.handler_for(settings_for(args).settings)
 
     def ready(server: asyncio.Server) -> None:
@@ -332,7 +338,7 @@ def run_wyoming(args: argparse.Namespace) -> int:
         print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
               "Ctrl-C stops it.", file=sys.stderr, flush=True)
 
-    asyncio.run(wyoming_service.serve(handler, args.uri, on_ready=ready))
+    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, on_ready=ready))
     return 0
 
 
@@ -371,6 +377,8 @@ def run_service_status(args: argparse.Namespace) -> int:
 def _unit(args: argparse.Namespace) -> service.Unit:
     if not args.wyoming:
         return service.ASSISTANT
+    from voice import wyoming as wyoming_service  # only for this command, as in run_wyoming
+
     uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
     wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
     return service.wyoming_unit(uri)
@@ -422,7 +430,7 @@ def run_model_list(args: argparse.Namespace) -> int:
 def run_model_download(args: argparse.Namespace) -> int:
     settings = settings_for(args).settings
     name = args.name or load(settings.language).language.model
-    dest = args.dest or default_model_dir()
+    dest = args.dest or models.default_model_dir()
     if args.if_missing:
         try:
             print(f"Model {name} is already installed: {models.find_model(name)}")

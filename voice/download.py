@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO, Callable, Final, Iterator, Mapping, Sequence, TextIO
 
 from voice.errors import ModelError
-from voice.models import ENV_VAR, PROJECT_MODELS_DIR, check_model_dir
+from voice.models import ENV_VAR, check_model_dir, default_model_dir
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def _network(what: str) -> Iterator[None]:
         raise ModelError(
             f"Could not {what}: {reason}. Downloading a model is the one command that needs "
             "internet access: connect this machine and try again, or copy an unpacked model "
-            f"folder into {PROJECT_MODELS_DIR} (or point --model / {ENV_VAR} at it)."
+            f"folder into {default_model_dir()} (or point --model / {ENV_VAR} at it)."
         ) from exc
 
 

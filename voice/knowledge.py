@@ -1,4 +1,4 @@
-"""Loads and validates the acupressure knowledge and the language packs from data/."""
+"""Loads and validates the acupressure knowledge and the language packs from data/ (voice.data when installed)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,30 @@ import logging
 import string
 from dataclasses import dataclass, field
 from enum import Enum
+from importlib.resources import files
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import yaml
 
 from voice.errors import DataError
 
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable  # Python 3.11; annotations only, so 3.9 runs it
+
 log = logging.getLogger(__name__)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def _data_dir() -> Traversable:
+    try:
+        return files("voice.data")
+    except ModuleNotFoundError:  # a clone used without installing it: its own data/ folder
+        return Path(__file__).resolve().parent.parent / "data"
+
+
+DATA_DIR: Traversable = _data_dir()
+"""The repository's data/ folder, installed as the package voice.data (see pyproject.toml)."""
 
 # Every sentence template the program fills, with the fields it fills in.
 # A language pack must provide each one and may use no other field.
@@ -190,7 +204,7 @@ class LanguagePack:
     """The text-to-speech voice (an espeak-ng language) this language wants."""
     wake_phrase: str
     """What wakes the assistant when it waits at home (a setting may change it)."""
-    path: Path
+    path: Traversable
     phrases: Mapping[tuple[str, ...], Meaning]
     contractions: Mapping[str, str]
     suffixes: tuple[str, ...]
@@ -217,7 +231,7 @@ class LanguagePack:
 class _Node:
     """A value read from a YAML file, with the key path that leads to it for errors."""
 
-    def __init__(self, path: Path, key: str, value: Any) -> None:
+    def __init__(self, path: Traversable, key: str, value: Any) -> None:
         self.path, self.key, self.value = path, key, value
 
     def fail(self, problem: str) -> DataError:
@@ -291,7 +305,7 @@ def _kind(value: Any) -> str:
             bool: f"'{value}'"}.get(type(value), f"'{value}'")
 
 
-def _read_yaml(path: Path) -> _Node:
+def _read_yaml(path: Traversable) -> _Node:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -316,7 +330,7 @@ def yaml_problem(error: yaml.YAMLError) -> str:
 # ---------------------------------------------------------------- knowledge
 
 
-def load_knowledge(path: Path | None = None) -> Knowledge:
+def load_knowledge(path: Traversable | None = None) -> Knowledge:
     """Read data/knowledge.yaml and check that every id it references exists."""
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
     top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings"),
@@ -411,15 +425,16 @@ def _read_warnings(node: _Node, areas: Mapping[str, Area]) -> tuple[WarningRule,
 # ---------------------------------------------------------------- language packs
 
 
-def available_languages(data_dir: Path | None = None) -> list[str]:
+def available_languages(data_dir: Traversable | None = None) -> list[str]:
     """The codes of the language packs in data/lang/."""
-    return sorted(path.stem for path in ((data_dir or DATA_DIR) / "lang").glob("*.yaml"))
+    packs = (data_dir or DATA_DIR) / "lang"
+    return sorted(path.name.removesuffix(".yaml") for path in packs.iterdir() if path.name.endswith(".yaml"))
 
 
-def load_language(code: str, knowledge: Knowledge, data_dir: Path | None = None) -> LanguagePack:
+def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None = None) -> LanguagePack:
     """Read data/lang/<code>.yaml and check it against the knowledge."""
     path = (data_dir or DATA_DIR) / "lang" / f"{code}.yaml"
-    if not path.exists():
+    if not path.is_file():
         known = ", ".join(available_languages(data_dir)) or "none"
         raise DataError(f"No language pack '{code}' ({path} does not exist). Available: {known}.")
     return read_language(path, knowledge)
@@ -430,7 +445,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
 
 
-def read_language(path: Path, knowledge: Knowledge) -> LanguagePack:
+def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     root = _read_yaml(path)
     top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:5] + ("sides", "qualifiers", "areas", "points",
                                                                "place", "side_names", "durations", "lists", "say"))
@@ -486,7 +501,7 @@ def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
 class _PhraseTable:
     """Collects phrases and refuses one phrase with two meanings."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Traversable) -> None:
         self.path = path
         self.table: dict[tuple[str, ...], Meaning] = {}
         self.origin: dict[tuple[str, ...], str] = {}
@@ -595,6 +610,6 @@ class Library:
     language: LanguagePack
 
 
-def load(code: str = "en", data_dir: Path | None = None) -> Library:
+def load(code: str = "en", data_dir: Traversable | None = None) -> Library:
     knowledge = load_knowledge((data_dir or DATA_DIR) / "knowledge.yaml")
     return Library(knowledge, load_language(code, knowledge, data_dir))

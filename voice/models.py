@@ -14,7 +14,11 @@ from voice.errors import ModelError
 log = logging.getLogger(__name__)
 
 ENV_VAR: Final = "VOSK_MODEL_PATH"
-PROJECT_MODELS_DIR: Final = Path(__file__).resolve().parent.parent / "models"
+SOURCE_ROOT: Final = Path(__file__).resolve().parent.parent
+IN_CHECKOUT: Final = (SOURCE_ROOT / "pyproject.toml").is_file()
+"""Running from a clone of the repository (an editable install), not from an installed wheel."""
+PROJECT_MODELS_DIR: Final = SOURCE_ROOT / "models"
+"""The clone's models/ folder; searched only when running from a clone."""
 USER_MODELS_DIR: Final = Path("~/.cache/vosk")
 SYSTEM_MODELS_DIR: Final = Path("/usr/share/vosk")
 REQUIRED_FILES: Final = ("am/final.mdl", "conf/model.conf")
@@ -93,13 +97,22 @@ def _env_dir(env: Mapping[str, str] | None) -> Path | None:
 def _search_plan(env: Mapping[str, str] | None, search_dirs: Sequence[Path] | None) -> list[Path]:
     env_dir = _env_dir(env)
     if search_dirs is None:
-        search_dirs = [PROJECT_MODELS_DIR, USER_MODELS_DIR.expanduser(), SYSTEM_MODELS_DIR]
+        project = [PROJECT_MODELS_DIR] if IN_CHECKOUT else []
+        search_dirs = [*project, USER_MODELS_DIR.expanduser(), SYSTEM_MODELS_DIR]
     return ([env_dir] if env_dir else []) + [Path(d) for d in search_dirs]
 
 
 def default_search_dirs(env: Mapping[str, str] | None = None) -> list[Path]:
-    """The folders searched for models, in order: $VOSK_MODEL_PATH, models/, ~/.cache/vosk, /usr/share/vosk."""
+    """The folders searched for models, in order: $VOSK_MODEL_PATH, the clone's models/, ~/.cache/vosk,
+    /usr/share/vosk."""
     return _search_plan(env, None)
+
+
+def default_model_dir() -> Path:
+    """Where a downloaded model goes: the clone's models/ folder, else Vosk's cache folder."""
+    if IN_CHECKOUT and PROJECT_MODELS_DIR.is_dir():
+        return PROJECT_MODELS_DIR
+    return USER_MODELS_DIR.expanduser()
 
 
 def _checked_explicit(path: Path) -> Path:

@@ -185,7 +185,7 @@ class Cleaner:
     def __init__(self) -> None:
         from webrtc_noise_gain import AudioProcessor
 
-        self.processor = AudioProcessor(auto_gain_dbfs=3, noise_suppression_level=2)
+        self.processor = AudioProcessor(5, 2)  # auto gain 5 dBFS, suppression level 2, as wyoming-satellite suggests
 
     def clean(self, signal: np.ndarray) -> np.ndarray:
         pcm = (np.clip(signal, -1, 1) * 32767).round().astype("<i2").tobytes()
@@ -311,7 +311,8 @@ class Room:
         return wait + processing + rendering, wait
 
 
-def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | None, answers: dict[str, np.ndarray],
+def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | None,
+                  answers: dict[tuple[str, int], np.ndarray],
                   noise: str) -> Outcome:
     talk = room.conversation()
     signal, speech_end = mix(said.audio, tape, snr)
@@ -326,7 +327,7 @@ def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | N
     if reply.decision is Decision.CONFIRM:
         asked = talk._confirming.pain if talk._confirming and talk._confirming.pain else None
         answer = "yes" if asked is not None and asked.area == said.area else "no"
-        answer_signal, _ = mix(answers[answer], tape, snr)
+        answer_signal, _ = mix(answers[answer, said.speed], tape, snr)  # at the speaker's own speed
         answer_heard, _ = room.hear(answer_signal, talk)
         if answer_heard is None or answer_heard.end is End.SILENCE:
             return outcome
@@ -492,8 +493,8 @@ def main() -> None:
         found = noises(folder)
         chosen = {name: found[name] for name in (args.noises or found) if name in found}
         said = sentences(resolver, args.lang, folder)[:args.limit]
-        answers = {key: espeak(text, args.lang, SPEEDS[0], folder / f"answer-{key}.wav")
-                   for key, text in ANSWERS[args.lang].items()}
+        answers = {(key, speed): espeak(text, args.lang, speed, folder / f"answer-{key}-{speed}.wav")
+                   for key, text in ANSWERS[args.lang].items() for speed in SPEEDS}
         rows, outcomes = [], []
         if not args.no_speech:
             conditions: list[tuple[str, float | None]] = [("quiet", None)] + \

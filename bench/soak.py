@@ -24,12 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from common import app_recognizer, check_speech_arguments, default_model, describe, machine, model_label, resident_mib, synthesize
 
 from voice.audio import FileSource
 from voice.conversation import Conversation, Options, Reply
+from voice.decision import WordConfidence
 from voice.errors import VoiceError
 from voice.knowledge import load
 from voice.models import check_model_dir
@@ -67,11 +68,11 @@ def soak(model_path: Path, lang: str, paths: list[Path], utterances: int,
     counts = {"heard": 0, "answered": 0}
     hear = conversation.hear
 
-    def counted(text: str) -> Reply:
+    def counted(text: str, words: Sequence[WordConfidence] = ()) -> Reply:
         counts["heard"] += 1
         if counts["heard"] % SAMPLE_EVERY == 0 or counts["heard"] == utterances:
             samples[counts["heard"]] = resident_mib()
-        reply = hear(text)
+        reply = hear(text, words)
         counts["answered"] += bool(reply.spoken)
         return reply
 

@@ -81,7 +81,8 @@ def test_the_defaults() -> None:
     assert to_dict(Settings()) == {
         "language": "en", "model": None, "input_device": None, "voice": None, "rate": 160,
         "volume": 1.0, "same_side": False, "massage_minutes": 1.0, "audio_cues": True,
-        "wake_phrase": None, "hold_off": 0.3,
+        "wake_phrase": None, "hold_off": 0.3, "patience": 1.5, "sure_confidence": 0.99,
+        "sure_answer_confidence": 0.7, "unsure_confidence": 0.4,
     }
     assert ALLOWED_KEYS == tuple(f.name for f in fields(Settings))
 

@@ -115,7 +115,7 @@ def test_invalid_yaml_says_where(data: Path) -> None:
 
 
 def test_yaml_boolean_trap_is_caught(data: Path) -> None:
-    edit(data / "lang" / "en.yaml", 'got, and, of, "on", in', "got, and, of, on, in")
+    edit(data / "lang" / "en.yaml", 'get, gets, getting, of, "on",', "get, gets, getting, of, on,")
     check_error(data, "en.yaml", "filler[", "expected text")
 
 
@@ -134,3 +134,38 @@ def test_a_new_language_is_just_a_file(data: Path) -> None:
     edit(data / "lang" / "en2.yaml", "language: en\n", "language: en2\n")
     assert "en2" in available_languages(data)
     assert load("en2", data_dir=data).language.code == "en2"
+
+
+@pytest.mark.parametrize("key, sentence, field", [
+    ("warning_pregnancy", "Because you are pregnant, do not press {points}.", "{points}"),
+    ("warning_pregnancy_unknown", "If you are pregnant, do not press {points}.", "{points}"),
+    ("warning_special_care", "Take special care with {who}: use the lightest touch, and stop at any sign of discomfort.",
+     "{who}"),
+    ("red_flag", "{what} needs a doctor, not a massage.", "{what}"),
+])
+def test_a_safety_sentence_that_loses_its_field_is_refused(data: Path, key: str, sentence: str, field: str) -> None:
+    text = (data / "lang" / "en.yaml").read_text(encoding="utf-8")
+    start = text.index(f"  {key}: ")
+    end = text.index("\n", start)
+    (data / "lang" / "en.yaml").write_text(text[:start] + f'  {key}: "Relax."' + text[end:], encoding="utf-8")
+    check_error(data, "en.yaml", f"say.{key}", field)
+
+
+def test_a_condition_must_be_an_area_phrase(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "conditions: [headache,", "conditions: [heartache,")
+    check_error(data, "en.yaml", "conditions[0]", "'heartache' is not an area phrase")
+
+
+def test_a_vague_place_asks_a_known_question(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "arm: {name: arm, ask: which_part,", "arm: {name: arm, ask: which_bit,")
+    check_error(data, "en.yaml", "vague.arm.ask", "which_bit")
+
+
+def test_every_red_flag_needs_words_in_every_pack(data: Path) -> None:
+    edit(data / "knowledge.yaml", "red_flags: [chest_pain,", "red_flags: [stroke, chest_pain,")
+    check_error(data, "en.yaml", "red_flags", "missing key 'stroke'")
+
+
+def test_the_age_rule_is_data(data: Path) -> None:
+    edit(data / "knowledge.yaml", "ages: {child_under: 12, elderly_from: 70}", "ages: {child_under: 12, elderly_from: old}")
+    check_error(data, "knowledge.yaml", "ages.elderly_from", "whole number")

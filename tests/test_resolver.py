@@ -84,7 +84,7 @@ def test_qualifiers_carry_over(resolver: Resolver, text: str, pain: tuple, targe
 @pytest.mark.parametrize("text, area", [
     ("my shin", "lower_leg"), ("my calf muscle is tight", "lower_leg"), ("funny bone", "elbow"),
     ("my pinky", "little_finger"), ("my pointer finger", "index_finger"), ("lumbar pain", "lower_back"),
-    ("I have a migraine", "head"), ("a headache", "head"), ("my back hurts", "lower_back"),
+    ("I have a migraine", "head"), ("a headache", "head"), ("my lower back hurts", "lower_back"),
     ("my upper back", "mid_back"), ("stiff neck", "neck"), ("my big toe", "big_toe"),
     ("pinky toe", "little_toe"), ("my heel", "heel_of_foot"), ("tennis elbow", "elbow"),
 ])
@@ -190,7 +190,7 @@ def test_every_phrase_of_the_pack_resolves_to_its_own_area(resolver: Resolver) -
     for phrase, meaning in resolver.language.phrases.items():
         if meaning.kind is not Kind.AREA:
             continue
-        result = resolver.resolve(f"my {' '.join(phrase)} hurts")
+        result = resolver.resolve(f"my {resolver.language.text_of(phrase)} hurts")
         assert result.pain is not None and result.pain.area == meaning.id, phrase
 
 
@@ -199,7 +199,7 @@ def test_every_area_phrase_of_every_pack_resolves_to_its_own_area(code: str) -> 
     resolver = Resolver(load(code))
     for phrase, meaning in resolver.language.phrases.items():
         if meaning.kind is Kind.AREA:
-            result = resolver.resolve(" ".join(phrase))
+            result = resolver.resolve(resolver.language.text_of(phrase))
             assert result.pain is not None and result.pain.area == meaning.id, (code, phrase)
 
 
@@ -217,3 +217,60 @@ def test_other_causes_covers_every_part_of_the_hands_and_feet(resolver: Resolver
         if target and (target.part_of in ("hand", "foot") or target.id in ("hand", "foot")):
             name = resolver.language.area_names[area.id][0]
             assert "other_causes" in resolver.resolve(f"my {name}").warnings, area.id
+
+
+# ---------------------------------------------------------------- the way people really talk
+
+from understanding_cases import CASES  # noqa: E402
+
+SIDES = {"L": Side.LEFT, "R": Side.RIGHT, "B": Side.BOTH, "-": None}
+
+
+def problems(resolver: Resolver, case: str) -> list[str]:
+    """What the resolver got wrong about one "utterance => expected" line of the table."""
+    text, expected = (part.strip() for part in case.split("=>"))
+    result = resolver.resolve(text)
+    got = (f"understood={result.understood} reason={result.reason} pain={result.pain} "
+           f"vague={result.vague} also={result.also} pregnancy={result.pregnancy.value}")
+    words = expected.split()
+    if words[0] in ("x", "!", "?"):
+        wrong = []
+        if result.understood or result.points or result.target:
+            wrong.append("understood")
+        if words[0] == "!" and result.reason != "red_flag":
+            wrong.append("not a red flag")
+        if words[0] == "?" and (result.reason != "vague" or result.vague is None or
+                                (result.vague.area, result.vague.side) != (words[1], SIDES[words[2]])):
+            wrong.append("not vague")
+        if words[0] == "x" and result.reason in ("red_flag", "vague"):
+            wrong.append(result.reason)
+        return [f"{problem}: {got}" for problem in wrong]
+    wrong = []
+    if not result.understood or result.pain is None:
+        return [f"not understood: {got}"]
+    if (result.pain.area, result.pain.side) != (words[0], SIDES[words[1]]):
+        wrong.append("place")
+    facts = words[2:]
+    also = [(facts[i][1:], SIDES[facts[i + 1]]) for i in range(len(facts)) if facts[i].startswith("+")]
+    if [(place.area, place.side) for place in result.also] != also:
+        wrong.append("also")
+    for fact in facts:
+        name, _, value = fact.partition("=")
+        if name == "q" and result.pain.qualifier != value:
+            wrong.append("qualifier")
+        if name == "preg" and result.pregnancy.value != value:
+            wrong.append("pregnancy")
+        if name == "care" and value not in result.special_care:
+            wrong.append("special care")
+    if "ask" in facts and not result.ask_pregnancy:
+        wrong.append("does not ask about pregnancy")
+    return [f"{problem}: {got}" for problem in wrong]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fresh_utterances(resolver: Resolver, case: str) -> None:
+    assert problems(resolver, case) == []
+
+
+def test_the_table_is_large(resolver: Resolver) -> None:
+    assert len(CASES) >= 250

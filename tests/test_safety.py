@@ -111,9 +111,10 @@ def test_every_language_every_area_every_pregnancy_phrase(code: str) -> None:
     library = load(code)
     resolver = Resolver(library)
     forbidden = contraindicated(library)
-    yes_phrases = [" ".join(p) for p, m in library.language.phrases.items()
+    yes_phrases = [library.language.text_of(p) for p, m in library.language.phrases.items()
                    if m.kind is Kind.PREGNANCY and m.id == "yes"]
-    area_phrases = {m.id: " ".join(p) for p, m in library.language.phrases.items() if m.kind is Kind.AREA}
+    area_phrases = {m.id: library.language.text_of(p) for p, m in library.language.phrases.items()
+                    if m.kind is Kind.AREA}
     assert yes_phrases and set(area_phrases) == set(pain_areas(library))
     for pregnant in yes_phrases:
         for area, words in area_phrases.items():
@@ -123,3 +124,131 @@ def test_every_language_every_area_every_pregnancy_phrase(code: str) -> None:
                 assert not forbidden & set(result.points), text
                 if result.avoid_points:
                     assert result.speech.index(result.cautions[0]) < result.speech.index(result.instruction[0])
+
+
+# ---------------------------------------------------------------- the way people really talk, over every area
+
+def phrases_of(library: Library, kind: Kind, id_: str | None = None) -> list[str]:
+    return [library.language.text_of(p) for p, m in library.language.phrases.items()
+            if m.kind is kind and (id_ is None or m.id == id_)]
+
+
+def one_phrase_per_area(library: Library) -> dict[str, str]:
+    """Each pain area's first phrase (its plainest word) in this pack."""
+    phrases: dict[str, str] = {}
+    for words, meaning in library.language.phrases.items():
+        if meaning.kind is Kind.AREA:
+            phrases.setdefault(meaning.id, library.language.text_of(words))
+    return phrases
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_someone_else_is_never_taken_for_not_pregnant(code: str) -> None:
+    """A "no" about the speaker, or known before, never cancels an unknown about someone else."""
+    library = load(code)
+    resolver = Resolver(library)
+    forbidden = contraindicated(library)
+    others = phrases_of(library, Kind.OTHER)
+    not_pregnant = phrases_of(library, Kind.PREGNANCY, "no")[0]
+    assert others
+    for area, words in one_phrase_per_area(library).items():
+        for other in others:
+            for text in (f"{other} {words}", f"{not_pregnant} {other} {words}"):
+                result = resolver.resolve(text, Context(pregnancy=Pregnancy.NO))
+                assert result.pregnancy is not Pregnancy.NO, text
+                assert not forbidden & set(result.points), text
+
+
+def test_english_pregnancy_of_someone_else_in_many_forms(english: Library, resolver: Resolver) -> None:
+    forbidden = contraindicated(english)
+    forms = ["I'm not pregnant but my wife is and her {area} hurts", "I'm not pregnant, my sister's {area} hurts",
+             "I am not pregnant. She has a sore {area}", "my girlfriend's {area} is sore, I'm not pregnant",
+             "my friend is 20 weeks along and her {area} hurts", "my partner might be pregnant, her {area} aches",
+             "I'm not sure if I'm pregnant, my {area} hurts", "we're trying for a baby and my {area} hurts",
+             "I'm in my second trimester and my {area} is sore", "I'm due in May, my {area} hurts"]
+    for area in pain_areas(english):
+        for form in forms:
+            text = form.format(area=spoken_name(english, area))
+            result = resolver.resolve(text)
+            assert result.understood and result.pain.area == area, text
+            assert result.pregnancy is not Pregnancy.NO and not forbidden & set(result.points), text
+            risky = {p.code for p in resolver.points_near(result.target.area) if p.avoid_in_pregnancy}
+            assert set(result.avoid_points) == risky, text
+            for code in result.avoid_points:
+                assert english.language.point_names[code] in result.speech, text
+
+
+NOT_THE_PAIN = ["my {no} is fine, it's my {yes} that hurts", "no pain in my {no}, just my {yes}",
+                "sorry, {yes} not {no}", "{no}... scratch that, {yes}", "my {no} is all right but my {yes} hurts",
+                "not my {no}, my {yes}", "my {no} doesn't hurt, my {yes} does", "my {no}, I mean my {yes}",
+                "it's not my {no}, it's my {yes}", "my {yes} hurts, my {no} is fine"]
+
+
+def test_a_place_said_not_to_hurt_is_never_the_pain(english: Library, resolver: Resolver) -> None:
+    """Every pair of areas in every form: the answer is the place that hurts, never the other."""
+    names = {area: spoken_name(english, area) for area in pain_areas(english)}
+    for no, no_name in names.items():
+        for yes, yes_name in names.items():
+            if no == yes or no_name in yes_name or yes_name in no_name:
+                continue
+            for form in NOT_THE_PAIN:
+                text = form.format(no=no_name, yes=yes_name)
+                result = resolver.resolve(text)
+                assert result.understood and result.pain.area == yes, text
+                assert result.target.area != yes and not result.also, text
+
+
+def test_a_place_that_no_longer_hurts_is_not_a_request(english: Library, resolver: Resolver) -> None:
+    for area in pain_areas(english):
+        for form in ("my {area} doesn't hurt anymore", "my {area} is fine now", "my {area} feels better"):
+            result = resolver.resolve(form.format(area=spoken_name(english, area)))
+            assert not result.understood and result.target is None and result.reason == "no_pain"
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_a_place_said_fine_is_never_the_pain_in_every_pack(code: str) -> None:
+    library = load(code)
+    resolver = Resolver(library)
+    fine = phrases_of(library, Kind.NEGATION, "after")
+    areas = one_phrase_per_area(library)
+    assert fine
+    for no, no_words in areas.items():
+        for yes, yes_words in list(areas.items())[:8]:
+            if no != yes and no_words not in yes_words and yes_words not in no_words:
+                result = resolver.resolve(f"{no_words} {fine[0]} {yes_words}")
+                assert result.pain is not None and result.pain.area == yes, (no_words, yes_words)
+
+
+@pytest.mark.parametrize("code", available_languages())
+def test_a_red_flag_is_never_massaged(code: str) -> None:
+    """Each red flag of each pack, said with each area: get medical help, no massage."""
+    library = load(code)
+    resolver = Resolver(library)
+    flags = phrases_of(library, Kind.RED_FLAG)
+    assert set(m.id for m in library.language.phrases.values() if m.kind is Kind.RED_FLAG) == \
+        set(library.knowledge.red_flags)
+    for flag in flags:
+        for area, words in one_phrase_per_area(library).items():
+            for text in (f"{flag} {words}", f"{words} {flag}"):
+                result = resolver.resolve(text)
+                assert not result.understood and result.reason == "red_flag", text
+                assert result.points == () and result.target is None and result.instruction == (), text
+                assert result.speech and result.speech == result.cautions[0], text
+
+
+IDIOM_FORMS = ["{area} the alarm", "hand me the {area} remote", "the table {area} is wobbly", "no {area} room",
+               "my right {area} man", "this project is a pain in the {area}", "my {area} teeth hurt",
+               "can you give me a {area}", "I'll {area} the bill", "{area} high socks", "it costs a {area}",
+               "two left {area}", "it was {area} and {area}", "you're pulling my {area}"]
+
+
+def test_a_body_word_without_a_body_is_never_massaged(english: Library, resolver: Resolver) -> None:
+    """The idiom rule over every single body word, not a list of sentences."""
+    words = sorted({english.language.text_of(p) for p, m in english.language.phrases.items()
+                    if m.kind in (Kind.AREA, Kind.VAGUE) and len(p) == 1 and not m.alone})
+    assert len(words) > 40
+    for word in words:
+        for form in IDIOM_FORMS:
+            text = form.format(area=word)
+            result = resolver.resolve(text)
+            assert not result.understood and result.points == () and result.reason != "vague", text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -256,6 +257,28 @@ def test_an_oversized_header_is_refused_before_it_is_read_whole(handler: Handler
     assert refusal(huge_data) == "An event is over 65536 bytes."
 
 
+def test_an_endless_header_is_cut_off_long_before_it_ends(handler: Handler) -> None:
+    """32 MB without a line end: the server stops reading and closes the connection while the client
+    is still sending, so the header never sits whole in its memory."""
+    async def scenario() -> int:
+        async with serving(handler) as port:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            sent = 0
+            try:
+                for _ in range(512):
+                    writer.write(b"x" * 65536)
+                    await wait(writer.drain())
+                    sent += 65536
+            except ConnectionError:
+                pass
+            writer.close()
+            await still_serving(port)
+            return sent
+
+    sent = run(scenario())
+    assert sent < 16 * 2**20
+
+
 def test_an_oversized_payload_is_refused_without_waiting_for_it(handler: Handler) -> None:
     """The server answers at once: it never tries to read the gigabyte announced."""
     async def scenario() -> list[Event]:
@@ -334,7 +357,9 @@ def test_without_uri_it_listens_on_the_loopback_only(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
     process = subprocess.Popen([sys.executable, "-m", "voice", "wyoming"], stderr=subprocess.PIPE, text=True, env=env)
     try:
-        said = process.stderr.readline() if process.stderr else ""
+        assert process.stderr is not None
+        started = select.select([process.stderr], [], [], WAIT)[0]  # never wait for ever
+        said = process.stderr.readline() if started else ""
     finally:
         process.terminate()
         process.wait(timeout=WAIT)
@@ -376,8 +401,9 @@ def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) ->
             raise AssertionError("the service did not start")
 
         assert Handled.is_type(run(scenario()).type)
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=5) == 0
+        with socket.create_connection(("127.0.0.1", port), timeout=WAIT):  # a client still connected
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=5) == 0
     finally:
         if process.poll() is None:
             process.kill()
@@ -386,3 +412,4 @@ def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) ->
     assert "voice.wyoming" in imported
     assert not imported & {"vosk", "sounddevice", "pyttsx3"}
     assert f"service on 127.0.0.1:{port}" in log.read_text()
+    assert "Traceback" not in log.read_text() and "Exception" not in log.read_text()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence, TextIO
+from typing import Any, Callable, Iterator, Sequence, TextIO
 
 import voice
 from voice import assistant, devices, doctor, models, service
@@ -202,15 +203,35 @@ def run_ask(args: argparse.Namespace) -> int:
     text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
     write = _json_line if args.json else _speech_line
     if args.text == ["-"]:
-        for line in sys.stdin:
+        for line in _utf8_lines(sys.stdin):
             write(text.answer(line.rstrip("\r\n")), sys.stdout)
         return 0
-    write(text.answer(" ".join(args.text)), sys.stdout)
+    write(text.answer(_valid_text(" ".join(args.text))), sys.stdout)
     return 0
 
 
+def _utf8_lines(stream: TextIO) -> Iterator[str]:
+    """Lines of standard input as UTF-8; bytes that are not become replacement characters, so
+    every line written back is valid UTF-8."""
+    binary = getattr(stream, "buffer", None)
+    if binary is None:
+        return (_valid_text(line) for line in stream)
+    return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
+
+
+def _valid_text(text: str) -> str:
+    """Arguments that were not valid UTF-8 arrive with stand-in characters: make them replacement characters."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _json_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n")
+    line = json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n"
+    binary = getattr(out, "buffer", None)
+    if binary is None:
+        out.write(line)
+        return
+    out.flush()
+    binary.write(line.encode("utf-8", "replace"))  # UTF-8 whatever the locale says
 
 
 def _speech_line(resolution: Resolution, out: TextIO) -> None:

@@ -23,6 +23,8 @@ class State(str, Enum):
     """Asked whether the person is pregnant, before giving an instruction."""
     CONFIRM = "confirm"
     """Unsure of the place heard: asked "Did you say your left knee?"."""
+    WHICH = "which"
+    """Asked which part of a vague place hurts ("Which part of your arm: ...?")."""
     INSTRUCTED = "instructed"
     """Gave an instruction and offered to time it."""
     TIMING = "timing"
@@ -110,10 +112,15 @@ class Conversation:
         self._pain: Place | None = None
         self._care: tuple[str, ...] = ()
         self._pending: Resolution | None = None
+        self._vague: Resolution | None = None
+        """The vague place asked about: "my left arm" (which part?)."""
+        self._also: tuple[Place, ...] = ()
+        """Other places said to hurt, offered when this one is done."""
         self._silences = 0
         self._unclear = 0
         self._judge = Judge(resolver, options.thresholds)
         self._confirming: Resolution | None = None
+        """The place asked back: "Did you say your left knee?"."""
         self._rejected_in_a_row = 0
 
     @property
@@ -132,14 +139,14 @@ class Conversation:
         """An utterance; `words` are the recognizer's words with their confidences (none for
         typed text, which is sure)."""
         parse = self.resolver.parse(text)
-        reply = self._heard(parse, self._judge.sureness(words, place=parse.has_area))
+        reply = self._heard(text, parse, self._judge.sureness(words, place=parse.has_area))
         if reply.decision is None:
             taken = parse.has_area or parse.pregnancy is not None
             reply = replace(reply, decision=Decision.ANSWERED if taken else Decision.COMMAND)
         self._rejected_in_a_row = self._rejected_in_a_row + 1 if reply.decision is Decision.REJECTED else 0
         return reply
 
-    def _heard(self, parse: Parse, sureness: Sureness) -> Reply:
+    def _heard(self, text: str, parse: Parse, sureness: Sureness) -> Reply:
         if sureness is Sureness.NOISE:
             return self._rejected()
         if self.state is State.IDLE:
@@ -152,8 +159,12 @@ class Conversation:
             return Reply(decision=Decision.REJECTED)
         self._silences = 0
         if sureness is Sureness.UNSURE:
-            return self._unsure(parse)
-        return self._command(parse) or self._answer_in_state(parse)
+            return self._unsure(text)
+        if self.state is State.WHICH:
+            reply = self._which_answer(text)
+            if reply is not None:
+                return reply
+        return self._command(text, parse) or self._answer_in_state(text, parse)
 
     def complete(self, text: str) -> bool:
         """Whether the words heard so far are already something to act on, so that listening
@@ -181,8 +192,7 @@ class Conversation:
             return Reply()
         self.timer_due = None
         self.state = State.OFFER
-        offer = "offer_next_sided" if self._has_other_side() else "offer_next"
-        return Reply((Cue("timer"),)) + self._speak(self._say["times_up"], self._say[offer])
+        return Reply((Cue("timer"),)) + self._speak(self._say["times_up"], self._offer())
 
     # ------------------------------------------------------------ turns
 
@@ -191,7 +201,7 @@ class Conversation:
         person to wake it may be someone else)."""
         self.context = self._launch_context
         self._pain, self._care, self._pending, self._last = None, (), None, ()
-        self._confirming = None
+        self._vague, self._also, self._confirming = None, (), None
         self._silences, self.timer_due = 0, None
         self.state = State.WHERE
         return self._speak(self._say["greeting"], self._say["ask_where"])
@@ -204,12 +214,14 @@ class Conversation:
             return Reply(decision=Decision.REJECTED)
         return Reply((Say(self._say["not_caught"]),), Decision.REJECTED)
 
-    def _unsure(self, parse: Parse) -> Reply:
+    def _unsure(self, text: str) -> Reply:
         """Heard, but not surely: a place is asked back; anything else (a "stop", a "no" to
-        the pregnancy question) is not acted on."""
-        resolution = self.resolver.resolve(" ".join(parse.words), self.context)
-        if resolution.pain is None or self.state is State.TIMING:  # the massage is not interrupted
-            return self._rejected()
+        the pregnancy question) is not acted on. A red flag is said in any case."""
+        resolution = self.resolver.resolve(text, self.context)
+        if resolution.reason == "red_flag":
+            return self._not_understood(resolution)
+        if not resolution.understood or resolution.pain is None or self.state is State.TIMING:
+            return self._rejected()  # the massage is not interrupted either
         self._confirming, self.state, self.timer_due = resolution, State.CONFIRM, None
         return replace(self._speak(self._confirm_question()), decision=Decision.CONFIRM)
 
@@ -225,7 +237,6 @@ class Conversation:
             resolution, self._confirming = self._confirming, None
             return replace(self._pain_reply(resolution), decision=Decision.ANSWERED)
         if "no" in commands:
-            self._confirming = None
             return replace(self._ask_where("corrected"), decision=Decision.COMMAND)
         return replace(self._speak(self._confirm_question()), decision=Decision.REJECTED)
 
@@ -233,11 +244,16 @@ class Conversation:
         words, wake = parse.words, self._wake
         return bool(wake) and any(words[i:i + len(wake)] == wake for i in range(len(words)))
 
-    def _command(self, parse: Parse) -> Reply | None:
-        """What works in every state: a new pain first ("my knee pain won't stop"), then commands."""
+    def _command(self, text: str, parse: Parse) -> Reply | None:
+        """What works in every state: a new pain first ("my knee pain won't stop"), then commands.
+        A body word that is not a pain ("hand me the remote") is not taken for one."""
         commands = parse.commands
-        if parse.has_area:
-            return self._pain_reply(self.resolver.resolve(" ".join(parse.words), self.context))
+        if parse.has_area or parse.of(Kind.RED_FLAG):
+            resolution = self.resolver.resolve(text, self.context)
+            if resolution.understood:
+                return self._pain_reply(resolution)
+            if resolution.reason in ("red_flag", "vague", "no_pain"):
+                return self._not_understood(resolution)
         if "stop" in commands:
             return self._stop()
         for change in VOICE_COMMANDS:
@@ -256,7 +272,7 @@ class Conversation:
             return self._ask_where("corrected")
         return None
 
-    def _answer_in_state(self, parse: Parse) -> Reply:
+    def _answer_in_state(self, text: str, parse: Parse) -> Reply:
         commands = parse.commands
         if self.state is State.CONFIRM:
             return self._confirmation(parse)
@@ -270,11 +286,13 @@ class Conversation:
             return self._start_timer()
         if self.state in (State.INSTRUCTED, State.TIMING) and "no" in commands:
             return self._ask_where("corrected")
+        if self.state is State.OFFER and self._also and commands[-1:] in (["yes"], ["no"]):
+            return self._also_answer("yes" in commands)
         if self.state is State.OFFER and "yes" in commands:
             return self._other_side() if self._has_other_side() else self._ask_where()
         if self.state is State.OFFER and "no" in commands:
             return self._stop()
-        return self._not_understood(self.resolver.resolve(" ".join(parse.words), self.context))
+        return self._not_understood(self.resolver.resolve(text, self.context))
 
     def _pregnancy_said(self, pregnancy: Pregnancy) -> Reply:
         """Pregnancy said after an instruction: if it changes the answer, the answer again."""
@@ -285,9 +303,10 @@ class Conversation:
         self.timer_due = None
         return self._pain_reply(self.resolver.answer(self._pain, self.context, self._care))
 
-    def _pain_reply(self, resolution: Resolution) -> Reply:
-        self.timer_due = None
+    def _pain_reply(self, resolution: Resolution, also: tuple[Place, ...] | None = None) -> Reply:
+        self.timer_due, self._vague = None, None
         self._pain, self._care = resolution.pain, resolution.special_care
+        self._also = resolution.also if also is None else also
         if resolution.pregnancy is not self.context.pregnancy:
             self.context = replace(self.context, pregnancy=resolution.pregnancy)
         if resolution.ask_pregnancy:
@@ -307,7 +326,7 @@ class Conversation:
         answer = parse.pregnancy or self._plain_yes_no(parse)
         if answer is None:
             unclear = replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
-            if not parse.found:  # silence or noise: not an answer, ask again
+            if all(meaning.kind is Kind.FILLER for _, meaning in parse.found):  # silence or noise: ask again
                 return unclear
             self._unclear += 1
             if self._unclear < self.options.unclear_answers_before_fallback:
@@ -321,7 +340,7 @@ class Conversation:
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
         """Yes or no only when that is all that was said: "no idea" is not a no."""
-        meanings = [meaning for _, meaning in parse.found if meaning.kind is not Kind.FILLER]
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF)]
         answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:
@@ -342,7 +361,51 @@ class Conversation:
             return self._ask_where("no_other_side")
         assert self._pain is not None
         side = Side.RIGHT if self._pain.side is Side.LEFT else Side.LEFT
-        return self._pain_reply(self.resolver.answer(replace(self._pain, side=side), self.context, self._care))
+        answer = self.resolver.answer(replace(self._pain, side=side), self.context, self._care)
+        return self._pain_reply(answer, self._also)
+
+    def _offer(self) -> str:
+        """What to offer when a place is done: a place also mentioned, else the other side or another."""
+        if self._also:
+            return self._sentence("also_offer", place=self.resolver.place_text(self._also[0], is_target=False))
+        return self._say["offer_next_sided" if self._has_other_side() else "offer_next"]
+
+    def _also_answer(self, yes: bool) -> Reply:
+        """ "You also mentioned your right hip. Shall we do that next?" """
+        place, self._also = self._also[0], self._also[1:]
+        if yes:
+            return self._pain_reply(self.resolver.answer(place, self.context, self._care), self._also)
+        return self._speak(self._offer())
+
+    # ------------------------------------------------------------ a vague place
+
+    def _which(self, resolution: Resolution) -> Reply:
+        """ "My arm hurts": which part of it?"""
+        self.timer_due, self._pending, self._vague = None, None, resolution
+        self._care, self._also = resolution.special_care, resolution.also
+        if resolution.pregnancy is not self.context.pregnancy:
+            self.context = replace(self.context, pregnancy=resolution.pregnancy)
+        self.state = State.WHICH
+        return self._speak(*resolution.instruction)
+
+    def _which_answer(self, text: str) -> Reply | None:
+        """The part named ("the elbow", "upper"), on the side said with the vague place."""
+        assert self._vague is not None and self._vague.vague is not None
+        vague = self._vague.vague
+        name = self.resolver.language.vague_names[vague.area]
+        shorter = " ".join(text.split()[:-1])  # "the big one": the big toe
+        for said in (text, f"{text} {name}", f"{shorter} {name}"):
+            resolution = self.resolver.resolve(said, self.context)
+            if resolution.understood and resolution.pain is not None:
+                pain = resolution.pain
+                if pain.side is None and vague.side is not None and self.resolver.knowledge.areas[pain.area].sided:
+                    pain = replace(pain, side=vague.side)
+                care = tuple(dict.fromkeys(self._care + resolution.special_care))
+                return self._pain_reply(self.resolver.answer(pain, self.context, care, text=text),
+                                        self._also + resolution.also)
+            if resolution.reason in ("red_flag", "vague"):
+                return None
+        return None
 
     def _ask_where(self, first: str = "ask_where") -> Reply:
         self.state, self.timer_due, self._pending, self._confirming = State.WHERE, None, None, None
@@ -354,8 +417,19 @@ class Conversation:
         return self._speak(self._say["goodbye"])
 
     def _not_understood(self, resolution: Resolution) -> Reply:
+        if resolution.reason == "red_flag":  # medical help now, never a massage
+            self.timer_due, self._pending, self._vague, self._also = None, None, None, ()
+            self.state = State.WHERE
+            return self._speak(resolution.speech)
+        if resolution.reason == "vague":
+            return self._which(resolution)
         if resolution.reason == "systemic":
             return replace(self._speak(resolution.speech, self._prompt()), decision=Decision.ANSWERED)
+        if resolution.reason == "no_pain":
+            return replace(self._speak(resolution.speech), decision=Decision.REJECTED)
+        if self.state is State.WHICH:
+            assert self._vague is not None
+            return replace(self._speak(self._say["not_caught"], *self._vague.instruction), decision=Decision.REJECTED)
         if self.state is State.WHERE:
             return Reply((Say(self._say["not_understood"]), Say(self._say["example"])), Decision.REJECTED)
         return Reply((Say(self._say["not_caught"]), Say(self._say[f"help_{self._help_topic()}"])),
@@ -370,7 +444,8 @@ class Conversation:
             State.WHERE: self._say["ask_where"],
             State.PREGNANCY: self._say["pregnancy_unclear"],
             State.INSTRUCTED: self._say["remind_start"],
-            State.OFFER: self._say["help_offer"],
+            State.OFFER: self._offer() if self._also else self._say["help_offer"],
+            State.WHICH: self._vague.instruction[0] if self._vague else self._say["ask_where"],
         }.get(self.state, self._say["ask_where"])
 
     def _help_topic(self) -> str:

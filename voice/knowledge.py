@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
@@ -32,7 +32,8 @@ DATA_DIR: Traversable = _data_dir()
 """The repository's data/ folder, installed as the package voice.data (see pyproject.toml)."""
 
 # Every sentence template the program fills, with the fields it fills in.
-# A language pack must provide each one and may use no other field.
+# A language pack must provide each one, must use each of its fields (a warning that
+# lost {points} would stop naming the points to avoid) and may use no other field.
 # Each warning of the knowledge adds "warning_<id>" (see template_fields).
 TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
     name: frozenset(fields)
@@ -47,6 +48,12 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "can_help": set(),
         "systemic": {"topic"},
         "empty": set(),
+        # understanding
+        "red_flag": {"what"},
+        "no_pain": set(),
+        "which_part": {"area", "choices"},
+        "which_one": {"area"},
+        "also_offer": {"place"},
         # the spoken session
         "not_caught": set(),
         "confirm": {"pain"},
@@ -96,6 +103,8 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
     "seconds": frozenset({"n"}),
 }
 LIST_KEYS = ("separator", "last_and", "last_or")
+VAGUE_QUESTIONS = ("which_part", "which_one")
+"""The sentences that ask which part of a vague place hurts."""
 COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
             "another", "other_side", "timer", "yes", "no", "wrong")
 
@@ -132,8 +141,23 @@ class Kind(str, Enum):
     """Someone other than the speaker ("my wife"): what the session knew of the speaker's
     pregnancy does not apply to them."""
     CORRECTION = "correction"
-    """Words that take back what came before: "not my elbow, my knee"."""
+    """Words that take back what came before: "elbow, scratch that, knee"."""
     FILLER = "filler"
+    SELF = "self"
+    """The speaker as the one the words are about: "I am", "my"."""
+    VAGUE = "vague"
+    """A place too wide to answer: "my arm" (which part of it?)."""
+    RED_FLAG = "red_flag"
+    """Something that needs medical help now, not massage."""
+    NEGATION = "negation"
+    """A place said not to hurt: "not" before it (id "before"), "is fine" after it ("after")."""
+    CUE = "cue"
+    """Words that show a body word is about the body: pain, injury, a request."""
+    JOIN = "join"
+    """Words that join two places: "and", "or"."""
+    NUMBER = "number"
+    AGE = "age"
+    """What follows a number: "years old" (id "years"), "months old" ("months"), "weeks"."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +174,14 @@ class Area:
     """Exceptions to the qualifier table when this area is the pain location."""
     part_of: str | None = None
     """The area this one is a part of: the thumb is part of the hand."""
+
+
+@dataclass(frozen=True)
+class Ages:
+    """Who needs special care for their age."""
+
+    child_under: int
+    elderly_from: int
 
 
 @dataclass(frozen=True)
@@ -178,6 +210,10 @@ class Knowledge:
     special_care: tuple[str, ...]
     systemic: tuple[str, ...]
     warnings: tuple[WarningRule, ...]
+    vague: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Places too wide to answer, and the areas they may mean."""
+    red_flags: tuple[str, ...] = ()
+    ages: Ages = Ages(12, 70)
 
 
 @dataclass(frozen=True)
@@ -190,6 +226,10 @@ class Meaning:
     """A qualifier the phrase carries ("funny bone" is the inner elbow)."""
     plural: bool = False
     """A plural area phrase ("knees") means both sides when none is given."""
+    alone: bool = False
+    """An area phrase that names a pain by itself ("migraine"), needing no other context."""
+    person: bool = False
+    """A special-care phrase that names someone else ("my daughter")."""
 
 
 @dataclass(frozen=True)
@@ -219,10 +259,22 @@ class LanguagePack:
     durations: Mapping[str, str]
     lists: Mapping[str, str]
     say: Mapping[str, str]
+    vague_names: Mapping[str, str] = field(default_factory=dict)
+    vague_questions: Mapping[str, str] = field(default_factory=dict)
+    """The sentence that asks which part: "which_part" or "which_one"."""
+    red_flag_names: Mapping[str, str] = field(default_factory=dict)
+    numbers: Mapping[str, int] = field(default_factory=dict)
+    grammar: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Small word classes the reading of a sentence needs (see GRAMMAR)."""
+    texts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    """Each phrase as the pack writes it ("ball of my thumb" for ("ball", "of", DETERMINER, "thumb"))."""
+
+    def text_of(self, phrase: tuple[str, ...]) -> str:
+        return self.texts.get(phrase) or " ".join(phrase)
 
     def words(self) -> frozenset[str]:
         """Every single word that occurs in a phrase of this pack."""
-        return frozenset(word for phrase in self.phrases for word in phrase)
+        return frozenset(word for phrase in self.phrases for word in phrase if word != DETERMINER)
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -278,6 +330,11 @@ class _Node:
     def texts(self) -> list[str]:
         return [item.text() for item in self.items()]
 
+    def number(self) -> int:
+        if isinstance(self.value, bool) or not isinstance(self.value, int) or self.value < 0:
+            raise self.fail(f"expected a whole number, found {_kind(self.value)}")
+        return self.value
+
     def flag(self) -> bool:
         if not isinstance(self.value, bool):
             raise self.fail(f"expected true or false, found {_kind(self.value)}")
@@ -313,10 +370,14 @@ def _read_yaml(path: Traversable) -> _Node:
     except (OSError, UnicodeDecodeError) as error:
         raise DataError(f"{path}: cannot read the file ({error})") from None
     try:
-        value = yaml.safe_load(text)
+        value = yaml.load(text, Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise DataError(f"{path}: {yaml_problem(error)}") from None
     return _Node(path, "", value)
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""The safe loader, written in C when libyaml is there: the language packs load ten times faster."""
 
 
 def yaml_problem(error: yaml.YAMLError) -> str:
@@ -333,7 +394,8 @@ def yaml_problem(error: yaml.YAMLError) -> str:
 def load_knowledge(path: Traversable | None = None) -> Knowledge:
     """Read data/knowledge.yaml and check that every id it references exists."""
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
-    top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings"),
+    top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings",
+                        "vague", "red_flags", "ages"),
                        required=("qualifiers", "areas", "points", "warnings"))
     qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
     for node in top["qualifiers"].mapping().values():
@@ -351,7 +413,16 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
         special_care=tuple(root.get("special_care", []).texts()),
         systemic=tuple(root.get("systemic", []).texts()),
         warnings=warnings,
+        vague={key: tuple(item.ref(areas, "area") for item in node.items())
+               for key, node in root.get("vague", {}).mapping().items()},
+        red_flags=tuple(root.get("red_flags", []).texts()),
+        ages=_read_ages(root.get("ages", {"child_under": 12, "elderly_from": 70})),
     )
+
+
+def _read_ages(node: _Node) -> Ages:
+    fields = node.mapping(("child_under", "elderly_from"), required=("child_under", "elderly_from"))
+    return Ages(*(fields[key].number() for key in ("child_under", "elderly_from")))
 
 
 def _read_area(key: str, node: _Node, areas: Mapping[str, _Node],
@@ -442,24 +513,46 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None 
 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
-              "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say")
+              "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
+              "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
+              "grammar")
+GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
+           "determiners")
+"""Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
+prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
+unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
+spans ("FOR 3 weeks" is a length of time, not weeks of pregnancy), pronouns (SHE: the
+person named before), contrasts (BUT: a new clause) and determiners (left out inside phrases).
+A pack without `grammar:` reads every body word as a body (no idiom check)."""
+PREGNANCY_SAID = ("yes", "no", "maybe")
+"""What can be said of pregnancy: "maybe" ("not sure if I am") counts as possibly pregnant."""
 
 
 def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     root = _read_yaml(path)
     top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:5] + ("sides", "qualifiers", "areas", "points",
                                                                "place", "side_names", "durations", "lists", "say"))
-    phrases = _PhraseTable(path)
+    grammar = _read_grammar(root.get("grammar", {}))
+    phrases = _PhraseTable(path, grammar["determiners"])
     area_names, area_places = _read_pack_areas(top["areas"], knowledge, phrases)
     qualifier_names = _read_named(top["qualifiers"], knowledge.qualifiers, Kind.QUALIFIER, phrases)
     care_names = _read_named(root.get("special_care", {}), knowledge.special_care, Kind.CARE, phrases)
     systemic_names = _read_named(root.get("systemic", {}), knowledge.systemic, Kind.SYSTEMIC, phrases)
     _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
-    _read_lists(root.get("pregnancy", {}), ["yes", "no"], Kind.PREGNANCY, phrases)
+    _read_lists(root.get("pregnancy", {}), PREGNANCY_SAID, Kind.PREGNANCY, phrases, required=("yes", "no"))
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
-    for kind, key in ((Kind.OTHER, "others"), (Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler")):
+    _read_lists(root.get("negations", {}), ("before", "after"), Kind.NEGATION, phrases, required=())
+    _read_lists(root.get("ages", {}), ("years", "months", "weeks"), Kind.AGE, phrases, required=())
+    red_flag_names = _read_named(root.get("red_flags", {}), knowledge.red_flags, Kind.RED_FLAG, phrases)
+    vague_names, vague_questions = _read_vague(root.get("vague", {}), knowledge, phrases)
+    for kind, key in ((Kind.OTHER, "others"), (Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler"),
+                      (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins")):
         for item in root.get(key, []).items():
             phrases.add(item, Meaning(kind, item.text()))
+    numbers = {key: node.number() for key, node in root.get("numbers", {}).mapping().items()}
+    for key, value in numbers.items():
+        phrases.add(root.get("numbers", {}).child(key, key), Meaning(Kind.NUMBER, str(value)))
+    _mark_conditions(root.get("conditions", []), phrases)
     return LanguagePack(
         code=top["language"].text(),
         name=top["name"].text(),
@@ -481,7 +574,43 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         durations=_read_templates(top["durations"], DURATION_FIELDS),
         lists=_read_exact(top["lists"], LIST_KEYS, strip=False),
         say=_read_templates(top["say"], template_fields(knowledge)),
+        vague_names=vague_names,
+        vague_questions=vague_questions,
+        red_flag_names=red_flag_names,
+        numbers=numbers,
+        grammar=grammar,
+        texts=phrases.texts,
     )
+
+
+def _read_vague(node: _Node, knowledge: Knowledge,
+                phrases: _PhraseTable) -> tuple[dict[str, str], dict[str, str]]:
+    ids = list(knowledge.vague)
+    names, questions = {}, {}
+    for key, entry in node.mapping(allowed=ids, required=ids).items():
+        fields = entry.mapping(("name", "ask", "phrases", "plurals"), required=("name", "ask", "phrases"))
+        names[key] = fields["name"].text()
+        questions[key] = fields["ask"].ref(VAGUE_QUESTIONS, "question")
+        for plural, list_key in ((False, "phrases"), (True, "plurals")):
+            for item in entry.get(list_key, []).items():
+                phrases.add(item, Meaning(Kind.VAGUE, key, None, plural))
+    return names, questions
+
+
+def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:
+    """Area phrases that name a pain by themselves ("migraine")."""
+    for item in node.items():
+        words = tuple(item.text().lower().split())
+        meaning = phrases.table.get(words)
+        if meaning is None or meaning.kind is not Kind.AREA:
+            raise item.fail(f"'{item.text()}' is not an area phrase of this pack")
+        phrases.table[words] = replace(meaning, alone=True)
+
+
+def _read_grammar(node: _Node) -> dict[str, frozenset[str]]:
+    fields = node.mapping(allowed=GRAMMAR)
+    return {key: frozenset(word.lower() for word in fields[key].texts()) if key in fields else frozenset()
+            for key in GRAMMAR}
 
 
 def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
@@ -498,16 +627,24 @@ def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
     return fields
 
 
-class _PhraseTable:
-    """Collects phrases and refuses one phrase with two meanings."""
+DETERMINER = "*"
+"""Stands for any determiner inside a phrase: "ball of my thumb" also matches "ball of the thumb"."""
 
-    def __init__(self, path: Traversable) -> None:
+
+class _PhraseTable:
+    """Collects phrases and refuses one phrase with two meanings. A determiner inside a
+    phrase stands for any determiner (DETERMINER)."""
+
+    def __init__(self, path: Traversable, determiners: frozenset[str] = frozenset()) -> None:
         self.path = path
+        self.determiners = determiners
         self.table: dict[tuple[str, ...], Meaning] = {}
         self.origin: dict[tuple[str, ...], str] = {}
+        self.texts: dict[tuple[str, ...], str] = {}
 
     def add(self, node: _Node, meaning: Meaning) -> None:
         words = tuple(node.text().lower().split())
+        words = words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
         earlier = self.table.get(words)
         if earlier is not None and earlier != meaning:
             raise node.fail(f"the phrase '{' '.join(words)}' is already used at "
@@ -515,6 +652,7 @@ class _PhraseTable:
                             "a phrase may mean only one thing")
         self.table[words] = meaning
         self.origin.setdefault(words, node.key)
+        self.texts.setdefault(words, " ".join(node.text().lower().split()))
 
 
 def _read_pack_areas(node: _Node, knowledge: Knowledge,
@@ -554,17 +692,21 @@ def _add_area_phrase(item: _Node, area_id: str, plural: bool, knowledge: Knowled
 def _read_named(node: _Node, ids: Iterable[str], kind: Kind, phrases: _PhraseTable) -> dict[str, str]:
     ids = list(ids)
     names = {}
+    allowed = ("name", "phrases", "people") if kind is Kind.CARE else ("name", "phrases")
     for key, entry in node.mapping(allowed=ids, required=ids).items():
-        fields = entry.mapping(("name", "phrases"), required=("name", "phrases"))
+        fields = entry.mapping(allowed, required=("name", "phrases"))
         names[key] = fields["name"].text()
         for item in fields["phrases"].items():
             phrases.add(item, Meaning(kind, key))
+        for item in entry.get("people", []).items():  # "my daughter": someone else, a child
+            phrases.add(item, Meaning(kind, key, person=True))
     return names
 
 
-def _read_lists(node: _Node, ids: Iterable[str], kind: Kind, phrases: _PhraseTable) -> None:
+def _read_lists(node: _Node, ids: Iterable[str], kind: Kind, phrases: _PhraseTable,
+                required: Iterable[str] | None = None) -> None:
     ids = list(ids)
-    for key, entry in node.mapping(allowed=ids, required=ids).items():
+    for key, entry in node.mapping(allowed=ids, required=ids if required is None else required).items():
         for item in entry.items():
             phrases.add(item, Meaning(kind, key))
 
@@ -597,6 +739,10 @@ def _check_template(node: _Node, template: str, allowed: frozenset[str]) -> None
     if unknown:
         fields = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
         raise node.fail(f"unknown field {{{unknown[0]}}} in the template; fields it may use: {fields}")
+    missing = sorted(allowed - used)
+    if missing:
+        raise node.fail(f"the sentence lost its field {{{missing[0]}}}; write {{{missing[0]}}} where it "
+                        "is to be said (the sentence must say it)")
 
 
 # ---------------------------------------------------------------- both together

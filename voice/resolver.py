@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
-from enum import Enum
-from typing import Any
+from typing import Any, Mapping
 
-from voice.knowledge import Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
-
-
-class Pregnancy(str, Enum):
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
+from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
+from voice.reading import Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 
 
 @dataclass(frozen=True)
@@ -35,35 +30,6 @@ class Context:
     same_side: bool = False
     """Massage the corresponding area on the same side instead of the opposite one."""
     duration_seconds: int = 60
-
-
-@dataclass(frozen=True)
-class Parse:
-    """The phrases found in one utterance, in order."""
-
-    words: tuple[str, ...]
-    found: tuple[tuple[int, Meaning], ...]
-    """(position of the first word, meaning) for every phrase found."""
-    unknown: tuple[str, ...]
-
-    def of(self, kind: Kind) -> list[Meaning]:
-        return [meaning for _, meaning in self.found if meaning.kind is kind]
-
-    @property
-    def commands(self) -> list[str]:
-        return [meaning.id for meaning in self.of(Kind.COMMAND)]
-
-    @property
-    def pregnancy(self) -> Pregnancy | None:
-        """Yes if any phrase says so ("I'm pregnant, no complications"): safety first."""
-        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)}
-        if not said:
-            return None
-        return Pregnancy.YES if Pregnancy.YES.value in said else Pregnancy.NO
-
-    @property
-    def has_area(self) -> bool:
-        return bool(self.of(Kind.AREA))
 
 
 @dataclass(frozen=True)
@@ -90,7 +56,15 @@ class Resolution:
     """The target holds a point to avoid in pregnancy and the status is unknown."""
     special_care: tuple[str, ...] = ()
     reason: str | None = None
-    """Why it was not understood: "empty", "systemic" or "unknown"."""
+    """Why it was not understood: "empty", "systemic", "unknown", "red_flag" (needs medical
+    help now), "vague" (which part? see `choices`) or "no_pain" (a place said not to hurt)."""
+    also: tuple[Place, ...] = ()
+    """Other places said to hurt, to offer next."""
+    vague: Place | None = None
+    """A place too wide to answer ("my left arm"): its id is the vague place's."""
+    choices: tuple[str, ...] = ()
+    """The areas a vague place may mean."""
+    red_flags: tuple[str, ...] = ()
 
     @property
     def speech(self) -> str:
@@ -114,10 +88,14 @@ class Resolution:
             "ask_pregnancy": self.ask_pregnancy,
             "special_care": list(self.special_care),
             "reason": self.reason,
+            "also": [place.to_json() for place in self.also],
+            "vague": self.vague.to_json() if self.vague else None,
+            "choices": list(self.choices),
         }
 
 
-_NOT_WORD = re.compile(r"[^\w']+")
+_TOKEN = re.compile(r"([\w']+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word, or punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
 
 class Resolver:
@@ -129,25 +107,48 @@ class Resolver:
         self.language = library.language
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
+        self._longest_from = _longest_from(self._phrases)
+        seconds: dict[str, set[str]] = {}
+        for phrase in self._phrases:
+            if len(phrase) > 1:
+                seconds.setdefault(phrase[0], set()).add(phrase[1])
+        self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words()
-        self._side_words = {phrase[0] for phrase, meaning in self._phrases.items()
-                            if meaning.kind is Kind.SIDE and len(phrase) == 1}
+        self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
+                       if meaning.kind is Kind.SIDE and len(phrase) == 1}
+        self._determiners = self.language.grammar.get("determiners", frozenset())
+        self._red = {phrase: meaning for phrase, meaning in self._phrases.items() if meaning.kind is Kind.RED_FLAG}
+        self._red_from = _longest_from(self._red)
+        self._reader = Reader(self.language, self.knowledge)
 
     # ------------------------------------------------------------ understanding
 
     def words(self, text: str) -> tuple[str, ...]:
         """Lowercase words with punctuation removed and contractions expanded."""
-        text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+        return self._tokenize(text)[0]
+
+    def _tokenize(self, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
+        """The words, and the positions of the words that follow a clause-ending punctuation mark."""
+        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
         words: list[str] = []
-        for word in _NOT_WORD.sub(" ", text).split():
-            expanded = self.language.contractions.get(word)
+        breaks: set[int] = set()
+        contractions = self.language.contractions
+        for match in _TOKEN.finditer(text):
+            word = match.group(1)
+            if word is None:
+                if words:
+                    breaks.add(len(words))
+                continue
+            expanded = contractions.get(word)
             if expanded:
                 words.extend(expanded.split())
-                continue
-            word = self._known_form(word.strip("'"))
-            if word:
-                words.append(word)
-        return tuple(words)
+            elif word.startswith("'") and word.strip("'") == "s":
+                continue  # "my elbow \u2019s sore": the "'s" of a word written apart
+            else:
+                word = self._known_form(word.strip("'"))
+                if word:
+                    words.append(word)
+        return tuple(words), frozenset(breaks)
 
     def _known_form(self, word: str) -> str:
         if word in self._words:
@@ -159,87 +160,123 @@ class Resolver:
         return word
 
     def parse(self, text: str) -> Parse:
-        """The phrases in the text, longest first; a side may stand inside a phrase
-        ("the heel of my left hand", "my lower right leg")."""
-        words = self.words(text)
-        found: list[tuple[int, Meaning]] = []
+        """The phrases in the text, longest first; a side may stand inside a phrase ("the heel of
+        my left hand"), and any determiner where the phrase has one ("the ball of the thumb")."""
+        words, breaks = self._tokenize(text)
+        shape = tuple(DETERMINER if word in self._determiners else word for word in words)
+        tokens: list[Token] = []
         unknown: list[str] = []
         position = 0
         while position < len(words):
-            match = self._match(words, position)
+            match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
             if match is None:
-                unknown.append(words[position])
+                word = words[position]
+                if word.isdigit() and len(word) < 4:
+                    tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
+                else:
+                    unknown.append(word)
                 position += 1
                 continue
-            meaning, end, sides = match
-            found.extend((at, self._phrases[(words[at],)]) for at in sides)
-            found.append((position, meaning))
+            meaning, end, inside = match
+            tokens.extend(Token(at, at + 1, self._phrases[(words[at],)]) for at in inside
+                          if (words[at],) in self._phrases)
+            tokens.append(Token(position, end, meaning))
             position = end
-        found.sort(key=lambda item: item[0])
-        return Parse(words, tuple(found), tuple(unknown))
+        tokens.sort(key=lambda token: token.start)
+        found = tuple((token.start, token.meaning) for token in tokens)
+        return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._red_flags(words, shape, breaks))
 
-    def _match(self, words: tuple[str, ...], start: int) -> tuple[Meaning, int, list[int]] | None:
-        """The longest phrase at `start`: (meaning, where it ends, positions of side words in it)."""
+    def _red_flags(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int]) -> tuple[str, ...]:
+        """Every red flag, wherever it starts: one inside another phrase ("head ache in my chest") too."""
+        flags = []
+        for start, word in enumerate(words):
+            if word in self._red_from:
+                match = self._match(words, shape, breaks, start, self._red, self._red_from)
+                if match is not None:
+                    flags.append(match[0].id)
+        return tuple(dict.fromkeys(flags))
+
+    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
+               phrases: Mapping[tuple[str, ...], Meaning],
+               longest_from: Mapping[str, int]) -> tuple[Meaning, int, list[int]] | None:
+        """The longest phrase at `start`: (meaning, where it ends, positions of the sides and
+        determiners inside it)."""
+        longest = longest_from.get(words[start], 0)
+        if longest > 1 and not self._may_go_on(words, shape, start):
+            longest = 1  # "my knee": no phrase starts with "my knee"
+        if longest <= 1:
+            meaning = phrases.get((words[start],)) if longest else None
+            return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
-        for at in range(start + 1, min(len(words), start + self._longest + 2)):
-            if words[at] not in self._side_words:
+        for at in range(start + 1, min(len(words), start + longest + 4)):
+            if at in breaks:
+                break  # a side is not looked for across a comma: "my thumb, my ball of the foot"
+            if words[at] not in self._sides:
                 content.append(at)
-        for length in range(min(self._longest, len(content)), 0, -1):
-            exact = self._phrases.get(words[start:start + length])
+        for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
+            exact = phrases.get(words[start:start + 1] + shape[start + 1:start + length])
             if exact is not None:
-                return exact, start + length, []
+                return exact, start + length, self._determined(shape, start + 1, start + length)
+            if length > len(content):
+                continue
             spread = content[:length]
-            meaning = self._phrases.get(tuple(words[at] for at in spread))
+            meaning = phrases.get(words[start:start + 1] + tuple(shape[at] for at in spread[1:]))
             if meaning is not None and meaning.kind is not Kind.SIDE:
                 end = spread[-1] + 1
-                return meaning, end, [at for at in range(start, end) if at not in spread]
+                return meaning, end, [at for at in range(start + 1, end)
+                                      if at not in spread or shape[at] == DETERMINER]
         return None
+
+    def _may_go_on(self, words: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
+        """Could a phrase longer than one word start here? Only if the next word (past any
+        side) is a second word of a phrase that starts with this one: most words fail at once."""
+        seconds = self._seconds.get(words[start], frozenset())
+        for at in range(start + 1, min(len(words), start + 4)):
+            if shape[at] in seconds:
+                return True
+            if words[at] not in self._sides:
+                return False
+        return False
+
+    @staticmethod
+    def _determined(shape: tuple[str, ...], start: int, end: int) -> list[int]:
+        return [at for at in range(start, end) if shape[at] == DETERMINER]
 
     def vocabulary(self) -> list[str]:
         """Every phrase and every word the language pack understands, for the recognizer."""
-        phrases = {" ".join(phrase) for phrase in self._phrases}
+        phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         return sorted(phrases | set(self._words))
 
     # ------------------------------------------------------------ answering
 
     def resolve(self, text: str, context: Context = Context()) -> Resolution:
         parse = self.parse(text)
-        known = Pregnancy.UNKNOWN if parse.of(Kind.OTHER) else context.pregnancy  # "my wife's knee"
-        pregnancy = parse.pregnancy or known
-        pain = self._pain_place(parse)
-        if pain is None:
-            return self._not_understood(text, parse, pregnancy)
-        care = tuple(dict.fromkeys(meaning.id for meaning in parse.of(Kind.CARE)))
-        return self.answer(pain, replace(context, pregnancy=pregnancy), care, text=text)
-
-    def _pain_place(self, parse: Parse) -> Place | None:
-        areas = [(position, meaning) for position, meaning in parse.found if meaning.kind is Kind.AREA]
-        if not areas:
-            return None
-        corrected = any(m.kind is Kind.CORRECTION and p < areas[-1][0] for p, m in parse.found)
-        index = len(areas) - 1 if corrected else 0  # "not my elbow, my knee": the knee
-        position, area = areas[index]
-        if index + 1 < len(areas) and self.knowledge.areas[areas[index + 1][1].id].part_of == area.id:
-            index += 1  # "my right hand's thumb": the thumb, with the hand's side
-            area = areas[index][1]
-        next_area = areas[index + 1][0] if index + 1 < len(areas) else len(parse.words)
-        side = self._nearest(parse, Kind.SIDE, position, next_area)
-        qualifier = area.qualifier or self._nearest(parse, Kind.QUALIFIER, position, position)
-        if side is None and area.plural:
-            side = Side.BOTH.value
-        if not self.knowledge.areas[area.id].sided:
-            side = None
-        return Place(area.id, Side(side) if side else None, qualifier)
+        reading = self._reader.read(parse)
+        pregnancy = self._pregnancy(reading, parse, context)
+        if reading.red_flags:
+            return self._red_flag(text, reading, pregnancy)
+        places = [place for place in reading.places if not place.vague]
+        first = reading.places[0] if reading.places else None
+        if first is None:
+            return self._not_understood(text, parse, reading, pregnancy)
+        also = tuple(_place(place) for place in places if place != first)
+        if first.vague:
+            return self._vague(text, first, also, pregnancy, reading.care)
+        if pregnancy is not context.pregnancy:
+            context = replace(context, pregnancy=pregnancy)
+        return self.answer(_place(first), context, reading.care, text=text,
+                           maybe_pregnant=reading.maybe_pregnant, also=also)
 
     @staticmethod
-    def _nearest(parse: Parse, kind: Kind, area_at: int, search_until: int) -> str | None:
-        """The phrase of this kind closest before the area, else the first after it."""
-        before = [m.id for p, m in parse.found if m.kind is kind and p < area_at
-                  and not any(o.kind is Kind.AREA and p < q < area_at for q, o in parse.found)]
-        if before:
-            return before[-1]
-        after = [m.id for p, m in parse.found if m.kind is kind and area_at < p < search_until]
-        return after[0] if after else None
+    def _pregnancy(reading: Reading, parse: Parse, context: Context) -> Pregnancy:
+        """What was said of the person massaged; anyone else named starts unknown."""
+        if reading.pregnancy is not None:
+            return reading.pregnancy
+        if reading.someone_else:
+            return Pregnancy.UNKNOWN
+        if not reading.places:
+            return parse.pregnancy or context.pregnancy
+        return context.pregnancy
 
     def _target_place(self, pain: Place, context: Context) -> Place:
         area = self.knowledge.areas[pain.area]
@@ -260,8 +297,9 @@ class Resolver:
                 if places & {point.area, *point.near}]
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
-               text: str = "") -> Resolution:
-        """The answer for a pain place already known (the voice loop's "other side")."""
+               text: str = "", maybe_pregnant: bool = False, also: tuple[Place, ...] = ()) -> Resolution:
+        """The answer for a pain place already known (the voice loop's "other side").
+        `maybe_pregnant`: said to be possibly pregnant, so the points are avoided without asking."""
         target = self._target_place(pain, context)
         pregnancy = context.pregnancy
         risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
@@ -282,21 +320,47 @@ class Resolver:
             instruction=self._instruction(target, points, context),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
-            ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN,
+            ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not maybe_pregnant,
             special_care=care,
+            also=also,
         )
 
-    def _not_understood(self, text: str, parse: Parse, pregnancy: Pregnancy) -> Resolution:
+    def _not_understood(self, text: str, parse: Parse, reading: Reading, pregnancy: Pregnancy) -> Resolution:
         say = self.language.say
         systemic = parse.of(Kind.SYSTEMIC)
+        speech: tuple[str, ...]
         if systemic:
             topic = self.language.systemic_names[systemic[0].id]
             speech, reason = (self._sentence("systemic", topic=topic),), "systemic"
+        elif reading.denied:
+            speech, reason = (say["no_pain"],), "no_pain"
         elif not parse.words:
             speech, reason = (say["empty"], say["example"]), "empty"
         else:
             speech, reason = (say["not_understood"], say["example"], say["can_help"]), "unknown"
         return Resolution(text=text, understood=False, instruction=speech, pregnancy=pregnancy, reason=reason)
+
+    def _red_flag(self, text: str, reading: Reading, pregnancy: Pregnancy) -> Resolution:
+        """Needs medical help now: that is the whole answer, never a massage."""
+        names = [self.language.red_flag_names[flag] for flag in reading.red_flags]
+        return Resolution(text=text, understood=False, cautions=(self._sentence("red_flag", what=self.join(names)),),
+                          pregnancy=pregnancy, reason="red_flag", red_flags=reading.red_flags)
+
+    def _vague(self, text: str, place: Mentioned, also: tuple[Place, ...], pregnancy: Pregnancy,
+               care: tuple[str, ...]) -> Resolution:
+        """A place too wide to answer: which part of it hurts?"""
+        choices = self.knowledge.vague[place.area]
+        return Resolution(text=text, understood=False, instruction=(self.which_part(place.area),),
+                          pregnancy=pregnancy, special_care=care, reason="vague", also=also,
+                          vague=Place(place.area, place.side, place.qualifier), choices=choices)
+
+    def which_part(self, vague: str) -> str:
+        """ "Which part of your arm: shoulder, upper arm, elbow, forearm, wrist or hand?" """
+        language = self.language
+        names = [language.area_names[area][0] for area in self.knowledge.vague[vague]]
+        question = language.vague_questions[vague]
+        return self._sentence(question, area=language.vague_names[vague], choices=self.join(names, "last_or")) \
+            if question == "which_part" else self._sentence(question, area=language.vague_names[vague])
 
     # ------------------------------------------------------------ words to speak
 
@@ -357,6 +421,18 @@ class Resolver:
     def _sentence(self, key: str, **fields: str) -> str:
         text = self.language.say[key].format(**fields)
         return text[:1].upper() + text[1:]
+
+
+def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
+    """The longest phrase that starts with each word: most words start none longer than one."""
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+    return longest
+
+
+def _place(mentioned: Mentioned) -> Place:
+    return Place(mentioned.area, mentioned.side, mentioned.qualifier)
 
 
 @dataclass(frozen=True)

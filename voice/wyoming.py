@@ -31,7 +31,6 @@ DEFAULT_URI: Final = f"tcp://127.0.0.1:{DEFAULT_PORT}"
 """The loopback only: reaching it from another machine has to be asked for with --uri."""
 PROGRAM: Final = "acupressure"
 DESCRIPTION: Final = "Acupressure self-care: say where it hurts, hear which area to massage gently"
-HOME_PAGE: Final = "https://pypi.org/project/acupressure-voice/"
 NOT_UNDERSTOOD: Final = frozenset({"empty", "unknown"})
 """Resolution reasons that mean nothing was understood: every other answer stands as handled."""
 
@@ -116,7 +115,7 @@ def answer_event(resolution: Resolution) -> Event:
 
 
 def info_event(languages: list[str]) -> Event:
-    attribution = Attribution(name="acupressure-voice", url=HOME_PAGE)
+    attribution = Attribution(name="acupressure-voice", url="")  # no public home page to name
     model = HandleModel(name=PROGRAM, attribution=attribution, installed=True, description=DESCRIPTION,
                         version=__version__, languages=languages)
     program = HandleProgram(name=PROGRAM, attribution=attribution, installed=True, description=DESCRIPTION,
@@ -219,6 +218,8 @@ async def serve_connection(handler: Handler, reader: asyncio.StreamReader, write
         await _try_send(writer, Error(refused.reason, refused.code).event(), limits)
     except ConnectionError as error:
         log.info("lost %s: %s", peer, error)
+    except Exception:  # a fault of ours ends this connection only; the server goes on
+        log.exception("closing %s after an internal error", peer)
     finally:
         await _close(writer)
 
@@ -251,7 +252,8 @@ async def start(handler: Handler, host: str, port: int) -> asyncio.Server:
     """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
 
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await serve_connection(handler, reader, writer)
+        with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
+            await serve_connection(handler, reader, writer)
 
     try:
         return await asyncio.start_server(connected, host, port, limit=handler.limits.max_event_bytes)

@@ -1,0 +1,127 @@
+"""The spoken session on the way people really talk: which part of a vague place, a second place
+offered next, red flags and idioms, turn by turn with text."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.conversation import Conversation, Options, State
+from voice.resolver import Context, Resolver
+
+
+class FakeClock:
+    """The clock at the hardware edge: time moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def talk(resolver: Resolver, clock: FakeClock) -> Conversation:
+    conversation = Conversation(resolver, Context(), Options("hello helper"), clock=clock)
+    conversation.start()
+    return conversation
+
+
+def said(reply) -> str:
+    return " ".join(reply.spoken)
+
+
+def test_a_vague_place_is_asked_about_then_answered_on_its_side(talk: Conversation) -> None:
+    reply = talk.hear("my left arm hurts")
+    assert reply.spoken == ["Which part of your arm: shoulder, upper arm, elbow, forearm, wrist or hand?"]
+    assert talk.state is State.WHICH
+    answer = said(talk.hear("the elbow"))
+    assert answer.startswith("Your left elbow.") and "Gently massage your right knee" in answer
+    assert talk.state is State.INSTRUCTED
+
+
+@pytest.mark.parametrize("text, question", [
+    ("I stubbed my toe", "Which toe?"), ("my finger hurts", "Which finger?"),
+    ("my back hurts", "Which part of your back: lower back or middle of the back?"),
+    ("my leg is sore", "Which part of your leg: hip, thigh, knee, lower leg, ankle or foot?"),
+])
+def test_each_vague_place_has_its_question(talk: Conversation, text: str, question: str) -> None:
+    assert talk.hear(text).spoken == [question]
+
+
+@pytest.mark.parametrize("answer, area", [("the big one", "big_toe"), ("big", "big_toe"), ("second", "second_toe"),
+                                          ("my little toe", "little_toe")])
+def test_which_toe_is_understood_from_a_short_answer(talk: Conversation, answer: str, area: str) -> None:
+    talk.hear("I stubbed my toe")
+    talk.hear(answer)
+    assert talk._pain is not None and talk._pain.area == area
+
+
+def test_an_unclear_answer_asks_again_and_stop_still_works(talk: Conversation) -> None:
+    talk.hear("my arm hurts")
+    reply = talk.hear("banana")
+    assert reply.spoken[-1].startswith("Which part of your arm")
+    assert talk.state is State.WHICH
+    assert said(talk.hear("stop")) == "Goodbye. Take care."
+
+
+def test_silence_repeats_the_question(talk: Conversation) -> None:
+    talk.hear("my back hurts")
+    assert talk.silence().spoken == ["Which part of your back: lower back or middle of the back?"]
+
+
+def test_the_second_place_is_offered_when_the_first_is_done(talk: Conversation, clock: FakeClock) -> None:
+    first = said(talk.hear("my left knee and my right elbow hurt"))
+    assert first.startswith("Your left knee.") and "elbow" not in first.split("Gently")[0]
+    talk.hear("start")
+    clock.now += 61
+    offer = talk.tick()
+    assert offer.spoken[-1] == "You also mentioned your right elbow. Shall we do that next?"
+    answer = said(talk.hear("yes"))
+    assert answer.startswith("Your right elbow.") and "Gently massage your left knee" in answer
+
+
+def test_the_second_place_can_be_declined(talk: Conversation, clock: FakeClock) -> None:
+    talk.hear("my knee and my elbow both hurt")
+    talk.hear("start")
+    clock.now += 61
+    assert talk.tick().spoken[-1] == "You also mentioned your elbow. Shall we do that next?"
+    assert talk.hear("no").spoken == ["Would you like another spot, or are you done?"]
+    assert talk.state is State.OFFER
+
+
+@pytest.mark.parametrize("text", ["I have chest pain", "I hit my head and now it hurts", "my left arm is numb",
+                                  "I can't put any weight on my ankle"])
+def test_a_red_flag_gets_medical_help_never_a_massage(talk: Conversation, text: str) -> None:
+    reply = said(talk.hear(text))
+    assert "medical help now" in reply
+    assert "massage your" not in reply and "press" not in reply and "start" not in reply.lower()
+    assert talk.state is State.WHERE and talk.timer_due is None
+
+
+def test_a_red_flag_during_the_pregnancy_question(talk: Conversation) -> None:
+    talk.hear("my left wrist hurts")
+    assert "medical help now" in said(talk.hear("actually I have chest pain"))
+
+
+@pytest.mark.parametrize("text", ["hand me the remote", "break a leg", "can you give me a hand"])
+def test_an_idiom_is_not_a_pain(talk: Conversation, text: str) -> None:
+    reply = said(talk.hear(text))
+    assert "massage" not in reply and talk.state is State.WHERE
+
+
+def test_a_place_said_not_to_hurt_is_never_massaged(talk: Conversation) -> None:
+    reply = said(talk.hear("my knee doesn't hurt anymore"))
+    assert "massage" not in reply and "glad" in reply
+    reply = said(talk.hear("my wrist is fine, it's my ankle that hurts"))
+    assert reply.startswith("Your ankle.") and "massage either wrist" in reply
+
+
+def test_someone_elses_pregnancy_is_asked_though_the_speaker_is_not_pregnant(talk: Conversation) -> None:
+    reply = said(talk.hear("I'm not pregnant but my wife is and she has a migraine"))
+    assert "are you, or the person you are massaging, pregnant" in reply
+    assert "press gently on" not in reply

@@ -1,0 +1,518 @@
+"""Reads one utterance: the places said to hurt and whose they are, corrections, pregnancy, age, red flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
+
+SELF = "self"
+"""The identity of the speaker."""
+_LOOK = 6
+"""How many words a noun phrase may reach: bounds every look around, so time stays linear."""
+
+
+class Pregnancy(str, Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Token:
+    """One phrase found in the words: words[start:end] mean `meaning`."""
+
+    start: int
+    end: int
+    meaning: Meaning
+
+    @property
+    def kind(self) -> Kind:
+        return self.meaning.kind
+
+
+@dataclass(frozen=True)
+class Parse:
+    """The phrases found in one utterance, in order."""
+
+    words: tuple[str, ...]
+    found: tuple[tuple[int, Meaning], ...]
+    """(position of the first word, meaning) for every phrase found."""
+    unknown: tuple[str, ...]
+    tokens: tuple[Token, ...] = ()
+    breaks: frozenset[int] = frozenset()
+    """Positions of words that follow punctuation ("my wrist is fine, it's my ankle")."""
+    red_flags: tuple[str, ...] = ()
+    """Every red flag said, wherever it starts (even inside another phrase)."""
+
+    def of(self, kind: Kind) -> list[Meaning]:
+        return [meaning for _, meaning in self.found if meaning.kind is kind]
+
+    @property
+    def commands(self) -> list[str]:
+        return [meaning.id for meaning in self.of(Kind.COMMAND)]
+
+    @property
+    def pregnancy(self) -> Pregnancy | None:
+        """Yes if any phrase says so ("I'm pregnant, no complications"): safety first.
+        "Not sure if I am" counts as unknown: the points are avoided, and named."""
+        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)}
+        if not said:
+            return None
+        return Pregnancy.YES if said == {"yes"} else (Pregnancy.UNKNOWN if "maybe" in said else
+                                                       Pregnancy.YES if "yes" in said else Pregnancy.NO)
+
+    @property
+    def has_area(self) -> bool:
+        return any(meaning.kind in (Kind.AREA, Kind.VAGUE) for _, meaning in self.found)
+
+
+@dataclass(frozen=True)
+class Mentioned:
+    """A place said to hurt."""
+
+    area: str
+    """An area id, or a vague place's id ("arm") when `vague`."""
+    side: Side | None
+    qualifier: str | None
+    vague: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one utterance says, beyond its phrases."""
+
+    places: tuple[Mentioned, ...] = ()
+    """The places said to hurt, in order; none said not to hurt or taken back."""
+    denied: bool = False
+    """A place was said not to hurt, and none to hurt."""
+    red_flags: tuple[str, ...] = ()
+    care: tuple[str, ...] = ()
+    pregnancy: Pregnancy | None = None
+    """What was said of the pregnancy of the person the first place belongs to."""
+    maybe_pregnant: bool = False
+    """Said to be possibly pregnant ("not sure if I am"): the points are avoided without asking."""
+    someone_else: bool = False
+    """The first place belongs to someone other than the speaker."""
+
+
+@dataclass
+class _Place:
+    """A place while the sentence is read."""
+
+    token: Token
+    sides: list[str] = field(default_factory=list)
+    owner: str | None = None
+    qualifier: str | None = None
+    state: str = "pain"  # "pain", "denied" (said not to hurt) or "taken_back" (corrected)
+
+
+class Reader:
+    """Reads the sentence structure of one language pack's phrases."""
+
+    def __init__(self, language: LanguagePack, knowledge: Knowledge) -> None:
+        self.language = language
+        self.knowledge = knowledge
+        self.grammar = {key: language.grammar.get(key, frozenset()) for key in GRAMMAR}
+        self.checks_idioms = any(self.grammar.values())
+        """A pack that describes its grammar has body words checked for a body around them."""
+
+    def read(self, parse: Parse) -> Reading:
+        return _Pass(self, parse).run()
+
+
+class _Pass:
+    """One left-to-right reading of one parse."""
+
+    def __init__(self, reader: Reader, parse: Parse) -> None:
+        self.reader, self.parse = reader, parse
+        self.g = reader.grammar
+        self.tokens = parse.tokens
+        self.at: list[int] = [-1] * len(parse.words)
+        """The index of the token covering each word, -1 for an unknown word."""
+        for index, token in enumerate(self.tokens):
+            for position in range(token.start, token.end):
+                self.at[position] = index
+        self.all_known = -1 not in self.at
+        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION, Kind.RED_FLAG) for t in self.tokens)
+        self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
+        """An injury or frailty is spoken of ("surgery on my knee")."""
+        self.places: list[_Place] = []
+        self.statements: dict[str, set[str]] = {}
+        self.care: list[str] = []
+        self.red_flags: list[str] = list(parse.red_flags)
+        self.others: list[str] = []
+        self.subject: str | None = None
+        self.clause_subject: str | None = None
+        self.scope = 0
+        """Places from this index on are what "is fine" refers to."""
+        self.deny_next = False
+        self.corrected = False
+        self.sides: list[str] = []
+        """Sides said before the place they belong to ("my LEFT and RIGHT elbows")."""
+        self.qualifier: str | None = None
+        self._later: list[bool] | None = None
+        self.body: dict[int, bool] = {}
+
+    # ------------------------------------------------------------ the pass
+
+    def run(self) -> Reading:
+        previous_end = 0
+        for index, token in enumerate(self.tokens):
+            if self._boundary(previous_end, token):
+                self._new_clause()
+            self._take(index, token)
+            previous_end = token.end
+        return self._result()
+
+    def _boundary(self, previous_end: int, token: Token) -> bool:
+        breaks = self.parse.breaks
+        return bool(breaks) and any(p in breaks for p in range(max(previous_end, 1), token.start + 1)) or \
+            (token.kind is Kind.FILLER and token.meaning.id in self.g["contrasts"])
+
+    def _new_clause(self) -> None:
+        self.scope = len(self.places)
+        self.deny_next = False
+        self.clause_subject = None
+
+    def _take(self, index: int, token: Token) -> None:
+        kind, meaning = token.kind, token.meaning
+        if self.deny_next and kind not in (Kind.AREA, Kind.VAGUE, Kind.NEGATION) and \
+                not self._in_noun_phrase(token):
+            self.deny_next = False
+        if kind in (Kind.AREA, Kind.VAGUE):
+            if self._is_body(index, token):
+                self._place(token)
+        elif kind is Kind.SIDE:
+            self._side(index, meaning.id)
+        elif kind in (Kind.SELF, Kind.OTHER):
+            self._subject(token)
+        elif kind is Kind.CARE:
+            self.care.append(meaning.id)
+            if meaning.person:
+                self._subject(token)
+        elif kind is Kind.PREGNANCY:
+            self._pregnancy(index, meaning.id)
+        elif kind is Kind.RED_FLAG:
+            self.red_flags.append(meaning.id)
+        elif kind is Kind.NEGATION:
+            self._negation(meaning.id)
+        elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
+            self._correction(index)
+        elif kind is Kind.CUE:
+            self.scope = len(self.places)
+        elif kind is Kind.NUMBER:
+            self._number(index)
+        elif kind is Kind.QUALIFIER:
+            self.qualifier = meaning.id
+
+    # ------------------------------------------------------------ places
+
+    def _place(self, token: Token) -> None:
+        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier)
+        place.sides, self.sides, self.qualifier = self.sides, [], None
+        if self.deny_next:
+            place.state, self.deny_next = "denied", False
+        self.places.append(place)
+
+    def _side(self, index: int, side: str) -> None:
+        if self._side_comes_before_a_place(index):
+            self.sides.append(side)
+            return
+        last = self.places[-1] if self.places else None
+        if last is None:
+            return
+        if last.state != "pain" and (self.corrected or last.state == "denied"):
+            # "my right elbow, no wait, my left": the same place, on the side said last
+            self.places.append(_Place(last.token, [side], last.owner, last.qualifier))
+            self.corrected = False
+        elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
+            last.sides.append(side)  # "my knee, the left one"
+
+    def _side_comes_before_a_place(self, index: int) -> bool:
+        for offset, token in enumerate(self.tokens[index + 1:index + 1 + _LOOK]):
+            if token.kind in (Kind.AREA, Kind.VAGUE):
+                return self._is_body(index + 1 + offset, token)
+            if token.kind is Kind.JOIN:
+                continue  # "left and right elbows"
+            if not self._in_noun_phrase(token):
+                return False
+        return False
+
+    def _in_noun_phrase(self, token: Token) -> bool:
+        """May stand between a side or "not" and its place: "not the left knee", "my left sore knee"."""
+        if token.kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF, Kind.OTHER, Kind.CUE, Kind.NUMBER):
+            return True
+        if token.kind is Kind.CARE:
+            return token.meaning.person
+        word = token.meaning.id
+        return token.kind is Kind.FILLER and (word in self.g["determiners"] or word in self.g["prepositions"])
+
+    def _distinct_pain(self) -> int:
+        return len({p.token.meaning.id for p in self.places if p.state == "pain"})
+
+    def _negation(self, where: str) -> None:
+        if where == "before":
+            self.deny_next = True
+            return
+        scope = [p for p in self.places[self.scope:] if p.state == "pain"]
+        for place in scope:
+            place.state = "denied"
+        if not scope:
+            self.deny_next = True  # "it does not hurt in my knee"
+        self.scope = len(self.places)
+
+    def _correction(self, index: int) -> None:
+        if self._later is None:
+            self._later = self._later_places()
+        if not self._later[index]:
+            return  # "my knee hurts, sorry": nothing said instead
+        for place in self.places:
+            if place.state == "pain":
+                place.state = "taken_back"
+        self.corrected = True
+        self.scope = len(self.places)
+        self.sides = []
+
+    def _later_places(self) -> list[bool]:
+        """For each token: does a place or a side come after it? (one pass from the end)"""
+        later, seen = [False] * len(self.tokens), False
+        for index in range(len(self.tokens) - 1, -1, -1):
+            later[index] = seen
+            seen = seen or self.tokens[index].kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE)
+        return later
+
+    # ------------------------------------------------------------ is it a body?
+
+    def _is_body(self, index: int, token: Token) -> bool:
+        """A body word needs a person's body around it: "my leg hurts", not "the table leg"."""
+        if not self.reader.checks_idioms:
+            return True
+        if index not in self.body:
+            self.body[index] = self._looks_like_a_body(token)
+        return self.body[index]
+
+    def _looks_like_a_body(self, token: Token) -> bool:
+        words, at, breaks = self.parse.words, self.at, self.parse.breaks
+        after = token.end
+        if after < len(words) and after not in breaks and at[after] < 0:
+            return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
+        if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
+                self._is_verb(token):
+            return False  # "hand me the remote", "foot the bill"
+        if token.meaning.alone or token.end - token.start > 1:
+            return True  # "a terrible migraine", "my lower back"
+        if self._repeated(token):
+            return False  # "neck and neck", "arm in arm", "toe to toe"
+        before = self._before(token)
+        if before == "modifier" or before == "number":
+            return False  # "the table leg", "two left feet"
+        if before == "side":
+            return True
+        if before == "preposition_article":
+            return False  # "a pain in the neck"
+        if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
+                                                                           self.talks_of_care):
+            return False  # "on my feet all day", "under my thumb"
+        return self.talks_of_pain or self.all_known
+
+    def _after_a_preposition(self, token: Token) -> bool:
+        """The owner of the body word comes right after a preposition of place ("ON my feet")."""
+        words, position = self.parse.words, token.start - 1
+        while position >= 0 and self.at[position] >= 0 and \
+                self.tokens[self.at[position]].kind in (Kind.SIDE, Kind.QUALIFIER, Kind.CUE):
+            position = self.tokens[self.at[position]].start - 1
+        if position < 0 or self.at[position] < 0:
+            return False
+        owner = self.tokens[self.at[position]].start  # "my mother in law's knee": the whole possessive
+        return owner > 0 and words[owner - 1] in self.g["places"]
+
+    def _repeated(self, token: Token) -> bool:
+        words, word = self.parse.words, self.parse.words[token.start]
+        joined = (Kind.JOIN, Kind.FILLER)
+        for middle, other in ((token.end, token.end + 1), (token.start - 1, token.start - 2)):
+            if 0 <= other < len(words) and words[other] == word and self.at[middle] >= 0 and \
+                    self.tokens[self.at[middle]].kind in joined:
+                return True
+        return False
+
+    def _is_verb(self, token: Token) -> bool:
+        return self._before(token) in ("start", "other")
+
+    def _before(self, token: Token) -> str:
+        """What stands before the noun phrase of a body word."""
+        words, at, breaks = self.parse.words, self.at, self.parse.breaks
+        position = token.start - 1
+        side = described = False
+        for _ in range(_LOOK):
+            if position < 0 or position + 1 in breaks:
+                return "side" if side else "start"
+            index = at[position]
+            if index < 0:
+                owner = position > 0 and at[position - 1] >= 0 and \
+                    self.tokens[at[position - 1]].kind in (Kind.SELF, Kind.OTHER)
+                return "owner" if owner else "other" if described else "modifier"  # "what helps sore feet"
+            before = self.tokens[index]
+            if before.kind is Kind.SIDE:
+                side = True
+            elif before.kind is Kind.CUE:
+                described = True
+            elif before.kind is not Kind.QUALIFIER:
+                return self._standing_before(before, position, side)
+            position = before.start - 1
+        return "side" if side else "other"
+
+    def _standing_before(self, before: Token, position: int, side: bool) -> str:
+        if before.kind is Kind.NUMBER:
+            return "number"
+        if side:
+            return "side"
+        if before.kind in (Kind.SELF, Kind.OTHER) or (before.kind is Kind.CARE and before.meaning.person):
+            return "owner"
+        word = self.parse.words[position]
+        if word in self.g["articles"]:
+            previous = self.parse.words[position - 1] if position > 0 else ""
+            return "preposition_article" if previous in self.g["prepositions"] else "article"
+        return "other"
+
+    # ------------------------------------------------------------ people
+
+    def _subject(self, token: Token) -> None:
+        word = self.parse.words[token.end - 1]
+        if token.kind is Kind.SELF:
+            identity = SELF
+        elif token.kind is Kind.OTHER and word in self.g["pronouns"]:
+            identity = self.others[-1] if self.others else word
+        else:
+            identity = word
+        if identity != SELF and identity not in self.others:
+            self.others.append(identity)
+        self.subject = self.clause_subject = identity
+
+    def _pregnancy(self, index: int, said: str) -> None:
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        if said != "no" and following is not None and following.start == self.tokens[index].end and \
+                following.start not in self.parse.breaks and \
+                (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person)):
+            self._subject(following)  # "my pregnant wife"
+        who = self.clause_subject or SELF
+        self.statements.setdefault(who, set()).add(said)
+
+    def _number(self, index: int) -> None:
+        value, end = self._value(index)
+        following = self.tokens[end] if end < len(self.tokens) else None
+        unit = following.meaning.id if following is not None and following.kind is Kind.AGE else None
+        if unit in ("years", "months"):
+            self._age(value if unit == "years" else 0, index)
+        elif unit == "weeks" and not self._a_length_of_time(index, end):
+            self.statements.setdefault(self.clause_subject or SELF, set()).add("yes")  # "I'm 34 weeks"
+        elif unit is None and self._said_of_someone(index):
+            self._age(value, index)  # "I'm 85"
+
+    def _value(self, index: int) -> tuple[int, int]:
+        """The number starting at this token ("seventy eight" is 78), and the index after it."""
+        value = int(self.tokens[index].meaning.id)
+        end = index + 1
+        if end < len(self.tokens) and self.tokens[end].kind is Kind.NUMBER and value % 10 == 0 and \
+                20 <= value < 100 and int(self.tokens[end].meaning.id) < 10:
+            value, end = value + int(self.tokens[end].meaning.id), end + 1
+        return value, end
+
+    def _a_length_of_time(self, index: int, end: int) -> bool:
+        """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy."""
+        words, start = self.parse.words, self.tokens[index].start
+        around = words[max(0, start - 2):start] + words[self.tokens[end].end:self.tokens[end].end + 1]
+        return any(word in self.g["spans"] for word in around)
+
+    def _said_of_someone(self, index: int) -> bool:
+        start = self.tokens[index].start
+        if start == 0:
+            return False
+        previous = self.parse.words[start - 1]
+        token = self.tokens[self.at[start - 1]] if self.at[start - 1] >= 0 else None
+        return previous in self.g["being"] and token is not None and \
+            (token.kind in (Kind.SELF, Kind.OTHER) or self.clause_subject is not None)
+
+    def _age(self, years: int, index: int) -> None:
+        ages = self.reader.knowledge.ages
+        care = "child" if years < ages.child_under else "elderly" if years >= ages.elderly_from else None
+        if care and care in self.reader.knowledge.special_care:
+            self.care.append(care)
+        start = self.tokens[index].start
+        owner = start > 0 and self.parse.words[start - 1] in self.g["determiners"]
+        if owner:  # "my 5 year old": someone else
+            identity = f"{years} years"
+            self.others.append(identity)
+            self.subject = self.clause_subject = identity
+
+    # ------------------------------------------------------------ the result
+
+    def _result(self) -> Reading:
+        pain = [place for place in self.places if place.state == "pain"]
+        places = _merge(pain, self.reader.knowledge)
+        owner = self._owner(pain[0]) if pain else SELF
+        said = self.statements.get(owner, set())
+        pregnancy = Pregnancy.YES if said & {"yes", "maybe"} else Pregnancy.NO if "no" in said else None
+        return Reading(
+            places=tuple(places),
+            denied=not pain and any(place.state == "denied" for place in self.places),
+            red_flags=tuple(dict.fromkeys(self.red_flags)),
+            care=tuple(dict.fromkeys(self.care)),
+            pregnancy=Pregnancy.UNKNOWN if "maybe" in said else pregnancy,
+            maybe_pregnant="maybe" in said,
+            someone_else=owner != SELF,
+        )
+
+    def _owner(self, place: _Place) -> str:
+        """Whose the place is: the person named last before it; anyone else named, when nobody was."""
+        if place.owner is not None:
+            return place.owner
+        return self.others[0] if self.others else SELF
+
+
+def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
+    """One entry per place: a part named with its whole is the part ("my right hand's thumb"),
+    a vague place named with one of its parts is that part, both sides said make both."""
+    merged: list[_Place] = []
+    for place in places:
+        meaning = place.token.meaning
+        for index, earlier in enumerate(merged):
+            other = earlier.token.meaning
+            if _same_place(meaning, other, knowledge):
+                keep = place if _more_exact(meaning, other, knowledge) else earlier
+                merged[index] = _Place(keep.token, earlier.sides + place.sides, keep.owner,
+                                       keep.qualifier or earlier.qualifier or place.qualifier)
+                break
+        else:
+            merged.append(place)
+    return [_mentioned(place, knowledge) for place in merged]
+
+
+def _same_place(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
+    if one.id == two.id and one.kind is two.kind:
+        return True
+    return _more_exact(one, two, knowledge) or _more_exact(two, one, knowledge)
+
+
+def _more_exact(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
+    """`one` is a part of `two`: the thumb of the hand, the elbow of the arm."""
+    if one.kind is not Kind.AREA:
+        return False
+    if two.kind is Kind.VAGUE:
+        return one.id in knowledge.vague.get(two.id, ())
+    return two.kind is Kind.AREA and knowledge.areas[one.id].part_of == two.id
+
+
+def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
+    meaning, sides = place.token.meaning, place.sides
+    said = set(sides)
+    side: str | None
+    if Side.BOTH.value in said or {Side.LEFT.value, Side.RIGHT.value} <= said:
+        side = Side.BOTH.value
+    else:
+        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural else None)
+    vague = meaning.kind is Kind.VAGUE
+    if not vague and not knowledge.areas[meaning.id].sided:
+        side = None
+    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague)

@@ -34,7 +34,7 @@ from voice.decision import WordConfidence
 from voice.errors import VoiceError
 from voice.knowledge import load
 from voice.models import check_model_dir
-from voice.recognizer import load_model
+from voice.recognizer import Limits, load_model
 from voice.resolver import Context, Resolver
 from voice.session import Session
 from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
@@ -62,8 +62,9 @@ def soak(model_path: Path, lang: str, paths: list[Path], utterances: int,
     speaker: Speaker = TextSpeaker() if speech_dir is None else Pyttsx3Speaker(voice, out_dir=speech_dir)
     files = [paths[number % len(paths)] for number in range(utterances)]
     conversation = Conversation(resolver, Context(), Options(resolver.language.wake_phrase))
+    # patience shorter than the gap: "how is the weather" is not waited for into the next file
     session = Session(conversation, recognizer, FileSource(files, gap_seconds=GAP_SECONDS), speaker, voice,
-                      show=lambda line: None)
+                      show=lambda line: None, limits=Limits(patience=0.6 * GAP_SECONDS))
     samples: dict[int, float] = {}
     counts = {"heard": 0, "answered": 0}
     hear = conversation.hear

@@ -172,10 +172,10 @@ class Conversation:
         parse = self.resolver.parse(text)
         if self.state is State.IDLE:
             return self._woken(parse)
-        meanings = [meaning for _, meaning in parse.found if meaning.kind is not Kind.FILLER]
-        actionable = {Kind.AREA, Kind.COMMAND, Kind.PREGNANCY, Kind.SYSTEMIC}
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.CUE, Kind.SELF)]
+        actionable = {Kind.AREA, Kind.COMMAND, Kind.PREGNANCY, Kind.SYSTEMIC, Kind.VAGUE, Kind.RED_FLAG}
         return any(meaning.kind in actionable for meaning in meanings) and \
-            meanings[-1].kind is not Kind.CORRECTION
+            meanings[-1].kind not in (Kind.CORRECTION, Kind.JOIN)
 
     def silence(self) -> Reply:
         if self.state in (State.IDLE, State.ENDED, State.TIMING):

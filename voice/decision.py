@@ -9,6 +9,9 @@ from typing import Sequence
 from voice.knowledge import Kind, Meaning
 from voice.resolver import Resolver
 
+CARRY_NO_MEANING = frozenset({Kind.FILLER, Kind.SELF, Kind.CUE, Kind.JOIN})
+"""Words whose doubt does not make the utterance doubtful: "my", "hurts", "and", filler."""
+
 WordConfidence = tuple[str, float]
 """One word as the recognizer heard it, with its confidence from 0 to 1."""
 
@@ -102,7 +105,7 @@ class Judge:
         """Positions of the words that make up the phrases found, filler aside."""
         covered: set[int] = set()
         for start, meaning in self.resolver.parse(" ".join(tokens)).found:
-            if meaning.kind is Kind.FILLER:
+            if meaning.kind in CARRY_NO_MEANING:
                 continue
             longest = max(len(phrase) for phrase in self._phrases.get(meaning, [()]))
             words = {word for phrase in self._phrases.get(meaning, []) for word in phrase}

@@ -63,7 +63,8 @@ from voice.models import check_model_dir
 from voice.recognizer import End, Heard, Limits, Recognizer, load_model
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speech import Pyttsx3Speaker, Speaker, Voice
+from voice.speaker import Speaker, pyttsx3_speaker
+from voice.speech import Voice
 
 TURNS = 12
 TARGET_MS = 500.0
@@ -257,7 +258,7 @@ def run_session(recognizer: Recognizer, resolver: Resolver, files: list[Path], l
     tap = Tap(FileSource(files))
     conversation = Conversation(resolver, Context(), Options(resolver.language.wake_phrase))
     session = Session(conversation, TimedRecognizer(recognizer, tap, turns), tap,
-                      TimedSpeaker(Pyttsx3Speaker(voice, out_dir=out_dir), turns), voice,
+                      TimedSpeaker(pyttsx3_speaker(voice, out_dir=out_dir), turns), voice,
                       limits=limits, show=lambda line: None)
     session.run()
     return turns.all

@@ -37,7 +37,8 @@ from voice.models import check_model_dir
 from voice.recognizer import Limits, load_model
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speech import Pyttsx3Speaker, Speaker, TextSpeaker, Voice
+from voice.speaker import Speaker, TextSpeaker, pyttsx3_speaker
+from voice.speech import Voice
 
 UTTERANCES = 1000
 SAMPLE_EVERY = 100
@@ -59,7 +60,7 @@ def soak(model_path: Path, lang: str, paths: list[Path], utterances: int,
     resolver = Resolver(load(lang))
     recognizer = app_recognizer(load_model(model_path), resolver, model_path)
     voice = Voice(voice=resolver.language.voice)
-    speaker: Speaker = TextSpeaker() if speech_dir is None else Pyttsx3Speaker(voice, out_dir=speech_dir)
+    speaker: Speaker = TextSpeaker() if speech_dir is None else pyttsx3_speaker(voice, out_dir=speech_dir)
     files = [paths[number % len(paths)] for number in range(utterances)]
     conversation = Conversation(resolver, Context(), Options(resolver.language.wake_phrase))
     # patience shorter than the gap: "how is the weather" is not waited for into the next file

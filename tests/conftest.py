@@ -55,3 +55,63 @@ def speak_ko(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
         return path
 
     return speak
+
+
+# ---------------------------------------------------------------- the loudspeaker (hardware edge)
+
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import types  # noqa: E402
+
+
+class Loudspeaker(types.ModuleType):
+    """sounddevice's play/wait/stop on a loudspeaker: each sound plays in real time for its
+    own length, and when it started and went silent is recorded."""
+
+    PortAudioError = RuntimeError
+
+    def __init__(self) -> None:
+        super().__init__("sounddevice")
+        self.default = types.SimpleNamespace(device=[-1, 0])
+        self.sounds: list[dict[str, float]] = []
+        self._silent = threading.Event()
+        self._silent.set()
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def query_devices(self) -> list[dict[str, Any]]:
+        return [{"name": "Loudspeaker", "index": 0, "max_input_channels": 0,
+                 "max_output_channels": 2, "default_samplerate": 48000.0}]
+
+    def play(self, data: Any, samplerate: int, device: Any = None) -> None:
+        with self._lock:
+            self._silent.clear()
+            self.sounds.append({"start": time.monotonic(), "length": len(data) / samplerate})
+            self._timer = threading.Timer(len(data) / samplerate, self._end)
+            self._timer.start()
+
+    def _end(self) -> None:
+        with self._lock:
+            if self.sounds and "end" not in self.sounds[-1]:
+                self.sounds[-1]["end"] = time.monotonic()
+            self._silent.set()
+
+    def wait(self) -> None:
+        self._silent.wait()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._end()
+
+    def playing(self) -> bool:
+        return not self._silent.is_set()
+
+
+@pytest.fixture
+def loudspeaker(monkeypatch: pytest.MonkeyPatch) -> Loudspeaker:
+    """The fake sounddevice, with nothing but a loudspeaker."""
+    fake = Loudspeaker()
+    monkeypatch.setitem(sys.modules, "sounddevice", fake)
+    return fake

@@ -123,7 +123,7 @@ def test_a_bad_settings_file_gives_file_key_and_allowed_values(tmp_path: Path, c
     result = run(*command, env=env)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert str(settings) in output and "rate" in output and "between 80 and 300" in output
+    assert str(settings) in output and "rate" in output and "between 80 and 450" in output
     assert "Traceback" not in output
     assert settings.read_text(encoding="utf-8") == "rate: fast\n"  # nothing overwritten
 
@@ -174,6 +174,56 @@ def test_a_wake_phrase_the_model_cannot_hear_is_refused(korean_model_path: Path,
     assert result.returncode == 1
     assert "wake phrase 'hello helper'" in result.stderr and "hello, helper" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_a_speaker_it_carries_on_in_text_and_says_how_to_pick_one(tmp_path: Path, korean_model_path: Path,
+                                                                          speak_ko) -> None:
+    from voice.devices import list_output_devices
+
+    if list_output_devices():
+        pytest.skip("this machine has a speaker")
+    result = run("listen", "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰")),
+                 env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    notices = [line for line in result.stdout.splitlines() if line.startswith("! ")]
+    assert len(notices) == 1 and "No speaker" in notices[0]
+    assert "--output-device" in notices[0] and "--text-only" in notices[0]
+    assert result.stdout.rstrip().endswith("안녕히 계세요. 몸조심하세요.")  # it heard "stop" and said goodbye
+    assert "Traceback" not in result.stderr
+
+
+def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: Path, korean_model_path: Path,
+                                                                     speak_ko) -> None:
+    """The service manager's stop: SIGTERM arrives while the assistant is rendering its speech;
+    it exits cleanly at once, and the numbered files it wrote are all whole."""
+    import signal
+    import time
+    import wave
+
+    out = tmp_path / "out"
+    help_requests = [speak_ko("도움말")] * 20  # "help", again and again: long answers to speak
+    process = subprocess.Popen([*CLI, "listen", "--lang", "ko", "--model", str(korean_model_path), "--no-cues",
+                                "--speech-out", str(out), "--input", *map(str, help_requests)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert process.stdout is not None
+    lines = 0
+    for line in process.stdout:  # the line is shown, then spoken: signal it while it speaks
+        lines += line.startswith("Assistant: ")
+        if lines == 3:
+            break
+    sent = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(10)
+    # The session itself goes silent and ends within 0.5 s (test_session.py); the process exits at once after.
+    assert time.monotonic() - sent < 2.0  # a loaded machine adds scheduling delays
+    assert process.returncode == 0 and "Traceback" not in process.stderr.read()
+    written = sorted(out.iterdir())
+    assert 1 <= len(written) <= 3
+    for path in written:  # whole files only: every header agrees with the data behind it
+        assert path.name.endswith("-say.wav")
+        with wave.open(str(path)) as wav:
+            assert wav.getnframes() > 0 and len(wav.readframes(wav.getnframes())) == 2 * wav.getnframes()
 
 
 def _a_value(option) -> str | None:

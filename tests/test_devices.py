@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import sys
 import types
 from typing import Any
@@ -248,3 +249,18 @@ def test_microphone_close_releases_stream(fake_sd: FakeSoundDevice) -> None:
     source.close()
     assert fake_sd.streams[-1].closed
     assert source.read(timeout=0.01) is None
+
+
+def test_closing_the_microphone_wakes_a_waiting_read_at_once(fake_sd: FakeSoundDevice) -> None:
+    import threading
+
+    microphone = MicrophoneSource("USB", rate=16000)
+    got: list[AudioChunk | None] = []
+    reader = threading.Thread(target=lambda: got.append(microphone.read(timeout=3.0)), daemon=True)
+    reader.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    microphone.close()
+    reader.join(2.0)
+    assert not reader.is_alive() and got == [None]
+    assert time.monotonic() - started < 0.5  # not the 3 s read timeout

@@ -79,10 +79,11 @@ def test_defaults_when_there_is_no_file(config: Path) -> None:
 
 def test_the_defaults() -> None:
     assert to_dict(Settings()) == {
-        "language": "en", "model": None, "input_device": None, "voice": None, "rate": 160,
+        "language": "en", "model": None, "input_device": None, "output_device": None,
+        "voice": None, "rate": 160,
         "volume": 1.0, "same_side": False, "massage_minutes": 1.0, "audio_cues": True,
-        "wake_phrase": None, "hold_off": 0.3, "patience": 1.5, "sure_confidence": 0.99,
-        "sure_answer_confidence": 0.7, "unsure_confidence": 0.4,
+        "wake_phrase": None, "hold_off": 0.3, "barge_in": True, "speech": "auto", "verbosity": "normal",
+        "patience": 1.5, "sure_confidence": 0.99, "sure_answer_confidence": 0.7, "unsure_confidence": 0.4,
     }
     assert ALLOWED_KEYS == tuple(f.name for f in fields(Settings))
 
@@ -207,12 +208,12 @@ def test_an_unknown_key_with_nothing_close(config: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("rate: 500\n", "rate: 500 is not a whole number between 80 and 300"),
-    ("rate: 79\n", "rate: 79 is not a whole number between 80 and 300"),
-    ("rate: fast\n", "rate: 'fast' is not a whole number between 80 and 300"),
-    ("rate: 150.5\n", "rate: 150.5 is not a whole number between 80 and 300"),
-    ("rate: true\n", "rate: true is not a whole number between 80 and 300"),
-    ("rate:\n", "rate: an empty value is not a whole number between 80 and 300"),
+    ("rate: 500\n", "rate: 500 is not a whole number between 80 and 450"),
+    ("rate: 79\n", "rate: 79 is not a whole number between 80 and 450"),
+    ("rate: fast\n", "rate: 'fast' is not a whole number between 80 and 450"),
+    ("rate: 150.5\n", "rate: 150.5 is not a whole number between 80 and 450"),
+    ("rate: true\n", "rate: true is not a whole number between 80 and 450"),
+    ("rate:\n", "rate: an empty value is not a whole number between 80 and 450"),
     ("volume: 0\n", "volume: 0 is not a number between 0.1 and 1"),
     ("volume: 1.5\n", "volume: 1.5 is not a number between 0.1 and 1"),
     ("volume: .nan\n", "volume: nan is not a number between 0.1 and 1"),
@@ -282,7 +283,7 @@ def test_a_bad_flag_names_the_flag_not_the_file(config: Path) -> None:
     write(config, "rate: 150\n")
     with pytest.raises(SettingsError) as caught:
         load_settings(config, flags={"rate": "fast"})
-    assert str(caught.value) == "--rate: 'fast' is not a whole number between 80 and 300"
+    assert str(caught.value) == "--rate: 'fast' is not a whole number between 80 and 450"
 
 
 @pytest.mark.parametrize(("key", "flag"), [("language", "--lang"), ("input_device", "--device"),
@@ -365,7 +366,7 @@ def test_save_replaces_the_file_instead_of_writing_into_it(config: Path) -> None
 
 def test_save_validates_the_changes_first(config: Path) -> None:
     write(config, "rate: 150\n")
-    with pytest.raises(SettingsError, match=r"^rate: 900 is not a whole number between 80 and 300$"):
+    with pytest.raises(SettingsError, match=r"^rate: 900 is not a whole number between 80 and 450$"):
         save_settings(config, {"rate": 900})
     with pytest.raises(SettingsError, match="unknown setting"):
         save_settings(config, {"speed": 100})

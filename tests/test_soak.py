@@ -11,7 +11,8 @@ from voice.knowledge import load
 from voice.recognizer import Limits, VoskRecognizer
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speech import TextSpeaker, Voice
+from voice.speaker import TextSpeaker
+from voice.speech import Voice
 
 UTTERANCES = 1000
 WARM_UP = 200

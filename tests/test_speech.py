@@ -15,15 +15,14 @@ from pyttsx3.voice import Voice as EngineVoice
 
 from voice import audio, devices
 from voice.errors import SettingsError, SpeechError, VoiceError
+from voice.settings import RATE_RANGE, VOLUME_RANGE
+from voice.speaker import Speaker, TextSpeaker, WavSpeaker, pyttsx3_speaker
 from voice.speech import (
     MAX_PIECE_CHARS,
-    Pyttsx3Speaker,
-    Speaker,
-    TextSpeaker,
     Voice,
     _pick_voice,
     _pieces,
-    _Runner,
+    Runner,
     espeak_available,
     faster,
     louder,
@@ -87,7 +86,7 @@ def measure(path: Path) -> Sound:
     return Sound(seconds, float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0)
 
 
-def spoken(speaker: Pyttsx3Speaker, text: str) -> Sound:
+def spoken(speaker: WavSpeaker, text: str) -> Sound:
     within(LIMIT, speaker.say, text)
     assert speaker.last_file is not None
     return measure(speaker.last_file)
@@ -99,11 +98,11 @@ def out_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_speaker(out_dir: Path) -> Iterator[Callable[..., Pyttsx3Speaker]]:
-    speakers: list[Pyttsx3Speaker] = []
+def make_speaker(out_dir: Path) -> Iterator[Callable[..., WavSpeaker]]:
+    speakers: list[WavSpeaker] = []
 
-    def make(voice: Voice = Voice(), folder: Path | None = out_dir) -> Pyttsx3Speaker:
-        speaker = within(LIMIT, Pyttsx3Speaker, voice, folder)
+    def make(voice: Voice = Voice(), folder: Path | None = out_dir) -> WavSpeaker:
+        speaker = within(LIMIT, pyttsx3_speaker, voice, folder)
         speakers.append(speaker)
         return speaker
 
@@ -225,6 +224,14 @@ def test_faster_is_shorter_and_slower_is_longer(make_speaker) -> None:
     assert slow.seconds > 1.3 * normal.seconds
 
 
+def test_450_words_a_minute_is_faster_than_300(make_speaker) -> None:
+    speaker = make_speaker(Voice(rate=300))
+    at_300 = spoken(speaker, LONG)
+    speaker.set_voice(Voice(rate=450))
+    at_450 = spoken(speaker, LONG)
+    assert at_450.rms > SPEECH_RMS and at_450.seconds < 0.8 * at_300.seconds
+
+
 def test_softer_is_quieter_in_the_file(make_speaker) -> None:
     loud = Voice(volume=1.0)
     speaker = make_speaker(loud)
@@ -277,16 +284,40 @@ def test_voice_helpers_step_and_clamp() -> None:
     voice = Voice(rate=160, volume=0.6)
     assert faster(voice).rate == 180 and slower(voice).rate == 140
     assert louder(voice).volume == 0.8 and softer(voice).volume == 0.4
-    assert faster(Voice(rate=290)).rate == 300 and faster(Voice(rate=300)).rate == 300
+    assert faster(Voice(rate=440)).rate == 450 and faster(Voice(rate=450)).rate == 450
     assert slower(Voice(rate=90)).rate == 80 and slower(Voice(rate=80)).rate == 80
     assert louder(Voice(volume=1.0)).volume == 1.0
-    assert softer(Voice(volume=0.3)).volume == 0.2 and softer(Voice(volume=0.2)).volume == 0.2
+    assert softer(Voice(volume=0.3)).volume == 0.1 and softer(Voice(volume=0.2)).volume == 0.1
     assert faster(Voice(voice="ko")).voice == "ko"
+
+
+def test_softer_never_makes_the_softest_volume_louder() -> None:
+    """The settings allow 0.1; "softer" there once jumped to the speech clamp's 0.2 (and saved it)."""
+    from voice.settings import Settings, load_settings
+
+    softest = Voice(volume=VOLUME_RANGE.low)
+    assert softer(softest).volume == softest.volume == 0.1
+    settings = load_settings(Path("/nonexistent/config.yaml"), {"volume": "0.1", "rate": "450"}).settings
+    assert Voice(rate=settings.rate, volume=settings.volume) == Voice(rate=450, volume=0.1)
+
+
+def test_faster_takes_bigger_steps_at_high_rates_and_slower_undoes_it() -> None:
+    rates = [160]
+    while rates[-1] < RATE_RANGE.high:
+        rates.append(faster(Voice(rate=rates[-1])).rate)
+    steps = [high - low for low, high in zip(rates, rates[1:])]
+    assert rates[-1] == 450 and steps[0] == 20 and max(steps) >= 50
+    assert steps[:-1] == sorted(steps[:-1])  # never smaller as it gets faster (the last is capped)
+    assert len(rates) <= 12  # from the default to the fastest in a few commands
+    for rate in rates[:-2]:  # the last step up is cut short at the fastest rate
+        assert slower(faster(Voice(rate=rate))).rate == rate
 
 
 def test_voice_rejects_impossible_values() -> None:
     with pytest.raises(SettingsError, match="rate"):
         Voice(rate=0)
+    with pytest.raises(SettingsError, match="450"):
+        Voice(rate=451)
     with pytest.raises(SettingsError, match="volume"):
         Voice(volume=1.5)
 
@@ -321,17 +352,17 @@ def test_stop_and_close_are_safe_at_any_time(make_speaker) -> None:
         speaker.say(SHORT)
 
 
-def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker) -> None:
+def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker, out_dir) -> None:
     if devices.list_output_devices():
         pytest.skip("this machine has a speaker")
     speaker = make_speaker(folder=None)
     with pytest.raises(VoiceError, match="speaker"):
         within(LIMIT, speaker.say, SHORT)
-    assert speaker.files == []
+    assert not out_dir.exists()
 
 
 def test_runner_gives_up_instead_of_hanging() -> None:
-    runner = _Runner()
+    runner = Runner()
     assert runner.run(lambda: 42, 1.0, "answering") == 42
     with pytest.raises(ZeroDivisionError):
         runner.run(lambda: 1 / 0, 1.0, "dividing")

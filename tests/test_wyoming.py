@@ -167,6 +167,38 @@ def test_said_pregnancy_is_heeded(handler: Handler) -> None:
         < said.index("Gently massage")
 
 
+def test_a_vague_place_gets_the_question_as_its_answer(handler: Handler) -> None:
+    """Home Assistant will not come back with the answer: the question is the whole reply, and the
+    person asks again with the part."""
+    async def scenario() -> list[Event]:
+        async with serving(handler) as port:
+            return [await ask(port, "my arm hurts"), await ask(port, "I stubbed my toe")]
+
+    arm, toe = run(scenario())
+    assert Handled.from_event(arm).text == \
+        "Which part of your arm: shoulder, upper arm, elbow, forearm, wrist or hand?"
+    assert Handled.from_event(toe).text == "Which toe?"
+
+
+def test_a_second_place_is_named_for_next_time_not_asked_about(handler: Handler) -> None:
+    async def scenario() -> Event:
+        async with serving(handler) as port:
+            return await ask(port, "my knee and my elbow hurt")
+
+    said = Handled.from_event(run(scenario())).text or ""
+    assert said.startswith(speech("my knee and my elbow hurt"))
+    assert said.endswith("You also mentioned your elbow: ask me about it next.") and "?" not in said
+
+
+def test_a_red_flag_gets_medical_help_not_a_massage(handler: Handler) -> None:
+    async def scenario() -> Event:
+        async with serving(handler) as port:
+            return await ask(port, "I have chest pain")
+
+    said = Handled.from_event(run(scenario())).text or ""
+    assert "get medical help now" in said and "massage your" not in said
+
+
 def test_not_understood_is_not_handled_with_the_not_understood_sentence(handler: Handler) -> None:
     async def scenario() -> Event:
         async with serving(handler) as port:

@@ -598,3 +598,54 @@ my elbow popped out => !
 """
 
 CASES += [line for line in FOURTH.strip().splitlines()]
+
+# Everyday words and conditions found by trying more sentences by hand.
+PROBED = """
+pain between my thumb and index finger => hand -
+my finger joints ache => hand B
+charley horse in my left leg => ? leg L
+my knee buckles => knee -
+I threw my back out => lower_back -
+my back went out => lower_back -
+plantar fasciitis => foot - q=sole
+my hip flexor is tight => hip - q=front
+I have shin splints => lower_leg B q=front
+frozen shoulder => shoulder -
+my fingertips hurt => hand B
+I need to head out => x
+my right shoulder sorta hurts => shoulder R
+my left knee is terribly sore => knee L
+my right knee. no wait. the left one => knee L
+ankle no knee => knee -
+the pain is in my right knee not my left => knee R
+my wife is pregnant, my knee hurts => knee - preg=unknown
+she's not pregnant and her wrist hurts => wrist - preg=no
+pregnant lady with a sore wrist => wrist - preg=yes
+"""
+
+CASES += [line for line in PROBED.strip().splitlines()]
+
+AGES_AND_INJURIES = """
+my 16 year old son has a sore knee => knee -
+my 6 year old son has a sore knee => knee - care=child
+I'm 40 and my daughter's knee hurts => knee - care=child
+i'm in my seventies and my knee hurts => knee - care=elderly
+due any day now and my feet hurt => foot B preg=yes
+I hit my knee on the table => knee -
+I broke my arm last year and it still aches => ? arm - care=trauma
+I'm recovering from a broken ankle => ankle - care=trauma
+you hit the nail on the head => x
+"""
+
+CASES += [line for line in AGES_AND_INJURIES.strip().splitlines()]
+
+PARTS_NAMED_APART = """
+my back, the lower part => lower_back -
+my back hurts, the middle => mid_back -
+my left arm, the upper part => upper_arm L
+my right toe hurts, the little one => little_toe R
+my left leg, the upper part => thigh L
+my arm hurts a little => ? arm -
+"""
+
+CASES += [line for line in PARTS_NAMED_APART.strip().splitlines()]

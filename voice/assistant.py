@@ -14,14 +14,17 @@ from voice.errors import SettingsError
 from voice.knowledge import load
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
+from voice.verbosity import Verbosity, speech
 
 # The audio side (numpy, sounddevice, pyttsx3, Vosk) is imported only by the functions that build
 # it, so that a front end that answers text (the Wyoming service) does not load it.
 if TYPE_CHECKING:
     from voice.audio import AudioSource
+    from voice.barge_in import BargeIn
     from voice.recognizer import Limits, VoskRecognizer
     from voice.session import Session
-    from voice.speech import Speaker, Voice
+    from voice.speaker import Speaker
+    from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,14 @@ class Answering:
     resolver: Resolver
     context: Context
 
+    verbosity: Verbosity = Verbosity.NORMAL
+
     def answer(self, text: str) -> Resolution:
         return self.resolver.resolve(text, self.context)
+
+    def spoken(self, resolution: Resolution) -> str:
+        """What would be said, at this verbosity."""
+        return speech(resolution, self.verbosity, self.resolver, self.context.duration_seconds)
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def answering(settings: Settings, pregnancy: Pregnancy = Pregnancy.UNKNOWN) -> A
     """The resolver of the settings' language, with their side and duration."""
     context = Context(pregnancy=pregnancy, same_side=settings.same_side,
                       duration_seconds=round(settings.massage_minutes * 60))
-    return Answering(Resolver(load(settings.language)), context)
+    return Answering(Resolver(load(settings.language)), context, Verbosity(settings.verbosity))
 
 
 def wake_phrase(settings: Settings, resolver: Resolver) -> str:
@@ -118,12 +127,21 @@ def open_source(request: Audio, settings: Settings, hooks: Hooks = Hooks()) -> A
 
 
 def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tuple[Speaker, Voice]:
-    from voice.speech import Pyttsx3Speaker, TextSpeaker, Voice
+    from voice import speechd
+    from voice.devices import Player
+    from voice.settings import SpeechEngine
+    from voice.speaker import TextSpeaker, pyttsx3_speaker
+    from voice.speech import Voice
 
     voice = Voice(rate=settings.rate, volume=settings.volume, voice=settings.voice or resolver.language.voice)
     if request.text_only:
         return TextSpeaker(), voice
-    return Pyttsx3Speaker(voice, out_dir=request.speech_out), voice
+    engine = SpeechEngine(settings.speech)
+    if request.speech_out is None and (
+            engine is SpeechEngine.SPEECHD or (engine is SpeechEngine.AUTO and speechd.running())):
+        log.info("speaking through speech-dispatcher")
+        return speechd.SpeechdSpeaker(voice, player=Player(settings.output_device)), voice
+    return pyttsx3_speaker(voice, out_dir=request.speech_out, device=settings.output_device), voice
 
 
 def conversation(settings: Settings, text: Answering, home: bool = False) -> Conversation:
@@ -131,7 +149,8 @@ def conversation(settings: Settings, text: Answering, home: bool = False) -> Con
     thresholds = Thresholds(sure=settings.sure_confidence, sure_answer=settings.sure_answer_confidence,
                             unsure=settings.unsure_confidence)
     return Conversation(text.resolver, text.context,
-                        Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds))
+                        Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds,
+                                verbosity=Verbosity(settings.verbosity)))
 
 
 def limits(settings: Settings) -> Limits:
@@ -156,5 +175,14 @@ def session(settings: Settings, request: Audio = Audio(), hooks: Hooks = Hooks()
         cues=settings.audio_cues, hold_off=settings.hold_off, limits=limits(settings), show=hooks.show,
         on_voice_change=hooks.on_voice_change,
         reopen=None if request.inputs else (lambda: open_source(request, settings, hooks)),
-        on_partial=hooks.on_partial,
+        on_partial=hooks.on_partial, barge_in=barge_in(settings, text.resolver, recognizer),
     )
+
+
+def barge_in(settings: Settings, resolver: Resolver, recognizer: VoskRecognizer) -> BargeIn | None:
+    """What listens for "stop", "wait", "repeat" while it speaks; None when the setting is off."""
+    from voice.barge_in import BargeIn
+
+    if not settings.barge_in:
+        return None
+    return BargeIn.from_pack(recognizer.model, resolver.language.barge_in, resolver.vocabulary())

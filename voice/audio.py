@@ -359,6 +359,7 @@ class FileSource:
     def read(self, timeout: float) -> AudioChunk | None:
         """Next block of the files; silence while muted or held off; None after the last gap."""
         if self._closed:
+            self._blocks.close()  # here, not in close(): that may run on another thread mid-read
             return None
         if self._muted or self._held_blocks > 0:
             self._held_blocks = max(0, self._held_blocks - 1)
@@ -378,4 +379,3 @@ class FileSource:
     def close(self) -> None:
         """Stop; read() returns None from now on."""
         self._closed = True
-        self._blocks.close()

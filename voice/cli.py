@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, TextIO
@@ -201,7 +202,13 @@ def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
 
 def run_ask(args: argparse.Namespace) -> int:
     text = assistant.answering(settings_for(args).settings, pregnancy_of(args))
-    write = _json_line if args.json else _speech_line
+
+    def write(resolution: Resolution, out: TextIO) -> None:
+        if args.json:
+            _json_line(resolution, text.spoken(resolution), out)
+        else:
+            _speech_line(text.spoken(resolution), out)
+
     if args.text == ["-"]:
         for line in _utf8_lines(sys.stdin):
             write(text.answer(line.rstrip("\r\n")), sys.stdout)
@@ -224,8 +231,10 @@ def _valid_text(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _json_line(resolution: Resolution, out: TextIO) -> None:
-    line = json.dumps({"text": resolution.text, **resolution.to_json()}, ensure_ascii=False) + "\n"
+def _json_line(resolution: Resolution, speech: str, out: TextIO) -> None:
+    """The answer as JSON, its "speech" at the chosen verbosity."""
+    answer = {"text": resolution.text, **resolution.to_json(), "speech": speech}
+    line = json.dumps(answer, ensure_ascii=False) + "\n"
     binary = getattr(out, "buffer", None)
     if binary is None:
         out.write(line)
@@ -234,8 +243,8 @@ def _json_line(resolution: Resolution, out: TextIO) -> None:
     binary.write(line.encode("utf-8", "replace"))  # UTF-8 whatever the locale says
 
 
-def _speech_line(resolution: Resolution, out: TextIO) -> None:
-    out.write(resolution.speech + "\n")
+def _speech_line(speech: str, out: TextIO) -> None:
+    out.write(speech + "\n")
 
 
 # ---------------------------------------------------------------- listen
@@ -258,6 +267,8 @@ def run_listen(args: argparse.Namespace) -> int:
     if args.json:
         session.on_heard = _heard_printer(session.conversation, sys.stdout)
     session.run()
+    if session.signalled:
+        _exit_at_once()
     return 0
 
 
@@ -276,6 +287,14 @@ def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, 
         out.flush()
 
     return show
+
+
+def _exit_at_once() -> None:
+    """After SIGTERM or Ctrl-C, once the session has stopped and everything is written: exit now.
+    Freeing the Vosk model alone takes up to a second; the system frees it at once."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,

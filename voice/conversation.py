@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence, Union
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Kind, Side
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
+from voice.verbosity import Verbosity, speech, spoken_answer
 
 VOICE_COMMANDS = ("slower", "faster", "louder", "softer")
 
@@ -89,6 +90,8 @@ class Options:
     """Running as a home service: start idle, and go back to idle instead of ending."""
     silences_before_idle: int = 2
     unclear_answers_before_fallback: int = 2
+    verbosity: Verbosity = Verbosity.NORMAL
+    """How much of each answer is said at first ("shorter", "more detail" change it)."""
     """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     thresholds: Thresholds = Thresholds()
     """How confident the words heard must be to be taken as said."""
@@ -112,6 +115,8 @@ class Conversation:
         self._pain: Place | None = None
         self._care: tuple[str, ...] = ()
         self._pending: Resolution | None = None
+        self._answered: Resolution | None = None
+        self.verbosity = options.verbosity
         self._vague: Resolution | None = None
         """The vague place asked about: "my left arm" (which part?)."""
         self._also: tuple[Place, ...] = ()
@@ -202,6 +207,7 @@ class Conversation:
         self.context = self._launch_context
         self._pain, self._care, self._pending, self._last = None, (), None, ()
         self._vague, self._also, self._confirming = None, (), None
+        self._answered = None
         self._silences, self.timer_due = 0, None
         self.state = State.WHERE
         return self._speak(self._say["greeting"], self._say["ask_where"])
@@ -259,6 +265,11 @@ class Conversation:
         for change in VOICE_COMMANDS:
             if change in commands:
                 return Reply((AdjustVoice(change), Say(self._say[f"voice_{change}"])))
+        if "shorter" in commands or "more_detail" in commands:
+            self.verbosity = self.verbosity.shorter() if "shorter" in commands else self.verbosity.longer()
+            return Reply((Say(self._say[f"verbosity_{self.verbosity.value}"]),))
+        if "more" in commands:
+            return self._more()
         if "repeat" in commands:
             return Reply(tuple(Say(text) for text in self._last)) if self._last else \
                 self._speak(self._say["nothing_to_repeat"])
@@ -313,10 +324,23 @@ class Conversation:
             self._pending, self._unclear = resolution, 0
             self.state = State.PREGNANCY
             return self._speak(resolution.echo, self._say["ask_pregnancy"])
-        return self._instruct(resolution, resolution.speech)
+        return self._instruct(resolution, self._spoken(resolution, echo=True))
+
+    def _spoken(self, resolution: Resolution, echo: bool, verbosity: Verbosity | None = None) -> str:
+        """The answer at the session's verbosity (or the one given); the echo first if asked."""
+        level, seconds = verbosity or self.verbosity, self.context.duration_seconds
+        if echo:
+            return speech(resolution, level, self.resolver, seconds)
+        return spoken_answer(resolution, level, self.resolver, seconds)
+
+    def _more(self) -> Reply:
+        """"More": the last answer once in detail; the verbosity stays as it was."""
+        if self._answered is None:
+            return self._speak(self._say["nothing_more"])
+        return self._speak(self._spoken(self._answered, echo=False, verbosity=Verbosity.DETAILED))
 
     def _instruct(self, resolution: Resolution, *speech: str) -> Reply:
-        self._pending = None
+        self._pending, self._answered = None, resolution
         self.state = State.INSTRUCTED
         duration = self.resolver.duration_text(self.context.duration_seconds)
         return self._speak(*speech, self._sentence("offer_timer", duration=duration))
@@ -332,10 +356,10 @@ class Conversation:
             if self._unclear < self.options.unclear_answers_before_fallback:
                 return unclear
             # Still no clear answer: every point to avoid is named first and none is recommended.
-            return self._instruct(self._pending, self._pending.speech)
+            return self._instruct(self._pending, self._spoken(self._pending, echo=True))
         self.context = replace(self.context, pregnancy=answer)
         resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care)
-        return replace(self._instruct(resolution, resolution.spoken_answer), decision=Decision.ANSWERED)
+        return replace(self._instruct(resolution, self._spoken(resolution, echo=False)), decision=Decision.ANSWERED)
 
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:

@@ -171,6 +171,9 @@ def _open_input(
 class MicrophoneSource:
     """A live microphone delivering 16-bit mono blocks; room tone while muted."""
 
+    live = True
+    """It runs in real time: it can be listened to while the assistant speaks."""
+
     def __init__(
         self,
         device: str | int | None = None,
@@ -237,16 +240,24 @@ class MicrophoneSource:
                 self._queue.get_nowait()
 
     def read(self, timeout: float) -> AudioChunk | None:
-        """Next captured block; None after close()."""
+        """Next captured block; None after close(), at once even when close() comes while
+        this waits."""
         if self._closed:
             return None
         try:
-            return AudioChunk(self._queue.get(timeout=timeout), self.rate)
+            data = self._queue.get(timeout=timeout)
         except queue.Empty:
             raise AudioError(
                 f"The microphone '{self.device_name}' stopped delivering audio (unplugged?). "
                 "Check it, then run `acupressure devices`."
             ) from None
+        return None if self._closed else AudioChunk(data, self.rate)
+
+    def _wake_reader(self) -> None:
+        with self._lock:
+            self._drain()
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(b"")
 
     def mute(self) -> None:
         """Drop everything captured from now on, and what is waiting to be read."""
@@ -265,6 +276,7 @@ class MicrophoneSource:
         if self._closed:
             return
         self._closed = True
+        self._wake_reader()
         try:
             self._stream.stop()
             self._stream.close()
@@ -272,19 +284,50 @@ class MicrophoneSource:
             log.debug("Closing the microphone failed: %s", error)
 
 
+NO_SPEAKER: Final = "No speaker or headphones found"
+
+
+class Player:
+    """Plays sound on an output device; stop() cuts it off at once, from any thread."""
+
+    def __init__(self, device: str | int | None = None) -> None:
+        self._device = device
+
+    def start(self, chunk: AudioChunk) -> None:
+        """Start playing the chunk and return at once."""
+        sd = _sounddevice()
+        if not list_output_devices():
+            raise AudioError(f"{NO_SPEAKER}. Plug them in, then run `acupressure devices`.")
+        if not chunk.audio:
+            return
+        try:
+            sd.play(np.frombuffer(chunk.audio, dtype="<i2"), chunk.rate, device=self._device)
+        except (sd.PortAudioError, ValueError) as error:
+            raise AudioError(_cannot_play(error)) from error
+
+    def wait(self) -> None:
+        """Until the sound has finished or stop() was called."""
+        sd = _sounddevice()
+        try:
+            sd.wait()
+        except (sd.PortAudioError, ValueError) as error:
+            raise AudioError(_cannot_play(error)) from error
+
+    def stop(self) -> None:
+        """Silence the sound being played, if any."""
+        sd = _sounddevice()
+        try:
+            sd.stop()
+        except (sd.PortAudioError, ValueError) as error:
+            log.debug("Stopping playback failed: %s", error)
+
+
+def _cannot_play(error: Exception) -> str:
+    return f"Cannot play sound ({error}). Check the speaker, then run `acupressure devices`."
+
+
 def play(chunk: AudioChunk, device: str | int | None = None) -> None:
     """Play the chunk on an output device and wait until it has finished."""
-    sd = _sounddevice()
-    if not list_output_devices():
-        raise AudioError(
-            "No speaker or headphones found. Plug them in, then run `acupressure devices`."
-        )
-    if not chunk.audio:
-        return
-    try:
-        sd.play(np.frombuffer(chunk.audio, dtype="<i2"), chunk.rate, device=device)
-        sd.wait()
-    except (sd.PortAudioError, ValueError) as error:
-        raise AudioError(
-            f"Cannot play sound ({error}). Check the speaker, then run `acupressure devices`."
-        ) from error
+    player = Player(device)
+    player.start(chunk)
+    player.wait()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from voice.errors import AudioError, VoiceError
 from voice.knowledge import Library, load
 from voice.recognizer import load_model
 from voice.settings import Settings, load_settings
-from voice.speech import Pyttsx3Speaker, Voice, espeak_available
+from voice.speech import Pyttsx3Renderer, Voice, espeak_available
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +84,11 @@ def check_speech(settings: Settings, pack: Library | None) -> Check:
 
 def _render(sentence: str, voice: Voice) -> audio.AudioChunk | None:
     """The sentence as espeak-ng speaks it; None when nothing was written."""
-    with tempfile.TemporaryDirectory(prefix="acupressure-doctor-") as folder:
-        speaker = Pyttsx3Speaker(voice, out_dir=Path(folder))
-        try:
-            speaker.say(sentence)
-            written = speaker.last_file
-            return audio.read_wav(written) if written else None
-        finally:
-            speaker.close()
+    renderer = Pyttsx3Renderer(voice)
+    try:
+        return renderer.render(sentence)
+    finally:
+        renderer.close()
 
 
 def load_pack(language: str) -> tuple[Library | None, Check]:

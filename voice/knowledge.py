@@ -78,6 +78,15 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "voice_faster": set(),
         "voice_louder": set(),
         "voice_softer": set(),
+        # listening instead of looking: answers at another length
+        "brief_instruction": {"target", "duration"},
+        "detail_why": {"pain", "target"},
+        "detail_find": {"target"},
+        "detail_points": {"points"},
+        "verbosity_brief": set(),
+        "verbosity_normal": set(),
+        "verbosity_detailed": set(),
+        "nothing_more": set(),
         "help_where": set(),
         "help_pregnancy": set(),
         "help_instructed": set(),
@@ -88,6 +97,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "microphone_back": set(),
         # the Home Assistant front end (Wyoming)
         "too_long": set(),
+        "also_ask": {"place"},
     }.items()
 }
 PLACE_FIELDS: dict[str, frozenset[str]] = {
@@ -106,7 +116,9 @@ LIST_KEYS = ("separator", "last_and", "last_or")
 VAGUE_QUESTIONS = ("which_part", "which_one")
 """The sentences that ask which part of a vague place hurts."""
 COMMANDS = ("repeat", "help", "stop", "slower", "faster", "louder", "softer",
-            "another", "other_side", "timer", "yes", "no", "wrong")
+            "another", "other_side", "timer", "yes", "no", "wrong", "shorter", "more_detail", "more")
+BARGE_IN = ("stop", "wait", "repeat", "go_on")
+"""What may be said while the assistant speaks: cut it off, pause it, start it again, resume."""
 
 
 class Side(str, Enum):
@@ -268,6 +280,9 @@ class LanguagePack:
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
     texts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     """Each phrase as the pack writes it ("ball of my thumb" for ("ball", "of", DETERMINER, "thumb"))."""
+
+    barge_in: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each of BARGE_IN, the phrases heard while the assistant speaks; empty: none."""
 
     def text_of(self, phrase: tuple[str, ...]) -> str:
         return self.texts.get(phrase) or " ".join(phrase)
@@ -515,7 +530,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
-              "grammar")
+              "grammar", "barge_in")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
@@ -580,6 +595,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         numbers=numbers,
         grammar=grammar,
         texts=phrases.texts,
+        barge_in=_read_barge_in(root.get("barge_in", {})),
     )
 
 
@@ -611,6 +627,13 @@ def _read_grammar(node: _Node) -> dict[str, frozenset[str]]:
     fields = node.mapping(allowed=GRAMMAR)
     return {key: frozenset(word.lower() for word in fields[key].texts()) if key in fields else frozenset()
             for key in GRAMMAR}
+
+
+def _read_barge_in(node: _Node) -> dict[str, tuple[str, ...]]:
+    if not node.value:
+        return {}
+    entries = node.mapping(allowed=BARGE_IN, required=BARGE_IN)
+    return {key: tuple(phrase.lower() for phrase in entry.texts()) for key, entry in entries.items()}
 
 
 def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:

@@ -141,6 +141,8 @@ class _Pass:
         self.places: list[_Place] = []
         self.statements: dict[str, set[str]] = {}
         self.care: list[str] = []
+        self.ages: list[int] = []
+        """Ages of the people named with one ("my 16 year old son" is not a child)."""
         self.red_flags: list[str] = list(parse.red_flags)
         self.others: list[str] = []
         self.subject: str | None = None
@@ -442,6 +444,7 @@ class _Pass:
         start = self.tokens[index].start
         owner = start > 0 and self.parse.words[start - 1] in self.g["determiners"]
         if owner:  # "my 5 year old": someone else
+            self.ages.append(years)
             identity = f"{years} years"
             self.others.append(identity)
             self.subject = self.clause_subject = identity
@@ -458,11 +461,19 @@ class _Pass:
             places=tuple(places),
             denied=not pain and any(place.state == "denied" for place in self.places),
             red_flags=tuple(dict.fromkeys(self.red_flags)),
-            care=tuple(dict.fromkeys(self.care)),
+            care=self._cares(),
             pregnancy=Pregnancy.UNKNOWN if "maybe" in said else pregnancy,
             maybe_pregnant="maybe" in said,
             someone_else=owner != SELF,
         )
+
+    def _cares(self) -> tuple[str, ...]:
+        """A child named by a word ("my son") is not one when only older ages were said ("my 16 year old son")."""
+        care = list(dict.fromkeys(self.care))
+        young = self.reader.knowledge.ages.child_under
+        if self.ages and min(self.ages) >= young and "child" in care:
+            care.remove("child")
+        return tuple(care)
 
     def _owner(self, place: _Place) -> str:
         """Whose the place is: the person named last before it; anyone else named, when nobody was."""

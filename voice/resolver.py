@@ -261,11 +261,27 @@ class Resolver:
             return self._not_understood(text, parse, reading, pregnancy)
         also = tuple(_place(place) for place in places if place != first)
         if first.vague:
+            first = self._part_named_apart(parse, first)
+        if first.vague:
             return self._vague(text, first, also, pregnancy, reading.care)
         if pregnancy is not context.pregnancy:
             context = replace(context, pregnancy=pregnancy)
         return self.answer(_place(first), context, reading.care, text=text,
                            maybe_pregnant=reading.maybe_pregnant, also=also)
+
+    def _part_named_apart(self, parse: Parse, vague: Mentioned) -> Mentioned:
+        """ "My back, the lower part", "my toe, the big one": a word said apart that names one
+        of the vague place's parts with the place's own word ("lower back", "big toe")."""
+        names = [words for words, meaning in self._phrases.items()
+                 if meaning.kind is Kind.VAGUE and meaning.id == vague.area and len(words) == 1]
+        for word in parse.words:
+            for name in names:
+                meaning = self._phrases.get((word,) + name)
+                if meaning is not None and meaning.kind is Kind.AREA and \
+                        meaning.id in self.knowledge.vague[vague.area]:
+                    sided = self.knowledge.areas[meaning.id].sided
+                    return Mentioned(meaning.id, vague.side if sided else None, meaning.qualifier)
+        return vague
 
     @staticmethod
     def _pregnancy(reading: Reading, parse: Parse, context: Context) -> Pregnancy:

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
+import os
 import signal
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field, replace
-from types import FrameType
 from typing import Callable, Iterator
 
 from voice import speech
 from voice.audio import AudioSource, cue
+from voice.barge_in import BargeIn, Interruption, Spotter
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
 from voice.recognizer import End, Heard, Limits, Recognizer
-from voice.speech import Speaker, TextSpeaker, Voice
+from voice.speaker import Speaker, TextSpeaker
+from voice.speech import Voice
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +31,12 @@ KEPT_TURNS = 200
 """Turns kept in memory: a session may run for weeks."""
 RETRY_SECONDS = 2.0
 """How often a lost microphone is looked for again."""
+WAIT_SECONDS = 300.0
+"""After "wait", how long it waits for "go on" before it simply listens again."""
 
 
-class Stopped(Exception):
-    """SIGTERM or SIGINT arrived: end the session cleanly."""
+NO_SPEAKER_HINT = ("Carrying on in text. Choose a speaker with --output-device (see `acupressure devices`), "
+                   "or run with --text-only to go without sound.")
 
 
 @dataclass
@@ -55,22 +61,34 @@ class Session:
     sleep: Callable[[float], None] = time.sleep
     turns: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
     """("you" | "assistant", text) of the latest turns, in order (in memory only, never on disk)."""
+    barge_in: BargeIn | None = None
+    """Listens for "stop", "wait", "repeat" while it speaks on a live microphone; None: never."""
+    interruptions: deque[Interruption] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
+    """What people said over its speech, in order."""
     _stopping: bool = field(default=False, init=False)
+    signalled: bool = field(default=False, init=False)
+    """SIGTERM or SIGINT ended the session."""
 
     def run(self) -> None:
         """Until the person says stop, the input files end, or SIGTERM / Ctrl-C."""
-        with _stop_on_signals():
+        with _stop_on_signals(self._on_signal):
             try:
                 self._loop()
-            except (Stopped, KeyboardInterrupt):
-                log.info("stopping")
             finally:
                 self.source.close()
                 self.speaker.close()
 
+    def _on_signal(self) -> None:
+        self.signalled = True
+        self.stop()
+
     def stop(self) -> None:
-        """End the session from another thread: closing the source ends the current listen."""
+        """End the session, from any thread: silences the speech and wakes a waiting listen."""
+        if self._stopping:
+            return
+        log.info("stopping")
         self._stopping = True
+        self.speaker.stop()
         self.source.close()
 
     def _loop(self) -> None:
@@ -82,11 +100,12 @@ class Session:
                 heard = self.recognizer.listen(self.source, self._limits(), self.on_partial,
                                                self.conversation.complete)
             except AudioError as error:
-                self._recover(error)
+                if not self._stopping:  # closing the microphone to stop is not losing it
+                    self._recover(error)
                 continue
-            spoke = self._perform(self.conversation.tick())
-            if heard is None:
+            if self._stopping or heard is None:
                 return
+            spoke = self._perform(self.conversation.tick())
             if heard.end is End.SILENCE:
                 spoke = self._perform(self.conversation.silence()) or spoke
                 continue
@@ -132,22 +151,92 @@ class Session:
     def _perform(self, reply: Reply) -> bool:
         """Carry out a reply; True when something was spoken or played."""
         for group in _grouped(reply):
+            if self._stopping:
+                break
             if isinstance(group, Cue):
                 self._play(group.kind)
             elif isinstance(group, AdjustVoice):
                 self._adjust(group.change)
-            else:
-                self._say(group)
+            elif not self._turn(group):
+                break  # "stop" said over it: the rest of this reply is not said either
         return bool(reply.actions)
 
-    def _say(self, text: str) -> None:
+    def _turn(self, text: str) -> bool:
+        """Say one spoken turn, acting on what is said over it; False when told to stop."""
+        heard = self._say(text)
+        while heard is not None and not self._stopping:
+            self.interruptions.append(heard)
+            self.turns.append(("you", f"({heard.value})"))
+            if heard is Interruption.STOP:
+                return False
+            if heard is Interruption.WAIT and self._wait_for_go_on() is not Interruption.GO_ON:
+                return False
+            heard = self._say(text)  # "repeat", or "go on" after "wait": the turn again
+        return True
+
+    def _say(self, text: str) -> Interruption | None:
         self.turns.append(("assistant", text))
         self.show(f"Assistant: {text}")
-        with self._muted():
-            try:
+        try:
+            if self.barge_in is not None and getattr(self.source, "live", False):
+                return self._say_listening(text)
+            with self._muted():
                 self.speaker.say(text)
-            except SpeechError as error:
-                self._fall_back_to_text(error)
+        except (SpeechError, AudioError) as error:
+            self._fall_back_to_text(error)
+        return None
+
+    def _say_listening(self, text: str) -> Interruption | None:
+        """Speak while a helper thread listens for barge-in phrases; the first one heard
+        silences the speech at once. Then the microphone is held off as after any speech."""
+        assert self.barge_in is not None
+        spotter = self.barge_in.spotter(self.source.rate, text)
+        done = threading.Event()
+        heard: list[Interruption] = []
+
+        def listen() -> None:
+            found = self._spot(spotter, done, math.inf)
+            if found is not None:
+                heard.append(found)
+                self.speaker.stop()
+
+        listener = threading.Thread(target=listen, daemon=True, name="barge-in")
+        listener.start()
+        try:
+            self.speaker.say(text)
+        finally:
+            done.set()
+            listener.join(self.limits.read_timeout + 1)
+            self.source.mute()  # drops what was heard while speaking
+            self.source.unmute(self.hold_off)
+        return heard[0] if heard else None
+
+    def _spot(self, spotter: Spotter, done: threading.Event, seconds: float) -> Interruption | None:
+        """Feed the spotter until it hears something, `done` is set, or `seconds` of audio."""
+        fed = 0.0
+        while not done.is_set() and fed < seconds:
+            try:
+                chunk = self.source.read(self.limits.read_timeout)
+            except AudioError as error:  # the main loop notices a lost microphone itself
+                log.debug("barge-in listening stopped: %s", error)
+                return None
+            if chunk is None:
+                return None
+            fed += chunk.seconds
+            found = spotter.feed(chunk)
+            if found is not None:
+                return found
+        return None
+
+    def _wait_for_go_on(self) -> Interruption | None:
+        """After "wait": silent until "go on" (or "stop"), at most WAIT_SECONDS."""
+        assert self.barge_in is not None
+        spotter = self.barge_in.spotter(self.source.rate, "", frozenset({Interruption.GO_ON, Interruption.STOP}))
+        heard = self._spot(spotter, threading.Event(), WAIT_SECONDS)
+        if heard is not None:
+            self.interruptions.append(heard)
+            self.turns.append(("you", f"({heard.value})"))
+        return heard
 
     def _play(self, kind: str) -> None:
         with self._muted():
@@ -161,9 +250,11 @@ class Session:
         self.speaker.set_voice(self.voice)
         self.on_voice_change(self.voice)
 
-    def _fall_back_to_text(self, error: SpeechError) -> None:
+    def _fall_back_to_text(self, error: SpeechError | AudioError) -> None:
+        """No speaker, or the speech failed: one line saying so and what to do, then text."""
         log.error("speech failed: %s", error)
-        self.show(f"! {error}")
+        hint = NO_SPEAKER_HINT if isinstance(error, AudioError) else ""
+        self.show(f"! {error} {hint}".rstrip())
         self.show(f"Assistant: {self._sentence('no_speech_engine')}")
         self.speaker = TextSpeaker()
 
@@ -196,18 +287,39 @@ def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | str]:
 
 
 @contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """SIGTERM (systemd) and SIGINT (Ctrl-C) raise Stopped in the main thread."""
+def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """SIGTERM (systemd) and SIGINT (Ctrl-C) call stop() on a helper thread.
+
+    The handler only writes a byte to a pipe: it runs between two bytecodes of the main
+    thread, where raising or taking a lock could leave a file half written or deadlock.
+    """
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
     previous = {}
     for number in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(ValueError):  # not the main thread: tests run sessions in threads
-            previous[number] = signal.signal(number, _raise_stopped)
+            previous[number] = signal.signal(number, lambda *_: _poke(wake_write, b"s"))
+    watcher = threading.Thread(target=_watch, args=(wake_read, stop), daemon=True, name="signals")
+    watcher.start()
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+        _poke(wake_write, b"q")
+        watcher.join(1.0)
+        os.close(wake_write)
 
 
-def _raise_stopped(number: int, frame: FrameType | None) -> None:
-    raise Stopped(signal.Signals(number).name)
+def _poke(fd: int, byte: bytes) -> None:
+    with contextlib.suppress(OSError):  # a full pipe already holds a wake-up
+        os.write(fd, byte)
+
+
+def _watch(fd: int, stop: Callable[[], None]) -> None:
+    """Calls stop() for every signal until told to quit."""
+    try:
+        while os.read(fd, 1) == b"s":
+            stop()
+    finally:
+        os.close(fd)

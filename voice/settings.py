@@ -18,6 +18,7 @@ import yaml
 from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import available_languages, yaml_problem
+from voice.verbosity import Verbosity
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,31 @@ class _Phrase(_Rule):
         return " ".join(words)
 
 
+@dataclass(frozen=True)
+class _Choice(_Rule):
+    names: type[Enum]
+
+    def allowed(self) -> str:
+        return "one of: " + ", ".join(str(member.value) for member in self.names)
+
+    def convert(self, value: Any) -> str:
+        word = _text(value).lower()
+        if word not in {member.value for member in self.names}:
+            raise ValueError(value)
+        return word
+
+
+class SpeechEngine(str, Enum):
+    """What speaks: the setting `speech`."""
+
+    PYTTSX3 = "pyttsx3"
+    """pyttsx3 on espeak-ng, played on our own output device (or written to WAV files)."""
+    SPEECHD = "speechd"
+    """speech-dispatcher: the screen reader's voice and rate, one queue with it."""
+    AUTO = "auto"
+    """speech-dispatcher when it is running, else pyttsx3."""
+
+
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(value)
@@ -201,8 +227,9 @@ def _setting(default: Any, rule: _Rule, help: str, group: Group, flag: str | Non
                                             "switch": switch})
 
 
-RATE_RANGE: Final = _Whole(80, 300)
-"""Speaking rate in words per minute: the one declaration of its range."""
+RATE_RANGE: Final = _Whole(80, 450)
+"""Speaking rate in words per minute: the one declaration of its range (screen-reader users
+listen at 300 to 450)."""
 VOLUME_RANGE: Final = _Number(0.1, 1.0)
 """Speech loudness from soft to full: the one declaration of its range."""
 
@@ -219,6 +246,8 @@ class Settings:
                                  "Vosk model folder (default: the language's model, searched for)", Group.AUDIO)
     input_device: str | int | None = _setting(None, _Device(), "microphone: index or part of the name "
                                               "(see `acupressure devices`)", Group.AUDIO, flag="--device")
+    output_device: str | int | None = _setting(None, _Device(), "speaker or headphones: index or part of the name "
+                                               "(see `acupressure devices`)", Group.AUDIO)
     voice: str | None = _setting(None, _Text("the name of a text-to-speech voice"),
                                  "text-to-speech voice: a language, name or id (default: the pack's)", Group.AUDIO)
     rate: int = _setting(160, RATE_RANGE, "speaking rate in words per minute", Group.AUDIO)
@@ -233,6 +262,14 @@ class Settings:
                                        "e.g. 'hello helper')", Group.AUDIO)
     hold_off: float = _setting(0.3, _Number(0.0, 3.0), "seconds the microphone stays ignored after it speaks",
                                Group.AUDIO)
+    barge_in: bool = _setting(True, _Flag(), "do not listen for stop, wait or repeat while it speaks",
+                              Group.AUDIO, flag="--no-barge-in", switch=Switch.OFF)
+    speech: str = _setting(SpeechEngine.AUTO.value, _Choice(SpeechEngine),
+                           "what speaks: pyttsx3 (espeak-ng), speechd (speech-dispatcher, the screen reader's "
+                           "voice) or auto (speechd when it is running)", Group.AUDIO)
+    verbosity: str = _setting(Verbosity.NORMAL.value, _Choice(Verbosity),
+                              "how much each answer says: brief (where, which side, how long and every "
+                              "warning), normal, or detailed (also why there and how to find it)", Group.ANSWER)
     patience: float = _setting(Pauses().patience, _Number(0.5, 5.0),
                                "seconds of quiet it waits for the rest of a request that is not complete yet "
                                "(\"my left...\"); a complete one is answered at once", Group.AUDIO)

@@ -1,4 +1,4 @@
-"""Speech out: text to spoken audio with pyttsx3, on the speaker or into WAV files."""
+"""Rendering speech: text to spoken audio with pyttsx3 on espeak-ng, and how the voice is tuned."""
 
 # How pyttsx3 2.99 drives espeak-ng on Linux, and why this module works the way it does:
 #
@@ -7,7 +7,7 @@
 #   callback writes a 22,050 Hz WAV for save_to_file(); for say() it writes a temporary WAV
 #   and runs `aplay` on it (no device choice, silent failure when alsa-utils is missing, and
 #   engine.stop() cannot interrupt it). So every utterance here is rendered with
-#   save_to_file(), and on a speaker the audio is played with devices.play() on our device.
+#   save_to_file() into audio, which voice.speaker plays (stoppable at once) or writes.
 # * runAndWait() ends its loop by calling espeak_Cancel() whenever espeak is still busy,
 #   e.g. with rate/volume settings that espeak applies asynchronously. Measured effects:
 #   settings silently lost, files cut short or empty, and a sticky "stopping" flag that
@@ -19,13 +19,13 @@
 # * engine.stop() from another thread deadlocks: pyttsx3 sets its "stopping" flag and calls
 #   espeak_Cancel(), its run loop sees the flag and calls espeak_Cancel() too, and espeak-ng
 #   waits forever for the second acknowledgement. So stop() only sets our own flag, checked
-#   between pieces (a piece renders in tens of milliseconds) and before any sound goes out.
+#   between pieces (a piece renders in tens of milliseconds).
 # * The driver passes espeak_Synth() ten times the text's length as its size, so espeak
 #   reads past the end of the text; around 14,000 characters the process crashes. Long
 #   texts are therefore rendered in pieces of at most MAX_PIECE_CHARS and joined.
 # * The driver prints "Audio saved to <file>" for every file; that is kept off stdout.
 # * Any engine call may still hang (pyttsx3 issue #126), so each runs on a helper thread
-#   with a deadline; a speaker whose engine hung refuses further work instead of blocking.
+#   with a deadline; a renderer whose engine hung refuses further work instead of blocking.
 
 from __future__ import annotations
 
@@ -39,21 +39,19 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Final, Iterator, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Final, Iterator, Sequence, TypeVar, cast
 
-from voice import audio, devices
+from voice import audio
 from voice.audio import AudioChunk
 from voice.errors import AudioError, SettingsError, SpeechError
-from voice.settings import RATE_RANGE
+from voice.settings import RATE_RANGE, VOLUME_RANGE
 
 log = logging.getLogger(__name__)
 
-MIN_RATE: Final = RATE_RANGE.low
-MAX_RATE: Final = RATE_RANGE.high
-RATE_STEP: Final = 20
-"""Words per minute added or removed by faster() and slower()."""
-MIN_VOLUME: Final = 0.2
-MAX_VOLUME: Final = 1.0
+RATE_STEP_FRACTION: Final = 0.15
+MIN_RATE_STEP: Final = 20
+"""faster() and slower() change the rate by this fraction of it, rounded to ten words per
+minute and at least MIN_RATE_STEP: small steps where speech is slow, bigger ones where fast."""
 VOLUME_STEP: Final = 0.2
 """Volume added or removed by louder() and softer()."""
 
@@ -70,15 +68,12 @@ START_SECONDS: Final = 30.0
 SYNTH_SECONDS: Final = 10.0
 SYNTH_SECONDS_PER_CHAR: Final = 0.05
 """Time allowed to render a piece of text: SYNTH_SECONDS plus this per character."""
-PLAY_MARGIN_SECONDS: Final = 5.0
-"""Time allowed beyond a sound's own length to play it."""
 POLL_SECONDS: Final = 0.005
 VOICES_SHOWN: Final = 12
 """Voices named in the message about an unknown voice."""
 _NO_MATCH: Final = 4
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
-_NUMBERED = re.compile(r"^(\d+)-")
 _ENGINE_LOCK = threading.Lock()
 """pyttsx3 gives every speaker in a process the same engine; one utterance at a time."""
 
@@ -98,59 +93,48 @@ class Voice:
     None keeps the engine's default voice."""
 
     def __post_init__(self) -> None:
-        if self.rate <= 0:
-            raise SettingsError(
-                f"The speech rate must be a positive number of words per minute, not {self.rate}"
-            )
-        if not 0.0 <= self.volume <= 1.0:
-            raise SettingsError(f"The speech volume must be between 0 and 1, not {self.volume}")
+        if not RATE_RANGE.low <= self.rate <= RATE_RANGE.high:
+            raise SettingsError(f"The speech rate must be {RATE_RANGE.allowed()}, not {self.rate}")
+        if not VOLUME_RANGE.low <= self.volume <= VOLUME_RANGE.high:
+            raise SettingsError(f"The speech volume must be {VOLUME_RANGE.allowed()}, not {self.volume}")
 
 
 def _clamp(value: float, low: float, high: float) -> float:
     return max(low, min(high, value))
 
 
+def rate_step(rate: int) -> int:
+    """Words per minute that faster() adds at this rate."""
+    return max(MIN_RATE_STEP, 10 * round(rate * RATE_STEP_FRACTION / 10))
+
+
+def _rate(value: float) -> int:
+    return int(_clamp(value, RATE_RANGE.low, RATE_RANGE.high))
+
+
 def _volume(value: float) -> float:
-    return round(_clamp(value, MIN_VOLUME, MAX_VOLUME), 2)
+    return round(_clamp(value, VOLUME_RANGE.low, VOLUME_RANGE.high), 2)
 
 
 def faster(voice: Voice) -> Voice:
-    """The same voice, RATE_STEP words per minute faster, at most MAX_RATE."""
-    return replace(voice, rate=int(_clamp(voice.rate + RATE_STEP, MIN_RATE, MAX_RATE)))
+    """The same voice a step faster (see RATE_STEP_FRACTION), at most the fastest rate."""
+    return replace(voice, rate=_rate(voice.rate + rate_step(voice.rate)))
 
 
 def slower(voice: Voice) -> Voice:
-    """The same voice, RATE_STEP words per minute slower, at least MIN_RATE."""
-    return replace(voice, rate=int(_clamp(voice.rate - RATE_STEP, MIN_RATE, MAX_RATE)))
+    """The same voice a step slower, undoing faster() where it can, at least the slowest rate."""
+    down = rate_step(voice.rate - rate_step(voice.rate))
+    return replace(voice, rate=_rate(voice.rate - down))
 
 
 def louder(voice: Voice) -> Voice:
-    """The same voice, VOLUME_STEP louder, at most MAX_VOLUME."""
+    """The same voice, VOLUME_STEP louder, at most full volume."""
     return replace(voice, volume=_volume(voice.volume + VOLUME_STEP))
 
 
 def softer(voice: Voice) -> Voice:
-    """The same voice, VOLUME_STEP softer, at least MIN_VOLUME."""
+    """The same voice, VOLUME_STEP softer, at least the softest volume."""
     return replace(voice, volume=_volume(voice.volume - VOLUME_STEP))
-
-
-class Speaker(Protocol):
-    """Where the assistant's words and sounds go."""
-
-    def say(self, text: str) -> None:
-        """Speak the text; return only when the words are out."""
-
-    def play(self, chunk: AudioChunk) -> None:
-        """Play a short sound such as a tone cue."""
-
-    def stop(self) -> None:
-        """Cut off the current speech; safe at any time."""
-
-    def set_voice(self, voice: Voice) -> None:
-        """Use this voice from the next words on."""
-
-    def close(self) -> None:
-        """Release the engine."""
 
 
 def espeak_available() -> bool:
@@ -168,27 +152,56 @@ def _capture(work: Callable[[], T], outcome: list[tuple[bool, Any]]) -> None:
         outcome.append((False, error))
 
 
-class _Runner:
+class Cancelled(Exception):
+    """The caller stopped waiting for a call (it finishes on its helper thread)."""
+
+
+class Runner:
     """Runs one blocking call at a time on a helper thread and gives up after a deadline."""
 
     def __init__(self) -> None:
         self._hung: threading.Thread | None = None
+        self._left: threading.Thread | None = None
 
-    def run(self, work: Callable[[], T], seconds: float, what: str) -> T:
-        """The result of work(), or SpeechError if it takes longer than `seconds`."""
+    def run(self, work: Callable[[], T], seconds: float, what: str,
+            cancel: threading.Event | None = None) -> T:
+        """The result of work(); SpeechError if it takes longer than `seconds`; Cancelled
+        as soon as `cancel` is set, leaving the call to finish in the background."""
         if self._hung is not None and self._hung.is_alive():
             raise SpeechError(f"The speech output is stuck. {RESTART_HINT}")
+        if self._left is not None:  # a call left behind by a cancel ends before the next one
+            self._left.join(seconds)
+            self._hung, self._left = self._left, None
+            return self.run(work, seconds, what, cancel)
         outcome: list[tuple[bool, Any]] = []
         thread = threading.Thread(target=_capture, args=(work, outcome), daemon=True)
         thread.start()
-        thread.join(seconds)
+        deadline = time.monotonic() + seconds
+        while thread.is_alive() and time.monotonic() < deadline:
+            if cancel is not None and cancel.is_set():
+                self._left = thread
+                raise Cancelled(what)
+            thread.join(POLL_SECONDS if cancel is not None else seconds)
         if thread.is_alive():
             self._hung = thread
             raise SpeechError(f"Gave up {what} after {seconds:.0f} s. {RESTART_HINT}")
         succeeded, value = outcome[0]
         if not succeeded:
             raise value
-        return value
+        return cast(T, value)
+
+    def after_calls(self, then: Callable[[], None]) -> None:
+        """then(), now or once a call left behind by a cancel has ended."""
+        left = self._left
+        if left is None or not left.is_alive():
+            then()
+            return
+
+        def when_done() -> None:
+            left.join()
+            then()
+
+        threading.Thread(target=when_done, daemon=True).start()
 
 
 # --- voices ----------------------------------------------------------------------
@@ -227,7 +240,7 @@ def _unknown_voice(wanted: str, voices: Sequence[Any]) -> str:
     )
 
 
-# --- text and files ------------------------------------------------------------
+# --- text and audio ------------------------------------------------------------
 
 
 def _units(text: str, limit: int) -> Iterator[str]:
@@ -249,35 +262,6 @@ def _pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[str]:
         elif unit:
             pieces.append(unit)
     return pieces
-
-
-def _prepare_folder(folder: Path) -> Path:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        problem = error.strerror or error
-        raise AudioError(f"Cannot create the output folder '{folder}': {problem}") from error
-    return folder
-
-
-def _highest_number(folder: Path) -> int:
-    matches = (_NUMBERED.match(entry.name) for entry in folder.iterdir())
-    return max((int(match.group(1)) for match in matches if match), default=0)
-
-
-def _claim_next(folder: Path, kind: str) -> Path:
-    """Create the next numbered file, empty; an existing file is never touched."""
-    number = _highest_number(folder) + 1
-    while True:
-        path = folder / f"{number:03d}-{kind}.wav"
-        try:
-            path.open("xb").close()
-            return path
-        except FileExistsError:
-            number += 1
-        except OSError as error:
-            problem = error.strerror or error
-            raise AudioError(f"Cannot write to the output folder '{folder}': {problem}") from error
 
 
 def _read_speech(path: Path) -> AudioChunk:
@@ -339,21 +323,16 @@ def _start_engine() -> tuple[Any, Callable[[], int]]:
     return engine, _espeak.IsPlaying
 
 
-class Pyttsx3Speaker:
-    """Speaks with pyttsx3 on espeak-ng: aloud, or into numbered WAV files in `out_dir`."""
+class Pyttsx3Renderer:
+    """Renders text into audio with pyttsx3 on espeak-ng, in the voice last set."""
 
-    def __init__(
-        self, voice: Voice, out_dir: Path | None = None, device: str | int | None = None
-    ) -> None:
-        self._runner = _Runner()
+    def __init__(self, voice: Voice) -> None:
+        self._runner = Runner()
         self._engine, self._espeak_busy = self._runner.run(
             _start_engine, START_SECONDS, "starting the speech engine"
         )
         self._default_voice = str(self._engine.getProperty("voice") or "")
         self._settings = (voice, self._resolve(voice))
-        self._out_dir = _prepare_folder(Path(out_dir)) if out_dir is not None else None
-        self._device = device
-        self._files: list[Path] = []
         self._scratch = tempfile.TemporaryDirectory(prefix="acupressure-speech-")
         self._rendered = 0
         self._finished = threading.Event()
@@ -366,32 +345,14 @@ class Pyttsx3Speaker:
             self._engine.connect("error", self._on_error),
         ]
 
-    @property
-    def files(self) -> list[Path]:
-        """The WAV files this speaker wrote, oldest first."""
-        return list(self._files)
-
-    @property
-    def last_file(self) -> Path | None:
-        """The WAV file written last, if any."""
-        return self._files[-1] if self._files else None
-
-    def say(self, text: str) -> None:
-        """Speak the text, or write it to the next WAV file; blank text is skipped."""
+    def render(self, text: str) -> AudioChunk | None:
+        """The text as speech; None for blank text or when stop() cut it off."""
         self._check_open()
         self._stopping.clear()
-        chunk = self._render_all(_pieces(text))
-        if chunk is not None:
-            self._emit(chunk, "say")
-
-    def play(self, chunk: AudioChunk) -> None:
-        """Play a sound, or write it to the next WAV file."""
-        self._check_open()
-        self._stopping.clear()
-        self._emit(chunk, "cue")
+        return self._render_all(_pieces(text))
 
     def stop(self) -> None:
-        """Cut off the current speech after the piece being rendered; safe at any time.
+        """Cut off the current rendering after the piece being rendered; safe at any time.
 
         engine.stop() is deliberately not called: from another thread it makes pyttsx3 call
         espeak_Cancel() twice at once, which deadlocks espeak-ng (see the note at the top).
@@ -399,26 +360,26 @@ class Pyttsx3Speaker:
         self._stopping.set()
 
     def set_voice(self, voice: Voice) -> None:
-        """Use this voice from the next say() on."""
+        """Use this voice from the next render() on."""
         self._check_open()
         self._settings = (voice, self._resolve(voice))
 
     def close(self) -> None:
-        """Stop, and let the engine go; the speaker cannot be used afterwards."""
+        """Stop, and let the engine go; the renderer cannot be used afterwards."""
         if self._closed:
             return
         self.stop()
         self._closed = True
         for token in self._tokens:
             self._engine.disconnect(token)
-        self._scratch.cleanup()
+        self._runner.after_calls(self._scratch.cleanup)  # not under espeak writing into it
         self._engine = None
 
     # -- helpers
 
     def _check_open(self) -> None:
         if self._closed:
-            raise SpeechError("The speaker is closed; create a new one.")
+            raise SpeechError("The speech engine is closed; start a new one.")
 
     def _resolve(self, voice: Voice) -> str:
         if voice.voice is None:
@@ -435,22 +396,6 @@ class Pyttsx3Speaker:
 
     def _on_error(self, exception: BaseException | None = None, **_: Any) -> None:
         self._errors.append(exception or RuntimeError("unknown error"))
-
-    def _emit(self, chunk: AudioChunk, kind: str) -> None:
-        if self._stopping.is_set():
-            return
-        if self._out_dir is not None:
-            self._record(chunk, kind)
-            return
-        seconds = chunk.seconds + PLAY_MARGIN_SECONDS
-        self._runner.run(lambda: devices.play(chunk, self._device), seconds, "playing sound")
-
-    def _record(self, chunk: AudioChunk, kind: str) -> None:
-        assert self._out_dir is not None
-        path = _claim_next(self._out_dir, kind)
-        audio.write_wav(path, chunk)
-        self._files.append(path)
-        log.debug("Wrote %s (%.1f s)", path, chunk.seconds)
 
     def _render_all(self, pieces: list[str]) -> AudioChunk | None:
         """All pieces as one chunk; None when there is nothing to say or stop() was called."""
@@ -469,9 +414,13 @@ class Pyttsx3Speaker:
         path = Path(self._scratch.name) / f"{self._rendered}.wav"
         seconds = SYNTH_SECONDS + SYNTH_SECONDS_PER_CHAR * len(text)
         deadline = time.monotonic() + seconds
-        done = self._runner.run(
-            lambda: self._synthesize(text, path, deadline), seconds + 1, "speaking"
-        )
+        try:
+            done = self._runner.run(
+                lambda: self._synthesize(text, path, deadline), seconds + 1, "speaking",
+                cancel=self._stopping,
+            )
+        except Cancelled:
+            return None
         return _read_speech(path) if done else None
 
     def _synthesize(self, text: str, path: Path, deadline: float) -> bool:
@@ -512,22 +461,3 @@ class Pyttsx3Speaker:
             if time.monotonic() > deadline:
                 raise SpeechError(f"The speech engine stayed busy. {RESTART_HINT}")
             time.sleep(POLL_SECONDS)
-
-
-class TextSpeaker:
-    """The --text-only speaker: no sound at all; the session prints what is said."""
-
-    def say(self, text: str) -> None:
-        """Do nothing."""
-
-    def play(self, chunk: AudioChunk) -> None:
-        """Do nothing."""
-
-    def stop(self) -> None:
-        """Do nothing."""
-
-    def set_voice(self, voice: Voice) -> None:
-        """Do nothing."""
-
-    def close(self) -> None:
-        """Do nothing."""

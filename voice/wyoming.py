@@ -95,7 +95,7 @@ class Handler:
         if len(text) > self.limits.max_transcript_chars:
             log.warning("refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
-        return Response(answer_event(resolver.resolve(text, self.context)))
+        return Response(answer_event(resolver.resolve(text, self.context), resolver))
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""
@@ -107,11 +107,15 @@ class Handler:
         return self.resolvers[self.default]
 
 
-def answer_event(resolution: Resolution) -> Event:
+def answer_event(resolution: Resolution, resolver: Resolver) -> Event:
     """One answer that stands alone: Home Assistant cannot ask a follow-up question."""
-    if resolution.understood or resolution.reason not in NOT_UNDERSTOOD:
+    if not resolution.understood and resolution.reason in NOT_UNDERSTOOD:
+        return NotHandled(resolution.speech).event()
+    if not resolution.also:
         return Handled(resolution.speech).event()
-    return NotHandled(resolution.speech).event()
+    # Not the session's "shall we do that next?": the person asks again instead.
+    place = resolver.place_text(resolution.also[0], is_target=False)
+    return Handled(f"{resolution.speech} {resolver.language.say['also_ask'].format(place=place)}").event()
 
 
 def info_event(languages: list[str]) -> Event:

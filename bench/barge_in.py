@@ -1,0 +1,151 @@
+"""Benchmark of barge-in: from the start of a spoken "quiet" over the assistant's speech to silence.
+
+Run: .venv/bin/python bench/barge_in.py   (Korean test model, espeak-ng speech; prints a
+Markdown table for the README; --json for the numbers, --details for one line per trial)
+
+What is measured:
+- a real Session as `acupressure listen` builds it (Vosk with the pack's grammar, barge-in
+  from the pack's barge_in phrases, pyttsx3 rendering, a SoundSpeaker whose player is
+  sounddevice) on a live MicrophoneSource. sounddevice is the room simulation of
+  tests/room.py: what the loudspeaker plays reaches the microphone at ECHO of its level
+  (echo cancellation leaves about 30 dB less), mixed with the person's voice and room noise,
+  in real time (speedup 1).
+- each trial: the assistant says one of the pack's sentences; OFFSETS seconds after its sound
+  starts, the person says the pack's barge-in word for "stop" (espeak-ng, 150 words a minute).
+- start of the word to silence: room time from the first loud 10 ms of the word to the
+  block in which the loudspeaker went silent (0.1 s blocks: figures are to 0.1 s).
+- end of the word to silence: the same from the word's last loud 10 ms.
+- missed: trials in which the speech played on to its end (trials in which the sentence ended
+  before the word did are left out).
+- self-interruptions: the same sentences with nobody speaking, the echo at full level
+  (no echo cancellation): how often it stopped itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from common import app_recognizer, default_model, describe, figures, machine, model_label, print_report, synthesize
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from room import BLOCK, BLOCK_SECONDS, Room, room_sounddevice, speech_span  # noqa: E402
+
+from voice.audio import read_wav  # noqa: E402
+from voice.assistant import barge_in  # noqa: E402
+from voice.conversation import Conversation, Options, Reply, Say  # noqa: E402
+from voice.devices import MicrophoneSource, Player  # noqa: E402
+from voice.knowledge import load  # noqa: E402
+from voice.recognizer import Limits, load_model  # noqa: E402
+from voice.resolver import Context, Resolver  # noqa: E402
+from voice.session import Session  # noqa: E402
+from voice.settings import Settings  # noqa: E402
+from voice.speaker import SoundSpeaker  # noqa: E402
+from voice.speech import Pyttsx3Renderer, Voice  # noqa: E402
+
+ECHO = 0.03
+"""The loudspeaker's level at the microphone with echo cancellation (-30 dB)."""
+OFFSETS = (1.0, 2.0, 3.0)
+"""Seconds into the sentence at which the person starts speaking."""
+SENTENCES = ("greeting", "help_where", "ask_pregnancy", "help_instructed", "times_up", "offer_next_sided")
+
+
+def session_in(room: Room, resolver: Resolver, recognizer: Any) -> Session:
+    sys.modules["sounddevice"] = room_sounddevice(room)
+    source = MicrophoneSource("Room", rate=16000)
+    speaker = SoundSpeaker(Pyttsx3Renderer(Voice(voice=resolver.language.voice)), Player("Room loudspeaker"))
+    conversation = Conversation(resolver, Context(), Options(resolver.language.wake_phrase))
+    return Session(conversation, recognizer, source, speaker, Voice(voice=resolver.language.voice), cues=False,
+                   show=lambda line: None, limits=Limits(), barge_in=barge_in(Settings(), resolver, recognizer))
+
+
+def trial(session: Session, room: Room, text: str, word: Any, offset: float) -> dict[str, Any]:
+    """Say `text`; the person says `word` `offset` seconds into it."""
+    said: list[int] = []
+
+    def person(blocks: int) -> None:
+        if not said:
+            said.append(room.add(word, delay_blocks=round(offset / BLOCK_SECONDS)) - word.samples // BLOCK)
+
+    room.on_play = person
+    before = len(session.interruptions)
+    session._perform(Reply((Say(text),)))
+    sound = room.sounds[-1]
+    start, end = speech_span(word)
+    heard = len(session.interruptions) > before
+    played = (sound["end"] - sound["start"]) * BLOCK_SECONDS
+    if not heard and played < offset + end:  # the sentence ended before the word did: nothing to cut
+        return {"sentence": text[:30], "offset_s": offset, "heard": None, "played_s": played,
+                "start_to_silence_s": None, "end_to_silence_s": None}
+    return {"sentence": text[:30], "offset_s": offset, "heard": heard, "played_s": played,
+            "start_to_silence_s": (sound["end"] - said[0]) * BLOCK_SECONDS - start if heard else None,
+            "end_to_silence_s": (sound["end"] - said[0]) * BLOCK_SECONDS - end if heard else None}
+
+
+def self_trial(session: Session, room: Room, text: str) -> bool:
+    room.on_play = lambda blocks: None
+    before = len(session.interruptions)
+    session._perform(Reply((Say(text),)))
+    return len(session.interruptions) > before
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args()
+    path = default_model()
+    resolver = Resolver(load("ko"))
+    recognizer = app_recognizer(load_model(path), resolver, path)
+    stop_word = resolver.language.barge_in["stop"][0]
+    with tempfile.TemporaryDirectory() as folder:
+        word = read_wav(synthesize([stop_word], "ko", Path(folder))[0])
+    texts = [resolver.language.say[key] for key in SENTENCES]
+    room = Room(speedup=1.0, echo=ECHO)
+    session = session_in(room, resolver, recognizer)
+    trials = [trial(session, room, text, word, offset) for text in texts for offset in OFFSETS]
+    room.echo = 1.0
+    selves = [self_trial(session, room, text) for text in texts]
+    room.close()
+    heard = [run for run in trials if run["heard"]]
+    report = {
+        "machine": machine(model_label(path, packaged=True)), "word": stop_word, "echo": ECHO,
+        "trials": sum(run["heard"] is not None for run in trials), "missed": sum(run["heard"] is False for run in trials),
+        "start_to_silence_s": figures([run["start_to_silence_s"] for run in heard]),
+        "end_to_silence_s": figures([run["end_to_silence_s"] for run in heard]),
+        "word_s": round(speech_span(word)[1] - speech_span(word)[0], 2),
+        "self_interruptions": sum(selves), "self_trials": len(selves), "details": trials,
+    }
+    print_report(report, args.json, table, details if args.details else None)
+
+
+def _s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def table(report: dict[str, Any]) -> str:
+    start, end = report["start_to_silence_s"], report["end_to_silence_s"]
+    return "\n".join([
+        f"Machine: {describe(report['machine'])}",
+        "",
+        f"| barge-in with '{report['word']}' (spoken in {report['word_s']:.2f} s), echo {report['echo']} | figure |",
+        "|---|---|",
+        f"| start of the word to silence, median (max) | {_s(start['median'])} ({_s(start['max'])}) |",
+        f"| end of the word to silence, median (max) | {_s(end['median'])} ({_s(end['max'])}) |",
+        f"| missed | {report['missed']} of {report['trials']} |",
+        f"| self-interruptions, echo at full level | {report['self_interruptions']} of {report['self_trials']} |",
+    ])
+
+
+def details(report: dict[str, Any]) -> str:
+    return "\n".join(f"{run['sentence']:<32} at {run['offset_s']:.0f} s: "
+                     f"{({True: 'heard', False: 'MISSED', None: 'ended first'})[run['heard']]}, played {run['played_s']:.1f} s, "
+                     f"start->silence {_s(run['start_to_silence_s'])}" for run in report["details"])
+
+
+if __name__ == "__main__":
+    main()

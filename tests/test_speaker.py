@@ -1,0 +1,73 @@
+"""Where speech goes: the real espeak-ng renderer played on a loudspeaker that can be cut off.
+
+The loudspeaker is the fake sounddevice module of conftest.py (the hardware edge)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from voice import devices
+from voice.audio import tone
+from voice.speaker import SoundSpeaker, WavSpeaker
+from voice.speech import Pyttsx3Renderer, Voice
+
+from conftest import Loudspeaker
+
+LONG = " ".join(["Press gently in small circles, and breathe slowly while you press."] * 4)
+CUT_OFF = 0.5
+"""Seconds from stop() to silence, at most."""
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Iterator[Pyttsx3Renderer]:
+    engine = Pyttsx3Renderer(Voice())
+    yield engine
+    engine.close()
+
+
+def test_stop_silences_speech_that_is_playing(loudspeaker: Loudspeaker, renderer) -> None:
+    speaker = SoundSpeaker(renderer, devices.Player())
+    talk = threading.Thread(target=speaker.say, args=(LONG,), daemon=True)
+    talk.start()
+    while not loudspeaker.playing():
+        time.sleep(0.01)
+    time.sleep(0.3)
+    stopped = time.monotonic()
+    speaker.stop()
+    talk.join(CUT_OFF)
+    assert not talk.is_alive(), "say() kept going after stop()"
+    sound = loudspeaker.sounds[0]
+    assert sound["length"] > 5 and sound["end"] - stopped < CUT_OFF
+    assert sound["end"] - sound["start"] < 2  # cut off, not played to the end
+
+
+def test_after_a_stop_the_next_words_play_whole(loudspeaker: Loudspeaker, renderer) -> None:
+    speaker = SoundSpeaker(renderer, devices.Player())
+    speaker.stop()
+    speaker.say("Press gently.")
+    speaker.play(tone(440.0, 0.2))
+    assert len(loudspeaker.sounds) == 2
+    for sound in loudspeaker.sounds:
+        assert sound["end"] - sound["start"] == pytest.approx(sound["length"], abs=0.1)
+
+
+def test_stop_while_rendering_plays_nothing(loudspeaker: Loudspeaker, renderer) -> None:
+    speaker = SoundSpeaker(renderer, devices.Player())
+    talk = threading.Thread(target=speaker.say, args=(" ".join([LONG] * 10),), daemon=True)
+    talk.start()
+    time.sleep(0.05)
+    speaker.stop()
+    talk.join(5)
+    assert not talk.is_alive() and loudspeaker.sounds == []
+
+
+def test_wav_speaker_files_appear_only_complete(renderer, tmp_path: Path) -> None:
+    speaker = WavSpeaker(renderer, tmp_path)
+    speaker.say("Press gently.")
+    speaker.play(tone(440.0, 0.2))
+    assert [path.name for path in sorted(tmp_path.iterdir())] == ["001-say.wav", "002-cue.wav"]

@@ -1,0 +1,241 @@
+"""Where speech goes: played on a speaker (stoppable at any moment), written to numbered WAV
+files, or nowhere (text only)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Final, Protocol
+
+from voice import audio, devices
+from voice.audio import AudioChunk
+from voice.errors import AudioError, SpeechError
+from voice.speech import Pyttsx3Renderer, Runner, Voice
+
+log = logging.getLogger(__name__)
+
+PLAY_MARGIN_SECONDS: Final = 5.0
+"""Time allowed beyond a sound's own length to play it."""
+
+_NUMBERED = re.compile(r"^(\d+)-")
+
+
+class Speaker(Protocol):
+    """Where the assistant's words and sounds go."""
+
+    def say(self, text: str) -> None:
+        """Speak the text; return when the words are out or stop() cut them off."""
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Play a short sound such as a tone cue."""
+
+    def stop(self) -> None:
+        """Cut off the current speech or sound at once; safe at any time, from any thread."""
+
+    def set_voice(self, voice: Voice) -> None:
+        """Use this voice from the next words on."""
+
+    def close(self) -> None:
+        """Release the engine."""
+
+
+class Renderer(Protocol):
+    """A speech engine that turns text into audio (voice.speech)."""
+
+    def render(self, text: str) -> AudioChunk | None:
+        """The text as speech; None for blank text or when stop() cut it off."""
+
+    def stop(self) -> None:
+        """Give up the rendering under way."""
+
+    def set_voice(self, voice: Voice) -> None:
+        """Use this voice from the next render() on."""
+
+    def close(self) -> None:
+        """Release the engine."""
+
+
+class SoundSpeaker:
+    """Renders each utterance, then plays it on an output device; stop() silences it at once."""
+
+    def __init__(self, renderer: Renderer, player: devices.Player) -> None:
+        self._renderer = renderer
+        self._player = player
+        self._runner = Runner()
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._closed = False
+
+    def say(self, text: str) -> None:
+        """Speak the text aloud; blank text is skipped."""
+        self._check_open()
+        self._stopping.clear()
+        chunk = self._renderer.render(text)
+        if chunk is not None:
+            self._play(chunk)
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Play a sound."""
+        self._check_open()
+        self._stopping.clear()
+        self._play(chunk)
+
+    def stop(self) -> None:
+        """Stop rendering and silence the device now."""
+        with self._lock:
+            self._stopping.set()
+        self._renderer.stop()
+        self._player.stop()
+
+    def set_voice(self, voice: Voice) -> None:
+        """Use this voice from the next say() on."""
+        self._check_open()
+        self._renderer.set_voice(voice)
+
+    def close(self) -> None:
+        """Stop, and let the engine go; the speaker cannot be used afterwards."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._renderer.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SpeechError("The speaker is closed; create a new one.")
+
+    def _play(self, chunk: AudioChunk) -> None:
+        with self._lock:  # a stop() from now on reaches a sound that has started
+            if self._stopping.is_set():
+                return
+            self._player.start(chunk)
+        seconds = chunk.seconds + PLAY_MARGIN_SECONDS
+        self._runner.run(self._player.wait, seconds, "playing sound")
+
+
+class WavSpeaker:
+    """Renders each utterance into the next numbered WAV file in a folder (headless runs)."""
+
+    def __init__(self, renderer: Renderer, folder: Path) -> None:
+        self._renderer = renderer
+        self._folder = _prepare_folder(Path(folder))
+        self._files: list[Path] = []
+        self._closed = False
+
+    @property
+    def files(self) -> list[Path]:
+        """The WAV files this speaker wrote, oldest first."""
+        return list(self._files)
+
+    @property
+    def last_file(self) -> Path | None:
+        """The WAV file written last, if any."""
+        return self._files[-1] if self._files else None
+
+    def say(self, text: str) -> None:
+        """Write the text's speech to the next file; blank or stopped text writes nothing."""
+        self._check_open()
+        chunk = self._renderer.render(text)
+        if chunk is not None:
+            self._record(chunk, "say")
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Write the sound to the next file."""
+        self._check_open()
+        self._record(chunk, "cue")
+
+    def stop(self) -> None:
+        """Give up the rendering under way; a file already started is always written whole."""
+        self._renderer.stop()
+
+    def set_voice(self, voice: Voice) -> None:
+        """Use this voice from the next say() on."""
+        self._check_open()
+        self._renderer.set_voice(voice)
+
+    def close(self) -> None:
+        """Stop, and let the engine go; the speaker cannot be used afterwards."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._renderer.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SpeechError("The speaker is closed; create a new one.")
+
+    def _record(self, chunk: AudioChunk, kind: str) -> None:
+        path = _write_next(self._folder, kind, chunk)
+        self._files.append(path)
+        log.debug("Wrote %s (%.1f s)", path, chunk.seconds)
+
+
+class TextSpeaker:
+    """The --text-only speaker: no sound at all; the session prints what is said."""
+
+    def say(self, text: str) -> None:
+        """Do nothing."""
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Do nothing."""
+
+    def stop(self) -> None:
+        """Do nothing."""
+
+    def set_voice(self, voice: Voice) -> None:
+        """Do nothing."""
+
+    def close(self) -> None:
+        """Do nothing."""
+
+
+def pyttsx3_speaker(
+    voice: Voice, out_dir: Path | None = None, device: str | int | None = None
+) -> SoundSpeaker | WavSpeaker:
+    """pyttsx3 speech on the output device, or into numbered WAV files in `out_dir`."""
+    renderer = Pyttsx3Renderer(voice)
+    if out_dir is not None:
+        return WavSpeaker(renderer, out_dir)
+    return SoundSpeaker(renderer, devices.Player(device))
+
+
+# --- numbered files ------------------------------------------------------------
+
+
+def _prepare_folder(folder: Path) -> Path:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        problem = error.strerror or error
+        raise AudioError(f"Cannot create the output folder '{folder}': {problem}") from error
+    return folder
+
+
+def _highest_number(folder: Path) -> int:
+    matches = (_NUMBERED.match(entry.name) for entry in folder.iterdir())
+    return max((int(match.group(1)) for match in matches if match), default=0)
+
+
+def _write_next(folder: Path, kind: str, chunk: AudioChunk) -> Path:
+    """Write the chunk as the next numbered file; an existing file is never touched, and a
+    numbered file only ever appears complete (it is linked into place once written)."""
+    scratch = folder / f".writing-{os.getpid()}-{kind}.wav"
+    audio.write_wav(scratch, chunk)
+    try:
+        number = _highest_number(folder) + 1
+        while True:
+            path = folder / f"{number:03d}-{kind}.wav"
+            try:
+                os.link(scratch, path)
+                return path
+            except FileExistsError:
+                number += 1
+            except OSError as error:
+                problem = error.strerror or error
+                raise AudioError(f"Cannot write to the output folder '{folder}': {problem}") from error
+    finally:
+        scratch.unlink(missing_ok=True)

@@ -1,0 +1,131 @@
+"""speech-dispatcher as the assistant's voice: the screen reader's own voice and rate, one queue."""
+
+# A person whose screen reader (Orca) speaks through speech-dispatcher hears the assistant in
+# the same voice, at the rate they chose, and never two voices at once: speech-dispatcher
+# queues the messages of all its clients. Its Python client comes from Debian's
+# python3-speechd package (not on PyPI); see the README for how a virtual environment sees it.
+# Until the person says "faster", "slower", "louder" or "softer", nothing but the language is
+# set, so speech-dispatcher's own settings (the screen reader's) apply.
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Final
+
+from voice import devices
+from voice.audio import AudioChunk
+from voice.errors import SpeechError
+from voice.settings import RATE_RANGE, VOLUME_RANGE
+from voice.speech import Voice
+
+log = logging.getLogger(__name__)
+
+CLIENT_NAME: Final = "acupressure"
+SECONDS_PER_CHAR: Final = 0.25
+MARGIN_SECONDS: Final = 10.0
+"""Time allowed for a message: MARGIN_SECONDS plus this per character (at the slowest rate)."""
+NO_CLIENT: Final = (
+    "speech-dispatcher's Python client is missing: sudo apt install speech-dispatcher python3-speechd; "
+    "a virtual environment needs --system-site-packages (see the README), or use speech: pyttsx3"
+)
+
+
+def _speechd() -> Any:
+    try:
+        import speechd
+    except ImportError as error:
+        raise SpeechError(NO_CLIENT) from error
+    return speechd
+
+
+def running(address: str | None = None) -> bool:
+    """Whether a speech-dispatcher is running that this process can talk to (never starts one)."""
+    try:
+        client = _connect(address)
+    except SpeechError:
+        return False
+    client.close()
+    return True
+
+
+def _connect(address: str | None) -> Any:
+    speechd = _speechd()
+    try:
+        return speechd.SSIPClient(CLIENT_NAME, address=address, autospawn=False)
+    except (speechd.SSIPCommunicationError, OSError) as error:
+        raise SpeechError(f"speech-dispatcher is not running ({error}); start it, or use speech: pyttsx3") from None
+
+
+def _scaled(value: float, low: float, high: float) -> int:
+    """A value of low..high as speech-dispatcher's -100..100."""
+    return round(-100 + 200 * (value - low) / (high - low))
+
+
+def speechd_rate(rate: int) -> int:
+    """Words per minute as speech-dispatcher's rate, -100 (slowest) to 100 (fastest)."""
+    return _scaled(rate, RATE_RANGE.low, RATE_RANGE.high)
+
+
+def speechd_volume(volume: float) -> int:
+    """Loudness 0.1..1 as speech-dispatcher's volume, -100 to 100."""
+    return _scaled(volume, VOLUME_RANGE.low, VOLUME_RANGE.high)
+
+
+class SpeechdSpeaker:
+    """Speaks through speech-dispatcher; stop() cancels at once; cues play on our own device."""
+
+    def __init__(self, voice: Voice, address: str | None = None,
+                 player: devices.Player | None = None) -> None:
+        self._speechd = _speechd()
+        self._client = _connect(address)
+        self._player = player or devices.Player()
+        self._done = threading.Event()
+        self._closed = False
+        self._client.set_priority(self._speechd.Priority.MESSAGE)
+        if voice.voice:
+            self._client.set_language(voice.voice.split("-")[0])
+
+    def say(self, text: str) -> None:
+        """Speak the text; return when it was spoken or cancelled."""
+        self._check_open()
+        if not text.strip():
+            return
+        self._done.clear()
+        kinds = (self._speechd.CallbackType.END, self._speechd.CallbackType.CANCEL)
+        self._client.speak(text, callback=self._finished, event_types=kinds)
+        if not self._done.wait(MARGIN_SECONDS + SECONDS_PER_CHAR * len(text)):
+            self._client.cancel()
+            raise SpeechError("speech-dispatcher did not finish speaking. Restart it, or use speech: pyttsx3")
+
+    def play(self, chunk: AudioChunk) -> None:
+        """A tone cue, on our own output device (speech-dispatcher plays only speech)."""
+        self._player.start(chunk)
+        self._player.wait()
+
+    def stop(self) -> None:
+        """Cancel what it is saying, at once."""
+        if not self._closed:
+            self._client.cancel()
+        self._player.stop()
+
+    def set_voice(self, voice: Voice) -> None:
+        """From now on at this rate and volume (the person asked for a change)."""
+        self._check_open()
+        self._client.set_rate(speechd_rate(voice.rate))
+        self._client.set_volume(speechd_volume(voice.volume))
+
+    def close(self) -> None:
+        """Cancel and disconnect."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._client.close()
+
+    def _finished(self, kind: Any, *args: Any) -> None:
+        self._done.set()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SpeechError("The speaker is closed; create a new one.")

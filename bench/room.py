@@ -59,7 +59,8 @@ from voice.decision import Decision, Judge, Thresholds
 from voice.knowledge import Kind, load
 from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Resolver
-from voice.speech import Pyttsx3Speaker, Voice
+from voice.speaker import Speaker, pyttsx3_speaker
+from voice.speech import Voice
 
 RATE = 16000
 SNRS = (24, 18, 12, 6)
@@ -282,7 +283,7 @@ class Room:
     """The recognizer and a fresh conversation per utterance, as a session runs them."""
 
     def __init__(self, recognizer: VoskRecognizer, resolver: Resolver, thresholds: Thresholds,
-                 cleaner: Cleaner | None, speaker: Pyttsx3Speaker | None) -> None:
+                 cleaner: Cleaner | None, speaker: Speaker | None) -> None:
         self.recognizer, self.resolver, self.thresholds = recognizer, resolver, thresholds
         self.cleaner, self.speaker = cleaner, speaker
 
@@ -488,7 +489,7 @@ def main() -> None:
     start_mib = resident_mib()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        speaker = Pyttsx3Speaker(Voice(voice=resolver.language.voice), out_dir=folder / "spoken")
+        speaker = pyttsx3_speaker(Voice(voice=resolver.language.voice), out_dir=folder / "spoken")
         room = Room(recognizer, resolver, thresholds, Cleaner() if args.noise_gain else None, speaker)
         found = noises(folder)
         chosen = {name: found[name] for name in (args.noises or found) if name in found}

@@ -154,7 +154,7 @@ def test_no_speech_engine_says_so_at_start_and_offers_text_only(tmp_path: Path, 
     assert text_only.returncode == 0 and "Assistant: " in text_only.stdout
 
 
-def test_a_voice_change_is_kept_for_next_time(tmp_path: Path) -> None:
+def test_a_voice_change_is_kept_for_next_time_outside_the_users_file(tmp_path: Path) -> None:
     from voice.cli import _remember_voice
     from voice.settings import load_settings
     from voice.speech import Voice
@@ -164,7 +164,20 @@ def test_a_voice_change_is_kept_for_next_time(tmp_path: Path) -> None:
     _remember_voice(load_settings(path), Voice(rate=140, volume=0.8))
     again = load_settings(path).settings
     assert (again.rate, again.volume, again.language) == (140, 0.8, "ko")
-    assert path.read_text(encoding="utf-8").startswith("# mine\n")
+    assert path.read_text(encoding="utf-8") == "# mine\nlanguage: ko\n"
+    shown = run("config", "--config", str(path))
+    assert "rate: 140  (said aloud; forget with `acupressure config --reset-voice`)" in shown.stdout
+    reset = run("config", "--config", str(path), "--reset-voice")
+    assert reset.returncode == 0 and "Forgot the voice changes said aloud" in reset.stdout
+    assert "rate: 160  (default)" in reset.stdout
+
+
+def test_a_config_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    for command in (["ask", "my knee hurts"], ["config"], ["listen", "--once", "--text-only"]):
+        result = run(*command, "--config", str(tmp_path / "x.yaml"))
+        assert result.returncode == 1
+        assert result.stderr.startswith(f"acupressure: {tmp_path / 'x.yaml'}: the settings file given with "
+                                        "--config does not exist")
 
 
 def test_a_wake_phrase_the_model_cannot_hear_is_refused(korean_model_path: Path, speak_ko, tmp_path: Path) -> None:
@@ -238,7 +251,8 @@ def test_every_setting_has_its_flag_generated_from_its_declaration(tmp_path: Pat
     """config takes every setting's flag, and says each came from that flag: one declaration is enough."""
     from voice.settings import OPTIONS
 
-    args = ["config", "--config", str(tmp_path / "none.yaml")]
+    (tmp_path / "empty.yaml").write_text("")
+    args = ["config", "--config", str(tmp_path / "empty.yaml")]
     for option in OPTIONS:
         value = _a_value(option)
         args += [option.flag] if value is None else [option.flag, value]
@@ -246,3 +260,41 @@ def test_every_setting_has_its_flag_generated_from_its_declaration(tmp_path: Pat
     assert result.returncode == 0, result.stderr
     for option in OPTIONS:
         assert f"(from {option.flag})" in result.stdout, option.key
+
+
+# ---------------------------------------------------------------- output that cannot be written
+
+
+def test_a_full_disk_on_standard_output_is_one_line_and_a_failure() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([*CLI, "ask", "my left elbow hurts"], stdout=full, stderr=subprocess.PIPE,
+                                text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == ("acupressure: cannot write the answer to the output (No space left on device); "
+                             "free some space or write elsewhere\n")
+
+
+def test_a_closed_standard_output_is_one_line_and_a_failure() -> None:
+    result = subprocess.run([*CLI, "ask", "my knee hurts"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, timeout=60, preexec_fn=lambda: os.close(1))
+    assert result.returncode == 1
+    assert result.stderr.startswith("acupressure: standard output is closed") and result.stderr.count("\n") == 1
+
+
+def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
+    process = subprocess.Popen([*CLI, "ask", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # the reader is gone before the answers come
+    _, err = process.communicate("my knee hurts\n" * 2000, timeout=60)
+    assert process.returncode == 1
+    assert err == "acupressure: the output was closed before the answer was written (is the reading program gone?)\n"
+
+
+def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path: Path) -> None:
+    endless = subprocess.run([*CLI, "ask", "-"], stdin=open("/dev/zero", "rb"), capture_output=True, text=True,
+                             timeout=60)
+    assert endless.returncode == 1 and endless.stderr == (
+        "acupressure: line 1 of the input is longer than 1048576 characters; give one utterance per line\n")
+    odd = subprocess.run([*CLI, "ask", "-"], input=b"my knee\n\xff\xfe hurts\n", capture_output=True, timeout=60,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert odd.returncode == 0 and odd.stdout.decode("utf-8").count("\n") == 2  # bytes that are not UTF-8: \ufffd

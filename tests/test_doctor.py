@@ -240,3 +240,24 @@ def test_a_check_that_crashes_is_reported_not_raised() -> None:
     check = _guarded("Microphone", crash)
     assert (check.name, check.ok, check.needed) == ("Microphone", False, True)
     assert "boom" in check.detail
+
+
+@pytest.mark.parametrize("text", ["rate: " + "[" * 1000 + "\n", "rate: 1\nrate: 2\n", "\x00\xff"])
+def test_a_hostile_settings_file_is_a_fail_line_not_a_crash(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    check = run_checks(usable_settings(path), path, listen_seconds=0.1)[0]
+    assert (check.name, check.ok) == ("Settings file", False)
+    assert str(path) in check.detail and "\n" not in check.detail
+    line = report([check])[0]
+    assert line.startswith(f"FAIL Settings file: {path}: ")
+
+
+def test_a_settings_file_named_explicitly_must_exist(tmp_path: Path) -> None:
+    from voice.doctor import check_settings_file
+
+    missing = tmp_path / "x.yaml"
+    check = check_settings_file(missing, required=True)
+    assert (check.ok, check.fix) == (False, "check the path given with --config")
+    assert "does not exist" in check.detail
+    assert check_settings_file(missing).ok

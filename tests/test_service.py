@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -232,14 +233,37 @@ def test_uninstall_when_not_installed_says_so(env: dict[str, str], unit: Path) -
     assert run.commands == []
 
 
-def test_uninstall_with_systemctl_failing_keeps_the_unit_and_says_what_to_run(
-        env: dict[str, str], unit: Path) -> None:
+def test_uninstall_with_systemctl_failing_keeps_a_unit_it_did_not_write(env: dict[str, str], unit: Path) -> None:
     install(env, Recorder(), PROGRAM)
+    unit.write_text(unit.read_text().split("\n", 1)[1], encoding="utf-8")  # as if written by hand
     outcome = uninstall(env, Recorder(failing))
     assert outcome.status == 1
     assert unit.exists()
     assert outcome.lines[1:] == ("Run these by hand:", "  systemctl --user disable --now acupressure.service",
                                  f"  rm -- {unit}", "  systemctl --user daemon-reload")
+
+
+def test_uninstall_removes_its_own_unit_even_when_systemd_cannot_be_reached(env: dict[str, str], unit: Path) -> None:
+    install(env, Recorder(), PROGRAM)
+    outcome = uninstall(env, Recorder(failing))
+    assert not unit.exists() and list(unit.parent.iterdir()) == []
+    assert outcome.status == 0
+    assert outcome.lines[1] == f"Removed the unit file {unit}, so it will not start again."
+    assert "  systemctl --user daemon-reload" in outcome.lines
+
+
+def test_install_on_a_full_disk_names_the_file_and_leaves_nothing(tmp_path: Path) -> None:
+    """A real write failure: the process may write no byte (RLIMIT_FSIZE), as on a full disk."""
+    limit = "import resource, signal, sys, runpy; signal.signal(signal.SIGXFSZ, signal.SIG_IGN); " \
+            "resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)); sys.argv = ['voice', 'service', 'install']; " \
+            "runpy.run_module('voice', run_name='__main__')"
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", limit], capture_output=True, text=True, timeout=60, env=env)
+    folder = tmp_path / "config" / "systemd" / "user"
+    assert result.returncode == 1
+    assert result.stdout == f"Cannot install the service: cannot write {folder / 'acupressure.service'} " \
+                            "(File too large)\n", result.stdout + result.stderr
+    assert list(folder.iterdir()) == []
 
 
 def test_uninstall_without_systemctl_just_removes_the_unit(env: dict[str, str], unit: Path) -> None:
@@ -306,9 +330,9 @@ def test_the_real_systemctl_without_systemd_gives_lines_not_tracebacks(env: dict
     assert installed.lines[1].startswith("Could not run `systemctl --user daemon-reload`")
     assert "  systemctl --user enable --now acupressure.service" in installed.lines
     assert status(env).status == 1
-    removed = uninstall(env)
-    assert removed.status == 1 and unit.exists()
-    assert f"  rm -- {unit}" in removed.lines
+    removed = uninstall(env)  # the unit file it wrote itself goes, even though systemd cannot be reached
+    assert removed.status == 0 and not unit.exists()
+    assert "  systemctl --user daemon-reload" in removed.lines
 
 
 # ---------------------------------------------------------------- the second unit: the Wyoming service

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import fields
 from pathlib import Path
 
@@ -12,12 +14,15 @@ from voice.knowledge import available_languages
 from voice.settings import (
     ALLOWED_KEYS,
     Loaded,
+    Origin,
     Settings,
     config_path,
     describe,
     flag_name,
+    forget_voice,
     load_settings,
-    save_settings,
+    remember_voice,
+    state_path,
     to_dict,
 )
 
@@ -261,15 +266,50 @@ def test_the_top_level_must_be_a_mapping(config: Path, text: str, found: str) ->
 def test_an_unreadable_file(tmp_path: Path) -> None:
     folder = tmp_path / "config.yaml"
     folder.mkdir()
-    with pytest.raises(SettingsError, match="cannot read the settings file"):
+    with pytest.raises(SettingsError, match="cannot read the file"):
         load_settings(folder)
 
 
 def test_a_file_that_is_not_utf8(config: Path) -> None:
     config.parent.mkdir(parents=True)
     config.write_bytes(b"voice: \xff\xfe\n")
-    with pytest.raises(SettingsError, match="cannot read the settings file"):
+    with pytest.raises(SettingsError, match=r"not UTF-8 text \(byte 8 cannot be read\); save it as UTF-8$"):
         load_settings(config)
+
+
+def test_a_duplicate_key_is_refused_naming_both_lines(config: Path) -> None:
+    message = error_of(config, "# my settings\nrate: 140\nvolume: 0.5\nrate: 200\n")
+    assert message == (f"{config}: not valid YAML at line 4, column 1: the key 'rate' is given twice, "
+                       "on line 2 and line 4; keep one")
+
+
+def test_a_yaml_merge_key_is_not_a_duplicate(config: Path) -> None:
+    write(config, "base: &base\n  rate: 140\n")
+    with pytest.raises(SettingsError, match="base: unknown setting"):  # the file is read; only the key is wrong
+        load_settings(config)
+
+
+@pytest.mark.parametrize("text", ["rate: " + "[" * 1000, "rate: " + "{a: " * 1000, "- " * 1000 + "x",
+                                  "rate: " + "[" * 60 + "]" * 60, "a: &a [*a]"])
+def test_deep_nesting_is_one_line_not_a_recursion_error(config: Path, text: str) -> None:
+    message = error_of(config, text + "\n")
+    assert message.startswith(f"{config}: not valid YAML at line 1")
+    assert re.search("nested deeper than 40 levels|exceeded maximum nesting depth", message)
+    assert "\n" not in message
+
+
+def test_a_huge_file_is_refused_at_once(config: Path) -> None:
+    write(config, "rate: 150\n# " + "x" * (50 * 1024 * 1024) + "\n")
+    started = time.perf_counter()
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config)
+    assert time.perf_counter() - started < 1.0
+    assert str(caught.value).startswith(f"{config}: the file is larger than 1024 KB")
+
+
+def test_a_file_just_under_the_limit_is_read(config: Path) -> None:
+    write(config, "rate: 150\n#" + "x" * (1024 * 1024 - 20) + "\n")
+    assert load_settings(config).settings.rate == 150
 
 
 def test_settings_errors_are_voice_errors() -> None:
@@ -308,105 +348,115 @@ def test_the_file_is_checked_even_when_flags_override_it(config: Path) -> None:
         load_settings(config, flags={"rate": 150})
 
 
-# ---------------------------------------------------------------- saving
+# ---------------------------------------------------------------- voice changes said aloud
 
 
 def files_in(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
 
 
-def test_save_creates_the_folder_and_writes_only_what_differs(config: Path) -> None:
-    save_settings(config, {"rate": 140, "volume": 1.0})
-    assert config.read_text(encoding="utf-8") == "rate: 140\n"
-    assert files_in(config.parent) == ["config.yaml"]
-    assert load_settings(config).settings == Settings(rate=140)
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_STATE_HOME": str(tmp_path / "state"),
+            "HOME": str(tmp_path / "home")}
 
 
-def test_save_keeps_other_keys_and_the_leading_comments(config: Path) -> None:
-    write(config, "# My settings\n# for the kitchen Pi\n\nlanguage: ko\nrate: 150\nsame_side: yes\n")
-    save_settings(config, {"rate": 130, "volume": 0.6})
-    text = config.read_text(encoding="utf-8")
-    assert text.startswith("# My settings\n# for the kitchen Pi\n\n")
-    assert text.endswith("language: ko\nrate: 130\nsame_side: true\nvolume: 0.6\n")
-    assert load_settings(config).settings == Settings(language="ko", rate=130, same_side=True, volume=0.6)
-    assert files_in(config.parent) == ["config.yaml"]
+USERS_FILE = """# My settings, with an anchor
+base: &slow
+  rate: 140
+rate: 150    # a bit slow for me
+volume: 0.9
+"""
 
 
-def test_save_keeps_a_key_already_in_the_file_even_at_its_default(config: Path) -> None:
-    write(config, "rate: 200\n")
-    save_settings(config, {"rate": 160})
-    assert config.read_text(encoding="utf-8") == "rate: 160\n"
+def test_state_path_follows_xdg_state_home_else_home(tmp_path: Path) -> None:
+    assert state_path({"XDG_STATE_HOME": str(tmp_path)}) == tmp_path / "acupressure" / "voice.yaml"
+    assert state_path({"HOME": str(tmp_path)}) == tmp_path / ".local" / "state" / "acupressure" / "voice.yaml"
 
 
-def test_save_writes_unicode_readably(config: Path) -> None:
-    save_settings(config, {"language": "ko", "wake_phrase": "안녕 도우미"})
-    assert "안녕 도우미" in config.read_text(encoding="utf-8")
-    assert load_settings(config).settings.wake_phrase == "안녕 도우미"
+def test_a_voice_change_never_writes_the_users_file(env: dict[str, str], tmp_path: Path) -> None:
+    real = write(tmp_path / "dotfiles" / "acupressure.yaml", "# mine\nlanguage: ko\nrate: 150  # slow\n")
+    link = config_path(env)
+    link.parent.mkdir(parents=True)
+    link.symlink_to(real)
+    before = real.read_bytes()
+    remember_voice(load_settings(env=env), {"rate": 130, "volume": 0.6})
+    assert real.read_bytes() == before and link.is_symlink()
+    assert files_in(link.parent) == ["config.yaml"] and files_in(real.parent) == ["acupressure.yaml"]
+    again = load_settings(env=env)
+    assert (again.settings.rate, again.settings.volume, again.settings.language) == (130, 0.6, "ko")
+    assert again.origins["rate"] is Origin.STATE and again.origins["language"] is Origin.FILE
+    assert files_in(state_path(env).parent) == ["voice.yaml"]
 
 
-def test_save_stores_checked_values(config: Path) -> None:
-    save_settings(config, {"input_device": "2", "same_side": "yes"})
-    assert load_settings(config).settings.input_device == 2
-    assert config.read_text(encoding="utf-8") == "input_device: 2\nsame_side: true\n"
+def test_the_order_is_defaults_file_state_flags(env: dict[str, str]) -> None:
+    write(config_path(env), "rate: 150\nvolume: 0.9\nhold_off: 1\n")
+    remember_voice(load_settings(env=env), {"rate": 200})
+    loaded = load_settings(env=env, flags={"volume": 0.5})
+    assert (loaded.settings.rate, loaded.settings.volume, loaded.settings.hold_off) == (200, 0.5, 1.0)
+    assert [loaded.origins[key] for key in ("rate", "volume", "hold_off", "voice")] == [
+        Origin.STATE, Origin.FLAG, Origin.FILE, Origin.DEFAULT]
 
 
-def test_save_keeps_the_files_permissions(config: Path) -> None:
-    write(config, "rate: 150\n").chmod(0o600)
-    save_settings(config, {"rate": 170})
-    assert config.stat().st_mode & 0o777 == 0o600
+def test_changes_are_merged_into_what_was_kept(env: dict[str, str]) -> None:
+    remember_voice(load_settings(env=env), {"rate": 200})
+    remember_voice(load_settings(env=env), {"volume": 0.4})
+    settings = load_settings(env=env).settings
+    assert (settings.rate, settings.volume) == (200, 0.4)
 
 
-def test_save_replaces_the_file_instead_of_writing_into_it(config: Path) -> None:
-    write(config, "rate: 150\n")
-    before = config.stat().st_ino
-    save_settings(config, {"rate": 170})
-    assert config.stat().st_ino != before
-    assert files_in(config.parent) == ["config.yaml"]
+def test_only_voice_settings_are_kept(env: dict[str, str]) -> None:
+    remember_voice(load_settings(env=env), {"rate": 200, "language": "ko"})
+    write(state_path(env), state_path(env).read_text() + "language: ko\n")
+    assert load_settings(env=env).settings.language == "en"
 
 
-def test_save_validates_the_changes_first(config: Path) -> None:
-    write(config, "rate: 150\n")
+def test_a_broken_state_file_is_set_aside_with_a_warning(env: dict[str, str], caplog) -> None:
+    write(state_path(env), "rate: [\n")
+    assert load_settings(env=env).settings.rate == 160
+    assert "--reset-voice" in caplog.text
+
+
+def test_reset_voice_forgets_the_kept_changes(env: dict[str, str]) -> None:
+    remember_voice(load_settings(env=env), {"rate": 200})
+    assert forget_voice(load_settings(env=env)) is True
+    assert load_settings(env=env).settings.rate == 160
+    assert forget_voice(load_settings(env=env)) is False
+
+
+def test_keeping_validates_the_change(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError, match=r"^rate: 900 is not a whole number between 80 and 450$"):
-        save_settings(config, {"rate": 900})
-    with pytest.raises(SettingsError, match="unknown setting"):
-        save_settings(config, {"speed": 100})
-    assert config.read_text(encoding="utf-8") == "rate: 150\n"
+        remember_voice(load_settings(env=env), {"rate": 900})
+    assert not state_path(env).exists()
 
 
-@pytest.mark.parametrize("text", [
-    "rate: [150\n",
-    "rate: 150\nvolumn: 0.5\n",
-    "rate: fast\n",
-    "- a list\n",
-    "# a comment\nlanguage: xx\n",
-])
-def test_save_refuses_to_overwrite_a_broken_file(config: Path, text: str) -> None:
-    write(config, text)
-    before = config.read_bytes()
-    with pytest.raises(SettingsError, match="not saved"):
-        save_settings(config, {"rate": 170})
-    assert config.read_bytes() == before
-    assert files_in(config.parent) == ["config.yaml"]
-
-
-def test_save_of_an_empty_file(config: Path) -> None:
-    write(config, "")
-    save_settings(config, {"volume": 0.3})
-    assert config.read_text(encoding="utf-8") == "volume: 0.3\n"
-
-
-def test_save_of_only_comments(config: Path) -> None:
-    write(config, "# nothing yet")
-    save_settings(config, {"hold_off": 0.5})
-    assert config.read_text(encoding="utf-8") == "# nothing yet\nhold_off: 0.5\n"
-
-
-def test_save_below_a_file_is_refused(tmp_path: Path) -> None:
-    blocker = tmp_path / "blocker"
-    blocker.write_text("a file, not a folder")
-    with pytest.raises(SettingsError, match="not saved"):
-        save_settings(blocker / "config.yaml", {"rate": 170})
+def test_keeping_below_a_file_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    blocker = write(tmp_path / "blocker", "a file, not a folder")
+    env = {"XDG_STATE_HOME": str(blocker), "XDG_CONFIG_HOME": str(tmp_path)}
+    with pytest.raises(SettingsError, match="cannot write the file"):
+        remember_voice(load_settings(env=env), {"rate": 170})
     assert blocker.read_text() == "a file, not a folder"
+
+
+def test_a_write_cut_short_leaves_no_temporary_file(env: dict[str, str], monkeypatch) -> None:
+    import voice.settings
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    remember_voice(load_settings(env=env), {"rate": 200})
+    before = state_path(env).read_bytes()
+    monkeypatch.setattr(voice.settings.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        remember_voice(load_settings(env=env), {"rate": 120})
+    assert state_path(env).read_bytes() == before
+    assert files_in(state_path(env).parent) == ["voice.yaml"]
+
+
+def test_a_config_path_given_explicitly_must_exist(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"x.yaml: the settings file given with --config does not exist"):
+        load_settings(tmp_path / "nowhere" / "x.yaml", required=True)
+    assert load_settings(tmp_path / "nowhere" / "x.yaml").settings == Settings()
 
 
 # ---------------------------------------------------------------- describing
@@ -416,12 +466,13 @@ def test_describe_shows_the_file_and_where_each_setting_came_from(config: Path) 
     write(config, "language: ko\n")
     lines = describe(load_settings(config, flags={"volume": 0.8}))
     assert lines[0] == f"Settings file: {config} (exists)"
+    assert lines[1].startswith("Voice changes said aloud: ")
     assert f"language: ko  (from {config})" in lines
     assert "volume: 0.8  (from --volume)" in lines
     assert "rate: 160  (default)" in lines
     assert "model: none  (default)" in lines
     assert "same_side: false  (default)" in lines
-    assert len(lines) == 1 + len(ALLOWED_KEYS)
+    assert len(lines) == 2 + len(ALLOWED_KEYS)
 
 
 def test_describe_says_when_the_file_does_not_exist(config: Path) -> None:

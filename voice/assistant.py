@@ -90,10 +90,13 @@ def open_recognizer(settings: Settings, resolver: Resolver, grammar: bool = True
     """The settings' Vosk model, limited to the pack's words (and extra_words) unless grammar is off."""
     from voice.recognizer import VoskRecognizer, load_model
 
-    path = models.find_model(resolver.language.model, explicit=settings.model)
+    language = resolver.language
+    path = models.find_model(language.model, explicit=settings.model)
     log.info("using model %s", path)
+    model = load_model(path)
+    models.check_language(model, resolver.vocabulary(), path, language.name, language.model)
     vocabulary = resolver.vocabulary() + list(extra_words) if grammar else None
-    return VoskRecognizer(load_model(path), vocabulary, path)
+    return VoskRecognizer(model, vocabulary, path)
 
 
 def listening(settings: Settings, resolver: Resolver, grammar: bool = True) -> VoskRecognizer:

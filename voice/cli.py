@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Final, Iterator, Sequence, TextIO
 
 import voice
-from voice import assistant, devices, doctor, models, service
+from voice import assistant, devices, doctor, exits, models, service
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
 from voice.conversation import Conversation, Reply
@@ -20,7 +21,7 @@ from voice.decision import Decision
 from voice.recognizer import End, Heard, VoskRecognizer
 from voice.resolver import Pregnancy, Resolution
 from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
-                            load_settings, option, save_settings)
+                            forget_voice, load_settings, option, remember_voice)
 from voice.speech import Voice
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     wyoming.set_defaults(run=run_wyoming)
 
     config = _command(commands, "config", "show the effective settings and where each came from")
+    config.add_argument("--reset-voice", action="store_true",
+                        help='forget the voice changes said aloud ("slower", "louder", ...)')
     add_answer_settings(config)
     add_audio_settings(config)
     config.set_defaults(run=run_config)
@@ -190,7 +193,8 @@ def add_setting_flags(parser: argparse.ArgumentParser, keys: Sequence[str]) -> N
 
 def settings_for(args: argparse.Namespace) -> Loaded:
     flags = {key: getattr(args, key, None) for key in ALLOWED_KEYS}
-    return load_settings(getattr(args, "config", None), flags)
+    path = getattr(args, "config", None)
+    return load_settings(path, flags, required=path is not None)
 
 
 def pregnancy_of(args: argparse.Namespace) -> Pregnancy:
@@ -210,19 +214,36 @@ def run_ask(args: argparse.Namespace) -> int:
             _speech_line(text.spoken(resolution), out)
 
     if args.text == ["-"]:
-        for line in _utf8_lines(sys.stdin):
-            write(text.answer(line.rstrip("\r\n")), sys.stdout)
+        for line in _utterances(sys.stdin):
+            write(text.answer(line), sys.stdout)
         return 0
     write(text.answer(_valid_text(" ".join(args.text))), sys.stdout)
     return 0
 
 
-def _utf8_lines(stream: TextIO) -> Iterator[str]:
-    """Lines of standard input as UTF-8; bytes that are not become replacement characters, so
-    every line written back is valid UTF-8."""
+MAX_LINE: Final = 1024 * 1024
+"""Characters in one line of input: a megabyte is answered (in time in proportion to it); an
+endless line (`< /dev/zero`) must not fill the memory."""
+
+
+def _utterances(stream: TextIO) -> Iterator[str]:
+    """The lines of standard input, each checked to be of a sane length."""
+    source = _utf8(stream)
+    number = 0
+    while line := source.readline(MAX_LINE + 1):
+        number += 1
+        if len(line) > MAX_LINE:
+            raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
+                             "give one utterance per line")
+        yield _valid_text(line.rstrip("\r\n"))
+
+
+def _utf8(stream: TextIO) -> TextIO:
+    """Standard input as UTF-8; bytes that are not become replacement characters, so every line
+    written back is valid UTF-8."""
     binary = getattr(stream, "buffer", None)
     if binary is None:
-        return (_valid_text(line) for line in stream)
+        return stream
     return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
 
 
@@ -327,9 +348,9 @@ def _announce_microphone(name: str) -> None:
 
 
 def _remember_voice(loaded: Loaded, voice: Voice) -> None:
-    """A voice command changed the rate or volume: keep it for next time."""
+    """A voice command changed the rate or volume: keep it for next time (not in the user's file)."""
     try:
-        save_settings(loaded.path, {"rate": voice.rate, "volume": voice.volume})
+        remember_voice(loaded, {"rate": voice.rate, "volume": voice.volume})
     except VoiceError as error:
         print(f"acupressure: {error}", file=sys.stderr)
 
@@ -386,7 +407,13 @@ def run_wyoming(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
-    for line in describe(settings_for(args)):
+    loaded = settings_for(args)
+    if args.reset_voice:
+        forgotten = forget_voice(loaded)
+        print(f"Forgot the voice changes said aloud ({loaded.state_path})." if forgotten
+              else "There were no voice changes said aloud to forget.")
+        loaded = settings_for(args)
+    for line in describe(loaded):
         print(line)
     return 0
 
@@ -394,7 +421,7 @@ def run_config(args: argparse.Namespace) -> int:
 def run_doctor(args: argparse.Namespace) -> int:
     path = args.config or config_path()
     flags = {key: getattr(args, key) for key in ("language", "model", "input_device")}
-    checks = doctor.run_checks(doctor.usable_settings(path, flags), path)
+    checks = doctor.run_checks(doctor.usable_settings(path, flags), path, settings_required=args.config is not None)
     for line in doctor.report(checks):
         print(line)
     return doctor.exit_code(checks)
@@ -457,11 +484,16 @@ def _outputs() -> list[devices.Device]:
 def run_model_list(args: argparse.Namespace) -> int:
     installed = models.list_models()
     for model in installed:
-        grammar = "grammar" if model.grammar else "no grammar"
-        print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
-    if not installed:
+        if model.problem:
+            print(f"{model.name}  BROKEN: {model.problem}  {model.path}")
+        else:
+            grammar = "grammar" if model.grammar else "no grammar"
+            print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
+    if any(model.problem for model in installed):
+        print("Download a broken model again with: acupressure model download NAME")
+    if not any(model.problem is None for model in installed):
         places = ", ".join(str(place) for place in models.default_search_dirs())
-        print(f"No Vosk models installed. Looked in: {places}.")
+        print(f"No usable Vosk model installed. Looked in: {places}.")
         print("Download one with: acupressure model download")
         return 1
     return 0
@@ -472,11 +504,10 @@ def run_model_download(args: argparse.Namespace) -> int:
     name = args.name or load(settings.language).language.model
     dest = args.dest or models.default_model_dir()
     if args.if_missing:
-        try:
-            print(f"Model {name} is already installed: {models.find_model(name)}")
+        found = _installed(name, args.dest)
+        if found is not None:
+            print(f"Model {name} is already installed: {found}")
             return 0
-        except VoiceError:
-            pass
     from voice import download  # the network stack, only for this command
 
     print(f"Downloading {name} into {dest} …", file=sys.stderr)
@@ -486,10 +517,20 @@ def run_model_download(args: argparse.Namespace) -> int:
     return 0
 
 
+def _installed(name: str, dest: Path | None) -> Path | None:
+    """The usable model NAME: in DEST when it is given, else wherever models are searched for."""
+    try:
+        return models.find_model(name, search_dirs=None if dest is None else [dest],
+                                 env=None if dest is None else {})
+    except VoiceError:
+        return None
+
+
 # ---------------------------------------------------------------- main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    exits.install()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
@@ -498,12 +539,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     if run is None:
         parser.print_help()
         return 2
+    if sys.stdout is None:
+        return _fail("standard output is closed, so there is nowhere to write the answer; "
+                     "run it with its output going to a terminal, file or pipe")
     try:
-        return run(args)
+        status = run(args)
+        sys.stdout.flush()
+        return status
     except VoiceError as error:
-        print(f"acupressure: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+        return _fail(str(error))
+    except KeyboardInterrupt as interrupt:
+        return exits.exit_status(interrupt)
+    except OSError as error:
+        return _fail(_os_problem(error))
+
+
+OUTPUT_ERRORS: Final = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})
+
+
+def _os_problem(error: OSError) -> str:
+    """One line for a system error that reached main: most often the output could not be written."""
+    if error.filename is None and error.errno in OUTPUT_ERRORS:
+        _silence_stdout()
+        if error.errno == errno.EPIPE:
+            return "the output was closed before the answer was written (is the reading program gone?)"
+        return f"cannot write the answer to the output ({error.strerror}); free some space or write elsewhere"
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
+def _silence_stdout() -> None:
+    """Python flushes standard output again at exit; after it failed, that would add a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _fail(message: str) -> int:
+    if sys.stderr is not None:
+        print(f"acupressure: {message}", file=sys.stderr)
+    return 1

@@ -55,12 +55,14 @@ class Check:
 # ---------------------------------------------------------------- the checks
 
 
-def check_settings_file(path: Path) -> Check:
-    """The settings file is valid YAML with known keys and allowed values (or absent)."""
+def check_settings_file(path: Path, required: bool = False) -> Check:
+    """The settings file is valid YAML with known keys and allowed values (or absent, unless it
+    was named explicitly)."""
     try:
-        load_settings(path)
+        load_settings(path, required=required)
     except VoiceError as error:
-        return Check("Settings file", False, True, str(error), f"edit or remove {path}")
+        fix = "check the path given with --config" if required and not path.exists() else f"edit or remove {path}"
+        return Check("Settings file", False, True, str(error), fix)
     state = "is valid" if path.exists() else "does not exist; using the defaults"
     return Check("Settings file", True, True, f"{path} {state}")
 
@@ -202,12 +204,13 @@ def check_memory(available: int | None) -> Check:
 
 
 def run_checks(settings: Settings, settings_path: Path, *, model_path: Path | None = None,
-               meminfo: Path = MEMINFO, listen_seconds: float = LISTEN_SECONDS) -> list[Check]:
+               meminfo: Path = MEMINFO, listen_seconds: float = LISTEN_SECONDS,
+               settings_required: bool = False) -> list[Check]:
     """Every check, in order: settings, speech, language, model, microphone, speaker, memory."""
     pack, language = load_pack(settings.language)
     memory = available_mib(meminfo)
     steps: list[tuple[str, Callable[[], Check]]] = [
-        ("Settings file", lambda: check_settings_file(settings_path)),
+        ("Settings file", lambda: check_settings_file(settings_path, settings_required)),
         ("Speech engine", lambda: check_speech(settings, pack)),
         ("Language pack", lambda: language),
         ("Speech model", lambda: check_model(settings, pack, model_path, memory)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import fcntl
 import hashlib
 import http.client
 import json
@@ -15,6 +16,7 @@ import ssl
 import stat
 import sys
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -102,7 +104,8 @@ def _network(what: str) -> Iterator[None]:
 
 def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     request = urllib.request.Request(url, headers={"User-Agent": "acupressure-voice"})
-    return urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 (http/https only)
+    response: http.client.HTTPResponse = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310
+    return response
 
 
 def _parse_list(data: bytes, url: str) -> list[RemoteModel]:
@@ -110,6 +113,8 @@ def _parse_list(data: bytes, url: str) -> list[RemoteModel]:
         items = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelError(f"The model list at {url} is not valid JSON ({exc}).") from exc
+    except RecursionError:
+        raise ModelError(f"The model list at {url} is not a list of models: it is nested too deeply.") from None
     if not isinstance(items, list):
         raise ModelError(f"The model list at {url} is not a JSON list.")
     models = []
@@ -243,12 +248,61 @@ def _install(model: RemoteModel, work: Path, target: Path, progress: Progress | 
     os.replace(root, target)
 
 
-def _work_dir(dest_dir: Path, name: str) -> Path:
+STALE_SECONDS: Final = 600.0
+"""A download folder without a lock that nothing has been written to for this long is a leftover."""
+LOCK_NAME: Final = ".lock"
+"""Held (flock) by the download writing into a .partial folder for as long as it runs."""
+
+
+def _clean_stale(dest_dir: Path, name: str) -> None:
+    """Remove what a download killed without warning (power cut, SIGKILL) left behind: a
+    .partial folder whose lock nobody holds."""
+    for leftover in dest_dir.glob(f".{name}.*.partial"):
+        if _abandoned(leftover):
+            log.info("Removing %s, left by an interrupted download", leftover)
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _abandoned(folder: Path) -> bool:
+    try:
+        handle = os.open(folder / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return time.time() - _last_written(folder) > STALE_SECONDS
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False  # another download is writing into it right now
+    finally:
+        os.close(handle)
+
+
+def _last_written(folder: Path) -> float:
+    times = [folder.lstat().st_mtime]
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            times.append(path.lstat().st_mtime)
+    return max(times)
+
+
+@contextlib.contextmanager
+def _work_dir(dest_dir: Path, name: str) -> Iterator[Path]:
+    """A locked .partial folder beside the target, removed on every way out."""
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=dest_dir))
+        _clean_stale(dest_dir, name)
+        work = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".partial", dir=dest_dir))
     except OSError as exc:
         raise ModelError(f"Cannot write to the models folder {dest_dir}: {exc.strerror or exc}.") from exc
+    try:
+        lock = os.open(work / LOCK_NAME, os.O_CREAT | os.O_WRONLY, 0o644)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield work
+        finally:
+            os.close(lock)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def download_model(
@@ -266,13 +320,11 @@ def download_model(
     model = _find_remote(name, fetch_model_list(list_url, timeout))
     if model.obsolete:
         log.warning("Model %s is marked obsolete in the model list", name)
-    work = _work_dir(dest_dir, name)
-    try:
-        _install(model, work, target, progress, timeout)
-    except OSError as exc:
-        raise ModelError(f"Could not install {name} into {dest_dir}: {exc}. Nothing was installed.") from exc
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with _work_dir(dest_dir, name) as work:
+        try:
+            _install(model, work, target, progress, timeout)
+        except OSError as exc:
+            raise ModelError(f"Could not install {name} into {dest_dir}: {exc}. Nothing was installed.") from exc
     log.info("Installed model %s in %s", name, target)
     return target
 

@@ -10,9 +10,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-import yaml
-
 from voice.errors import DataError
+from voice.yamlfile import read_yaml
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable  # Python 3.11; annotations only, so 3.9 runs it
@@ -379,28 +378,9 @@ def _kind(value: Any) -> str:
 
 def _read_yaml(path: Traversable) -> _Node:
     try:
-        text = path.read_text(encoding="utf-8")
+        return _Node(path, "", read_yaml(path, DataError))
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise DataError(f"{path}: cannot read the file ({error})") from None
-    try:
-        value = yaml.load(text, Loader=_SAFE_LOADER)
-    except yaml.YAMLError as error:
-        raise DataError(f"{path}: {yaml_problem(error)}") from None
-    return _Node(path, "", value)
-
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""The safe loader, written in C when libyaml is there: the language packs load ten times faster."""
-
-
-def yaml_problem(error: yaml.YAMLError) -> str:
-    """Where and what the YAML mistake is, in words."""
-    mark = getattr(error, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    problem = getattr(error, "problem", None) or "invalid YAML"
-    return f"not valid YAML{where}: {problem}"
 
 
 # ---------------------------------------------------------------- knowledge

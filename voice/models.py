@@ -5,11 +5,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Final, Iterator, Mapping, Sequence
 
 from voice.errors import ModelError
+from voice.exits import uninterrupted
 
 log = logging.getLogger(__name__)
 
@@ -22,11 +25,16 @@ PROJECT_MODELS_DIR: Final = SOURCE_ROOT / "models"
 USER_MODELS_DIR: Final = Path("~/.cache/vosk")
 SYSTEM_MODELS_DIR: Final = Path("/usr/share/vosk")
 REQUIRED_FILES: Final = ("am/final.mdl", "conf/model.conf")
+IVECTOR_FILES: Final = ("ivector/final.ie", "ivector/final.dubm", "ivector/final.mat", "ivector/global_cmvn.stats",
+                        "ivector/online_cmvn.conf", "ivector/splice.conf")
+"""The speaker-adaptation part every published Vosk model has: without it no recognizer can be made."""
+TEST_RATE: Final = 16000
+"""Sample rate of the recognizer made to prove a model works."""
 
 
 @dataclass(frozen=True)
 class InstalledModel:
-    """A valid Vosk model folder found on this machine."""
+    """A Vosk model folder found on this machine, usable or broken."""
 
     name: str
     """The folder name, e.g. "vosk-model-small-en-us-0.15"."""
@@ -36,6 +44,8 @@ class InstalledModel:
     """Total size of the files in the folder."""
     grammar: bool
     """True when the model accepts a runtime grammar (small models)."""
+    problem: str | None = None
+    """Why the folder cannot be used; None when it looks complete."""
 
 
 # --- Validating a folder -------------------------------------------------------
@@ -46,7 +56,14 @@ def _missing_files(path: Path) -> list[str]:
     graph = path / "graph"
     if not (graph / "HCLG.fst").is_file() and not supports_grammar(path):
         missing.append("graph/HCLG.fst (or graph/HCLr.fst with graph/Gr.fst)")
-    return missing
+    return missing + _missing_ivector(path)
+
+
+def _missing_ivector(path: Path) -> list[str]:
+    absent = [name for name in IVECTOR_FILES if not (path / name).is_file()]
+    if len(absent) == len(IVECTOR_FILES):
+        return ["the ivector/ folder"]
+    return absent
 
 
 def is_model_dir(path: Path) -> bool:
@@ -84,6 +101,85 @@ def check_model_dir(path: Path) -> None:
         " or download the model again with `acupressure model download NAME`."
     )
     raise ModelError(f"{path} is not a Vosk model folder: it lacks {', '.join(missing)}.{hint}")
+
+
+def open_model(path: Path) -> Any:
+    """The one test that a folder is a usable model, used to load it for real: check its files,
+    load it, and make a recognizer from it. ModelError says which part is missing or broken."""
+    path = Path(path)
+    check_model_dir(path)
+    vosk = _vosk()
+    # Ctrl-C inside vosk's constructor leaves a model its destructor cannot free; Kaldi writes
+    # its own complaints to the terminal, which belong in our one line instead.
+    with uninterrupted(), _native_errors() as said:
+        try:
+            model = vosk.Model(str(path))
+        except Exception:  # vosk raises a bare Exception when the model cannot be created
+            raise _broken(path, "could not be loaded", said()) from None
+        try:
+            vosk.KaldiRecognizer(model, TEST_RATE)
+        except Exception:  # noqa: BLE001 - the same bare Exception
+            raise _broken(path, "loads, but no recognizer can be made from it", said()) from None
+    return model
+
+
+def _broken(path: Path, what: str, said: str) -> ModelError:
+    detail = f": {said.rstrip('.')}" if said else ""
+    return ModelError(f"The Vosk model in {path} {what}{detail}. A part of it is damaged.",
+                      fix=f"Download it again with `acupressure model download {path.name}`.")
+
+
+@contextlib.contextmanager
+def _native_errors() -> Iterator[Callable[[], str]]:
+    """Native code's messages on standard error, kept back; said() is the last error among them."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield lambda: ""
+        return
+    with tempfile.TemporaryFile() as kept:
+        os.dup2(kept.fileno(), 2)
+        try:
+            yield lambda: _last_error(kept)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            log.debug("vosk said: %s", _read_back(kept))
+
+
+def _read_back(kept: BinaryIO) -> str:
+    kept.seek(0)
+    return kept.read(64 * 1024).decode("utf-8", errors="replace")
+
+
+def _last_error(kept: BinaryIO) -> str:
+    lines = [line for line in _read_back(kept).splitlines() if line.startswith(("ERROR", "WARNING"))]
+    return lines[-1].split(") ", 1)[-1].strip() if lines else ""
+
+
+def _vosk() -> Any:
+    try:
+        import vosk
+    except (ImportError, OSError) as error:
+        raise ModelError(f"The Vosk library cannot be loaded ({error}). Install it: pip install vosk") from None
+    vosk.SetLogLevel(0 if log.isEnabledFor(logging.DEBUG) else -1)
+    return vosk
+
+
+MISMATCH_FRACTION: Final = 0.5
+"""More of the language pack's words unknown than this: the model is for another language."""
+
+
+def check_language(model: Any, words: Sequence[str], path: Path, language: str, wanted: str) -> None:
+    """ModelError, said once, when the model cannot hear most words of the language pack."""
+    unique = sorted({word for phrase in words for word in phrase.split()})
+    unknown = [word for word in unique if model.vosk_model_find_word(word) < 0]
+    if unique and len(unknown) > MISMATCH_FRACTION * len(unique):
+        raise ModelError(f"The speech model {path} does not match the language ({language}): {len(unknown)} of "
+                         f"{len(unique)} words unknown; the pack wants model {wanted}.",
+                         fix=f"Run `acupressure model download {wanted}` and leave out --model, "
+                             "or give --model the folder of that model.")
 
 
 # --- Locating and listing -------------------------------------------------------
@@ -165,7 +261,9 @@ def _folder_size(path: Path) -> int:
 
 
 def _installed(path: Path) -> InstalledModel:
-    return InstalledModel(path.name, path, _folder_size(path), supports_grammar(path))
+    missing = _missing_files(path)
+    problem = f"it lacks {', '.join(missing)}" if missing else None
+    return InstalledModel(path.name, path, _folder_size(path), supports_grammar(path), problem)
 
 
 def _candidates(folder: Path) -> list[Path]:
@@ -179,12 +277,20 @@ def _candidates(folder: Path) -> list[Path]:
 def list_models(
     env: Mapping[str, str] | None = None, search_dirs: Sequence[Path] | None = None
 ) -> list[InstalledModel]:
-    """Every valid model in every search folder, in search order."""
+    """Every model folder in every search folder, in search order; broken ones say why.
+
+    A folder counts as a model (perhaps broken) when it has any part of one; download leftovers
+    and unrelated folders are skipped."""
     found: dict[Path, InstalledModel] = {}
     for folder in _search_plan(env, search_dirs):
         for path in _candidates(folder):
-            if not is_model_dir(path):
+            if not _looks_like_model(path):
                 log.debug("Skipping %s: not a Vosk model folder", path)
             elif path.resolve() not in found:
                 found[path.resolve()] = _installed(path)
     return list(found.values())
+
+
+def _looks_like_model(path: Path) -> bool:
+    return any((path / part).exists() for part in ("am", "conf", "graph", "ivector")) or \
+        path.name.startswith("vosk-model")

@@ -15,7 +15,7 @@ from voice.audio import AudioChunk, AudioSource
 from voice.vad import VAD_RATE, WINDOW, Activity, SpeechDetector
 from voice.decision import Pauses
 from voice.errors import ModelError
-from voice.models import check_model_dir, supports_grammar
+from voice.models import open_model, supports_grammar
 
 log = logging.getLogger(__name__)
 
@@ -150,15 +150,9 @@ class Grammar:
 
 def load_model(path: Path) -> Any:
     """Load a Vosk model folder, with a clear error instead of a crash in native code."""
-    check_model_dir(path)
-    vosk = _vosk()
     started = time.perf_counter()
-    try:
-        model = vosk.Model(str(path))
-    except Exception as error:  # vosk raises a bare Exception when the model cannot be created
-        raise ModelError(f"The Vosk model in {path} could not be loaded ({error}). "
-                         "It may be incomplete: download it again with `acupressure model download`.") from None
-    log.info("loaded model %s in %.1f s", path.name, time.perf_counter() - started)
+    model = open_model(path)
+    log.info("loaded model %s in %.1f s", Path(path).name, time.perf_counter() - started)
     return model
 
 

@@ -18,6 +18,8 @@ LISTEN_ARGS: Final = ("listen", "--home")
 COMMAND_SECONDS: Final = 30.0
 """Time allowed for one systemctl or loginctl call."""
 _UNSAFE_WORD_CHARS: Final = frozenset(" \t\"'\\;")
+WRITTEN_BY: Final = "# Written by `acupressure service install`; `acupressure service uninstall` removes it."
+"""The first line of every unit file the assistant writes: how uninstall knows the file is its own."""
 
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 """subprocess.run, or a stand-in with the same call signature."""
@@ -98,6 +100,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit =
     """A systemd user unit that runs `executable args` in `workdir` and restarts it when it stops."""
     command = [_absolute(executable, "program"), *(_check_line(arg, "argument") for arg in args)]
     return "\n".join([
+        WRITTEN_BY,
         "[Unit]",
         f"Description={unit.description}",
         *([f"After={unit.after}"] if unit.after else []),
@@ -231,11 +234,21 @@ def _write_unit(path: Path, text: str, force: bool) -> str | None:
         return f"The unit file {path} is already up to date."
     if existing is not None and not force:
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    _write_atomically(path, text)
     return f"{'Replaced' if existing is not None else 'Wrote'} the unit file {path}."
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace the unit file whole or not at all; the temporary file goes on every way out."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ServiceError(f"cannot write {path} ({error.strerror or error})") from None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
@@ -246,6 +259,8 @@ def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
         return Outcome((f"The service is not installed (no unit file at {path}).",), 0)
     disable = _systemctl("disable", "--now", unit.name)
     failed = _call(run, disable)
+    if failed is not None and not failed.missing and _is_ours(path):
+        return _remove_without_systemd(path, disable, failed)
     if failed is not None and not failed.missing:
         return Outcome((f"Could not run `{shlex.join(disable)}`: {failed.reason}.", "Run these by hand:",
                         _by_hand(disable), _by_hand(["rm", "--", str(path)]),
@@ -261,6 +276,27 @@ def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,
         return Outcome(tuple(lines), 0)
     reloaded, status = _run_all(run, [_systemctl("daemon-reload")])
     return Outcome((*lines, *reloaded), status)
+
+
+def _is_ours(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as file:
+            return file.readline().rstrip("\n") == WRITTEN_BY
+    except OSError:
+        return False
+
+
+def _remove_without_systemd(path: Path, disable: Sequence[str], failed: _Failed) -> Outcome:
+    """systemd cannot be reached: the unit file is still ours to remove, so it will not start again."""
+    lines = [f"Could not run `{shlex.join(disable)}`: {failed.reason}."]
+    try:
+        path.unlink()
+    except OSError as error:
+        return Outcome((*lines, f"Cannot remove {path}: {error.strerror or error}.", "Run these by hand:",
+                        _by_hand(["rm", "--", str(path)]), _by_hand(_systemctl("daemon-reload"))), 1)
+    return Outcome((*lines, f"Removed the unit file {path}, so it will not start again.",
+                    "If it is still running, stop it once systemd answers:", _by_hand(disable),
+                    _by_hand(_systemctl("daemon-reload"))), 0)
 
 
 def status(env: Mapping[str, str] | None = None, run: Run = subprocess.run, unit: Unit = ASSISTANT) -> Outcome:

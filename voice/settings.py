@@ -1,4 +1,4 @@
-"""The user's settings: one YAML file, validated, overridden by flags, written back safely."""
+"""The user's settings: declared once, read from the user's file, kept voice changes and flags."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ import yaml
 
 from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
-from voice.knowledge import available_languages, yaml_problem
+from voice.knowledge import available_languages
 from voice.verbosity import Verbosity
+from voice.yamlfile import read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -308,15 +309,31 @@ def flag_help(option: Option) -> str:
     return f"{option.help} ({option.rule.allowed()}; default: {_show_value(option.default)})"
 
 
+class Origin(str, Enum):
+    """Where a setting in force came from; later ones override earlier ones."""
+
+    DEFAULT = "default"
+    FILE = "file"
+    """The user's settings file."""
+    STATE = "state"
+    """A voice change said aloud, kept in the assistant's state file."""
+    FLAG = "flag"
+
+
+VOICE_KEYS: Final = ("rate", "volume")
+"""The settings a spoken command changes, and the only ones the state file keeps."""
+
+
 @dataclass(frozen=True)
 class Loaded:
     """The settings in force, and where each of them came from."""
 
     settings: Settings
-    origins: Mapping[str, str]
-    """For each setting: "default", "file" or "flag"."""
+    origins: Mapping[str, Origin]
     path: Path
     """The settings file that was read (it may not exist)."""
+    state_path: Path
+    """The assistant's own file of kept voice changes (it may not exist)."""
 
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
@@ -327,6 +344,16 @@ def config_path(env: Mapping[str, str] | None = None) -> Path:
         return Path(base) / "acupressure" / "config.yaml"
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
     return home / ".config" / "acupressure" / "config.yaml"
+
+
+def state_path(env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_STATE_HOME/acupressure/voice.yaml, else ~/.local/state/acupressure/voice.yaml."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_STATE_HOME")
+    if base:
+        return Path(base) / "acupressure" / "voice.yaml"
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    return home / ".local" / "state" / "acupressure" / "voice.yaml"
 
 
 def flag_name(key: str) -> str:
@@ -384,21 +411,12 @@ def _show(value: Any) -> str:
 # ---------------------------------------------------------------- the file
 
 
-def _read_text(path: Path) -> str | None:
-    """The file's text; None when there is no file."""
+def _parse(path: Path) -> dict[Any, Any] | None:
+    """The file's settings as written; None when there is no file."""
     try:
-        return path.read_text(encoding="utf-8")
+        value = read_yaml(path, SettingsError)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SettingsError(f"{path}: cannot read the settings file ({error})") from None
-
-
-def _parse(path: Path, text: str) -> dict[Any, Any]:
-    try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise SettingsError(f"{path}: {yaml_problem(error)}") from None
     if value is None:
         return {}
     if not isinstance(value, dict):
@@ -406,55 +424,67 @@ def _parse(path: Path, text: str) -> dict[Any, Any]:
     return value
 
 
-def _read_file(path: Path) -> tuple[str | None, dict[str, Any]]:
-    """The file's text (None if missing) and its checked settings."""
-    text = _read_text(path)
-    if text is None:
-        return None, {}
-    return text, _check_all(_parse(path, text), lambda key: f"{path}: {key}")
+def _read_file(path: Path) -> dict[str, Any] | None:
+    """The file's checked settings; None when there is no file."""
+    raw = _parse(path)
+    return None if raw is None else _check_all(raw, lambda key: f"{path}: {key}")
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    """The voice changes the assistant kept; a broken state file is set aside, never an obstacle."""
+    try:
+        kept = _read_file(path) or {}
+    except SettingsError as error:
+        log.warning("ignoring the kept voice changes: %s (`acupressure config --reset-voice` removes them)", error)
+        return {}
+    return {key: value for key, value in kept.items() if key in VOICE_KEYS}
 
 
 def load_settings(path: Path | None = None, flags: Mapping[str, Any] | None = None,
-                  env: Mapping[str, str] | None = None) -> Loaded:
-    """Defaults, overridden by the settings file, overridden by flags that are not None."""
+                  env: Mapping[str, str] | None = None, *, required: bool = False) -> Loaded:
+    """Defaults, overridden by the settings file, then by the kept voice changes, then by flags
+    that are not None. `required`: the file was named explicitly, so it must exist."""
     path = path or config_path(env)
-    _, from_file = _read_file(path)
-    from_flags = _check_all({k: v for k, v in (flags or {}).items() if v is not None}, flag_name)
-    origins = {key: "default" for key in ALLOWED_KEYS}
-    origins.update({key: "file" for key in from_file})
-    origins.update({key: "flag" for key in from_flags})
-    settings = replace(DEFAULTS, **{**from_file, **from_flags})
-    log.debug("settings from %s: %s", path, settings)
-    return Loaded(settings, MappingProxyType(origins), path)
+    from_file = _read_file(path)
+    if from_file is None and required:
+        raise SettingsError(f"{path}: the settings file given with --config does not exist; check the path, "
+                            f"or leave out --config to use {config_path(env)}")
+    state = state_path(env)
+    layers = [(Origin.FILE, from_file or {}), (Origin.STATE, _read_state(state)),
+              (Origin.FLAG, _check_all({k: v for k, v in (flags or {}).items() if v is not None}, flag_name))]
+    origins = {key: Origin.DEFAULT for key in ALLOWED_KEYS}
+    values: dict[str, Any] = {}
+    for origin, layer in layers:
+        origins.update({key: origin for key in layer})
+        values.update(layer)
+    settings = replace(DEFAULTS, **values)
+    log.debug("settings from %s and %s: %s", path, state, settings)
+    return Loaded(settings, MappingProxyType(origins), path, state)
 
 
-def save_settings(path: Path, changes: Mapping[str, Any]) -> None:
-    """Write changed settings into the file, keeping the user's other keys and leading comments.
+def remember_voice(loaded: Loaded, changes: Mapping[str, Any]) -> None:
+    """Keep spoken voice changes for next time, in the assistant's own state file: the user's
+    settings file is never written."""
+    checked = _check_all({key: value for key, value in changes.items() if key in VOICE_KEYS}, str)
+    kept = {**_read_state(loaded.state_path), **checked}
+    _write_atomically(loaded.state_path, _STATE_HEADER + _dump(kept))
+    log.info("kept %s in %s", ", ".join(checked) or "nothing", loaded.state_path)
 
-    Refuses, leaving the file untouched, when the file is not valid now.
-    """
-    checked = _check_all(changes, str)
+
+def forget_voice(loaded: Loaded) -> bool:
+    """Forget the kept voice changes; False when there were none."""
     try:
-        text, existing = _read_file(path)
-    except SettingsError as error:
-        raise SettingsError(f"{error} (the settings were not saved; fix or remove the file first)") from None
-    merged = dict(existing)
-    for key, value in checked.items():
-        if key in existing or value != getattr(DEFAULTS, key):
-            merged[key] = value
-    _write_atomically(path, _header(text or "") + _dump(merged))
-    log.info("saved %s to %s", ", ".join(checked) or "nothing", path)
+        loaded.state_path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        raise SettingsError(f"{loaded.state_path}: cannot remove the kept voice changes "
+                            f"({error.strerror or error})") from None
+    return True
 
 
-def _header(text: str) -> str:
-    """The comment block at the top of a file, blank lines included."""
-    lines = []
-    for line in text.splitlines(keepends=True):
-        if line.strip() and not line.lstrip().startswith("#"):
-            break
-        lines.append(line)
-    header = "".join(lines)
-    return header if header.endswith("\n") or not header else header + "\n"
+_STATE_HEADER: Final = ("# Voice changes said aloud (\"slower\", \"louder\", ...), kept by the assistant.\n"
+                        "# Forget them with: acupressure config --reset-voice\n")
 
 
 def _dump(values: Mapping[str, Any]) -> str:
@@ -464,41 +494,48 @@ def _dump(values: Mapping[str, Any]) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
+    """Replace the file whole, or leave it as it was: the temporary file goes on every way out."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise SettingsError(f"{path}: cannot write the settings file ({error})") from None
+        raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
+    replaced = False
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temp, mode)
+        os.chmod(temp, 0o644)
         os.replace(temp, path)
+        replaced = True
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
-        raise SettingsError(f"{path}: cannot write the settings file ({error})") from None
+        raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
+    finally:
+        if not replaced:
+            Path(temp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- showing
 
 
 def describe(loaded: Loaded) -> list[str]:
-    """Lines for `acupressure config`: the file used, then each setting and where it came from."""
+    """Lines for `acupressure config`: the files used, then each setting and where it came from."""
     state = "exists" if loaded.path.exists() else "does not exist; using defaults"
-    lines = [f"Settings file: {loaded.path} ({state})"]
+    kept = "exists" if loaded.state_path.exists() else "none kept"
+    lines = [f"Settings file: {loaded.path} ({state})", f"Voice changes said aloud: {loaded.state_path} ({kept})"]
     for key, value in to_dict(loaded.settings).items():
         lines.append(f"{key}: {_show_value(value)}  ({_origin(loaded, key)})")
     return lines
 
 
 def _origin(loaded: Loaded, key: str) -> str:
-    origin = loaded.origins.get(key, "default")
-    if origin == "file":
+    origin = loaded.origins.get(key, Origin.DEFAULT)
+    if origin is Origin.FILE:
         return f"from {loaded.path}"
-    if origin == "flag":
+    if origin is Origin.STATE:
+        return "said aloud; forget with `acupressure config --reset-voice`"
+    if origin is Origin.FLAG:
         return f"from {flag_name(key)}"
     return "default"
 

@@ -84,6 +84,22 @@ def test_shorter_more_detail_and_more_in_a_session(resolver: Resolver) -> None:
     assert "like cures like" in " ".join(talk.hear("my right knee hurts").spoken)
 
 
+@pytest.mark.parametrize("said", ["more", "tell me more"])
+def test_plain_more_gives_the_detailed_answer_once(resolver: Resolver, said: str) -> None:
+    talk = Conversation(resolver, Context(pregnancy=Pregnancy.NO), Options("hello helper"))
+    talk.start()
+    normal = " ".join(talk.hear("my left elbow hurts").spoken)
+    assert "like cures like" not in normal
+    assert "like cures like" in " ".join(talk.hear(said).spoken)
+
+
+def test_a_pain_that_got_worse_is_a_pain_not_a_request_for_more(resolver: Resolver) -> None:
+    talk = Conversation(resolver, Context(pregnancy=Pregnancy.NO), Options("hello helper"))
+    talk.start()
+    talk.hear("my left elbow hurts")
+    assert "Gently massage your left elbow" in " ".join(talk.hear("my right knee hurts more").spoken)
+
+
 def test_more_before_any_answer_says_there_is_nothing_more(resolver: Resolver) -> None:
     talk = Conversation(resolver, Context(), Options("hello helper"))
     talk.start()

@@ -9,7 +9,7 @@ import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Iterator, Protocol, Sequence
+from typing import Final, Generator, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -135,8 +135,9 @@ def tone(
 def _bell(frequency: float, seconds: float, rate: int, volume: float) -> AudioChunk:
     t = np.arange(_frames(seconds, rate)) / rate
     partials = sum(
-        weight * np.sin(2 * np.pi * frequency * ratio * t) * np.exp(-t * decay)
-        for ratio, weight, decay in ((1.0, 1.0, 4.0), (2.76, 0.35, 7.0), (5.4, 0.15, 11.0))
+        (weight * np.sin(2 * np.pi * frequency * ratio * t) * np.exp(-t * decay)
+         for ratio, weight, decay in ((1.0, 1.0, 4.0), (2.76, 0.35, 7.0), (5.4, 0.15, 11.0))),
+        start=np.zeros_like(t),
     )
     return _to_chunk(_fade(volume * partials / 1.5, rate), rate)
 
@@ -220,7 +221,8 @@ def _decode(raw: bytes, width: int, channels: int) -> np.ndarray:
     """Mono floats in -1..1 from interleaved integer PCM."""
     frame = width * channels
     values = _integers(raw[: len(raw) - len(raw) % frame], width) / _INT_SCALE[width]
-    return values.reshape(-1, channels).mean(axis=1)
+    mono: np.ndarray = values.reshape(-1, channels).mean(axis=1)
+    return mono
 
 
 def _riff_chunks(data: bytes) -> dict[bytes, bytes]:
@@ -287,7 +289,8 @@ def _resample(signal: np.ndarray, source: int, target: int) -> np.ndarray:
     if target < source:
         signal = _lowpass(signal, target / source)
     positions = np.arange(max(1, round(signal.size * target / source))) * (source / target)
-    return np.interp(positions, np.arange(signal.size), signal)
+    resampled: np.ndarray = np.interp(positions, np.arange(signal.size), signal)
+    return resampled
 
 
 def _samples(path: Path) -> tuple[np.ndarray, int]:
@@ -349,7 +352,7 @@ class FileSource:
         for path in self._paths:
             _samples(path)  # resampled only when the file is reached
 
-    def _all_blocks(self) -> Iterator[AudioChunk]:
+    def _all_blocks(self) -> Generator[AudioChunk, None, None]:
         gap = room_tone(self._gap_seconds, self.rate)
         for path in self._paths:
             log.debug("Playing %s", path)

@@ -141,7 +141,8 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _command(commands: Any, name: str, summary: str, epilog: str | None = None) -> argparse.ArgumentParser:
+def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str,
+             epilog: str | None = None) -> argparse.ArgumentParser:
     return commands.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
                                epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
 

@@ -52,7 +52,8 @@ def _sounddevice() -> ModuleType:
     except ImportError as error:
         message = "The sounddevice package is missing. Install it: pip install sounddevice"
         raise AudioError(message) from error
-    return sounddevice
+    module: ModuleType = sounddevice  # untyped library: its functions are typed where they are used
+    return module
 
 
 def _default_index(sd: ModuleType, kind: str) -> int:

@@ -168,7 +168,7 @@ def _vosk() -> Any:
 def build_grammar(model: Any, vocabulary: Sequence[str]) -> Grammar:
     """Keep the phrases whose every word the model knows, plus its unknown-word token."""
     def known(word: str) -> bool:
-        return model.vosk_model_find_word(word) >= 0
+        return bool(model.vosk_model_find_word(word) >= 0)
 
     missing = sorted({word for phrase in vocabulary for word in phrase.split() if not known(word)})
     phrases = [phrase for phrase in vocabulary if all(known(word) for word in phrase.split())]

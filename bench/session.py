@@ -24,8 +24,9 @@ What is measured:
 - rendering, wall time: that say() call, the answer's first sentence group rendered by
   espeak-ng and written; the first sound of the answer can start when it returns.
 - end of utterance to first sound of the answer: wait + processing + rendering, per turn.
-  The same session is run twice: with the quiet-based endpoint (Limits().end_silence) and
-  with Limits(end_silence=0), Vosk's own endpoint.
+  The same session is run twice: with the default end of speech (the voice activity detector,
+  Limits().end_silence once what was heard is a complete request) and waiting Limits().patience
+  after every utterance.
 - memory: resident memory of this process (/proc/self/statm) after loading the model, and
   after the sessions ran.
 - start-up: `python -m voice listen --lang L --model M --input <one wav> --text-only` in a
@@ -81,8 +82,9 @@ SENTENCES = {
     "en": ["my head hurts", "yes", "my shoulder hurts", "my neck hurts", "my lower back hurts"],
 }
 MODES = {
-    "quiet": ("quiet-based endpoint (end_silence {end_silence:g} s, the default)", Limits()),
-    "vosk": ("Vosk's own endpoint (end_silence 0)", Limits(end_silence=0)),
+    "quiet": ("voice activity detector, {end_silence:g} s without speech once the request is complete "
+              "(the default)", Limits()),
+    "vosk": ("the same detector waiting the whole patience every time", Limits(end_silence=Limits().patience)),
 }
 
 
@@ -194,7 +196,8 @@ class TimedRecognizer:
         self.recognizer, self.tap, self.turns = recognizer, tap, turns
 
     def listen(self, source: Any, limits: Limits = Limits(),
-               on_partial: Callable[[str], None] | None = None) -> Heard | None:
+               on_partial: Callable[[str], None] | None = None,
+               complete: Callable[[str], bool] | None = None) -> Heard | None:
         self.turns.open = None
         self.tap.begin()
         changed = [0.0]
@@ -204,7 +207,7 @@ class TimedRecognizer:
             if on_partial is not None:
                 on_partial(text)
 
-        heard = self.recognizer.listen(source, limits, partial)
+        heard = self.recognizer.listen(source, limits, partial, complete)
         if heard is not None and heard.end is not End.SILENCE:
             speech_end = self.tap.speech_end()
             wait = lag = None

@@ -24,16 +24,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from common import app_recognizer, check_speech_arguments, default_model, describe, machine, model_label, resident_mib, synthesize
 
 from voice.audio import FileSource
 from voice.conversation import Conversation, Options, Reply
+from voice.decision import WordConfidence
 from voice.errors import VoiceError
 from voice.knowledge import load
 from voice.models import check_model_dir
-from voice.recognizer import load_model
+from voice.recognizer import Limits, load_model
 from voice.resolver import Context, Resolver
 from voice.session import Session
 from voice.speaker import Speaker, TextSpeaker, pyttsx3_speaker
@@ -62,17 +63,18 @@ def soak(model_path: Path, lang: str, paths: list[Path], utterances: int,
     speaker: Speaker = TextSpeaker() if speech_dir is None else pyttsx3_speaker(voice, out_dir=speech_dir)
     files = [paths[number % len(paths)] for number in range(utterances)]
     conversation = Conversation(resolver, Context(), Options(resolver.language.wake_phrase))
+    # patience shorter than the gap: "how is the weather" is not waited for into the next file
     session = Session(conversation, recognizer, FileSource(files, gap_seconds=GAP_SECONDS), speaker, voice,
-                      show=lambda line: None)
+                      show=lambda line: None, limits=Limits(patience=0.6 * GAP_SECONDS))
     samples: dict[int, float] = {}
     counts = {"heard": 0, "answered": 0}
     hear = conversation.hear
 
-    def counted(text: str) -> Reply:
+    def counted(text: str, words: Sequence[WordConfidence] = ()) -> Reply:
         counts["heard"] += 1
         if counts["heard"] % SAMPLE_EVERY == 0 or counts["heard"] == utterances:
             samples[counts["heard"]] = resident_mib()
-        reply = hear(text)
+        reply = hear(text, words)
         counts["answered"] += bool(reply.spoken)
         return reply
 

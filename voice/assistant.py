@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from voice import models
 from voice.conversation import Conversation, Options
+from voice.decision import Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import load
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
@@ -20,7 +21,7 @@ from voice.verbosity import Verbosity, speech
 if TYPE_CHECKING:
     from voice.audio import AudioSource
     from voice.barge_in import BargeIn
-    from voice.recognizer import VoskRecognizer
+    from voice.recognizer import Limits, VoskRecognizer
     from voice.session import Session
     from voice.speaker import Speaker
     from voice.speech import Voice
@@ -146,6 +147,22 @@ def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tupl
     return pyttsx3_speaker(voice, out_dir=request.speech_out, device=settings.output_device), voice
 
 
+def conversation(settings: Settings, text: Answering, home: bool = False) -> Conversation:
+    """The conversation, with the settings' wake phrase and confidence thresholds."""
+    thresholds = Thresholds(sure=settings.sure_confidence, sure_answer=settings.sure_answer_confidence,
+                            unsure=settings.unsure_confidence)
+    return Conversation(text.resolver, text.context,
+                        Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds,
+                                verbosity=Verbosity(settings.verbosity)))
+
+
+def limits(settings: Settings) -> Limits:
+    """How long the recognizer listens: the settings' patience for unfinished requests."""
+    from voice.recognizer import Limits
+
+    return Limits(patience=settings.patience)
+
+
 def session(settings: Settings, request: Audio = Audio(), hooks: Hooks = Hooks(), home: bool = False,
             text: Answering | None = None, recognizer: VoskRecognizer | None = None) -> Session:
     """The spoken session: recognizer, speaker, audio source and conversation, wired together
@@ -156,10 +173,9 @@ def session(settings: Settings, request: Audio = Audio(), hooks: Hooks = Hooks()
     recognizer = recognizer or listening(settings, text.resolver, request.grammar)
     speaker, voice = open_speaker(request, settings, text.resolver)
     source = open_source(request, settings, hooks)
-    options = Options(wake_phrase(settings, text.resolver), home=home, verbosity=Verbosity(settings.verbosity))
     return Session(
-        Conversation(text.resolver, text.context, options), recognizer, source, speaker, voice,
-        cues=settings.audio_cues, hold_off=settings.hold_off, show=hooks.show,
+        conversation(settings, text, home), recognizer, source, speaker, voice,
+        cues=settings.audio_cues, hold_off=settings.hold_off, limits=limits(settings), show=hooks.show,
         on_voice_change=hooks.on_voice_change,
         reopen=None if request.inputs else (lambda: open_source(request, settings, hooks)),
         on_partial=hooks.on_partial, barge_in=barge_in(settings, text.resolver, recognizer),

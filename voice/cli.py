@@ -16,7 +16,9 @@ import voice
 from voice import assistant, devices, doctor, exits, models, service
 from voice.errors import AudioError, SettingsError, VoiceError
 from voice.knowledge import load
-from voice.recognizer import End, Limits, VoskRecognizer
+from voice.conversation import Conversation, Reply
+from voice.decision import Decision
+from voice.recognizer import End, Heard, VoskRecognizer
 from voice.resolver import Pregnancy, Resolution
 from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
                             forget_voice, load_settings, option, remember_voice)
@@ -72,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     listen = _command(commands, "listen", "the spoken session (or one utterance with --once)", LISTEN_EPILOG)
     listen.add_argument("--once", action="store_true", help="hear one utterance, print it and the answer, exit")
-    listen.add_argument("--json", action="store_true", help="with --once: print the answer as JSON")
+    listen.add_argument("--json", action="store_true",
+                        help="print one JSON object per utterance heard: what was heard, how surely, "
+                             "what was done with it and the answer (the spoken lines go to stderr)")
     listen.add_argument("--home", action="store_true",
                         help="start idle and wait for the wake phrase; go back to idle after each session")
     add_answer_options(listen)
@@ -277,16 +281,36 @@ def run_listen(args: argparse.Namespace) -> int:
     recognizer = assistant.listening(settings, text.resolver, grammar=not args.no_grammar)
     request = assistant.Audio(inputs=tuple(args.input or ()), grammar=not args.no_grammar,
                               text_only=args.text_only, speech_out=args.speech_out)
-    hooks = assistant.Hooks(show=_line_printer(sys.stdout), on_partial=_partial_printer(sys.stderr),
+    hooks = assistant.Hooks(show=_line_printer(sys.stderr if args.json else sys.stdout),
+                            on_partial=_partial_printer(sys.stderr),
                             on_voice_change=lambda changed: _remember_voice(loaded, changed),
                             on_microphone=_announce_microphone)
     if args.once:
         return listen_once(args, settings, text, recognizer, request, hooks)
     session = assistant.session(settings, request, hooks, home=args.home, text=text, recognizer=recognizer)
+    if args.json:
+        session.on_heard = _heard_printer(session.conversation, sys.stdout)
     session.run()
     if session.signalled:
         _exit_at_once()
     return 0
+
+
+def heard_json(heard: Heard, decision: Decision | None, resolution: Resolution) -> str:
+    """One utterance for `listen --json`: what was heard, how surely, what was done, the answer."""
+    return json.dumps({"heard": heard.text, "confidence": round(heard.confidence, 3),
+                       "words": [{"word": word.text, "confidence": round(word.confidence, 3)} for word in heard.words],
+                       "decision": decision.value if decision else None, "end": heard.end.value,
+                       "text": resolution.text, **resolution.to_json()}, ensure_ascii=False)
+
+
+def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, Reply], None]:
+    def show(heard: Heard, reply: Reply) -> None:
+        resolution = conversation.resolver.resolve(heard.text, conversation.context)
+        out.write(heard_json(heard, reply.decision, resolution) + "\n")
+        out.flush()
+
+    return show
 
 
 def _exit_at_once() -> None:
@@ -299,19 +323,26 @@ def _exit_at_once() -> None:
 
 def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
                 recognizer: VoskRecognizer, request: assistant.Audio, hooks: assistant.Hooks) -> int:
+    """One utterance, decided as a session that has just asked where it hurts would."""
+    conversation = assistant.conversation(settings, text)
+    conversation.start()
     source = assistant.open_source(request, settings, hooks)
     try:
-        heard = recognizer.listen(source, Limits(), on_partial=hooks.on_partial)
+        heard = recognizer.listen(source, assistant.limits(settings), on_partial=hooks.on_partial,
+                                  complete=conversation.complete)
     finally:
         source.close()
     _clear_partial(sys.stderr)
-    said = heard.text if heard and heard.end is not End.SILENCE else ""
-    resolution = text.answer(said)
+    if heard is None or heard.end is End.SILENCE:
+        heard = Heard("", "", End.SILENCE, 0.0, 0.0)
+    reply = conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]) \
+        if heard.raw else Reply(decision=Decision.REJECTED)
+    resolution = text.answer(heard.text)
     if args.json:
-        print(json.dumps({"heard": said, "text": resolution.text, **resolution.to_json()}, ensure_ascii=False))
+        print(heard_json(heard, reply.decision, resolution))
     else:
-        print(f"Heard: {said or '(nothing)'}")
-        print(resolution.speech)
+        print(f"Heard: {heard.text or '(nothing)'}")
+        print(resolution.speech if reply.decision is Decision.ANSWERED else " ".join(reply.spoken))
     return 0
 
 

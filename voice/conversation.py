@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Callable, Union
+from typing import Any, Callable, Sequence, Union
 
+from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Kind, Side
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
@@ -21,6 +22,8 @@ class State(str, Enum):
     """Asked where it hurts."""
     PREGNANCY = "pregnancy"
     """Asked whether the person is pregnant, before giving an instruction."""
+    CONFIRM = "confirm"
+    """Unsure of the place heard: asked "Did you say your left knee?"."""
     WHICH = "which"
     """Asked which part of a vague place hurts ("Which part of your arm: ...?")."""
     INSTRUCTED = "instructed"
@@ -57,13 +60,15 @@ Action = Union[Say, Cue, AdjustVoice]
 @dataclass(frozen=True)
 class Reply:
     actions: tuple[Action, ...] = ()
+    decision: Decision | None = None
+    """What was done with the utterance heard; None for replies to silence or the clock."""
 
     @property
     def spoken(self) -> list[str]:
         return [action.text for action in self.actions if isinstance(action, Say)]
 
     def __add__(self, other: Reply) -> Reply:
-        return Reply(self.actions + other.actions)
+        return Reply(self.actions + other.actions, self.decision or other.decision)
 
     def to_json(self) -> dict[str, Any]:
         """{"speech": everything said, "actions": [{"say": text} | {"cue": kind} | {"adjust_voice": change}]}."""
@@ -88,6 +93,8 @@ class Options:
     verbosity: Verbosity = Verbosity.NORMAL
     """How much of each answer is said at first ("shorter", "more detail" change it)."""
     """After this many unclear answers to "are you pregnant?", answer with the warning first."""
+    thresholds: Thresholds = Thresholds()
+    """How confident the words heard must be to be taken as said."""
 
 
 class Conversation:
@@ -116,6 +123,10 @@ class Conversation:
         """Other places said to hurt, offered when this one is done."""
         self._silences = 0
         self._unclear = 0
+        self._judge = Judge(resolver, options.thresholds)
+        self._confirming: Resolution | None = None
+        """The place asked back: "Did you say your left knee?"."""
+        self._rejected_in_a_row = 0
 
     @property
     def ended(self) -> bool:
@@ -129,22 +140,47 @@ class Conversation:
             return Reply()
         return self._begin()
 
-    def hear(self, text: str) -> Reply:
+    def hear(self, text: str, words: Sequence[WordConfidence] = ()) -> Reply:
+        """An utterance; `words` are the recognizer's words with their confidences (none for
+        typed text, which is sure)."""
         parse = self.resolver.parse(text)
+        reply = self._heard(text, parse, self._judge.sureness(words, place=parse.has_area))
+        if reply.decision is None:
+            taken = parse.has_area or parse.pregnancy is not None
+            reply = replace(reply, decision=Decision.ANSWERED if taken else Decision.COMMAND)
+        self._rejected_in_a_row = self._rejected_in_a_row + 1 if reply.decision is Decision.REJECTED else 0
+        return reply
+
+    def _heard(self, text: str, parse: Parse, sureness: Sureness) -> Reply:
+        if sureness is Sureness.NOISE:
+            return self._rejected()
         if self.state is State.IDLE:
-            if not self._woken(parse):
-                return Reply()
+            if sureness is not Sureness.SURE or not self._woken(parse):
+                return Reply(decision=Decision.REJECTED)
             if not parse.has_area:
-                return self._begin()
+                return replace(self._begin(), decision=Decision.COMMAND)
             self._begin()  # "hello helper, my knee hurts": straight to the answer
         if self.state is State.ENDED:
-            return Reply()
+            return Reply(decision=Decision.REJECTED)
         self._silences = 0
+        if sureness is Sureness.UNSURE:
+            return self._unsure(text)
         if self.state is State.WHICH:
             reply = self._which_answer(text)
             if reply is not None:
                 return reply
         return self._command(text, parse) or self._answer_in_state(text, parse)
+
+    def complete(self, text: str) -> bool:
+        """Whether the words heard so far are already something to act on, so that listening
+        can stop at once; "my left..." is not, and the person is given time for the rest."""
+        parse = self.resolver.parse(text)
+        if self.state is State.IDLE:
+            return self._woken(parse)
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.CUE, Kind.SELF)]
+        actionable = {Kind.AREA, Kind.COMMAND, Kind.PREGNANCY, Kind.SYSTEMIC, Kind.VAGUE, Kind.RED_FLAG}
+        return any(meaning.kind in actionable for meaning in meanings) and \
+            meanings[-1].kind not in (Kind.CORRECTION, Kind.JOIN)
 
     def silence(self) -> Reply:
         if self.state in (State.IDLE, State.ENDED, State.TIMING):
@@ -170,11 +206,45 @@ class Conversation:
         person to wake it may be someone else)."""
         self.context = self._launch_context
         self._pain, self._care, self._pending, self._last = None, (), None, ()
-        self._vague, self._also = None, ()
+        self._vague, self._also, self._confirming = None, (), None
         self._answered = None
         self._silences, self.timer_due = 0, None
         self.state = State.WHERE
         return self._speak(self._say["greeting"], self._say["ask_where"])
+
+    def _rejected(self) -> Reply:
+        """Noise or talk in the room: never answered; said so once, not at every sound."""
+        if self.state is State.PREGNANCY:  # the question stands until it is surely answered
+            return replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
+        if self.state in (State.IDLE, State.ENDED, State.TIMING) or self._rejected_in_a_row:
+            return Reply(decision=Decision.REJECTED)
+        return Reply((Say(self._say["not_caught"]),), Decision.REJECTED)
+
+    def _unsure(self, text: str) -> Reply:
+        """Heard, but not surely: a place is asked back; anything else (a "stop", a "no" to
+        the pregnancy question) is not acted on. A red flag is said in any case."""
+        resolution = self.resolver.resolve(text, self.context)
+        if resolution.reason == "red_flag":
+            return self._not_understood(resolution)
+        if not resolution.understood or resolution.pain is None or self.state is State.TIMING:
+            return self._rejected()  # the massage is not interrupted either
+        self._confirming, self.state, self.timer_due = resolution, State.CONFIRM, None
+        return replace(self._speak(self._confirm_question()), decision=Decision.CONFIRM)
+
+    def _confirm_question(self) -> str:
+        assert self._confirming is not None and self._confirming.pain is not None
+        return self._sentence("confirm", pain=self.resolver.place_text(self._confirming.pain, is_target=False))
+
+    def _confirmation(self, parse: Parse) -> Reply:
+        """The answer to "Did you say your left knee?": yes answers it, no asks again."""
+        assert self._confirming is not None
+        commands = parse.commands
+        if "yes" in commands and "no" not in commands:
+            resolution, self._confirming = self._confirming, None
+            return replace(self._pain_reply(resolution), decision=Decision.ANSWERED)
+        if "no" in commands:
+            return replace(self._ask_where("corrected"), decision=Decision.COMMAND)
+        return replace(self._speak(self._confirm_question()), decision=Decision.REJECTED)
 
     def _woken(self, parse: Parse) -> bool:
         words, wake = parse.words, self._wake
@@ -215,6 +285,8 @@ class Conversation:
 
     def _answer_in_state(self, text: str, parse: Parse) -> Reply:
         commands = parse.commands
+        if self.state is State.CONFIRM:
+            return self._confirmation(parse)
         if self.state is State.PREGNANCY:
             return self._pregnancy_answer(parse)
         if parse.pregnancy:
@@ -277,16 +349,17 @@ class Conversation:
         assert self._pending is not None and self._pending.pain is not None
         answer = parse.pregnancy or self._plain_yes_no(parse)
         if answer is None:
+            unclear = replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
             if all(meaning.kind is Kind.FILLER for _, meaning in parse.found):  # silence or noise: ask again
-                return self._speak(self._say["pregnancy_unclear"])
+                return unclear
             self._unclear += 1
             if self._unclear < self.options.unclear_answers_before_fallback:
-                return self._speak(self._say["pregnancy_unclear"])
+                return unclear
             # Still no clear answer: every point to avoid is named first and none is recommended.
             return self._instruct(self._pending, self._spoken(self._pending, echo=True))
         self.context = replace(self.context, pregnancy=answer)
         resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care)
-        return self._instruct(resolution, self._spoken(resolution, echo=False))
+        return replace(self._instruct(resolution, self._spoken(resolution, echo=False)), decision=Decision.ANSWERED)
 
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
@@ -359,11 +432,11 @@ class Conversation:
         return None
 
     def _ask_where(self, first: str = "ask_where") -> Reply:
-        self.state, self.timer_due, self._pending = State.WHERE, None, None
+        self.state, self.timer_due, self._pending, self._confirming = State.WHERE, None, None, None
         return self._speak(self._say[first])
 
     def _stop(self) -> Reply:
-        self.timer_due, self._pending = None, None
+        self.timer_due, self._pending, self._confirming = None, None, None
         self.state = State.IDLE if self.options.home else State.ENDED
         return self._speak(self._say["goodbye"])
 
@@ -375,19 +448,22 @@ class Conversation:
         if resolution.reason == "vague":
             return self._which(resolution)
         if resolution.reason == "systemic":
-            return self._speak(resolution.speech, self._prompt())
+            return replace(self._speak(resolution.speech, self._prompt()), decision=Decision.ANSWERED)
         if resolution.reason == "no_pain":
-            return self._speak(resolution.speech)
+            return replace(self._speak(resolution.speech), decision=Decision.REJECTED)
         if self.state is State.WHICH:
             assert self._vague is not None
-            return self._speak(self._say["not_caught"], *self._vague.instruction)
+            return replace(self._speak(self._say["not_caught"], *self._vague.instruction), decision=Decision.REJECTED)
         if self.state is State.WHERE:
-            return Reply((Say(self._say["not_understood"]), Say(self._say["example"])))
-        return Reply((Say(self._say["not_caught"]), Say(self._say[f"help_{self._help_topic()}"])))
+            return Reply((Say(self._say["not_understood"]), Say(self._say["example"])), Decision.REJECTED)
+        return Reply((Say(self._say["not_caught"]), Say(self._say[f"help_{self._help_topic()}"])),
+                     Decision.REJECTED)
 
     # ------------------------------------------------------------ words
 
     def _prompt(self) -> str:
+        if self.state is State.CONFIRM:
+            return self._confirm_question()
         return {
             State.WHERE: self._say["ask_where"],
             State.PREGNANCY: self._say["pregnancy_unclear"],

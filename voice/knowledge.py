@@ -55,6 +55,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "also_offer": {"place"},
         # the spoken session
         "not_caught": set(),
+        "confirm": {"pain"},
         "greeting": set(),
         "ask_where": set(),
         "listening": set(),

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence
 
-from voice.audio import AudioChunk, AudioSource, level
+from voice.audio import AudioChunk, AudioSource
+from voice.vad import VAD_RATE, WINDOW, Activity, SpeechDetector
+from voice.decision import Pauses
 from voice.errors import ModelError
 from voice.models import open_model, supports_grammar
 
@@ -26,13 +29,22 @@ class End(str, Enum):
     """Why an utterance ended."""
 
     ENDPOINT = "endpoint"
-    """Vosk heard the speaker stop."""
+    """The speaker stopped (the voice activity detector heard no more speech)."""
     LIMIT = "limit"
     """The utterance ran longer than allowed."""
     SILENCE = "silence"
     """Nobody spoke before the silence timeout."""
     SOURCE_ENDED = "source_ended"
     """The audio ran out (the last input file ended)."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word heard, with how sure the recognizer is of it."""
+
+    text: str
+    confidence: float
+    """Vosk's posterior probability of the word, 0 to 1 (SetWords)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,23 @@ class Heard:
     """Audio fed for this utterance, silence included."""
     finished_at: float
     """time.perf_counter() when the recognizer returned it (for latency figures)."""
+    words: tuple[Word, ...] = ()
+    """Every word of `raw`, unknown-word markers included, with its confidence."""
+
+    @property
+    def confidence(self) -> float:
+        """The least sure word's confidence; 0 when nothing was heard."""
+        return min((word.confidence for word in self.words), default=0.0)
+
+
+PRE_ROLL_SECONDS = 0.3
+"""Audio from before the detector found speech that Vosk hears too: the first sound of a
+word starts before it is loud enough to be found."""
+
+
+SPEECH_RUN = 2
+"""Speech windows in a row that count as speaking: a lone one is a clatter or a word of the
+television behind."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +87,10 @@ class Limits:
     """Seconds of speech after which the utterance is cut."""
     read_timeout: float = 3.0
     """Seconds a live device may deliver nothing before it counts as gone."""
-    end_silence: float = 0.4
-    """Seconds of quiet after speech that end an utterance, before Vosk's own endpoint does
-    (it waits about a second); 0 leaves it to Vosk."""
-
-
-QUIET_FRACTION = 0.1
-"""Audio below this fraction of the utterance's loudest block counts as quiet."""
+    end_silence: float = Pauses().complete
+    """Seconds without speech that end an utterance that is already a complete request."""
+    patience: float = Pauses().patience
+    """Seconds without speech that end an utterance that is not complete yet ("my left...")."""
 
 
 @dataclass
@@ -73,28 +99,45 @@ class _Utterance:
 
     fed: float = 0.0
     speech_from: float | None = None
-    partial: str = ""
-    peak: float = 0.0
+    """Audio time of the first speech window; None before the person started speaking."""
     quiet: float = 0.0
-    """Seconds of quiet since the last loud block of the utterance."""
+    """Seconds without speech since the last speech window."""
+    partial: str = ""
+    said: tuple[Word, ...] = ()
+    """Words of the parts Vosk already finished (it ends a part at a pause of its own)."""
 
-    def hear(self, chunk: AudioChunk, partial: str) -> None:
-        loudness = level(chunk)
-        if partial and self.speech_from is None:
-            self.speech_from = self.fed
-        self.peak = max(self.peak, loudness)
-        # Vosk's partial words keep changing for a while after the speech ended; the final
-        # result takes all audio into account, so only the loudness decides the end here.
-        self.quiet = 0.0 if loudness >= QUIET_FRACTION * self.peak else self.quiet + chunk.seconds
-        self.partial = partial
+    run: int = 0
+    """Speech windows in a row."""
 
-    def ended(self, limits: Limits) -> bool:
-        return bool(self.partial) and 0 < limits.end_silence <= self.quiet
+    def hear(self, activities: Sequence[Activity]) -> None:
+        for activity in activities:
+            self.run = self.run + 1 if activity.speech else 0
+            if self.run >= SPEECH_RUN:
+                self.quiet = 0.0
+                if self.speech_from is None:
+                    self.speech_from = self.fed
+            elif self.speech_from is not None:
+                self.quiet += WINDOW / VAD_RATE
+
+    def text(self) -> str:
+        return " ".join([word.text for word in self.said] + [self.partial]).strip()
+
+    def ended(self, limits: Limits, complete: Callable[[str], bool] | None) -> bool:
+        if self.speech_from is None:
+            return False
+        text = _clean(self.text())
+        done = bool(text) and (complete is None or complete(text))
+        return self.quiet >= (limits.end_silence if done else limits.patience)
+
+
+Complete = Callable[[str], bool]
+"""Whether the words heard so far already make a complete request (then it ends quickly)."""
 
 
 class Recognizer(Protocol):
     def listen(self, source: AudioSource, limits: Limits = Limits(),
-               on_partial: Callable[[str], None] | None = None) -> Heard | None: ...
+               on_partial: Callable[[str], None] | None = None,
+               complete: Complete | None = None) -> Heard | None: ...
 
 
 @dataclass(frozen=True)
@@ -148,6 +191,7 @@ class VoskRecognizer:
             else:
                 self.grammar = build_grammar(model, vocabulary)
         self._recognizers: dict[int, Any] = {}
+        self.detector = SpeechDetector()
 
     def unknown(self, words: Sequence[str]) -> list[str]:
         """The words this model cannot hear at all."""
@@ -161,41 +205,73 @@ class VoskRecognizer:
                 self._recognizers[rate] = vosk.KaldiRecognizer(self.model, rate, grammar)
             else:
                 self._recognizers[rate] = vosk.KaldiRecognizer(self.model, rate)
+            self._recognizers[rate].SetWords(True)
         return self._recognizers[rate]
 
     def listen(self, source: AudioSource, limits: Limits = Limits(),
-               on_partial: Callable[[str], None] | None = None) -> Heard | None:
-        """The next utterance; None when the source has ended with nothing more said."""
+               on_partial: Callable[[str], None] | None = None,
+               complete: Complete | None = None) -> Heard | None:
+        """The next utterance; None when the source has ended with nothing more said.
+
+        Vosk hears only from just before the voice activity detector found speech (noise
+        before it is not made into words), and the utterance ends after `end_silence` without
+        speech once what was heard is a complete request, after `patience` while it is not."""
         recognizer = self._recognizer(source.rate)
+        self.detector.reset()
         utterance = _Utterance()
+        before: deque[AudioChunk] = deque()
         while True:
             chunk = source.read(limits.read_timeout)
             if chunk is None:
-                heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, utterance.fed)
+                if utterance.speech_from is None:
+                    return None
+                heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, utterance)
                 return heard if heard.raw else None
             utterance.fed += chunk.seconds
-            if recognizer.AcceptWaveform(chunk.audio):
-                heard = self._heard(recognizer.Result(), End.ENDPOINT, utterance.fed)
+            utterance.hear(self.detector.feed(chunk))
+            if utterance.speech_from is None:
+                before.append(chunk)
+                while sum(block.seconds for block in before) > PRE_ROLL_SECONDS + chunk.seconds:
+                    before.popleft()
+                if utterance.fed >= limits.silence_timeout:
+                    return Heard("", "", End.SILENCE, utterance.fed, time.perf_counter())
+                continue
+            for block in [*before, chunk]:
+                self._accept(recognizer, block, utterance, on_partial)
+            before.clear()
+            if utterance.ended(limits, complete):
+                heard = self._heard(recognizer.FinalResult(), End.ENDPOINT, utterance)
                 if heard.raw:
                     return heard
-                utterance = _Utterance(fed=utterance.fed)
-                continue
-            partial = json.loads(recognizer.PartialResult()).get("partial", "")
-            if partial != utterance.partial and on_partial:
-                on_partial(self._clean(partial))
-            utterance.hear(chunk, partial)
-            if utterance.ended(limits):
-                return self._heard(recognizer.FinalResult(), End.ENDPOINT, utterance.fed)
-            if utterance.speech_from is None and utterance.fed >= limits.silence_timeout:
-                recognizer.Reset()
-                return Heard("", "", End.SILENCE, utterance.fed, time.perf_counter())
-            if utterance.speech_from is not None and utterance.fed - utterance.speech_from >= limits.max_utterance:
-                return self._heard(recognizer.FinalResult(), End.LIMIT, utterance.fed)
-
-    def _heard(self, result: str, end: End, fed: float) -> Heard:
-        raw = json.loads(result).get("text", "").strip()
-        return Heard(self._clean(raw), raw, end, fed, time.perf_counter())
+                utterance = _Utterance(fed=utterance.fed)  # a knock or a cough: no words in it
+                self.detector.reset()
+            elif utterance.fed - (utterance.speech_from or 0.0) >= limits.max_utterance:
+                return self._heard(recognizer.FinalResult(), End.LIMIT, utterance)
 
     @staticmethod
-    def _clean(text: str) -> str:
-        return " ".join(word for word in text.split() if word != UNKNOWN_WORD)
+    def _accept(recognizer: Any, chunk: AudioChunk, utterance: _Utterance,
+                on_partial: Callable[[str], None] | None) -> None:
+        if recognizer.AcceptWaveform(chunk.audio):  # Vosk ended a part at a pause of its own
+            utterance.said += _words(recognizer.Result())
+            utterance.partial = ""
+            return
+        partial = json.loads(recognizer.PartialResult()).get("partial", "")
+        if partial != utterance.partial and on_partial:
+            on_partial(_clean(" ".join([word.text for word in utterance.said] + [partial])))
+        utterance.partial = partial
+
+    def _heard(self, result: str, end: End, utterance: _Utterance) -> Heard:
+        words = utterance.said + _words(result)
+        raw = " ".join(word.text for word in words)
+        return Heard(_clean(raw), raw, end, utterance.fed, time.perf_counter(), words)
+
+
+def _words(result: str) -> tuple[Word, ...]:
+    decoded = json.loads(result)
+    if "result" in decoded:
+        return tuple(Word(item["word"], float(item["conf"])) for item in decoded["result"])
+    return tuple(Word(word, 1.0) for word in decoded.get("text", "").split())
+
+
+def _clean(text: str) -> str:
+    return " ".join(word for word in text.split() if word != UNKNOWN_WORD)

@@ -18,7 +18,7 @@ from voice.audio import AudioSource, cue
 from voice.barge_in import BargeIn, Interruption, Spotter
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
-from voice.recognizer import End, Limits, Recognizer
+from voice.recognizer import End, Heard, Limits, Recognizer
 from voice.speaker import Speaker, TextSpeaker
 from voice.speech import Voice
 
@@ -56,6 +56,8 @@ class Session:
     reopen: Callable[[], AudioSource] | None = None
     """Opens the microphone again after it was lost; None: a lost source ends the session."""
     on_partial: Callable[[str], None] | None = None
+    on_heard: Callable[[Heard, Reply], None] | None = None
+    """Told every utterance heard and what the conversation did with it (`listen --json`)."""
     sleep: Callable[[float], None] = time.sleep
     turns: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
     """("you" | "assistant", text) of the latest turns, in order (in memory only, never on disk)."""
@@ -95,7 +97,8 @@ class Session:
             if spoke and self.cues and self.conversation.state is not State.IDLE:
                 self._play("listen")
             try:
-                heard = self.recognizer.listen(self.source, self._limits(), self.on_partial)
+                heard = self.recognizer.listen(self.source, self._limits(), self.on_partial,
+                                               self.conversation.complete)
             except AudioError as error:
                 if not self._stopping:  # closing the microphone to stop is not losing it
                     self._recover(error)
@@ -107,7 +110,10 @@ class Session:
                 spoke = self._perform(self.conversation.silence()) or spoke
                 continue
             was_idle = self.conversation.state is State.IDLE
-            reply = self.conversation.hear(heard.raw)  # with [unk]: "no [unk]" is not a plain "no"
+            # with [unk]: "no [unk]" is not a plain "no"
+            reply = self.conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words])
+            if self.on_heard is not None:
+                self.on_heard(heard, reply)
             if not was_idle or reply.actions:
                 self._you(heard.text)
             spoke = self._perform(reply) or spoke

@@ -15,6 +15,7 @@ from typing import Any, Callable, Final, Mapping
 
 import yaml
 
+from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import available_languages
 from voice.verbosity import Verbosity
@@ -270,6 +271,18 @@ class Settings:
     verbosity: str = _setting(Verbosity.NORMAL.value, _Choice(Verbosity),
                               "how much each answer says: brief (where, which side, how long and every "
                               "warning), normal, or detailed (also why there and how to find it)", Group.ANSWER)
+    patience: float = _setting(Pauses().patience, _Number(0.5, 5.0),
+                               "seconds of quiet it waits for the rest of a request that is not complete yet "
+                               "(\"my left...\"); a complete one is answered at once", Group.AUDIO)
+    sure_confidence: float = _setting(Thresholds().sure, _Number(0.0, 1.0),
+                                      "confidence from which words heard are taken as said; below it a place "
+                                      "is asked back first (\"Did you say your left knee?\")", Group.AUDIO)
+    sure_answer_confidence: float = _setting(Thresholds().sure_answer, _Number(0.0, 1.0),
+                                             "confidence from which a yes, a no or a command heard is "
+                                             "acted on", Group.AUDIO)
+    unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0),
+                                        "confidence below which words heard are not taken as said at all",
+                                        Group.AUDIO)
 
 
 def _option(spec: Any) -> Option:

@@ -1,0 +1,535 @@
+"""The room benchmark: requests spoken in kitchen noise, TV-like chatter and a fan's hum, and
+those noises alone for a long time.
+
+Run: nice -n 5 .venv/bin/python bench/room.py            (Korean test model, espeak-ng speech;
+                                                          prints Markdown tables for the README)
+     .venv/bin/python bench/room.py --background-minutes 2 --snr 12   (a quick look)
+     .venv/bin/python bench/room.py --model PATH --lang en --wav a.wav ... (your model and
+        recordings; a recording's expected area is the area its file name starts with, e.g.
+        knee-left-1.wav, yes-1.wav and no-1.wav are the answers to "Did you say ...?")
+     add --json for the numbers as JSON, --noise-gain to clean the audio with webrtc-noise-gain
+     first.
+
+What is measured, per noise and SNR (24, 18, 12, 6 dB and quiet):
+- the speech: every area of the language pack that has words, without a side and (sided
+  areas) with one, "<side> <area>가 아파요", spoken by espeak-ng at two speeds;
+- mixed as Picovoice's speech-to-intent benchmark mixes it: the noise is scaled so that the
+  loudest 2048-sample frame of the speech is SNR dB above the loudest frame of the noise
+  stretch; the noise runs 1 s before the speech and 4 s after it, as a room does;
+- each utterance goes to a fresh conversation that has just asked where it hurts, through the
+  real recognizer (Vosk, the pack's grammar, the voice activity detector, the `complete`
+  check) and the real decision. A confirmation question is answered like a person would:
+  "네" (yes) when the place asked back is the one said, "아니요" (no) otherwise, spoken by
+  espeak-ng, mixed with the next stretch of the same noise at the same SNR, and heard again;
+- right: the area said was answered (at once, or after a confirmation); wrong: another area
+  was answered; rejected: nothing answered; the time from the end of the speech to the
+  first sound of the answer (or of the confirmation question): the audio listen() took after
+  the speech ended (audio time; live it passes in real time) + the wall time of the final
+  result and the decision + pyttsx3 rendering the first sentence group.
+Then the noises alone, fed faster than real time: every utterance the recognizer makes of
+them goes to three conversations: one that has just asked where it hurts (instructions and
+confirmation questions per hour), one idle waiting for its wake phrase (wakes per hour), one
+that has just asked "are you pregnant?" (answers taken per hour).
+Kitchen noise is ../shared/noise/kitchen.wav when present (2 minutes, looped for longer
+runs); chatter is three espeak-ng voices in other languages reading different texts at once;
+the fan is low-passed noise with a hum at 100 Hz and its harmonics.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from common import app_recognizer, default_model, describe, machine, model_label, print_report, resident_mib
+
+from voice.audio import AudioChunk, read_wav, write_wav
+from voice.conversation import Conversation, Options, Reply, State
+from voice.decision import Decision, Judge, Thresholds
+from voice.knowledge import Kind, load
+from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
+from voice.resolver import Context, Resolver
+from voice.speaker import Speaker, pyttsx3_speaker
+from voice.speech import Voice
+
+RATE = 16000
+SNRS = (24, 18, 12, 6)
+SPEEDS = (130, 175)
+"""espeak-ng words per minute: a slow and a brisk speaker."""
+LEAD_SECONDS = 1.0
+TAIL_SECONDS = 4.0
+MIX_FRAME = 2048
+"""Samples per frame when comparing loudness, as the speech-to-intent benchmark does."""
+SPEECH_FLOOR_DB = 30.0
+"""The speech ends with its last 10 ms frame within this many dB of its loudest."""
+KITCHEN = Path("shared") / "noise" / "kitchen.wav"
+"""Looked for in the folders above the checkout (../shared/noise/kitchen.wav)."""
+CHATTER_TEXTS = {
+    "en": "The weather tomorrow will be cloudy in the north with some rain in the evening. "
+          "Our next guest has written three books about gardening and cooking at home. "
+          "Traffic is heavy on the main road into the city this morning, so leave early.",
+    "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben. "
+          "Die Mannschaft hat am Wochenende zweimal gewonnen und steht jetzt auf Platz drei.",
+    "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures "
+          "et les enfants partent en vacances la semaine prochaine avec leurs grands-parents.",
+}
+SENTENCE = {"ko": "{place}{particle} 아파요"}
+ANSWERS = {"ko": {"yes": "네", "no": "아니요"}}
+
+
+# ---------------------------------------------------------------- sounds
+
+
+def espeak(text: str, lang: str, speed: int, path: Path) -> np.ndarray:
+    if not path.exists():
+        subprocess.run(["espeak-ng", "-v", lang, "-s", str(speed), "-w", str(path), text],
+                       check=True, timeout=60)
+    return _floats(read_wav(path, RATE))
+
+
+def _floats(chunk: AudioChunk) -> np.ndarray:
+    return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def _chunk(signal: np.ndarray) -> AudioChunk:
+    return AudioChunk((np.clip(signal, -1, 1) * 32767).round().astype("<i2").tobytes(), RATE)
+
+
+def chatter(folder: Path) -> np.ndarray:
+    """Three voices in other languages reading at once, each looped to the longest."""
+    voices = [espeak(text, lang, 160, folder / f"chatter-{lang}.wav") for lang, text in CHATTER_TEXTS.items()]
+    length = max(voice.size for voice in voices)
+    mixed = np.zeros(length)
+    for number, voice in enumerate(voices):
+        looped = np.resize(voice, length)
+        mixed += np.roll(looped, number * RATE // 3) / np.sqrt(np.mean(voice**2) + 1e-12)
+    return mixed / np.abs(mixed).max() * 0.5
+
+
+def fan(seconds: float, seed: int = 7) -> np.ndarray:
+    """A fan: broadband noise, low-passed, with a hum at 100 Hz and its first harmonics."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0, 1, int(seconds * RATE))
+    smoothed = np.convolve(noise, np.ones(24) / 24, mode="same")
+    t = np.arange(smoothed.size) / RATE
+    hum = sum(np.sin(2 * np.pi * 100 * k * t + k) / k for k in (1, 2, 3))
+    signal = smoothed + 0.3 * hum
+    return signal / np.abs(signal).max() * 0.5
+
+
+def noises(folder: Path) -> dict[str, np.ndarray]:
+    found = {"chatter": chatter(folder), "fan": fan(120.0)}
+    kitchen = next((folder / KITCHEN for folder in Path(__file__).resolve().parents[1:]
+                    if (folder / KITCHEN).is_file()), None)
+    if kitchen is not None:
+        found["kitchen"] = _floats(read_wav(kitchen, RATE))
+    else:
+        print(f"(../{KITCHEN} not found: no kitchen noise)", file=sys.stderr)
+    return found
+
+
+def _frame_peak(signal: np.ndarray) -> float:
+    whole = signal.size // MIX_FRAME * MIX_FRAME
+    frames = signal[:whole].reshape(-1, MIX_FRAME) if whole else signal.reshape(1, -1)
+    return float((frames**2).sum(axis=1).max())
+
+
+class NoiseTape:
+    """A noise played on and on: each stretch taken continues where the last ended."""
+
+    def __init__(self, noise: np.ndarray) -> None:
+        self.noise, self.position = noise, 0
+
+    def take(self, samples: int) -> np.ndarray:
+        indices = (self.position + np.arange(samples)) % self.noise.size
+        self.position = (self.position + samples) % self.noise.size
+        return self.noise[indices]
+
+
+def mix(speech: np.ndarray, tape: NoiseTape | None, snr: float | None) -> tuple[np.ndarray, float]:
+    """The speech inside a stretch of noise at `snr` dB (room tone when None); and where the
+    speech ends in it, in seconds."""
+    lead, tail = int(LEAD_SECONDS * RATE), int(TAIL_SECONDS * RATE)
+    total = lead + speech.size + tail
+    if tape is None or snr is None:
+        background = np.random.default_rng(speech.size).normal(0, 0.001, total)
+    else:
+        stretch = tape.take(total)
+        scale = np.sqrt(_frame_peak(speech) / (_frame_peak(stretch) * 10 ** (snr / 10)))
+        background = stretch * scale
+    mixed = background.copy()
+    mixed[lead:lead + speech.size] += speech
+    return mixed, (lead + _speech_end(speech)) / RATE
+
+
+def _speech_end(speech: np.ndarray) -> int:
+    frame = RATE // 100
+    whole = speech.size // frame * frame
+    loudness = np.sqrt((speech[:whole].reshape(-1, frame) ** 2).mean(axis=1))
+    loud = np.nonzero(loudness >= loudness.max() * 10 ** (-SPEECH_FLOOR_DB / 20))[0]
+    return int(loud[-1] + 1) * frame
+
+
+class Cleaner:
+    """webrtc-noise-gain's noise suppression and automatic gain, 10 ms at a time."""
+
+    def __init__(self) -> None:
+        from webrtc_noise_gain import AudioProcessor
+
+        self.processor = AudioProcessor(5, 2)  # auto gain 5 dBFS, suppression level 2, as wyoming-satellite suggests
+
+    def clean(self, signal: np.ndarray) -> np.ndarray:
+        pcm = (np.clip(signal, -1, 1) * 32767).round().astype("<i2").tobytes()
+        step = RATE // 100 * 2
+        out = bytearray()
+        for start in range(0, len(pcm) - step + 1, step):
+            out += self.processor.Process10ms(pcm[start:start + step]).audio
+        return np.frombuffer(bytes(out), dtype="<i2").astype(np.float64) / 32768.0
+
+
+class ArraySource:
+    """Audio from memory in 50 ms blocks, fed as fast as it is read."""
+
+    def __init__(self, signal: np.ndarray) -> None:
+        self.rate = RATE
+        self._audio = _chunk(signal).audio
+        self._position = 0
+        self.delivered_at = 0.0
+
+    def read(self, timeout: float) -> AudioChunk | None:
+        if self._position >= len(self._audio):
+            return None
+        block = self._audio[self._position:self._position + RATE // 20 * 2]
+        self._position += len(block)
+        self.delivered_at = time.perf_counter()
+        return AudioChunk(block, RATE)
+
+    def mute(self) -> None:
+        pass
+
+    def unmute(self, holdoff: float = 0.3) -> None:
+        pass
+
+    def close(self) -> None:
+        self._position = len(self._audio)
+
+
+# ---------------------------------------------------------------- utterances
+
+
+@dataclass(frozen=True)
+class Said:
+    text: str
+    area: str
+    side: str | None
+    speed: int
+    audio: np.ndarray = field(repr=False, compare=False)
+
+
+def sentences(resolver: Resolver, lang: str, folder: Path) -> list[Said]:
+    """Every area with words, without a side and (sided areas) with one, at each speed."""
+    language, knowledge = resolver.language, resolver.knowledge
+    spoken_areas = sorted({meaning.id for meaning in language.phrases.values() if meaning.kind is Kind.AREA})
+    said = []
+    for number, area in enumerate(spoken_areas):
+        name = language.area_names[area][0]
+        places: list[tuple[str, str | None]] = [(name, None)]
+        if knowledge.areas[area].sided:
+            side = "left" if number % 2 else "right"
+            places.append((f"{language.side_names[side]} {name}", side))
+        for place, side in places:
+            text = SENTENCE[lang].format(place=place, particle=_particle(place))
+            for speed in SPEEDS:
+                path = folder / f"{area}-{side or 'none'}-{speed}.wav"
+                said.append(Said(text, area, side, speed, espeak(text, lang, speed, path)))
+    return said
+
+
+def _particle(word: str) -> str:
+    """이 after a final consonant, 가 after a vowel."""
+    last = ord(word[-1]) - 0xAC00
+    return "이" if 0 <= last < 11172 and last % 28 else "가"
+
+
+@dataclass
+class Outcome:
+    noise: str
+    snr: float | None
+    text: str
+    expected: str
+    heard: str
+    confidence: float
+    """The decision's confidence: that of the least sure word that carries meaning."""
+    decision: str
+    result: str
+    """right, wrong, rejected (nothing answered) or denied (confirmation answered no)."""
+    confirmed: bool = False
+    answered_area: str | None = None
+    latency_ms: float | None = None
+    wait_ms: float | None = None
+
+
+class Room:
+    """The recognizer and a fresh conversation per utterance, as a session runs them."""
+
+    def __init__(self, recognizer: VoskRecognizer, resolver: Resolver, thresholds: Thresholds,
+                 cleaner: Cleaner | None, speaker: Speaker | None) -> None:
+        self.recognizer, self.resolver, self.thresholds = recognizer, resolver, thresholds
+        self.cleaner, self.speaker = cleaner, speaker
+
+    def conversation(self, state: State = State.WHERE) -> Conversation:
+        wake = self.resolver.language.wake_phrase
+        talk = Conversation(self.resolver, Context(), Options(wake, home=state is State.IDLE,
+                                                            thresholds=self.thresholds))
+        talk.start()
+        return talk
+
+    def hear(self, signal: np.ndarray, talk: Conversation) -> tuple[Heard | None, ArraySource]:
+        if self.cleaner is not None:
+            signal = self.cleaner.clean(signal)
+        source = ArraySource(signal)
+        return self.recognizer.listen(source, Limits(), complete=talk.complete), source
+
+    def first_sound(self, reply: Reply, heard: Heard, source: ArraySource, speech_end: float) -> tuple[float, float]:
+        """(latency, wait) in ms: end of speech to the first sound of the reply."""
+        wait = (heard.audio_seconds - speech_end) * 1000
+        processing = (time.perf_counter() - source.delivered_at) * 1000
+        rendering = 0.0
+        if self.speaker is not None and reply.spoken:
+            started = time.perf_counter()
+            self.speaker.say(reply.spoken[0])
+            rendering = (time.perf_counter() - started) * 1000
+        return wait + processing + rendering, wait
+
+
+def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | None,
+                  answers: dict[tuple[str, int], np.ndarray],
+                  noise: str) -> Outcome:
+    talk = room.conversation()
+    signal, speech_end = mix(said.audio, tape, snr)
+    heard, source = room.hear(signal, talk)
+    if heard is None or heard.end is End.SILENCE:
+        return Outcome(noise, snr, said.text, said.area, "", 0.0, "nothing", "rejected")
+    reply = talk.hear(heard.raw, [(word.text, word.confidence) for word in heard.words])
+    latency, wait = room.first_sound(reply, heard, source, speech_end)
+    confidence = Judge(room.resolver, room.thresholds).confidence([(w.text, w.confidence) for w in heard.words])
+    outcome = Outcome(noise, snr, said.text, said.area, heard.text, confidence,
+                      (reply.decision or Decision.REJECTED).value, "rejected", latency_ms=latency, wait_ms=wait)
+    if reply.decision is Decision.CONFIRM:
+        asked = talk._confirming.pain if talk._confirming and talk._confirming.pain else None
+        answer = "yes" if asked is not None and asked.area == said.area else "no"
+        answer_signal, _ = mix(answers[answer, said.speed], tape, snr)  # at the speaker's own speed
+        answer_heard, _ = room.hear(answer_signal, talk)
+        if answer_heard is None or answer_heard.end is End.SILENCE:
+            return outcome
+        reply = talk.hear(answer_heard.raw, [(word.text, word.confidence) for word in answer_heard.words])
+        outcome.confirmed = True
+    pain = talk._pain if reply.decision is Decision.ANSWERED else None
+    if pain is not None:
+        outcome.answered_area = pain.area
+        outcome.result = "right" if pain.area == said.area else "wrong"
+    elif outcome.confirmed:
+        outcome.result = "denied"
+    return outcome
+
+
+# ---------------------------------------------------------------- background alone
+
+
+@dataclass
+class Background:
+    noise: str
+    minutes: float
+    utterances: int = 0
+    instructions: int = 0
+    confirmations: int = 0
+    wakes: int = 0
+    pregnancy_answers: int = 0
+    cpu_seconds: float = 0.0
+    heard: list[str] = field(default_factory=list)
+
+    def per_hour(self, count: int) -> float:
+        return count * 60 / self.minutes
+
+
+def run_background(room: Room, noise: str, signal: np.ndarray, minutes: float) -> Background:
+    """The noise alone for `minutes`, heard by one recognizer; each utterance it makes of it
+    is given to three conversations in the states that matter."""
+    result = Background(noise, minutes)
+    total = int(minutes * 60 * RATE)
+    looped = np.resize(signal, total)
+    source_signal = room.cleaner.clean(looped) if room.cleaner else looped
+    source = ArraySource(source_signal)
+    active = room.conversation()
+    started = time.process_time()
+    while True:
+        heard = room.recognizer.listen(source, Limits(), complete=active.complete)
+        if heard is None:
+            break
+        if heard.end is End.SILENCE or not heard.raw:
+            continue
+        result.utterances += 1
+        words = [(word.text, word.confidence) for word in heard.words]
+        result.heard.append(f"{heard.raw} ({heard.confidence:.2f})")
+        reply = room.conversation().hear(heard.raw, words)
+        result.instructions += reply.decision is Decision.ANSWERED
+        result.confirmations += reply.decision is Decision.CONFIRM
+        result.wakes += room.conversation(State.IDLE).hear(heard.raw, words).decision is not Decision.REJECTED
+        pending = room.conversation()
+        pending.hear(_pregnancy_request(room.resolver))
+        result.pregnancy_answers += pending.hear(heard.raw, words).decision is Decision.ANSWERED
+    result.cpu_seconds = time.process_time() - started
+    return result
+
+
+def _pregnancy_request(resolver: Resolver) -> str:
+    """A place whose answer asks about pregnancy first (typed: sure)."""
+    for area in sorted({meaning.id for meaning in resolver.language.phrases.values() if meaning.kind is Kind.AREA}):
+        for phrase, meaning in resolver.language.phrases.items():
+            if meaning.kind is Kind.AREA and meaning.id == area:
+                text = " ".join(phrase)
+                if resolver.resolve(text).ask_pregnancy:
+                    return text
+    raise SystemExit("no area of this pack asks about pregnancy")
+
+
+# ---------------------------------------------------------------- report
+
+
+def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
+    total = len(outcomes)
+    count = lambda result: sum(o.result == result for o in outcomes)  # noqa: E731
+    latencies = [o.latency_ms for o in outcomes if o.latency_ms is not None and o.decision in ("answered", "confirm")]
+    return {
+        "utterances": total,
+        "right": count("right"),
+        "right_after_confirmation": sum(o.result == "right" and o.confirmed for o in outcomes),
+        "wrong": count("wrong"),
+        "wrong_pct": 100 * count("wrong") / total if total else 0.0,
+        "confirmations": sum(o.decision == "confirm" for o in outcomes),
+        "denied": count("denied"),
+        "rejected": count("rejected"),
+        "latency_median_ms": statistics.median(latencies) if latencies else None,
+        "latency_max_ms": max(latencies) if latencies else None,
+    }
+
+
+def table(report: dict[str, Any]) -> str:
+    lines = [f"Machine: {describe(report['machine'])}; {report['load']}",
+             f"Thresholds: sure {report['thresholds']['sure']} (places), {report['thresholds']['sure_answer']} "
+             f"(answers, commands), unsure {report['thresholds']['unsure']}; "
+             f"noise clean-up: {'webrtc-noise-gain' if report['noise_gain'] else 'off'}", "",
+             "| noise | SNR dB | utterances | right (after confirming) | wrong | confirmations (denied) "
+             "| rejected | end of speech → first sound, median (max) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for row in report["speech"]:
+        s = row["summary"]
+        latency = "–" if s["latency_median_ms"] is None else \
+            f"{s['latency_median_ms'] / 1000:.2f} s ({s['latency_max_ms'] / 1000:.2f} s)"
+        lines.append(f"| {row['noise']} | {row['snr'] if row['snr'] is not None else 'quiet'} | {s['utterances']} "
+                     f"| {s['right']} ({s['right_after_confirmation']}) | {s['wrong']} ({s['wrong_pct']:.1f} %) "
+                     f"| {s['confirmations']} ({s['denied']}) | {s['rejected']} | {latency} |")
+    if report["background"]:
+        lines += ["", "| background alone | minutes | utterances heard | instructions /h | confirmations /h "
+                      "| wakes /h | pregnancy answers /h | real-time factor |", "|---|---|---|---|---|---|---|---|"]
+        for b in report["background"]:
+            per_hour = lambda n: f"{n * 60 / b['minutes']:.1f}"  # noqa: E731
+            lines.append(f"| {b['noise']} | {b['minutes']:g} | {b['utterances']} | {per_hour(b['instructions'])} "
+                         f"| {per_hour(b['confirmations'])} | {per_hour(b['wakes'])} "
+                         f"| {per_hour(b['pregnancy_answers'])} | {b['cpu_seconds'] / (b['minutes'] * 60):.3f} |")
+    lines += ["", f"Memory: {report['memory']['start_mib']:.0f} MiB resident after loading, "
+                  f"{report['memory']['end_mib']:.0f} MiB at the end (peak {report['memory']['peak_mib']:.0f} MiB)."]
+    return "\n".join(lines)
+
+
+def details(report: dict[str, Any]) -> str:
+    return "\n".join(f"{o['noise']} {o['snr']}: {o['text']} -> {o['heard']} ({o['confidence']:.2f}) "
+                     f"{o['decision']} {o['result']}" for o in report["outcomes"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, help="Vosk model folder (default: the Korean test model)")
+    parser.add_argument("--lang", default="ko")
+    parser.add_argument("--snr", type=float, nargs="+", default=list(SNRS))
+    parser.add_argument("--noises", nargs="+", help="only these of kitchen, chatter, fan")
+    parser.add_argument("--background-minutes", type=float, default=30.0)
+    parser.add_argument("--no-speech", action="store_true", help="only the background run")
+    parser.add_argument("--limit", type=int, help="only the first N sentences")
+    parser.add_argument("--noise-gain", action="store_true", help="clean the audio with webrtc-noise-gain first")
+    parser.add_argument("--sure", type=float, help="Thresholds.sure to use")
+    parser.add_argument("--sure-answer", type=float, help="Thresholds.sure_answer to use")
+    parser.add_argument("--unsure", type=float, help="Thresholds.unsure to use")
+    parser.add_argument("--outcomes", type=Path, help="write each utterance's outcome to this file as it comes")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args()
+    if args.model is None and args.lang != "ko":
+        parser.error("the built-in model is Korean; give yours with --model PATH")
+    if args.lang not in SENTENCE:
+        parser.error(f"no built-in sentences for {args.lang!r}")
+
+    model_path = args.model or default_model()
+    resolver = Resolver(load(args.lang))
+    recognizer = app_recognizer(load_model(model_path), resolver, model_path)
+    chosen_thresholds = {key: value for key, value in
+                         (("sure", args.sure), ("sure_answer", args.sure_answer), ("unsure", args.unsure))
+                         if value is not None}
+    thresholds = Thresholds(**chosen_thresholds)
+    start_mib = resident_mib()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        speaker = pyttsx3_speaker(Voice(voice=resolver.language.voice), out_dir=folder / "spoken")
+        room = Room(recognizer, resolver, thresholds, Cleaner() if args.noise_gain else None, speaker)
+        found = noises(folder)
+        chosen = {name: found[name] for name in (args.noises or found) if name in found}
+        said = sentences(resolver, args.lang, folder)[:args.limit]
+        answers = {(key, speed): espeak(text, args.lang, speed, folder / f"answer-{key}-{speed}.wav")
+                   for key, text in ANSWERS[args.lang].items() for speed in SPEEDS}
+        rows, outcomes = [], []
+        if not args.no_speech:
+            conditions: list[tuple[str, float | None]] = [("quiet", None)] + \
+                [(name, snr) for name in chosen for snr in args.snr]
+            for name, snr in conditions:
+                tape = NoiseTape(chosen[name]) if name in chosen else None
+                results = []
+                for one in said:
+                    results.append(run_utterance(room, one, tape, snr, answers, name))
+                    if args.outcomes:
+                        with args.outcomes.open("a") as file:
+                            file.write(json.dumps(asdict(results[-1]), ensure_ascii=False) + "\n")
+                outcomes += results
+                rows.append({"noise": name, "snr": snr, "summary": summarize(results)})
+                print(f"{name} {snr}: {rows[-1]['summary']}", file=sys.stderr)
+        background = []
+        for name, signal in chosen.items():
+            if args.background_minutes > 0:
+                result = run_background(room, name, signal, args.background_minutes)
+                background.append(asdict(result))
+                print(f"background {name}: {result.utterances} heard, {result.instructions} instructions, "
+                      f"{result.wakes} wakes, {result.pregnancy_answers} pregnancy answers", file=sys.stderr)
+        speaker.close()
+    report = {
+        "machine": machine(model_label(model_path, args.model is None)),
+        "load": f"run with nice -n 5 on a machine shared with other work (load average "
+                f"{open('/proc/loadavg').read().split()[0]} at the end)",
+        "thresholds": asdict(thresholds), "noise_gain": args.noise_gain,
+        "speech": rows, "background": background, "outcomes": [asdict(o) for o in outcomes],
+        "memory": {"start_mib": start_mib, "end_mib": resident_mib(),
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
+    }
+    print_report(report, args.json, table, details if args.details else None)
+
+
+if __name__ == "__main__":
+    main()

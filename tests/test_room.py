@@ -1,0 +1,234 @@
+"""Hearing in a real room with the real Korean engine: chatter, doubt, and pauses."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pytest
+
+from voice.audio import FileSource, read_wav, room_tone, write_wav, AudioChunk
+from voice.conversation import Conversation, Options, State
+from voice.decision import Decision, Thresholds
+from voice.knowledge import load
+from voice.recognizer import End, Heard, Limits, VoskRecognizer
+from voice.resolver import Context, Resolver
+
+HEADACHE = "머리가 아파요"          # "my head hurts"
+BACK_PAIN = "허리가 아파요"         # "my lower back hurts"
+LEFT = "왼쪽"                       # "left"
+ELBOW_PAIN = "팔꿈치가 아파요"      # "my elbow hurts"
+CHATTER = {  # a TV in the next room: other languages, several voices at once
+    "en": "The weather tomorrow will be cloudy in the north with some rain in the evening.",
+    "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben.",
+    "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures.",
+}
+
+
+@pytest.fixture(scope="module")
+def korean() -> Resolver:
+    return Resolver(load("ko"))
+
+
+@pytest.fixture(scope="module")
+def recognizer(korean_model, korean: Resolver, korean_model_path: Path) -> VoskRecognizer:
+    return VoskRecognizer(korean_model, korean.vocabulary() + korean.language.wake_phrase.split(),
+                          korean_model_path)
+
+
+def samples(path: Path) -> np.ndarray:
+    return np.frombuffer(read_wav(path).audio, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def wav(path: Path, *parts: np.ndarray) -> Path:
+    signal = np.concatenate(parts)
+    write_wav(path, AudioChunk((np.clip(signal, -1, 1) * 32767).astype("<i2").tobytes(), 16000))
+    return path
+
+
+def quiet(seconds: float) -> np.ndarray:
+    return np.frombuffer(room_tone(seconds).audio, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def talk(korean: Resolver, state: State = State.WHERE) -> Conversation:
+    conversation = Conversation(korean, Context(), Options(korean.language.wake_phrase, home=state is State.IDLE))
+    conversation.start()
+    return conversation
+
+
+def heard_all(recognizer: VoskRecognizer, conversation: Conversation, paths: list[Path]) -> list[Heard]:
+    source = FileSource(paths, gap_seconds=1.5)
+    heard = []
+    for _ in range(30):  # bounded: never hangs
+        utterance = recognizer.listen(source, Limits(), complete=conversation.complete)
+        if utterance is None:
+            return heard
+        if utterance.end is not End.SILENCE:
+            heard.append(utterance)
+    raise AssertionError("the source never ended")
+
+
+def hear(conversation: Conversation, heard: Heard) -> Decision | None:
+    return conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]).decision
+
+
+@pytest.fixture(scope="module")
+def chatter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("chatter")
+    voices = []
+    for lang, text in CHATTER.items():
+        path = folder / f"{lang}.wav"
+        subprocess.run(["espeak-ng", "-v", lang, "-s", "160", "-w", str(path), text], check=True, timeout=30)
+        voices.append(samples(path))
+    length = max(voice.size for voice in voices)
+    mixed = sum(np.resize(voice, length) for voice in voices)
+    return wav(folder / "chatter.wav", 0.3 * mixed / np.abs(mixed).max())
+
+
+def test_chatter_is_not_answered(recognizer, korean, chatter: Path) -> None:
+    conversation = talk(korean)
+    decisions = [hear(conversation, heard) for heard in heard_all(recognizer, conversation, [chatter] * 2)]
+    assert Decision.ANSWERED not in decisions and conversation.state is not State.INSTRUCTED, decisions
+
+
+def test_chatter_does_not_answer_the_pregnancy_question(recognizer, korean, chatter: Path) -> None:
+    conversation = talk(korean)
+    conversation.hear(HEADACHE)  # typed: sure; the head's points ask about pregnancy first
+    assert conversation.state is State.PREGNANCY
+    for heard in heard_all(recognizer, conversation, [chatter] * 2):
+        hear(conversation, heard)
+    assert conversation.state is State.PREGNANCY and conversation.context.pregnancy.value == "unknown"
+
+
+def test_chatter_does_not_wake_it(recognizer, korean, chatter: Path) -> None:
+    conversation = talk(korean, State.IDLE)
+    for heard in heard_all(recognizer, conversation, [chatter] * 2):
+        hear(conversation, heard)
+    assert conversation.state is State.IDLE
+
+
+def test_a_sure_request_is_answered_at_once(recognizer, korean, speak_ko) -> None:
+    conversation = talk(korean)
+    heard = heard_all(recognizer, conversation, [speak_ko(HEADACHE)])
+    assert len(heard) == 1 and heard[0].confidence > 0
+    reply = conversation.hear(heard[0].raw, [(word.text, word.confidence) for word in heard[0].words])
+    assert reply.decision is Decision.ANSWERED
+    assert reply.spoken[0].startswith("머리.")  # the echo first
+
+
+def test_an_incomplete_utterance_waits_for_the_rest(recognizer, korean, speak_ko, tmp_path: Path) -> None:
+    # "left ... (a pause) ... my elbow hurts": one request, not two
+    paused = wav(tmp_path / "paused.wav", samples(speak_ko(LEFT)), quiet(0.6), samples(speak_ko(ELBOW_PAIN)))
+    conversation = talk(korean)
+    heard = heard_all(recognizer, conversation, [paused])
+    assert len(heard) == 1, [h.text for h in heard]
+
+
+def test_a_complete_request_ends_quickly(recognizer, korean, speak_ko, tmp_path: Path) -> None:
+    # "my head hurts ... (a second's pause) ... my lower back hurts": two requests
+    speech = samples(speak_ko(HEADACHE))
+    two = wav(tmp_path / "two.wav", speech, quiet(1.0), samples(speak_ko(BACK_PAIN)))
+    conversation = talk(korean)
+    heard = heard_all(recognizer, conversation, [two])
+    assert [korean.resolve(h.text).pain.area for h in heard] == ["head", "lower_back"]
+    assert heard[0].audio_seconds - speech.size / 16000 < 0.4  # the end of speech is found within 0.4 s
+
+
+# ---------------------------------------------------------------- the decision, word by word
+
+
+def sure(text: str) -> list[tuple[str, float]]:
+    return [(word, 1.0) for word in text.split()]
+
+
+def doubtful(text: str, confidence: float = 0.6) -> list[tuple[str, float]]:
+    return [(word, confidence) for word in text.split()]
+
+
+@pytest.fixture
+def session(resolver: Resolver) -> Conversation:
+    conversation = Conversation(resolver, Context(), Options("hello helper"))
+    conversation.start()
+    return conversation
+
+
+def test_a_doubtful_place_is_asked_back_and_yes_answers_it(session: Conversation) -> None:
+    reply = session.hear("my left knee hurts", doubtful("my left knee hurts"))
+    assert reply.decision is Decision.CONFIRM and reply.spoken == ["Did you say your left knee?"]
+    answer = session.hear("yes", sure("yes"))
+    assert answer.decision is Decision.ANSWERED and answer.spoken[0].startswith("Your left knee.")
+
+
+def test_no_to_the_question_asks_where_again(session: Conversation) -> None:
+    session.hear("my left knee hurts", doubtful("my left knee hurts"))
+    reply = session.hear("no", sure("no"))
+    assert session.state is State.WHERE and reply.spoken == [session.resolver.language.say["corrected"]]
+
+
+def test_a_doubtful_no_to_the_pregnancy_question_is_asked_again(session: Conversation) -> None:
+    session.hear("I have a headache")
+    assert session.state is State.PREGNANCY
+    reply = session.hear("no", doubtful("no"))
+    assert session.state is State.PREGNANCY and session.context.pregnancy.value == "unknown"
+    assert reply.spoken == [session.resolver.language.say["pregnancy_unclear"]]
+    assert session.hear("no", sure("no")).decision is Decision.ANSWERED
+
+
+def test_a_doubtful_stop_does_not_end_the_session(session: Conversation) -> None:
+    reply = session.hear("stop", doubtful("stop"))
+    assert not session.ended and reply.decision is Decision.REJECTED
+    assert session.hear("stop", sure("stop")).decision is Decision.COMMAND and session.ended
+
+
+def test_noise_is_never_answered_and_said_only_once(session: Conversation) -> None:
+    first = session.hear("my left knee hurts", doubtful("my left knee hurts", 0.2))
+    second = session.hear("my neck hurts", doubtful("my neck hurts", 0.2))
+    assert first.decision is second.decision is Decision.REJECTED
+    assert first.spoken == [session.resolver.language.say["not_caught"]] and second.spoken == []
+
+
+def test_filler_words_do_not_make_a_sure_place_doubtful(session: Conversation) -> None:
+    words = [("my", 0.3), ("left", 1.0), ("knee", 0.99), ("hurts", 0.4)]
+    assert session.hear("my left knee hurts", words).decision is Decision.ANSWERED
+
+
+def test_talk_too_long_to_be_a_request_is_not_answered(session: Conversation) -> None:
+    text = "and then my knee was the one that the doctor looked at before we went home for the day"
+    assert session.hear(text, sure(text)).decision is Decision.REJECTED
+
+
+def test_the_thresholds_are_a_setting(resolver: Resolver) -> None:
+    strict = Conversation(resolver, Context(), Options("hello helper", thresholds=Thresholds(sure=1.0)))
+    strict.start()
+    assert strict.hear("my neck hurts", doubtful("my neck hurts", 0.99)).decision is Decision.CONFIRM
+
+
+# ---------------------------------------------------------------- listen --json
+
+
+def listen_json(tmp_path: Path, model: Path, *args: str) -> list[dict]:
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "voice", "listen", "--json", "--lang", "ko", "--model", str(model),
+                             *args], capture_output=True, text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_listen_once_json_says_how_sure_and_what_was_decided(tmp_path, korean_model_path, speak_ko) -> None:
+    [answer] = listen_json(tmp_path, korean_model_path, "--once", "--input", str(speak_ko(HEADACHE)))
+    assert answer["decision"] == "answered" and answer["pain"]["area"] == "head"
+    assert 0 < answer["confidence"] <= 1 and all(0 < word["confidence"] <= 1 for word in answer["words"])
+
+
+def test_listen_json_prints_every_utterance_of_a_session(tmp_path, korean_model_path, speak_ko, chatter) -> None:
+    lines = listen_json(tmp_path, korean_model_path, "--text-only", "--input",
+                        str(speak_ko(HEADACHE)), str(chatter), str(speak_ko("네")), str(speak_ko("멈춰")))
+    decisions = [line["decision"] for line in lines]
+    assert decisions[0] == "answered" and decisions[-2:] == ["answered", "command"]  # head; yes; stop
+    assert all(decision == "rejected" for decision in decisions[1:-2])  # the chatter, shown too
+    assert {"heard", "confidence", "decision", "pain", "speech"} <= set(lines[0])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from voice.conversation import Conversation, Options
 from voice.knowledge import Library, load
-from voice.resolver import Resolver
+from voice.resolver import Context, Resolver
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,31 @@ def english() -> Library:
 @pytest.fixture(scope="session")
 def resolver(english: Library) -> Resolver:
     return Resolver(english)
+
+
+# ---------------------------------------------------------------- a conversation on a fake clock
+
+
+class FakeClock:
+    """The clock at the hardware edge: time moves only when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def talk(resolver: Resolver, clock: FakeClock) -> Conversation:
+    conversation = Conversation(resolver, Context(), Options("hello helper"), clock=clock)
+    conversation.start()
+    return conversation
 
 
 # ---------------------------------------------------------------- the real speech engines

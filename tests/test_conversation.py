@@ -7,27 +7,7 @@ import pytest
 from voice.conversation import AdjustVoice, Conversation, Cue, Options, State
 from voice.resolver import Context, Pregnancy, Resolver
 
-
-class FakeClock:
-    """The clock at the hardware edge: time moves only when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def talk(resolver: Resolver, clock: FakeClock) -> Conversation:
-    conversation = Conversation(resolver, Context(), Options("hello helper"), clock=clock)
-    conversation.start()
-    return conversation
+from conftest import FakeClock
 
 
 def said(reply) -> str:

@@ -58,16 +58,44 @@ class Renderer(Protocol):
         """Release the engine."""
 
 
-class SoundSpeaker:
+class _Rendering:
+    """What every speaker that renders speech shares: the renderer's voice and its lifetime."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        self._renderer = renderer
+        self._closed = False
+
+    def stop(self) -> None:
+        """Give up the rendering under way."""
+        self._renderer.stop()
+
+    def set_voice(self, voice: Voice) -> None:
+        """Use this voice from the next say() on."""
+        self._check_open()
+        self._renderer.set_voice(voice)
+
+    def close(self) -> None:
+        """Stop, and let the engine go; the speaker cannot be used afterwards."""
+        if self._closed:
+            return
+        self.stop()
+        self._closed = True
+        self._renderer.close()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise SpeechError("The speaker is closed; create a new one.")
+
+
+class SoundSpeaker(_Rendering):
     """Renders each utterance, then plays it on an output device; stop() silences it at once."""
 
     def __init__(self, renderer: Renderer, player: devices.Player) -> None:
-        self._renderer = renderer
+        super().__init__(renderer)
         self._player = player
         self._runner = Runner()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._closed = False
 
     def say(self, text: str) -> None:
         """Speak the text aloud; blank text is skipped."""
@@ -90,23 +118,6 @@ class SoundSpeaker:
         self._renderer.stop()
         self._player.stop()
 
-    def set_voice(self, voice: Voice) -> None:
-        """Use this voice from the next say() on."""
-        self._check_open()
-        self._renderer.set_voice(voice)
-
-    def close(self) -> None:
-        """Stop, and let the engine go; the speaker cannot be used afterwards."""
-        if self._closed:
-            return
-        self.stop()
-        self._closed = True
-        self._renderer.close()
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise SpeechError("The speaker is closed; create a new one.")
-
     def _play(self, chunk: AudioChunk) -> None:
         with self._lock:  # a stop() from now on reaches a sound that has started
             if self._stopping.is_set():
@@ -116,14 +127,13 @@ class SoundSpeaker:
         self._runner.run(self._player.wait, seconds, "playing sound")
 
 
-class WavSpeaker:
+class WavSpeaker(_Rendering):
     """Renders each utterance into the next numbered WAV file in a folder (headless runs)."""
 
     def __init__(self, renderer: Renderer, folder: Path) -> None:
-        self._renderer = renderer
+        super().__init__(renderer)
         self._folder = _prepare_folder(Path(folder))
         self._files: list[Path] = []
-        self._closed = False
 
     @property
     def files(self) -> list[Path]:
@@ -146,27 +156,6 @@ class WavSpeaker:
         """Write the sound to the next file."""
         self._check_open()
         self._record(chunk, "cue")
-
-    def stop(self) -> None:
-        """Give up the rendering under way; a file already started is always written whole."""
-        self._renderer.stop()
-
-    def set_voice(self, voice: Voice) -> None:
-        """Use this voice from the next say() on."""
-        self._check_open()
-        self._renderer.set_voice(voice)
-
-    def close(self) -> None:
-        """Stop, and let the engine go; the speaker cannot be used afterwards."""
-        if self._closed:
-            return
-        self.stop()
-        self._closed = True
-        self._renderer.close()
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise SpeechError("The speaker is closed; create a new one.")
 
     def _record(self, chunk: AudioChunk, kind: str) -> None:
         path = _write_next(self._folder, kind, chunk)

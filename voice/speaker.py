@@ -1,5 +1,4 @@
-"""Where speech goes: played on a speaker (stoppable at any moment), written to numbered WAV
-files, or nowhere (text only)."""
+"""Where speech goes: played (stoppable at any moment), written to numbered WAV files, or nowhere."""
 
 from __future__ import annotations
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+import threading
+from typing import Iterator
+
 import pytest
 
 from voice.conversation import Conversation, Options
@@ -14,6 +19,18 @@ def own_state_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyte
     """Settings and voice changes said aloud in one test never reach the next (nor the real home)."""
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture(autouse=True)
+def process_hooks_put_back() -> Iterator[None]:
+    """A test that runs the command line in this process (which installs voice.exits' signal
+    handlers and hooks) leaves the next test the process as it found it."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
+    hooks = sys.unraisablehook, threading.excepthook
+    yield
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+    sys.unraisablehook, threading.excepthook = hooks
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,10 @@ def run() -> int:
         from voice.cli import main
 
         return main()
-    except KeyboardInterrupt:  # pressed while the program was still starting: nothing to clean up yet
-        return 130
+    except KeyboardInterrupt as interrupt:  # came while the program was still starting: nothing to clean up yet
+        from voice.exits import exit_status
+
+        return exit_status(interrupt)  # 143 for a SIGTERM that voice.exits turned into this, not 130
 
 
 if __name__ == "__main__":

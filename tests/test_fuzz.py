@@ -50,6 +50,9 @@ def test_sigterm_right_after_the_model_loads_leaves_no_speech_folder_and_no_nois
             _, rest = process.communicate(timeout=60)
         finally:
             process.kill()
-        assert process.returncode in (0, 128 + signal.SIGTERM), rest[-500:]
+        # -SIGTERM: the session had already finished and cleaned up, and the signal came while the
+        # interpreter was exiting (its handlers are back to the default then, and freeing the model
+        # takes up to a second); the checks below still prove nothing was left behind.
+        assert process.returncode in (0, 128 + signal.SIGTERM, -signal.SIGTERM), rest[-500:]
         assert "Traceback" not in rest and "Exception ignored" not in rest, rest[-1000:]
         assert [path.name for path in scratch.iterdir() if not path.name.startswith("pulse-")] == []

@@ -20,6 +20,7 @@ from enum import Enum
 from typing import Any, Final, Mapping, Sequence
 
 from voice.audio import AudioChunk
+from voice.recognizer import Word, words_of
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class Spotter:
             return None
         if self._recognizer.AcceptWaveform(chunk.audio):
             self._steady = {}
-            return self._final(json.loads(self._recognizer.Result()))
+            return self._final(words_of(self._recognizer.Result()))
         partial = " " + json.loads(self._recognizer.PartialResult()).get("partial", "") + " "
         self._steady = {  # seconds each phrase has stayed in, counted from the block after it came
             phrase: self._steady[phrase] + chunk.seconds if phrase in self._steady else 0.0
@@ -125,14 +126,13 @@ class Spotter:
                 return self._triggers[phrase]
         return None
 
-    def _final(self, result: Mapping[str, Any]) -> Interruption | None:
-        words = result.get("result", [])
-        text = [str(word.get("word", "")) for word in words]
+    def _final(self, words: Sequence[Word]) -> Interruption | None:
+        text = [word.text for word in words]
         for phrase, kind in self._triggers.items():
             size = len(phrase.split())
             for start in range(len(text) - size + 1):
                 if " ".join(text[start:start + size]) == phrase and all(
-                        float(word.get("conf", 0)) >= MIN_CONFIDENCE for word in words[start:start + size]):
+                        word.confidence >= MIN_CONFIDENCE for word in words[start:start + size]):
                     log.info("barge-in: heard %r", phrase)
                     return kind
         return None

@@ -252,7 +252,7 @@ class VoskRecognizer:
     def _accept(recognizer: Any, chunk: AudioChunk, utterance: _Utterance,
                 on_partial: Callable[[str], None] | None) -> None:
         if recognizer.AcceptWaveform(chunk.audio):  # Vosk ended a part at a pause of its own
-            utterance.said += _words(recognizer.Result())
+            utterance.said += words_of(recognizer.Result())
             utterance.partial = ""
             return
         partial = json.loads(recognizer.PartialResult()).get("partial", "")
@@ -261,12 +261,13 @@ class VoskRecognizer:
         utterance.partial = partial
 
     def _heard(self, result: str, end: End, utterance: _Utterance) -> Heard:
-        words = utterance.said + _words(result)
+        words = utterance.said + words_of(result)
         raw = " ".join(word.text for word in words)
         return Heard(_clean(raw), raw, end, utterance.fed, time.perf_counter(), words)
 
 
-def _words(result: str) -> tuple[Word, ...]:
+def words_of(result: str) -> tuple[Word, ...]:
+    """The words of one of Vosk's JSON results, each with its confidence."""
     decoded = json.loads(result)
     if "result" in decoded:
         return tuple(Word(item["word"], float(item["conf"])) for item in decoded["result"])

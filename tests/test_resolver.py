@@ -260,7 +260,7 @@ def problems(resolver: Resolver, case: str) -> list[str]:
             wrong.append("qualifier")
         if name == "preg" and result.pregnancy.value != value:
             wrong.append("pregnancy")
-        if name == "care" and value not in result.special_care:
+        if name == "care" and (result.special_care if value == "none" else value not in result.special_care):
             wrong.append("special care")
     if "ask" in facts and not result.ask_pregnancy:
         wrong.append("does not ask about pregnancy")

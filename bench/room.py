@@ -517,7 +517,8 @@ def table(report: dict[str, Any]) -> str:
 
 def details(report: dict[str, Any]) -> str:
     return "\n".join(f"{o['noise']} {o['snr']}: {o['text']} -> {o['heard']} ({o['confidence']:.2f}) "
-                     f"{o['decision']} {o['result']}" for o in report["outcomes"])
+                     f"{o['decision']} {o['result']}" + (f" (asked back; {o['answer']})" if o["answer"] else "")
+                     for o in report["outcomes"])
 
 
 def main() -> None:

@@ -108,9 +108,12 @@ class _Utterance:
 
     run: int = 0
     """Speech windows in a row."""
+    was_room: bool = False
+    """The detector found that the speech heard so far was the room's, not the person's."""
 
     def hear(self, activities: Sequence[Activity]) -> None:
         for activity in activities:
+            self.was_room = self.was_room or activity.was_room
             self.run = self.run + 1 if activity.speech else 0
             if self.run >= SPEECH_RUN:
                 self.quiet = 0.0
@@ -229,6 +232,10 @@ class VoskRecognizer:
                 return heard if heard.raw else None
             utterance.fed += chunk.seconds
             utterance.hear(self.detector.feed(chunk))
+            if utterance.was_room:  # a television switched on: nothing of it is the person's
+                recognizer.Reset()
+                utterance = _Utterance(fed=utterance.fed)
+                before.clear()
             if utterance.speech_from is None:
                 before.append(chunk)
                 while sum(block.seconds for block in before) > PRE_ROLL_SECONDS + chunk.seconds:

@@ -24,8 +24,11 @@ ROOM_FIRST: Final = 5
 """Windows of the room needed to know its level (160 ms); until then Silero alone decides."""
 SPEECH_LIKE_SHARE: Final = 0.5
 """The room is speech-like (a television, a radio, people talking further off) when Silero
-hears speech in at least this share of its windows. Measured by bench/room.py: about all of
-the windows of its chatter, 2-3 % of the kitchen's and the fan's, about 2 % of a quiet room's."""
+hears speech in at least this share of its last SPEECH_LIKE_WINDOWS windows. Measured by
+bench/room.py: about all of the windows of its chatter, 2-3 % of the kitchen's and the
+fan's, about 2 % of a quiet room's."""
+SPEECH_LIKE_WINDOWS: Final = 31
+"""... (1 s): a television switched off stops counting half a second later."""
 SPEECH_LIKE_PERCENTILE: Final = 80
 """A speech-like room's level is this percentile of the energies of its windows that Silero
 hears as speech: the background's louder syllables, which the person, nearer, rises above.
@@ -33,11 +36,15 @@ Measured on the first 30 requests of bench/room.py replayed through this detecto
 with `VadSettings.above_speech_like` 2 (3 dB), 28 of 30 requests said over chatter at 12 dB
 and 22 of 30 at 6 dB were found within 0.3 s of their start and end (0 of 30 with the room's
 median alone); at 90, 29 and 19; at 70, 26 and 21; kitchen and fan unchanged."""
-LONGEST_RUN: Final = 5.0
-"""Seconds of speech without one window falling back to the room's level that make it the
-room, not a person: a television switched on while the room was quiet is taken for the
-person at first; after this long its windows become the room's and the utterance ends. The
-longest request of bench/room.py (espeak-ng, 130 words a minute) is one run of 3 s."""
+TALKATIVE_WINDOWS: Final = 156
+"""The last this many windows (5 s) tell whether the "person" is the room after all ..."""
+TALKATIVE_SHARE: Final = 0.8
+"""... when at least this share of them was taken for the person's speech: a television
+switched on while the room was quiet is taken for the person at first; once it has talked
+for 4 of the last 5 s, its windows become the room's and what was heard of it is dropped.
+No request is that long: the longest of bench/room.py (espeak-ng, 130 words a minute) is
+3 s. Measured with the chatter of bench/room.py and tests/test_room.py: it has pauses of
+0.3 s and more, so a rule counting only unbroken speech never fired there."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,10 @@ class Activity:
     speech: bool
     seconds: float
     """Audio time at the end of the window, counted from the detector's start."""
+    was_room: bool = False
+    """The speech of the last seconds was too much for a person speaking to the assistant
+    (TALKATIVE_SHARE): it was the room (a television switched on), and what was heard of it
+    is not the person's."""
 
 
 @dataclass(frozen=True)
@@ -84,15 +95,14 @@ class SpeechDetector:
         self._pending = np.zeros(0, dtype=np.float32)
         self._room: deque[tuple[float, bool]] = deque(maxlen=ROOM_WINDOWS)
         """(energy, whether Silero heard speech) of the windows that were not the person's."""
-        self._run: list[float] = []
-        """Energies of the person's speech windows since the last window that was not."""
+        self._recent: deque[float | None] = deque(maxlen=TALKATIVE_WINDOWS)
+        """The last windows' energies when taken for the person's speech, else None."""
         self._windows = 0
         self._in_speech = False
 
     def reset(self) -> None:
         """A new utterance: speech has not started; the room's level is kept."""
         self._in_speech = False
-        self._run = []
 
     def feed(self, chunk: AudioChunk) -> list[Activity]:
         samples = np.frombuffer(chunk.audio, dtype="<i2").astype(np.float32) / 32768.0
@@ -111,22 +121,23 @@ class SpeechDetector:
         energy = float(np.mean(window.astype(np.float64) ** 2))
         threshold = self.settings.still_speech if self._in_speech else self.settings.speech
         speech = probability >= threshold and energy >= self.floor()
-        if speech:
-            self._person(energy)
-        else:
-            self._run = []
-            if not self._in_speech:
-                self._room.append((energy, probability >= self.settings.speech))
-        self._in_speech = speech
+        if not speech and not self._in_speech:
+            self._room.append((energy, probability >= self.settings.speech))
+        self._recent.append(energy if speech else None)
+        was_room = self._talkative()
+        self._in_speech = speech and not was_room
         self._windows += 1
-        return Activity(speech, self._windows * WINDOW / VAD_RATE)
+        return Activity(self._in_speech, self._windows * WINDOW / VAD_RATE, was_room)
 
-    def _person(self, energy: float) -> None:
-        """A window of the person's speech; a run of it too long for a request is the room's."""
-        self._run.append(energy)
-        if len(self._run) * WINDOW / VAD_RATE >= LONGEST_RUN:
-            self._room.extend((run_energy, True) for run_energy in self._run)
-            self._run = []
+    def _talkative(self) -> bool:
+        """Whether the "person" of the last seconds talked too much to be one; then their
+        speech becomes the room's."""
+        person = [energy for energy in self._recent if energy is not None]
+        if len(person) < TALKATIVE_SHARE * TALKATIVE_WINDOWS:
+            return False
+        self._room.extend((energy, True) for energy in person)
+        self._recent.clear()
+        return True
 
     def floor(self) -> float:
         """The energy a window must reach to be the person's speech: 0 until the room's level
@@ -135,11 +146,15 @@ class SpeechDetector:
         if len(self._room) < ROOM_FIRST:
             return 0.0
         floor = self.settings.above_room * self.room_energy()
-        speech_like = [energy for energy, heard in self._room if heard]
-        if len(speech_like) >= SPEECH_LIKE_SHARE * len(self._room):
+        if self._speech_like():
+            speech_like = [energy for energy, heard in self._room if heard]
             floor = max(floor, self.settings.above_speech_like *
                         float(np.percentile(speech_like, SPEECH_LIKE_PERCENTILE)))
         return floor
+
+    def _speech_like(self) -> bool:
+        recent = list(self._room)[-SPEECH_LIKE_WINDOWS:]
+        return len(recent) >= ROOM_FIRST and sum(heard for _, heard in recent) >= SPEECH_LIKE_SHARE * len(recent)
 
     def room_energy(self) -> float:
         """The typical energy of a window that was not the person speaking."""

@@ -195,6 +195,9 @@ class VoskRecognizer:
                 self.grammar = build_grammar(model, vocabulary)
         self._recognizers: dict[int, Any] = {}
         self.detector = SpeechDetector()
+        self._before: deque[AudioChunk] = deque()
+        """The audio just before speech was found (PRE_ROLL_SECONDS), kept when listen()
+        gives up on silence: a person who starts speaking just then keeps their first sound."""
 
     def unknown(self, words: Sequence[str]) -> list[str]:
         """The words this model cannot hear at all."""
@@ -222,10 +225,11 @@ class VoskRecognizer:
         recognizer = self._recognizer(source.rate)
         self.detector.reset()
         utterance = _Utterance()
-        before: deque[AudioChunk] = deque()
+        before = self._before
         while True:
             chunk = source.read(limits.read_timeout)
             if chunk is None:
+                before.clear()
                 if utterance.speech_from is None:
                     return None
                 heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, utterance)
@@ -233,7 +237,7 @@ class VoskRecognizer:
             utterance.fed += chunk.seconds
             utterance.hear(self.detector.feed(chunk))
             if utterance.was_room:  # a television switched on: nothing of it is the person's
-                recognizer.Reset()
+                recognizer.FinalResult()  # what Vosk made of it is dropped
                 utterance = _Utterance(fed=utterance.fed)
                 before.clear()
             if utterance.speech_from is None:

@@ -45,6 +45,10 @@ for 4 of the last 5 s, its windows become the room's and what was heard of it is
 No request is that long: the longest of bench/room.py (espeak-ng, 130 words a minute) is
 3 s. Measured with the chatter of bench/room.py and tests/test_room.py: it has pauses of
 0.3 s and more, so a rule counting only unbroken speech never fired there."""
+SETTLE_WINDOWS: Final = 16
+"""After that, this many windows (0.5 s) are the room's whatever they hold: its level was
+just learned from the television taken for a person, and one of its louder syllables right
+after started an utterance that took in the person's next words (tests/test_room.py)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,8 @@ class SpeechDetector:
         """(energy, whether Silero heard speech) of the windows that were not the person's."""
         self._recent: deque[float | None] = deque(maxlen=TALKATIVE_WINDOWS)
         """The last windows' energies when taken for the person's speech, else None."""
+        self._settling = 0
+        """Windows left that are the room's whatever they hold (SETTLE_WINDOWS)."""
         self._windows = 0
         self._in_speech = False
 
@@ -120,7 +126,8 @@ class SpeechDetector:
         probability = float(self._silero.process_samples(window.tolist()))
         energy = float(np.mean(window.astype(np.float64) ** 2))
         threshold = self.settings.still_speech if self._in_speech else self.settings.speech
-        speech = probability >= threshold and energy >= self.floor()
+        speech = probability >= threshold and energy >= self.floor() and not self._settling
+        self._settling = max(0, self._settling - 1)
         if not speech and not self._in_speech:
             self._room.append((energy, probability >= self.settings.speech))
         self._recent.append(energy if speech else None)
@@ -137,6 +144,7 @@ class SpeechDetector:
             return False
         self._room.extend((energy, True) for energy in person)
         self._recent.clear()
+        self._settling = SETTLE_WINDOWS
         return True
 
     def floor(self) -> float:

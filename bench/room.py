@@ -9,7 +9,8 @@ Run: nice -n 5 .venv/bin/python bench/room.py            (Korean test model, esp
         knee-left-1.wav (the left knee), head-2.wav; yes-1.wav and no-1.wav are the answers to
         "Did you say ...?", else the pack's first "yes" and "no" are spoken by espeak-ng)
      add --json for the numbers as JSON, --noise-gain to clean the audio with webrtc-noise-gain
-     first, --confirm always|unsure to override the language pack's confirm policy.
+     first, --confirm always|unsure to override the language pack's confirm policy, --high-pass HZ
+     or --hum-filter for the clean-up of bench/cleanup.py.
 
 What is measured, per noise and SNR (24, 18, 12, 6 dB and quiet):
 - the speech: every area of the language pack that has words, without a side and (sided
@@ -56,6 +57,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from cleanup import HighPass, HumFloor
 from common import app_recognizer, default_model, describe, machine, model_label, print_report, resident_mib
 
 from voice.audio import AudioChunk, read_wav, write_wav
@@ -195,6 +197,8 @@ def _speech_end(speech: np.ndarray) -> int:
 
 class Cleaner:
     """webrtc-noise-gain's noise suppression and automatic gain, 10 ms at a time."""
+
+    name = "webrtc-noise-gain"
 
     def __init__(self) -> None:
         from webrtc_noise_gain import AudioProcessor
@@ -345,7 +349,8 @@ class Room:
     """The recognizer and a fresh conversation per utterance, as a session runs them."""
 
     def __init__(self, recognizer: VoskRecognizer, resolver: Resolver, thresholds: Thresholds,
-                 confirm: Confirm | None, cleaner: Cleaner | None, speaker: Speaker | None) -> None:
+                 confirm: Confirm | None, cleaner: Cleaner | HighPass | HumFloor | None,
+                 speaker: Speaker | None) -> None:
         self.recognizer, self.resolver, self.thresholds = recognizer, resolver, thresholds
         self.confirm, self.cleaner, self.speaker = confirm, cleaner, speaker
 
@@ -488,7 +493,7 @@ def table(report: dict[str, Any]) -> str:
     lines = [f"Machine: {describe(report['machine'])}; {report['load']}",
              f"Confirm: {report['confirm']}; thresholds: sure {report['thresholds']['sure']} (places), "
              f"{report['thresholds']['sure_answer']} (answers, commands), unsure {report['thresholds']['unsure']}; "
-             f"noise clean-up: {'webrtc-noise-gain' if report['noise_gain'] else 'off'}", "",
+             f"noise clean-up: {report['clean_up']}", "",
              "| noise | SNR dB | utterances | right (after confirming) | wrong | confirmations (denied) "
              "| rejected | end of speech → first sound, median (max) |",
              "|---|---|---|---|---|---|---|---|"]
@@ -521,6 +526,15 @@ def details(report: dict[str, Any]) -> str:
                      for o in report["outcomes"])
 
 
+def cleaner(args: argparse.Namespace) -> Cleaner | HighPass | HumFloor | None:
+    """The clean-up the options ask for, applied to all the recognizer hears (none by default)."""
+    if args.noise_gain:
+        return Cleaner()
+    if args.high_pass:
+        return HighPass(args.high_pass)
+    return HumFloor() if args.hum_filter else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="Vosk model folder (default: the Korean test model)")
@@ -535,6 +549,9 @@ def main() -> None:
     parser.add_argument("--noise-gain", action="store_true", help="clean the audio with webrtc-noise-gain first")
     parser.add_argument("--confirm", choices=[policy.value for policy in Confirm],
                         help="which places are asked back (default: the language pack's)")
+    parser.add_argument("--high-pass", type=float, metavar="HZ", help="high-pass filter the audio at HZ first")
+    parser.add_argument("--hum-filter", action="store_true",
+                        help="take the steady hum out of the band below 400 Hz first")
     parser.add_argument("--sure", type=float, help="Thresholds.sure to use")
     parser.add_argument("--sure-answer", type=float, help="Thresholds.sure_answer to use")
     parser.add_argument("--unsure", type=float, help="Thresholds.unsure to use")
@@ -559,7 +576,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         speaker = pyttsx3_speaker(Voice(voice=resolver.language.voice), out_dir=folder / "spoken")
-        room = Room(recognizer, resolver, thresholds, confirm, Cleaner() if args.noise_gain else None, speaker)
+        room = Room(recognizer, resolver, thresholds, confirm, cleaner(args), speaker)
         found = noises(folder)
         chosen = {name: found[name] for name in (args.noises or found) if name in found}
         answers = spoken_answers(resolver, folder)
@@ -601,7 +618,7 @@ def main() -> None:
         "load": f"run with nice -n 5 on a machine shared with other work (load average "
                 f"{open('/proc/loadavg').read().split()[0]} at the end)",
         "confirm": (confirm or resolver.language.confirm).value,
-        "thresholds": asdict(thresholds), "noise_gain": args.noise_gain,
+        "thresholds": asdict(thresholds), "clean_up": room.cleaner.name if room.cleaner else "off",
         "speech": rows, "background": background, "outcomes": [asdict(o) for o in outcomes],
         "memory": {"start_mib": start_mib, "end_mib": end_mib, "growth_mib": end_mib - start_mib,
                    "after_each_mib": after_each,

@@ -97,7 +97,7 @@ def test_it_sees_whether_speech_dispatcher_runs(dispatcher: Dispatcher, tmp_path
 def test_it_speaks_through_speech_dispatcher(dispatcher: Dispatcher) -> None:
     speaker = speechd.SpeechdSpeaker(Voice(voice="en"), address=dispatcher.address)
     before = dispatcher.written()
-    speaker.say("Gently massage your right knee.")
+    speaker.say(("Gently massage your right knee.",))
     speaker.close()
     assert dispatcher.written() > before + 16000  # speech came out (its audio, into the file)
 
@@ -105,7 +105,7 @@ def test_it_speaks_through_speech_dispatcher(dispatcher: Dispatcher) -> None:
 def test_stop_cancels_it_at_once(dispatcher: Dispatcher) -> None:
     speaker = speechd.SpeechdSpeaker(Voice(voice="en"), address=dispatcher.address)
     speaker.set_voice(Voice(rate=80))  # slowest: the text takes a long while to speak
-    talk = threading.Thread(target=speaker.say, args=(LONG,), daemon=True)
+    talk = threading.Thread(target=speaker.say, args=((LONG,),), daemon=True)
     talk.start()
     time.sleep(0.5)
     stopped = time.monotonic()
@@ -121,7 +121,7 @@ def test_faster_is_faster_through_speech_dispatcher(dispatcher: Dispatcher) -> N
     for voice in (Voice(rate=160), faster(faster(faster(Voice(rate=160))))):
         speaker.set_voice(voice)
         before = dispatcher.written()
-        speaker.say("Press the point between your thumb and index finger for one minute.")
+        speaker.say(("Press the point between your thumb and index finger for one minute.",))
         sizes.append(dispatcher.written() - before)
     speaker.close()
     assert sizes[1] < 0.85 * sizes[0]  # the same words in less audio

@@ -323,3 +323,11 @@ def test_someone_else_is_asked_about_afresh(talk: Conversation) -> None:
     talk.hear("I'm not pregnant")
     reply = talk.hear("my wife has a headache")
     assert reply.spoken[-1] == talk.resolver.language.say["ask_pregnancy"]
+
+
+def test_someone_elses_place_stays_theirs_through_the_session(talk: Conversation) -> None:
+    """The person massaging their son hears where to massage him, not themselves."""
+    first = said(talk.hear("my son's left elbow hurts"))
+    assert first.startswith("The left elbow.") and "Gently massage the right knee." in first
+    assert "Gently massage the left knee." in said(talk.hear("other side"))
+    assert "Gently massage your right knee." in said(talk.hear("my own left elbow hurts"))

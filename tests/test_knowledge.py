@@ -139,6 +139,10 @@ def test_a_new_language_is_just_a_file(data: Path) -> None:
 @pytest.mark.parametrize("key, sentence, field", [
     ("warning_pregnancy", "Because you are pregnant, do not press {points}.", "{points}"),
     ("warning_pregnancy_unknown", "If you are pregnant, do not press {points}.", "{points}"),
+    ("warning_pregnancy_other", "Because the person you are massaging is pregnant, do not press {points}.",
+     "{points}"),
+    ("warning_pregnancy_unknown_other", "If the person you are massaging is pregnant, do not press {points}.",
+     "{points}"),
     ("warning_special_care", "Take special care with {who}: use the lightest touch, and stop at any sign of discomfort.",
      "{who}"),
     ("red_flag", "{what} needs a doctor, not a massage.", "{what}"),
@@ -169,3 +173,18 @@ def test_every_red_flag_needs_words_in_every_pack(data: Path) -> None:
 def test_the_age_rule_is_data(data: Path) -> None:
     edit(data / "knowledge.yaml", "ages: {child_under: 12, elderly_from: 70}", "ages: {child_under: 12, elderly_from: old}")
     check_error(data, "knowledge.yaml", "ages.elderly_from", "whole number")
+
+
+def test_a_place_that_says_whose_needs_the_packs_words_for_it(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "whose: {self: your, other: the}\n", "")
+    check_error(data, "en.yaml", "place.sided", "{whose}", "whose: {self: ..., other: ...}")
+
+
+def test_whose_is_a_field_only_where_a_place_is_said(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", 'instruction: "Gently massage {target}."', 'instruction: "Massage {whose} {target}."')
+    check_error(data, "en.yaml", "say.instruction", "{whose}")
+
+
+def test_an_areas_own_place_may_say_only_whose(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", 'place: "{whose} hands and feet"', 'place: "{owner} hands and feet"')
+    check_error(data, "en.yaml", "areas.hands_and_feet", "{owner}")

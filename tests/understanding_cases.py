@@ -6,7 +6,7 @@ Each line: "utterance => expected". Expected is one of
   "!"                        not understood, reason "red_flag"
   "x"                        not understood (an idiom, nothing that hurts, or said not to hurt)
 Optional facts after a place: "+<area> <side>" another place (listed under `also`),
-"q=<qualifier>", "preg=<yes|no|unknown>", "care=<id>", "ask" (asks about pregnancy).
+"q=<qualifier>", "preg=<yes|no|unknown>", "care=<id>" ("care=none": no special care), "ask" (asks about pregnancy).
 """
 
 PLAIN = """
@@ -649,3 +649,22 @@ my arm hurts a little => ? arm -
 """
 
 CASES += [line for line in PARTS_NAMED_APART.strip().splitlines()]
+
+# Found by trying the assistant as a user would (session 14): how far along a pregnancy is, and
+# a place's pain named as one noun ("my wrist pain") before it is said to be gone.
+LEAD_PROBED = """
+I'm 7 months pregnant and my ankle hurts => ankle - preg=yes care=none
+I'm 7 months along and my left ankle hurts => ankle L preg=yes care=none
+she's 6 months along and her ankle hurts => ankle - preg=yes care=none
+I'm 8 months gone and my wrist aches => wrist - preg=yes care=none
+my 7 month old's ankle hurts => ankle - care=child
+I'm 7 and my ankle hurts => ankle - care=child
+my wrist pain is gone => x
+my knee pain is much better => x
+the knee pain has gone away => x
+my wrist pain is gone but my elbow hurts => elbow -
+my back pain is better, it's my neck now => neck -
+my knee pain is bad => knee -
+"""
+
+CASES += [line for line in LEAD_PROBED.strip().splitlines()]

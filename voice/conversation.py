@@ -114,6 +114,8 @@ class Conversation:
         self._last: tuple[str, ...] = ()
         self._pain: Place | None = None
         self._care: tuple[str, ...] = ()
+        self._someone_else = False
+        """The place being massaged is on someone other than the speaker."""
         self._pending: Resolution | None = None
         self._answered: Resolution | None = None
         self.verbosity = options.verbosity
@@ -205,7 +207,7 @@ class Conversation:
         """A new session: nothing known about the last person is kept (at home, the next
         person to wake it may be someone else)."""
         self.context = self._launch_context
-        self._pain, self._care, self._pending, self._last = None, (), None, ()
+        self._pain, self._care, self._someone_else, self._pending, self._last = None, (), False, None, ()
         self._vague, self._also, self._confirming = None, (), None
         self._answered = None
         self._silences, self.timer_due = 0, None
@@ -233,7 +235,8 @@ class Conversation:
 
     def _confirm_question(self) -> str:
         assert self._confirming is not None and self._confirming.pain is not None
-        return self._sentence("confirm", pain=self.resolver.place_text(self._confirming.pain, is_target=False))
+        return self._sentence("confirm", pain=self.resolver.place_text(
+            self._confirming.pain, is_target=False, someone_else=self._confirming.someone_else))
 
     def _confirmation(self, parse: Parse) -> Reply:
         """The answer to "Did you say your left knee?": yes answers it, no asks again."""
@@ -312,11 +315,11 @@ class Conversation:
         if not changed or self._pain is None or self.state is State.WHERE:
             return self._speak(self._say["pregnancy_noted"], self._prompt())
         self.timer_due = None
-        return self._pain_reply(self.resolver.answer(self._pain, self.context, self._care))
+        return self._pain_reply(self._answer(self._pain))
 
     def _pain_reply(self, resolution: Resolution, also: tuple[Place, ...] | None = None) -> Reply:
         self.timer_due, self._vague = None, None
-        self._pain, self._care = resolution.pain, resolution.special_care
+        self._pain, self._care, self._someone_else = resolution.pain, resolution.special_care, resolution.someone_else
         self._also = resolution.also if also is None else also
         if resolution.pregnancy is not self.context.pregnancy:
             self.context = replace(self.context, pregnancy=resolution.pregnancy)
@@ -358,7 +361,8 @@ class Conversation:
             # Still no clear answer: every point to avoid is named first and none is recommended.
             return self._instruct(self._pending, self._spoken(self._pending, echo=True))
         self.context = replace(self.context, pregnancy=answer)
-        resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care)
+        resolution = self.resolver.answer(self._pending.pain, self.context, self._pending.special_care,
+                                          someone_else=self._pending.someone_else)
         return replace(self._instruct(resolution, self._spoken(resolution, echo=False)), decision=Decision.ANSWERED)
 
     @staticmethod
@@ -385,20 +389,24 @@ class Conversation:
             return self._ask_where("no_other_side")
         assert self._pain is not None
         side = Side.RIGHT if self._pain.side is Side.LEFT else Side.LEFT
-        answer = self.resolver.answer(replace(self._pain, side=side), self.context, self._care)
-        return self._pain_reply(answer, self._also)
+        return self._pain_reply(self._answer(replace(self._pain, side=side)), self._also)
+
+    def _answer(self, pain: Place) -> Resolution:
+        """The answer for a place of the person massaged now (the other side, a place also said)."""
+        return self.resolver.answer(pain, self.context, self._care, someone_else=self._someone_else)
 
     def _offer(self) -> str:
         """What to offer when a place is done: a place also mentioned, else the other side or another."""
         if self._also:
-            return self._sentence("also_offer", place=self.resolver.place_text(self._also[0], is_target=False))
+            return self._sentence("also_offer", place=self.resolver.place_text(
+                self._also[0], is_target=False, someone_else=self._someone_else))
         return self._say["offer_next_sided" if self._has_other_side() else "offer_next"]
 
     def _also_answer(self, yes: bool) -> Reply:
         """ "You also mentioned your right hip. Shall we do that next?" """
         place, self._also = self._also[0], self._also[1:]
         if yes:
-            return self._pain_reply(self.resolver.answer(place, self.context, self._care), self._also)
+            return self._pain_reply(self._answer(place), self._also)
         return self._speak(self._offer())
 
     # ------------------------------------------------------------ a vague place
@@ -406,7 +414,7 @@ class Conversation:
     def _which(self, resolution: Resolution) -> Reply:
         """ "My arm hurts": which part of it?"""
         self.timer_due, self._pending, self._vague = None, None, resolution
-        self._care, self._also = resolution.special_care, resolution.also
+        self._care, self._also, self._someone_else = resolution.special_care, resolution.also, resolution.someone_else
         if resolution.pregnancy is not self.context.pregnancy:
             self.context = replace(self.context, pregnancy=resolution.pregnancy)
         self.state = State.WHICH
@@ -425,8 +433,9 @@ class Conversation:
                 if pain.side is None and vague.side is not None and self.resolver.knowledge.areas[pain.area].sided:
                     pain = replace(pain, side=vague.side)
                 care = tuple(dict.fromkeys(self._care + resolution.special_care))
-                return self._pain_reply(self.resolver.answer(pain, self.context, care, text=text),
-                                        self._also + resolution.also)
+                return self._pain_reply(self.resolver.answer(
+                    pain, self.context, care, text=text, someone_else=self._someone_else or resolution.someone_else),
+                    self._also + resolution.also)
             if resolution.reason in ("red_flag", "vague"):
                 return None
         return None

@@ -106,6 +106,12 @@ PLACE_FIELDS: dict[str, frozenset[str]] = {
     "both": frozenset({"areas"}),
     "qualified": frozenset({"qualifier", "place"}),
 }
+WHOSE = "whose"
+"""A field place sentences may use for whose body it is: a pack's `whose: {self: your, other: the}`
+("your left knee" for the speaker's, "the left knee" for someone else's they are massaging)."""
+WHOSE_KEYS = ("self", "other")
+MAY_SAY_WHOSE = frozenset({"which_part"})
+"""Sentences that may use {whose} besides the place templates and the areas' own places."""
 DURATION_FIELDS: dict[str, frozenset[str]] = {
     "one_minute": frozenset(),
     "minutes": frozenset({"n"}),
@@ -267,6 +273,7 @@ class LanguagePack:
     care_names: Mapping[str, str]
     systemic_names: Mapping[str, str]
     place: Mapping[str, str]
+    """How places are spoken; they may say {whose} (see WHOSE)."""
     durations: Mapping[str, str]
     lists: Mapping[str, str]
     say: Mapping[str, str]
@@ -282,6 +289,8 @@ class LanguagePack:
 
     barge_in: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """For each of BARGE_IN, the phrases heard while the assistant speaks; empty: none."""
+    whose: Mapping[str, str] = field(default_factory=lambda: {key: "" for key in WHOSE_KEYS})
+    """Whose body a place is on, for {whose}: "self" (the speaker's) and "other" (someone else's)."""
 
     def text_of(self, phrase: tuple[str, ...]) -> str:
         return self.texts.get(phrase) or " ".join(phrase)
@@ -510,7 +519,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in")
+              "grammar", "barge_in", "whose")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
@@ -548,6 +557,14 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     for key, value in numbers.items():
         phrases.add(root.get("numbers", {}).child(key, key), Meaning(Kind.NUMBER, str(value)))
     _mark_conditions(root.get("conditions", []), phrases)
+    place = _read_templates(top["place"], PLACE_FIELDS, {key: frozenset({WHOSE}) for key in PLACE_FIELDS})
+    say_fields = template_fields(knowledge)
+    say = _read_templates(top["say"], say_fields, {key: frozenset({WHOSE}) for key in MAY_SAY_WHOSE})
+    saying_whose = {**{f"place.{key}": (top["place"].child(key, text), text) for key, text in place.items()},
+                    **{f"say.{key}": (top["say"].child(key, say[key]), say[key]) for key in MAY_SAY_WHOSE},
+                    **{f"areas.{key}": (top["areas"].child(key, text), text) for key, text in area_places.items()}}
+    for key, text in area_places.items():
+        _check_template(top["areas"].child(key, text), text, frozenset(), frozenset({WHOSE}))
     return LanguagePack(
         code=top["language"].text(),
         name=top["name"].text(),
@@ -565,10 +582,10 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         point_names=_read_exact(top["points"], tuple(knowledge.points)),
         care_names=care_names,
         systemic_names=systemic_names,
-        place=_read_templates(top["place"], PLACE_FIELDS),
+        place=place,
         durations=_read_templates(top["durations"], DURATION_FIELDS),
         lists=_read_exact(top["lists"], LIST_KEYS, strip=False),
-        say=_read_templates(top["say"], template_fields(knowledge)),
+        say=say,
         vague_names=vague_names,
         vague_questions=vague_questions,
         red_flag_names=red_flag_names,
@@ -576,6 +593,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         grammar=grammar,
         texts=phrases.texts,
         barge_in=_read_barge_in(root.get("barge_in", {})),
+        whose=_read_whose(top.get("whose"), saying_whose),
     )
 
 
@@ -623,6 +641,8 @@ def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
         if rule.when is WarningWhen.PREGNANCY:
             fields[f"warning_{rule.id}"] = frozenset({"points"})
             fields[f"warning_{rule.id}_unknown"] = frozenset({"points"})
+            fields[f"warning_{rule.id}_other"] = frozenset({"points"})  # of someone else being massaged
+            fields[f"warning_{rule.id}_unknown_other"] = frozenset({"points"})
         elif rule.when is WarningWhen.SPECIAL_CARE:
             fields[f"warning_{rule.id}"] = frozenset({"who"})
         else:
@@ -725,20 +745,19 @@ def _read_exact(node: _Node, keys: Iterable[str], strip: bool = True) -> dict[st
     return {key: entry.value for key, entry in entries.items()}
 
 
-def _read_templates(node: _Node, fields: Mapping[str, frozenset[str]]) -> dict[str, str]:
+def _read_templates(node: _Node, fields: Mapping[str, frozenset[str]],
+                    may_use: Mapping[str, frozenset[str]] | None = None) -> dict[str, str]:
+    """Sentences with exactly their fields, plus the fields `may_use` allows them."""
     templates = _read_exact(node, fields)
     for key, template in templates.items():
-        _check_template(node.child(key, template), template, fields[key])
+        _check_template(node.child(key, template), template, fields[key], (may_use or {}).get(key, frozenset()))
     return templates
 
 
-def _check_template(node: _Node, template: str, allowed: frozenset[str]) -> None:
-    try:
-        used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as error:
-        raise node.fail(f"broken template ({error}); write {{field}} for a field and "
-                        "{{ }} for a literal brace") from None
-    unknown = sorted(used - allowed)
+def _check_template(node: _Node, template: str, allowed: frozenset[str],
+                    optional: frozenset[str] = frozenset()) -> None:
+    used = _fields(node, template)
+    unknown = sorted(used - allowed - optional)
     if unknown:
         fields = ", ".join("{" + name + "}" for name in sorted(allowed)) or "none"
         raise node.fail(f"unknown field {{{unknown[0]}}} in the template; fields it may use: {fields}")
@@ -746,6 +765,25 @@ def _check_template(node: _Node, template: str, allowed: frozenset[str]) -> None
     if missing:
         raise node.fail(f"the sentence lost its field {{{missing[0]}}}; write {{{missing[0]}}} where it "
                         "is to be said (the sentence must say it)")
+
+
+def _fields(node: _Node, template: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as error:
+        raise node.fail(f"broken template ({error}); write {{field}} for a field and "
+                        "{{ }} for a literal brace") from None
+
+
+def _read_whose(node: _Node | None, place_nodes: Mapping[str, tuple[_Node, str]]) -> dict[str, str]:
+    """The pack's words for whose body a place is on; required once a sentence says {whose}."""
+    if node is not None:
+        return _read_exact(node, WHOSE_KEYS)
+    for at, text in place_nodes.values():
+        if WHOSE in _fields(at, text):
+            raise at.fail("says {whose} but the pack has no `whose: {self: ..., other: ...}` "
+                          "(the words for the speaker's body and for someone else's)")
+    return {key: "" for key in WHOSE_KEYS}
 
 
 # ---------------------------------------------------------------- both together

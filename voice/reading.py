@@ -203,7 +203,8 @@ class _Pass:
         elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
             self._correction(index)
         elif kind is Kind.CUE:
-            self.scope = len(self.places)
+            if not self._part_of_the_place_name(index):
+                self.scope = len(self.places)
         elif kind is Kind.NUMBER:
             self._number(index)
         elif kind is Kind.QUALIFIER:
@@ -264,6 +265,16 @@ class _Pass:
         if not scope:
             self.deny_next = True  # "it does not hurt in my knee"
         self.scope = len(self.places)
+
+    def _part_of_the_place_name(self, index: int) -> bool:
+        """ "my wrist pain is gone": a pain word right between a place and "is gone" names the
+        place's pain, so what follows is said of the place (after "my knee hurts", it is not)."""
+        cue = self.tokens[index]
+        before = self.tokens[index - 1] if index > 0 else None
+        after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return before is not None and after is not None and before.kind in (Kind.AREA, Kind.VAGUE) and \
+            before.end == cue.start and after.start == cue.end and \
+            after.kind is Kind.NEGATION and after.meaning.id == "after"
 
     def _correction(self, index: int) -> None:
         if self._later is None:
@@ -405,6 +416,8 @@ class _Pass:
         value, end = self._value(index)
         following = self.tokens[end] if end < len(self.tokens) else None
         unit = following.meaning.id if following is not None and following.kind is Kind.AGE else None
+        if following is not None and following.kind is Kind.PREGNANCY:
+            return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
         if unit in ("years", "months"):
             self._age(value if unit == "years" else 0, index)
         elif unit == "weeks" and not self._a_length_of_time(index, end):

@@ -65,6 +65,9 @@ class Resolution:
     choices: tuple[str, ...] = ()
     """The areas a vague place may mean."""
     red_flags: tuple[str, ...] = ()
+    someone_else: bool = False
+    """The place is on someone other than the speaker ("my son's knee"): spoken as "the left
+    knee", not "your"."""
 
     @property
     def speech(self) -> str:
@@ -263,11 +266,11 @@ class Resolver:
         if first.vague:
             first = self._part_named_apart(parse, first)
         if first.vague:
-            return self._vague(text, first, also, pregnancy, reading.care)
+            return self._vague(text, first, also, pregnancy, reading.care, reading.someone_else)
         if pregnancy is not context.pregnancy:
             context = replace(context, pregnancy=pregnancy)
         return self.answer(_place(first), context, reading.care, text=text,
-                           maybe_pregnant=reading.maybe_pregnant, also=also)
+                           maybe_pregnant=reading.maybe_pregnant, also=also, someone_else=reading.someone_else)
 
     def _part_named_apart(self, parse: Parse, vague: Mentioned) -> Mentioned:
         """ "My back, the lower part", "my toe, the big one": a word said apart that names one
@@ -313,15 +316,17 @@ class Resolver:
                 if places & {point.area, *point.near}]
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
-               text: str = "", maybe_pregnant: bool = False, also: tuple[Place, ...] = ()) -> Resolution:
+               text: str = "", maybe_pregnant: bool = False, also: tuple[Place, ...] = (),
+               someone_else: bool = False) -> Resolution:
         """The answer for a pain place already known (the voice loop's "other side").
-        `maybe_pregnant`: said to be possibly pregnant, so the points are avoided without asking."""
+        `maybe_pregnant`: said to be possibly pregnant, so the points are avoided without asking;
+        `someone_else`: the place is on someone other than the speaker."""
         target = self._target_place(pain, context)
         pregnancy = context.pregnancy
         risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
         points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
-        facts = _Facts(target.area, pregnancy, risky, care)
+        facts = _Facts(target.area, pregnancy, risky, care, someone_else)
         rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
         return Resolution(
             text=text,
@@ -331,14 +336,15 @@ class Resolver:
             points=points,
             avoid_points=avoid,
             warnings=tuple(rule.id for rule in rules),
-            echo=self._sentence("echo", pain=self.place_text(pain, is_target=False)),
+            echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
             cautions=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
-            instruction=self._instruction(target, points, context),
+            instruction=self._instruction(target, points, context, someone_else),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not maybe_pregnant,
             special_care=care,
             also=also,
+            someone_else=someone_else,
         )
 
     def _not_understood(self, text: str, parse: Parse, reading: Reading, pregnancy: Pregnancy) -> Resolution:
@@ -363,39 +369,47 @@ class Resolver:
                           pregnancy=pregnancy, reason="red_flag", red_flags=reading.red_flags)
 
     def _vague(self, text: str, place: Mentioned, also: tuple[Place, ...], pregnancy: Pregnancy,
-               care: tuple[str, ...]) -> Resolution:
+               care: tuple[str, ...], someone_else: bool) -> Resolution:
         """A place too wide to answer: which part of it hurts?"""
         choices = self.knowledge.vague[place.area]
-        return Resolution(text=text, understood=False, instruction=(self.which_part(place.area),),
+        return Resolution(text=text, understood=False, instruction=(self.which_part(place.area, someone_else),),
                           pregnancy=pregnancy, special_care=care, reason="vague", also=also,
-                          vague=Place(place.area, place.side, place.qualifier), choices=choices)
+                          vague=Place(place.area, place.side, place.qualifier), choices=choices,
+                          someone_else=someone_else)
 
-    def which_part(self, vague: str) -> str:
+    def which_part(self, vague: str, someone_else: bool = False) -> str:
         """ "Which part of your arm: shoulder, upper arm, elbow, forearm, wrist or hand?" """
         language = self.language
         names = [language.area_names[area][0] for area in self.knowledge.vague[vague]]
         question = language.vague_questions[vague]
-        return self._sentence(question, area=language.vague_names[vague], choices=self.join(names, "last_or")) \
+        return self._sentence(question, area=language.vague_names[vague], choices=self.join(names, "last_or"),
+                              whose=self.whose(someone_else)) \
             if question == "which_part" else self._sentence(question, area=language.vague_names[vague])
+
+    def whose(self, someone_else: bool) -> str:
+        """The pack's word for whose body: "your", or "the" for someone else's."""
+        return self.language.whose["other" if someone_else else "self"]
 
     # ------------------------------------------------------------ words to speak
 
-    def place_text(self, place: Place, is_target: bool = True) -> str:
+    def place_text(self, place: Place, is_target: bool = True, someone_else: bool = False) -> str:
         language = self.language
         singular, plural = language.area_names[place.area]
         templates = language.place
+        whose = self.whose(someone_else)
         if place.area in language.area_places:
-            text = language.area_places[place.area]
+            text = language.area_places[place.area].format(whose=whose)
         elif place.side in (Side.LEFT, Side.RIGHT):
-            text = templates["sided"].format(side=language.side_names[place.side.value], area=singular)
+            text = templates["sided"].format(side=language.side_names[place.side.value], area=singular, whose=whose)
         elif place.side is Side.BOTH:
-            text = templates["both"].format(areas=plural)
+            text = templates["both"].format(areas=plural, whose=whose)
         elif is_target and self.knowledge.areas[place.area].sided:
-            text = templates["either"].format(area=singular)
+            text = templates["either"].format(area=singular, whose=whose)
         else:
-            text = templates["unsided"].format(area=singular)
+            text = templates["unsided"].format(area=singular, whose=whose)
         if place.qualifier:
-            text = templates["qualified"].format(qualifier=language.qualifier_names[place.qualifier], place=text)
+            text = templates["qualified"].format(qualifier=language.qualifier_names[place.qualifier], place=text,
+                                                 whose=whose)
         return text
 
     def duration_text(self, seconds: int) -> str:
@@ -412,9 +426,10 @@ class Resolver:
             return "".join(items)
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
-    def _instruction(self, target: Place, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
+    def _instruction(self, target: Place, points: tuple[str, ...], context: Context,
+                     someone_else: bool = False) -> tuple[str, ...]:
         sentences = [
-            self._sentence("instruction", target=self.place_text(target)),
+            self._sentence("instruction", target=self.place_text(target, someone_else=someone_else)),
             self.language.say["stay"],
             self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
         ]
@@ -425,6 +440,7 @@ class Resolver:
     def _warning(self, rule: WarningRule, facts: _Facts) -> str:
         if rule.when is WarningWhen.PREGNANCY:
             key = f"warning_{rule.id}" if facts.pregnancy is Pregnancy.YES else f"warning_{rule.id}_unknown"
+            key += "_other" if facts.someone_else else ""
             return self._sentence(key, points=self.join(self._point_names(facts.risky), "last_or"))
         if rule.when is WarningWhen.SPECIAL_CARE:
             names = [self.language.care_names[care] for care in facts.care]
@@ -459,6 +475,7 @@ class _Facts:
     pregnancy: Pregnancy
     risky: tuple[str, ...]
     care: tuple[str, ...]
+    someone_else: bool = False
 
     def applies(self, rule: WarningRule) -> bool:
         if rule.when is WarningWhen.ALWAYS:

@@ -48,7 +48,7 @@ def speech(resolution: Resolution, verbosity: Verbosity, resolver: Resolver, sec
 
 def _brief(resolution: Resolution, resolver: Resolver, seconds: int) -> str:
     assert resolution.target is not None
-    target = resolver.place_text(resolution.target)
+    target = resolver.place_text(resolution.target, someone_else=resolution.someone_else)
     duration = resolver.duration_text(seconds)
     return resolver.language.say["brief_instruction"].format(target=target, duration=duration)
 
@@ -56,10 +56,10 @@ def _brief(resolution: Resolution, resolver: Resolver, seconds: int) -> str:
 def _details(resolution: Resolution, resolver: Resolver) -> tuple[str, ...]:
     assert resolution.target is not None
     say = resolver.language.say
-    target = resolver.place_text(resolution.target)
+    target = resolver.place_text(resolution.target, someone_else=resolution.someone_else)
     sentences = [say["detail_find"].format(target=target)]
     if resolution.pain is not None:
-        pain = resolver.place_text(resolution.pain, is_target=False)
+        pain = resolver.place_text(resolution.pain, is_target=False, someone_else=resolution.someone_else)
         sentences.insert(0, say["detail_why"].format(pain=pain, target=target))
     if resolution.points:
         points = resolver.join([resolver.language.point_names[code] for code in resolution.points])

@@ -114,7 +114,7 @@ def answer_event(resolution: Resolution, resolver: Resolver) -> Event:
     if not resolution.also:
         return Handled(resolution.speech).event()
     # Not the session's "shall we do that next?": the person asks again instead.
-    place = resolver.place_text(resolution.also[0], is_target=False)
+    place = resolver.place_text(resolution.also[0], is_target=False, someone_else=resolution.someone_else)
     return Handled(f"{resolution.speech} {resolver.language.say['also_ask'].format(place=place)}").event()
 
 

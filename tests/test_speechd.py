@@ -115,6 +115,17 @@ def test_stop_cancels_it_at_once(dispatcher: Dispatcher) -> None:
     speaker.close()
 
 
+def test_each_sentence_is_a_message_and_each_end_is_counted(dispatcher: Dispatcher) -> None:
+    """How many sentences were spoken to their end is what "wait" … "go on" carries on from.
+    (Cutting one off half way cannot be shown here: this dispatcher writes its audio to a file
+    faster than it would play, so a message has often ended before a cancel reaches it.)"""
+    speaker = speechd.SpeechdSpeaker(Voice(voice="en"), address=dispatcher.address)
+    before = dispatcher.written()
+    assert speaker.say(("Press gently.", "", "Rest.")) == 3
+    assert dispatcher.written() > before + 16000
+    speaker.close()
+
+
 def test_faster_is_faster_through_speech_dispatcher(dispatcher: Dispatcher) -> None:
     speaker = speechd.SpeechdSpeaker(Voice(voice="en"), address=dispatcher.address)
     sizes = []

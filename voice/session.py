@@ -175,6 +175,8 @@ class Session:
             if heard is Interruption.WAIT and self._wait_for_go_on() is not Interruption.GO_ON:
                 return False
             left = left[said:] if heard is Interruption.WAIT else sentences
+            if not left:  # "wait" came as its last sentence ended: nothing is left to say
+                return True
             heard, said = self._say(left)
         return True
 

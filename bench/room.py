@@ -6,13 +6,16 @@ Run: nice -n 5 .venv/bin/python bench/room.py            (Korean test model, esp
      .venv/bin/python bench/room.py --background-minutes 2 --snr 12   (a quick look)
      .venv/bin/python bench/room.py --model PATH --lang en --wav a.wav ... (your model and
         recordings; a recording's expected area is the area its file name starts with, e.g.
-        knee-left-1.wav, yes-1.wav and no-1.wav are the answers to "Did you say ...?")
+        knee-left-1.wav (the left knee), head-2.wav; yes-1.wav and no-1.wav are the answers to
+        "Did you say ...?", else the pack's first "yes" and "no" are spoken by espeak-ng)
      add --json for the numbers as JSON, --noise-gain to clean the audio with webrtc-noise-gain
-     first.
+     first, --confirm always|unsure to override the language pack's confirm policy, --high-pass HZ
+     or --hum-filter for the clean-up of bench/cleanup.py.
 
 What is measured, per noise and SNR (24, 18, 12, 6 dB and quiet):
 - the speech: every area of the language pack that has words, without a side and (sided
-  areas) with one, "<side> <area>가 아파요", spoken by espeak-ng at two speeds;
+  areas) with one, "<side> <area>가 아파요" ("my <side> <area> hurts"), spoken by espeak-ng at
+  two speeds; or the recordings given with --wav;
 - mixed as Picovoice's speech-to-intent benchmark mixes it: the noise is scaled so that the
   loudest 2048-sample frame of the speech is SNR dB above the loudest frame of the noise
   stretch; the noise runs 1 s before the speech and 4 s after it, as a room does;
@@ -26,6 +29,8 @@ What is measured, per noise and SNR (24, 18, 12, 6 dB and quiet):
   first sound of the answer (or of the confirmation question): the audio listen() took after
   the speech ended (audio time; live it passes in real time) + the wall time of the final
   result and the decision + pyttsx3 rendering the first sentence group.
+The session's memory: resident memory before the first utterance and at the end (the
+recognizer, the detector and the speaker run on through every condition and the background).
 Then the noises alone, fed faster than real time: every utterance the recognizer makes of
 them goes to three conversations: one that has just asked where it hurts (instructions and
 confirmation questions per hour), one idle waiting for its wake phrase (wakes per hour), one
@@ -38,6 +43,7 @@ the fan is low-passed noise with a hum at 100 Hz and its harmonics.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import resource
 import statistics
@@ -51,12 +57,14 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from cleanup import HighPass, HumFloor
 from common import app_recognizer, default_model, describe, machine, model_label, print_report, resident_mib
 
 from voice.audio import AudioChunk, read_wav, write_wav
 from voice.conversation import Conversation, Options, Reply, State
 from voice.decision import Decision, Judge, Thresholds
-from voice.knowledge import Kind, load
+from voice.errors import VoiceError
+from voice.knowledge import Confirm, Kind, Side, load
 from voice.recognizer import End, Heard, Limits, VoskRecognizer, load_model
 from voice.resolver import Context, Resolver
 from voice.speaker import Speaker, pyttsx3_speaker
@@ -83,11 +91,18 @@ CHATTER_TEXTS = {
     "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures "
           "et les enfants partent en vacances la semaine prochaine avec leurs grands-parents.",
 }
-SENTENCE = {"ko": "{place}{particle} 아파요"}
-ANSWERS = {"ko": {"yes": "네", "no": "아니요"}}
+SENTENCE = {"ko": "{place}{particle} 아파요", "en": "my {place} hurts"}
+ANSWERS = ("yes", "no")
+"""The answers to "Did you say ...?": spoken as the pack's first phrase of each, or recorded."""
 
 
 # ---------------------------------------------------------------- sounds
+
+
+def seed_dither(seed: int = 0) -> None:
+    """Kaldi dithers the audio Vosk hears with the C library's rand(), whose state belongs to the
+    whole process: seeded once, the same run hears everything alike every time."""
+    ctypes.CDLL(None).srand(seed)
 
 
 def espeak(text: str, lang: str, speed: int, path: Path) -> np.ndarray:
@@ -183,6 +198,8 @@ def _speech_end(speech: np.ndarray) -> int:
 class Cleaner:
     """webrtc-noise-gain's noise suppression and automatic gain, 10 ms at a time."""
 
+    name = "webrtc-noise-gain"
+
     def __init__(self) -> None:
         from webrtc_noise_gain import AudioProcessor
 
@@ -198,18 +215,23 @@ class Cleaner:
 
 
 class ArraySource:
-    """Audio from memory in 50 ms blocks, fed as fast as it is read."""
+    """Audio from memory in 50 ms blocks, fed as fast as it is read; asked for more samples
+    than the signal has, it plays the signal over and over (without holding the whole run)."""
 
-    def __init__(self, signal: np.ndarray) -> None:
+    def __init__(self, signal: np.ndarray, samples: int | None = None) -> None:
         self.rate = RATE
         self._audio = _chunk(signal).audio
+        self._end = 2 * (signal.size if samples is None else samples)
         self._position = 0
         self.delivered_at = 0.0
 
     def read(self, timeout: float) -> AudioChunk | None:
-        if self._position >= len(self._audio):
+        step = min(RATE // 20 * 2, self._end - self._position)
+        if step <= 0:
             return None
-        block = self._audio[self._position:self._position + RATE // 20 * 2]
+        start = self._position % len(self._audio)
+        block = self._audio[start:start + step]
+        block += self._audio[:step - len(block)]  # around the loop
         self._position += len(block)
         self.delivered_at = time.perf_counter()
         return AudioChunk(block, RATE)
@@ -221,7 +243,7 @@ class ArraySource:
         pass
 
     def close(self) -> None:
-        self._position = len(self._audio)
+        self._position = self._end
 
 
 # ---------------------------------------------------------------- utterances
@@ -232,8 +254,14 @@ class Said:
     text: str
     area: str
     side: str | None
-    speed: int
+    speaker: int
+    """Which of the answers answers its confirmation: the one at the same speed, or the
+    recordings' in turn."""
     audio: np.ndarray = field(repr=False, compare=False)
+
+
+Answers = dict[str, list[np.ndarray]]
+"""Each of ANSWERS as spoken (at each of SPEEDS) or recorded."""
 
 
 def sentences(resolver: Resolver, lang: str, folder: Path) -> list[Said]:
@@ -249,10 +277,46 @@ def sentences(resolver: Resolver, lang: str, folder: Path) -> list[Said]:
             places.append((f"{language.side_names[side]} {name}", side))
         for place, side in places:
             text = SENTENCE[lang].format(place=place, particle=_particle(place))
-            for speed in SPEEDS:
+            for speaker, speed in enumerate(SPEEDS):
                 path = folder / f"{area}-{side or 'none'}-{speed}.wav"
-                said.append(Said(text, area, side, speed, espeak(text, lang, speed, path)))
+                said.append(Said(text, area, side, speaker, espeak(text, language.voice, speed, path)))
     return said
+
+
+def spoken_answers(resolver: Resolver, folder: Path) -> Answers:
+    """The pack's first phrase for each of ANSWERS, spoken by espeak-ng at each of SPEEDS."""
+    language = resolver.language
+    first: dict[str, str] = {}
+    for phrase, meaning in language.phrases.items():
+        if meaning.kind is Kind.COMMAND and meaning.id in ANSWERS:
+            first.setdefault(meaning.id, language.text_of(phrase))
+    return {key: [espeak(first[key], language.voice, speed, folder / f"answer-{key}-{speed}.wav")
+                  for speed in SPEEDS] for key in ANSWERS}
+
+
+def recordings(paths: list[Path], resolver: Resolver) -> tuple[list[Said], Answers]:
+    """Requests and answers recorded: what each says, from its file name (knee-left-1.wav,
+    head-2.wav; yes-1.wav, no-1.wav)."""
+    areas, sides = resolver.knowledge.areas, {side.value for side in Side}
+    said: list[Said] = []
+    answers: Answers = {key: [] for key in ANSWERS}
+    for path in paths:
+        parts = path.stem.lower().split("-")
+        if parts[0] not in areas and parts[0] not in answers:
+            raise SystemExit(f"{path}: the file name must start with an area ({', '.join(sorted(areas))}) "
+                             "or with yes or no, e.g. knee-left-1.wav")
+        try:
+            audio = _floats(read_wav(path, RATE))
+        except VoiceError as error:
+            raise SystemExit(str(error)) from None
+        if parts[0] in answers:
+            answers[parts[0]].append(audio)
+        else:
+            side = parts[1] if len(parts) > 1 and parts[1] in sides else None
+            said.append(Said(path.name, parts[0], side, len(said), audio))
+    if not said:
+        raise SystemExit("no request among the recordings: name them after the area said, e.g. knee-left-1.wav")
+    return said, answers
 
 
 def _particle(word: str) -> str:
@@ -274,6 +338,8 @@ class Outcome:
     result: str
     """right, wrong, rejected (nothing answered) or denied (confirmation answered no)."""
     confirmed: bool = False
+    answer: str | None = None
+    """The answer given to the confirmation question (yes or no), and each word heard of it with its confidence."""
     answered_area: str | None = None
     latency_ms: float | None = None
     wait_ms: float | None = None
@@ -283,14 +349,15 @@ class Room:
     """The recognizer and a fresh conversation per utterance, as a session runs them."""
 
     def __init__(self, recognizer: VoskRecognizer, resolver: Resolver, thresholds: Thresholds,
-                 cleaner: Cleaner | None, speaker: Speaker | None) -> None:
+                 confirm: Confirm | None, cleaner: Cleaner | HighPass | HumFloor | None,
+                 speaker: Speaker | None) -> None:
         self.recognizer, self.resolver, self.thresholds = recognizer, resolver, thresholds
-        self.cleaner, self.speaker = cleaner, speaker
+        self.confirm, self.cleaner, self.speaker = confirm, cleaner, speaker
 
     def conversation(self, state: State = State.WHERE) -> Conversation:
         wake = self.resolver.language.wake_phrase
         talk = Conversation(self.resolver, Context(), Options(wake, home=state is State.IDLE,
-                                                            thresholds=self.thresholds))
+                                                            thresholds=self.thresholds, confirm=self.confirm))
         talk.start()
         return talk
 
@@ -312,8 +379,7 @@ class Room:
         return wait + processing + rendering, wait
 
 
-def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | None,
-                  answers: dict[tuple[str, int], np.ndarray],
+def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | None, answers: Answers,
                   noise: str) -> Outcome:
     talk = room.conversation()
     signal, speech_end = mix(said.audio, tape, snr)
@@ -328,12 +394,14 @@ def run_utterance(room: Room, said: Said, tape: NoiseTape | None, snr: float | N
     if reply.decision is Decision.CONFIRM:
         asked = talk._confirming.pain if talk._confirming and talk._confirming.pain else None
         answer = "yes" if asked is not None and asked.area == said.area else "no"
-        answer_signal, _ = mix(answers[answer, said.speed], tape, snr)  # at the speaker's own speed
+        spoken = answers[answer]
+        answer_signal, _ = mix(spoken[said.speaker % len(spoken)], tape, snr)  # at the speaker's own speed
         answer_heard, _ = room.hear(answer_signal, talk)
         if answer_heard is None or answer_heard.end is End.SILENCE:
             return outcome
         reply = talk.hear(answer_heard.raw, [(word.text, word.confidence) for word in answer_heard.words])
         outcome.confirmed = True
+        outcome.answer = f"{answer}: " + " ".join(f"{word.text} ({word.confidence:.2f})" for word in answer_heard.words)
     pain = talk._pain if reply.decision is Decision.ANSWERED else None
     if pain is not None:
         outcome.answered_area = pain.area
@@ -366,10 +434,7 @@ def run_background(room: Room, noise: str, signal: np.ndarray, minutes: float) -
     """The noise alone for `minutes`, heard by one recognizer; each utterance it makes of it
     is given to three conversations in the states that matter."""
     result = Background(noise, minutes)
-    total = int(minutes * 60 * RATE)
-    looped = np.resize(signal, total)
-    source_signal = room.cleaner.clean(looped) if room.cleaner else looped
-    source = ArraySource(source_signal)
+    source = ArraySource(room.cleaner.clean(signal) if room.cleaner else signal, int(minutes * 60 * RATE))
     active = room.conversation()
     started = time.process_time()
     while True:
@@ -426,9 +491,9 @@ def summarize(outcomes: list[Outcome]) -> dict[str, Any]:
 
 def table(report: dict[str, Any]) -> str:
     lines = [f"Machine: {describe(report['machine'])}; {report['load']}",
-             f"Thresholds: sure {report['thresholds']['sure']} (places), {report['thresholds']['sure_answer']} "
-             f"(answers, commands), unsure {report['thresholds']['unsure']}; "
-             f"noise clean-up: {'webrtc-noise-gain' if report['noise_gain'] else 'off'}", "",
+             f"Confirm: {report['confirm']}; thresholds: sure {report['thresholds']['sure']} (places), "
+             f"{report['thresholds']['sure_answer']} (answers, commands), unsure {report['thresholds']['unsure']}; "
+             f"noise clean-up: {report['clean_up']}", "",
              "| noise | SNR dB | utterances | right (after confirming) | wrong | confirmations (denied) "
              "| rejected | end of speech → first sound, median (max) |",
              "|---|---|---|---|---|---|---|---|"]
@@ -447,26 +512,46 @@ def table(report: dict[str, Any]) -> str:
             lines.append(f"| {b['noise']} | {b['minutes']:g} | {b['utterances']} | {per_hour(b['instructions'])} "
                          f"| {per_hour(b['confirmations'])} | {per_hour(b['wakes'])} "
                          f"| {per_hour(b['pregnancy_answers'])} | {b['cpu_seconds'] / (b['minutes'] * 60):.3f} |")
-    lines += ["", f"Memory: {report['memory']['start_mib']:.0f} MiB resident after loading, "
-                  f"{report['memory']['end_mib']:.0f} MiB at the end (peak {report['memory']['peak_mib']:.0f} MiB)."]
+    memory = report["memory"]
+    lines += ["", f"Memory: {memory['start_mib']:.0f} MiB resident before the first utterance, "
+                  f"{memory['end_mib']:.0f} MiB at the end: the session grew {memory['growth_mib']:+.1f} MiB "
+                  f"(peak {memory['peak_mib']:.0f} MiB; after each run: "
+                  f"{', '.join(f'{mib:.0f}' for mib in memory['after_each_mib'])} MiB)."]
     return "\n".join(lines)
 
 
 def details(report: dict[str, Any]) -> str:
     return "\n".join(f"{o['noise']} {o['snr']}: {o['text']} -> {o['heard']} ({o['confidence']:.2f}) "
-                     f"{o['decision']} {o['result']}" for o in report["outcomes"])
+                     f"{o['decision']} {o['result']}" + (f" (asked back; {o['answer']})" if o["answer"] else "")
+                     for o in report["outcomes"])
+
+
+def cleaner(args: argparse.Namespace) -> Cleaner | HighPass | HumFloor | None:
+    """The clean-up the options ask for, applied to all the recognizer hears (none by default)."""
+    if args.noise_gain:
+        return Cleaner()
+    if args.high_pass:
+        return HighPass(args.high_pass)
+    return HumFloor() if args.hum_filter else None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, help="Vosk model folder (default: the Korean test model)")
     parser.add_argument("--lang", default="ko")
+    parser.add_argument("--wav", type=Path, nargs="+", help="recordings to use instead of espeak-ng's speech, "
+                        "named after what they say: knee-left-1.wav, head-2.wav, yes-1.wav, no-1.wav")
     parser.add_argument("--snr", type=float, nargs="+", default=list(SNRS))
     parser.add_argument("--noises", nargs="+", help="only these of kitchen, chatter, fan")
     parser.add_argument("--background-minutes", type=float, default=30.0)
     parser.add_argument("--no-speech", action="store_true", help="only the background run")
     parser.add_argument("--limit", type=int, help="only the first N sentences")
     parser.add_argument("--noise-gain", action="store_true", help="clean the audio with webrtc-noise-gain first")
+    parser.add_argument("--confirm", choices=[policy.value for policy in Confirm],
+                        help="which places are asked back (default: the language pack's)")
+    parser.add_argument("--high-pass", type=float, metavar="HZ", help="high-pass filter the audio at HZ first")
+    parser.add_argument("--hum-filter", action="store_true",
+                        help="take the steady hum out of the band below 400 Hz first")
     parser.add_argument("--sure", type=float, help="Thresholds.sure to use")
     parser.add_argument("--sure-answer", type=float, help="Thresholds.sure_answer to use")
     parser.add_argument("--unsure", type=float, help="Thresholds.unsure to use")
@@ -476,9 +561,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.model is None and args.lang != "ko":
         parser.error("the built-in model is Korean; give yours with --model PATH")
-    if args.lang not in SENTENCE:
-        parser.error(f"no built-in sentences for {args.lang!r}")
+    if args.lang not in SENTENCE and not args.wav:
+        parser.error(f"no built-in sentences for {args.lang!r}: give recordings with --wav")
 
+    seed_dither()
     model_path = args.model or default_model()
     resolver = Resolver(load(args.lang))
     recognizer = app_recognizer(load_model(model_path), resolver, model_path)
@@ -486,16 +572,21 @@ def main() -> None:
                          (("sure", args.sure), ("sure_answer", args.sure_answer), ("unsure", args.unsure))
                          if value is not None}
     thresholds = Thresholds(**chosen_thresholds)
-    start_mib = resident_mib()
+    confirm = Confirm(args.confirm) if args.confirm else None
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
         speaker = pyttsx3_speaker(Voice(voice=resolver.language.voice), out_dir=folder / "spoken")
-        room = Room(recognizer, resolver, thresholds, Cleaner() if args.noise_gain else None, speaker)
+        room = Room(recognizer, resolver, thresholds, confirm, cleaner(args), speaker)
         found = noises(folder)
         chosen = {name: found[name] for name in (args.noises or found) if name in found}
-        said = sentences(resolver, args.lang, folder)[:args.limit]
-        answers = {(key, speed): espeak(text, args.lang, speed, folder / f"answer-{key}-{speed}.wav")
-                   for key, text in ANSWERS[args.lang].items() for speed in SPEEDS}
+        answers = spoken_answers(resolver, folder)
+        if args.wav:
+            said, recorded = recordings(args.wav, resolver)
+            answers = {key: recorded[key] or answers[key] for key in ANSWERS}
+        else:
+            said = sentences(resolver, args.lang, folder)
+        said = said[:args.limit]
+        start_mib, after_each = resident_mib(), []
         rows, outcomes = [], []
         if not args.no_speech:
             conditions: list[tuple[str, float | None]] = [("quiet", None)] + \
@@ -510,22 +601,27 @@ def main() -> None:
                             file.write(json.dumps(asdict(results[-1]), ensure_ascii=False) + "\n")
                 outcomes += results
                 rows.append({"noise": name, "snr": snr, "summary": summarize(results)})
+                after_each.append(resident_mib())
                 print(f"{name} {snr}: {rows[-1]['summary']}", file=sys.stderr)
         background = []
         for name, signal in chosen.items():
             if args.background_minutes > 0:
                 result = run_background(room, name, signal, args.background_minutes)
                 background.append(asdict(result))
+                after_each.append(resident_mib())
                 print(f"background {name}: {result.utterances} heard, {result.instructions} instructions, "
                       f"{result.wakes} wakes, {result.pregnancy_answers} pregnancy answers", file=sys.stderr)
         speaker.close()
+        end_mib = resident_mib()
     report = {
         "machine": machine(model_label(model_path, args.model is None)),
         "load": f"run with nice -n 5 on a machine shared with other work (load average "
                 f"{open('/proc/loadavg').read().split()[0]} at the end)",
-        "thresholds": asdict(thresholds), "noise_gain": args.noise_gain,
+        "confirm": (confirm or resolver.language.confirm).value,
+        "thresholds": asdict(thresholds), "clean_up": room.cleaner.name if room.cleaner else "off",
         "speech": rows, "background": background, "outcomes": [asdict(o) for o in outcomes],
-        "memory": {"start_mib": start_mib, "end_mib": resident_mib(),
+        "memory": {"start_mib": start_mib, "end_mib": end_mib, "growth_mib": end_mib - start_mib,
+                   "after_each_mib": after_each,
                    "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024},
     }
     print_report(report, args.json, table, details if args.details else None)

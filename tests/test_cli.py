@@ -243,7 +243,8 @@ def _a_value(option) -> str | None:
     """A valid value for a setting's flag: its default, or one its rule accepts."""
     if option.switch.value != "value":
         return None
-    samples = {"model": "/opt/model", "input_device": "1", "voice": "en", "wake_phrase": "hello there"}
+    samples = {"model": "/opt/model", "input_device": "1", "voice": "en", "wake_phrase": "hello there",
+               "confirm": "always"}
     return samples.get(option.key, str(option.default))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from voice.errors import DataError
-from voice.knowledge import DATA_DIR, available_languages, load
+from voice.knowledge import DATA_DIR, Confirm, available_languages, load
 
 
 @pytest.fixture
@@ -102,6 +102,13 @@ def test_unknown_key_is_not_ignored(data: Path) -> None:
 def test_bad_enum_value(data: Path) -> None:
     edit(data / "knowledge.yaml", "gentle: {when: always, spoken: before}", "gentle: {when: sometimes, spoken: before}")
     check_error(data, "knowledge.yaml", "warnings.gentle.when", "'sometimes'", "always")
+
+
+def test_a_pack_states_which_places_are_asked_back_for_its_model(data: Path) -> None:
+    assert load("en").language.confirm is Confirm.UNSURE  # the English model's confidence is meant to tell
+    assert load("ko").language.confirm is Confirm.ALWAYS  # the Korean test model's does not
+    edit(data / "lang" / "en.yaml", "confirm: unsure", "confirm: sometimes")
+    check_error(data, "en.yaml", "confirm", "'sometimes' is not one of: unsure, always")
 
 
 def test_area_missing_from_language_pack(data: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from voice.errors import SettingsError, VoiceError
-from voice.knowledge import available_languages
+from voice.knowledge import available_languages, load
 from voice.settings import (
     ALLOWED_KEYS,
     Loaded,
@@ -89,6 +89,7 @@ def test_the_defaults() -> None:
         "volume": 1.0, "same_side": False, "massage_minutes": 1.0, "audio_cues": True,
         "wake_phrase": None, "hold_off": 0.3, "barge_in": True, "speech": "auto", "verbosity": "normal",
         "patience": 1.5, "sure_confidence": 0.99, "sure_answer_confidence": 0.7, "unsure_confidence": 0.4,
+        "confirm": None,
     }
     assert ALLOWED_KEYS == tuple(f.name for f in fields(Settings))
 
@@ -473,6 +474,19 @@ def test_describe_shows_the_file_and_where_each_setting_came_from(config: Path) 
     assert "model: none  (default)" in lines
     assert "same_side: false  (default)" in lines
     assert len(lines) == 2 + len(ALLOWED_KEYS)
+
+
+def test_confirm_unset_is_the_language_packs_and_a_flag_or_the_file_wins(config: Path) -> None:
+    korean, english = load("ko").language, load("en").language
+    unset = describe(load_settings(config), korean)
+    assert f"confirm: always  (from the language pack {korean.path})" in unset
+    assert f"confirm: unsure  (from the language pack {english.path})" in describe(load_settings(config), english)
+    assert "confirm: unsure  (from --confirm)" in describe(load_settings(config, flags={"confirm": "unsure"}), korean)
+    write(config, "confirm: always\n")
+    assert f"confirm: always  (from {config})" in describe(load_settings(config), english)
+    write(config, "confirm: sometimes\n")
+    with pytest.raises(SettingsError, match="confirm: 'sometimes' is not one of: unsure, always"):
+        load_settings(config)
 
 
 def test_describe_says_when_the_file_does_not_exist(config: Path) -> None:

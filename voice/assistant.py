@@ -11,7 +11,7 @@ from voice import models
 from voice.conversation import Conversation, Options
 from voice.decision import Thresholds
 from voice.errors import SettingsError
-from voice.knowledge import load
+from voice.knowledge import Confirm, load
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
 from voice.verbosity import Verbosity, speech
@@ -148,12 +148,13 @@ def open_speaker(request: Audio, settings: Settings, resolver: Resolver) -> tupl
 
 
 def conversation(settings: Settings, text: Answering, home: bool = False) -> Conversation:
-    """The conversation, with the settings' wake phrase and confidence thresholds."""
+    """The conversation, with the settings' wake phrase, confidence thresholds and confirm policy."""
     thresholds = Thresholds(sure=settings.sure_confidence, sure_answer=settings.sure_answer_confidence,
                             unsure=settings.unsure_confidence)
     return Conversation(text.resolver, text.context,
                         Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds,
-                                verbosity=Verbosity(settings.verbosity)))
+                                verbosity=Verbosity(settings.verbosity),
+                                confirm=Confirm(settings.confirm) if settings.confirm else None))
 
 
 def limits(settings: Settings) -> Limits:

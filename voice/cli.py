@@ -416,7 +416,7 @@ def run_config(args: argparse.Namespace) -> int:
         print(f"Forgot the voice changes said aloud ({loaded.state_path})." if forgotten
               else "There were no voice changes said aloud to forget.")
         loaded = settings_for(args)
-    for line in describe(loaded):
+    for line in describe(loaded, load(loaded.settings.language).language):
         print(line)
     return 0
 

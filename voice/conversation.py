@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
-from voice.knowledge import Kind, Side
+from voice.knowledge import Confirm, Kind, Side
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
 
@@ -95,6 +95,8 @@ class Options:
     """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     thresholds: Thresholds = Thresholds()
     """How confident the words heard must be to be taken as said."""
+    confirm: Confirm | None = None
+    """Which places heard are asked back before they are answered; None: the language pack's."""
 
 
 class Conversation:
@@ -125,7 +127,7 @@ class Conversation:
         """Other places said to hurt, offered when this one is done."""
         self._silences = 0
         self._unclear = 0
-        self._judge = Judge(resolver, options.thresholds)
+        self._judge = Judge(resolver, options.thresholds, options.confirm or resolver.language.confirm)
         self._confirming: Resolution | None = None
         """The place asked back: "Did you say your left knee?"."""
         self._rejected_in_a_row = 0
@@ -146,18 +148,19 @@ class Conversation:
         """An utterance; `words` are the recognizer's words with their confidences (none for
         typed text, which is sure)."""
         parse = self.resolver.parse(text)
-        reply = self._heard(text, parse, self._judge.sureness(words, place=parse.has_area))
+        reply = self._heard(text, parse, words)
         if reply.decision is None:
             taken = parse.has_area or parse.pregnancy is not None
             reply = replace(reply, decision=Decision.ANSWERED if taken else Decision.COMMAND)
         self._rejected_in_a_row = self._rejected_in_a_row + 1 if reply.decision is Decision.REJECTED else 0
         return reply
 
-    def _heard(self, text: str, parse: Parse, sureness: Sureness) -> Reply:
+    def _heard(self, text: str, parse: Parse, words: Sequence[WordConfidence]) -> Reply:
+        sureness = self._judge.sureness(words, place=parse.has_area)
         if sureness is Sureness.NOISE:
             return self._rejected()
-        if self.state is State.IDLE:
-            if sureness is not Sureness.SURE or not self._woken(parse):
+        if self.state is State.IDLE:  # the wake phrase must be sure; a place said with it is judged as a place
+            if self._judge.sureness(words, place=False) is not Sureness.SURE or not self._woken(parse):
                 return Reply(decision=Decision.REJECTED)
             if not parse.has_area:
                 return replace(self._begin(), decision=Decision.COMMAND)
@@ -239,14 +242,16 @@ class Conversation:
             self._confirming.pain, is_target=False, someone_else=self._confirming.someone_else))
 
     def _confirmation(self, parse: Parse) -> Reply:
-        """The answer to "Did you say your left knee?": yes answers it, no asks again."""
+        """The answer to "Did you say your left knee?": no asks where again; only a yes said
+        alone answers it, since a yes among other words is as likely noise (bench/room.py: in a
+        fan's noise at 6 dB, "아니요" (no) was heard as "많이 응 저", "a lot, yeah, I")."""
         assert self._confirming is not None
-        commands = parse.commands
-        if "yes" in commands and "no" not in commands:
+        if "no" in parse.commands:
+            return replace(self._ask_where("corrected"), decision=Decision.COMMAND)
+        if parse.found and not parse.unknown and all(meaning.kind is Kind.COMMAND and meaning.id == "yes"
+                                                     for _, meaning in parse.found):
             resolution, self._confirming = self._confirming, None
             return replace(self._pain_reply(resolution), decision=Decision.ANSWERED)
-        if "no" in commands:
-            return replace(self._ask_where("corrected"), decision=Decision.COMMAND)
         return replace(self._speak(self._confirm_question()), decision=Decision.REJECTED)
 
     def _woken(self, parse: Parse) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Sequence
 
-from voice.knowledge import Kind, Meaning
+from voice.knowledge import Confirm, Kind, Meaning
 from voice.resolver import Resolver
 
 CARRY_NO_MEANING = frozenset({Kind.FILLER, Kind.SELF, Kind.CUE, Kind.JOIN})
@@ -68,24 +68,29 @@ class Pauses:
 class Judge:
     """Tells how sure an utterance is, from the confidence of the words that carry meaning."""
 
-    def __init__(self, resolver: Resolver, thresholds: Thresholds) -> None:
+    def __init__(self, resolver: Resolver, thresholds: Thresholds, confirm: Confirm = Confirm.UNSURE) -> None:
         self.resolver = resolver
         self.thresholds = thresholds
+        self.confirm = confirm
         self._phrases: dict[Meaning, list[tuple[str, ...]]] = {}
         for phrase, meaning in resolver.language.phrases.items():
             self._phrases.setdefault(meaning, []).append(phrase)
 
     def sureness(self, words: Sequence[WordConfidence], place: bool) -> Sureness:
         """How sure a place (place=True) or an answer or command is; typed text (no
-        confidences) is sure."""
+        confidences) is sure. With Confirm.ALWAYS a place heard is never sure enough to be
+        answered without asking back."""
         if not words:
             return Sureness.SURE
         if len(words) > self.thresholds.max_words:
             return Sureness.NOISE
         confidence = self.confidence(words)
-        if confidence >= (self.thresholds.sure if place else self.thresholds.sure_answer):
-            return Sureness.SURE
-        return Sureness.UNSURE if confidence >= self.thresholds.unsure else Sureness.NOISE
+        if confidence < self.thresholds.unsure:
+            return Sureness.NOISE
+        if place and self.confirm is Confirm.ALWAYS:
+            return Sureness.UNSURE
+        return Sureness.SURE if confidence >= (self.thresholds.sure if place else self.thresholds.sure_answer) \
+            else Sureness.UNSURE
 
     def confidence(self, words: Sequence[WordConfidence]) -> float:
         """The least confident word that carries meaning (a place, a side, a command, an

@@ -139,6 +139,16 @@ class WarningWhen(str, Enum):
     TARGET_AREA = "target_area"
 
 
+class Confirm(str, Enum):
+    """Which places heard are asked back ("Did you say your left knee?") before they are
+    answered: a language pack states it for its model, the `confirm` setting may change it."""
+
+    UNSURE = "unsure"
+    """Only a place heard with doubt: for a model whose confidence tells right from wrong."""
+    ALWAYS = "always"
+    """Every place heard, however sure: for a model whose confidence does not tell."""
+
+
 class Spoken(str, Enum):
     BEFORE = "before"
     AFTER = "after"
@@ -291,6 +301,8 @@ class LanguagePack:
     """For each of BARGE_IN, the phrases heard while the assistant speaks; empty: none."""
     whose: Mapping[str, str] = field(default_factory=lambda: {key: "" for key in WHOSE_KEYS})
     """Whose body a place is on, for {whose}: "self" (the speaker's) and "other" (someone else's)."""
+    confirm: Confirm = Confirm.UNSURE
+    """Which places heard its model's way are asked back first (the `confirm` setting may change it)."""
 
     def text_of(self, phrase: tuple[str, ...]) -> str:
         return self.texts.get(phrase) or " ".join(phrase)
@@ -519,7 +531,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose")
+              "grammar", "barge_in", "whose", "confirm")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
@@ -594,6 +606,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         texts=phrases.texts,
         barge_in=_read_barge_in(root.get("barge_in", {})),
         whose=_read_whose(top.get("whose"), saying_whose),
+        confirm=root.get("confirm", Confirm.UNSURE.value).choice(Confirm),
     )
 
 

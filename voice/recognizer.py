@@ -108,9 +108,12 @@ class _Utterance:
 
     run: int = 0
     """Speech windows in a row."""
+    was_room: bool = False
+    """The detector found that the speech heard so far was the room's, not the person's."""
 
     def hear(self, activities: Sequence[Activity]) -> None:
         for activity in activities:
+            self.was_room = self.was_room or activity.was_room
             self.run = self.run + 1 if activity.speech else 0
             if self.run >= SPEECH_RUN:
                 self.quiet = 0.0
@@ -192,6 +195,9 @@ class VoskRecognizer:
                 self.grammar = build_grammar(model, vocabulary)
         self._recognizers: dict[int, Any] = {}
         self.detector = SpeechDetector()
+        self._before: deque[AudioChunk] = deque()
+        """The audio just before speech was found (PRE_ROLL_SECONDS), kept when listen()
+        gives up on silence: a person who starts speaking just then keeps their first sound."""
 
     def unknown(self, words: Sequence[str]) -> list[str]:
         """The words this model cannot hear at all."""
@@ -219,16 +225,21 @@ class VoskRecognizer:
         recognizer = self._recognizer(source.rate)
         self.detector.reset()
         utterance = _Utterance()
-        before: deque[AudioChunk] = deque()
+        before = self._before
         while True:
             chunk = source.read(limits.read_timeout)
             if chunk is None:
+                before.clear()
                 if utterance.speech_from is None:
                     return None
                 heard = self._heard(recognizer.FinalResult(), End.SOURCE_ENDED, utterance)
                 return heard if heard.raw else None
             utterance.fed += chunk.seconds
             utterance.hear(self.detector.feed(chunk))
+            if utterance.was_room:  # a television switched on: nothing of it is the person's
+                recognizer.FinalResult()  # what Vosk made of it is dropped
+                utterance = _Utterance(fed=utterance.fed)
+                before.clear()
             if utterance.speech_from is None:
                 before.append(chunk)
                 while sum(block.seconds for block in before) > PRE_ROLL_SECONDS + chunk.seconds:

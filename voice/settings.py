@@ -17,7 +17,7 @@ import yaml
 
 from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
-from voice.knowledge import available_languages
+from voice.knowledge import Confirm, LanguagePack, available_languages
 from voice.verbosity import Verbosity
 from voice.yamlfile import read_yaml
 
@@ -219,13 +219,16 @@ class Option:
     switch: Switch
     rule: _Rule
     default: Any
+    pack: str | None = None
+    """The language pack's field that stands for the setting while it is unset (None)."""
 
 
 def _setting(default: Any, rule: _Rule, help: str, group: Group, flag: str | None = None,
-             switch: Switch = Switch.VALUE) -> Any:
-    """Declare a setting: its default, its check, and its flag (--key-with-dashes unless named)."""
+             switch: Switch = Switch.VALUE, pack: str | None = None) -> Any:
+    """Declare a setting: its default, its check, and its flag (--key-with-dashes unless named);
+    `pack`: unset, it is the language pack's field of that name."""
     return field(default=default, metadata={_RULE: rule, "help": help, "group": group, "flag": flag,
-                                            "switch": switch})
+                                            "switch": switch, "pack": pack})
 
 
 RATE_RANGE: Final = _Whole(80, 450)
@@ -283,12 +286,18 @@ class Settings:
     unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0),
                                         "confidence below which words heard are not taken as said at all",
                                         Group.AUDIO)
+    confirm: str | None = _setting(None, _Choice(Confirm),
+                                   "which places heard are asked back (\"Did you say your left knee?\") before "
+                                   "they are answered: unsure (those heard below sure_confidence) or always "
+                                   "(every one; for a speech model whose confidence does not tell right from "
+                                   "wrong) (default: the language pack's)", Group.AUDIO, pack="confirm")
 
 
 def _option(spec: Any) -> Option:
     meta = spec.metadata
     flag = meta["flag"] or "--" + spec.name.replace("_", "-")
-    return Option(spec.name, flag, meta["help"], meta["group"], meta["switch"], meta[_RULE], spec.default)
+    return Option(spec.name, flag, meta["help"], meta["group"], meta["switch"], meta[_RULE], spec.default,
+                  meta["pack"])
 
 
 OPTIONS: Final[tuple[Option, ...]] = tuple(_option(spec) for spec in fields(Settings))
@@ -519,13 +528,18 @@ def _write_atomically(path: Path, text: str) -> None:
 # ---------------------------------------------------------------- showing
 
 
-def describe(loaded: Loaded) -> list[str]:
-    """Lines for `acupressure config`: the files used, then each setting and where it came from."""
+def describe(loaded: Loaded, pack: LanguagePack | None = None) -> list[str]:
+    """Lines for `acupressure config`: the files used, then each setting and where it came from
+    (an unset setting that the language pack states, with the pack's value)."""
     state = "exists" if loaded.path.exists() else "does not exist; using defaults"
     kept = "exists" if loaded.state_path.exists() else "none kept"
     lines = [f"Settings file: {loaded.path} ({state})", f"Voice changes said aloud: {loaded.state_path} ({kept})"]
     for key, value in to_dict(loaded.settings).items():
-        lines.append(f"{key}: {_show_value(value)}  ({_origin(loaded, key)})")
+        field_name = option(key).pack
+        if value is None and field_name is not None and pack is not None:
+            lines.append(f"{key}: {_show_value(getattr(pack, field_name))}  (from the language pack {pack.path})")
+        else:
+            lines.append(f"{key}: {_show_value(value)}  ({_origin(loaded, key)})")
     return lines
 
 
@@ -543,5 +557,7 @@ def _origin(loaded: Loaded, key: str) -> str:
 def _show_value(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, Enum):
+        return str(value.value)
     return _show(value) if isinstance(value, bool) else str(value)
 

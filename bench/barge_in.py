@@ -18,13 +18,19 @@ What is measured:
 - missed: trials in which the speech played on to its end (trials in which the sentence ended
   before the word did are left out).
 - self-interruptions: the same sentences with nobody speaking, the echo at full level
-  (no echo cancellation): how often it stopped itself.
+  (no echo cancellation): how often it stopped itself; then the same over every sentence of
+  the pack's `say:` (each blank filled with an area's name), unless --quick.
+
+--stop-word measures another word than the pack's first "stop" phrase (it is made a stop
+phrase for the run): how fast and how reliably each candidate is heard.
 """
 
 from __future__ import annotations
 
 import argparse
+import string
 import sys
+from dataclasses import replace
 import tempfile
 import threading
 from pathlib import Path
@@ -73,7 +79,9 @@ def trial(session: Session, room: Room, text: str, word: Any, offset: float) -> 
 
     room.on_play = person
     before = len(session.interruptions)
-    session._perform(Reply((Say(text),)))
+    if not spoken(session, text):
+        return {"sentence": text[:30], "offset_s": offset, "heard": None, "lost": True, "played_s": 0.0,
+                "start_to_silence_s": None, "end_to_silence_s": None}
     sound = room.sounds[-1]
     start, end = speech_span(word)
     heard = len(session.interruptions) > before
@@ -86,10 +94,31 @@ def trial(session: Session, room: Room, text: str, word: Any, offset: float) -> 
             "end_to_silence_s": (sound["end"] - said[0]) * BLOCK_SECONDS - end if heard else None}
 
 
-def self_trial(session: Session, room: Room, text: str) -> bool:
+def every_sentence(resolver: Resolver) -> list[str]:
+    """Each of the pack's sentences, its blanks ({pain}, {target} ...) filled with an area's name."""
+    area = next(iter(resolver.language.area_names.values()))[0]
+    blanks = lambda text: {name: area for _, name, _, _ in string.Formatter().parse(text) if name}  # noqa: E731
+    return [text.format(**blanks(text)) for text in resolver.language.say.values()]
+
+
+def spoken(session: Session, text: str) -> bool:
+    """Say the text; False when the room fell so far behind real time (a heavily loaded
+    machine) that the speaker gave up and the session carried on in text (then the sound
+    speaker is put back, and the trial does not count)."""
+    speaker = session.speaker
+    session._perform(Reply((Say(text),)))
+    if session.speaker is speaker:
+        return True
+    session.speaker = speaker
+    return False
+
+
+def self_trial(session: Session, room: Room, text: str) -> bool | None:
+    """Whether it stopped itself; None when the trial was lost (see spoken())."""
     room.on_play = lambda blocks: None
     before = len(session.interruptions)
-    session._perform(Reply((Say(text),)))
+    if not spoken(session, text):
+        return None
     return len(session.interruptions) > before
 
 
@@ -97,9 +126,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--details", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="self-interruptions over the six sentences only")
+    parser.add_argument("--stop-word", help="the Korean word the person says for stop (default: the pack's first)")
     args = parser.parse_args()
     path = default_model()
-    resolver = Resolver(load("ko"))
+    library = load("ko")
+    if args.stop_word:
+        phrases = {**library.language.barge_in, "stop": (args.stop_word,)}
+        library = replace(library, language=replace(library.language, barge_in=phrases))
+    resolver = Resolver(library)
     recognizer = app_recognizer(load_model(path), resolver, path)
     stop_word = resolver.language.barge_in["stop"][0]
     with tempfile.TemporaryDirectory() as folder:
@@ -110,7 +145,10 @@ def main() -> None:
     trials = [trial(session, room, text, word, offset) for text in texts for offset in OFFSETS]
     room.echo = 1.0
     selves = [self_trial(session, room, text) for text in texts]
+    everything = [] if args.quick else every_sentence(resolver)
+    all_selves = {text[:30]: self_trial(session, room, text) for text in everything}
     room.close()
+    lost = sum(run.get("lost", False) for run in trials) + [*selves, *all_selves.values()].count(None)
     heard = [run for run in trials if run["heard"]]
     report = {
         "machine": machine(model_label(path, packaged=True)), "word": stop_word, "echo": ECHO,
@@ -118,7 +156,9 @@ def main() -> None:
         "start_to_silence_s": figures([run["start_to_silence_s"] for run in heard]),
         "end_to_silence_s": figures([run["end_to_silence_s"] for run in heard]),
         "word_s": round(speech_span(word)[1] - speech_span(word)[0], 2),
-        "self_interruptions": sum(selves), "self_trials": len(selves), "details": trials,
+        "self_interruptions": selves.count(True), "self_trials": selves.count(True) + selves.count(False),
+        "details": trials, "all_self_interruptions": [text for text, itself in all_selves.items() if itself],
+        "all_self_trials": sum(itself is not None for itself in all_selves.values()), "lost": lost,
     }
     print_report(report, args.json, table, details if args.details else None)
 
@@ -137,14 +177,19 @@ def table(report: dict[str, Any]) -> str:
         f"| start of the word to silence, median (max) | {_s(start['median'])} ({_s(start['max'])}) |",
         f"| end of the word to silence, median (max) | {_s(end['median'])} ({_s(end['max'])}) |",
         f"| missed | {report['missed']} of {report['trials']} |",
+        *([f"| trials lost: the room fell behind real time (machine too loaded) | {report['lost']} |"]
+          if report["lost"] else []),
         f"| self-interruptions, echo at full level | {report['self_interruptions']} of {report['self_trials']} |",
+        *([f"| self-interruptions, echo at full level, every sentence of the pack | "
+           f"{len(report['all_self_interruptions'])} of {report['all_self_trials']} |"] if report["all_self_trials"] else []),
     ])
 
 
 def details(report: dict[str, Any]) -> str:
-    return "\n".join(f"{run['sentence']:<32} at {run['offset_s']:.0f} s: "
-                     f"{({True: 'heard', False: 'MISSED', None: 'ended first'})[run['heard']]}, played {run['played_s']:.1f} s, "
-                     f"start->silence {_s(run['start_to_silence_s'])}" for run in report["details"])
+    trials = [f"{run['sentence']:<32} at {run['offset_s']:.0f} s: "
+              f"{'LOST' if run.get('lost') else {True: 'heard', False: 'MISSED', None: 'ended first'}[run['heard']]}, played {run['played_s']:.1f} s, "
+              f"start->silence {_s(run['start_to_silence_s'])}" for run in report["details"]]
+    return "\n".join(trials + [f"stopped itself: {text}" for text in report["all_self_interruptions"]])
 
 
 if __name__ == "__main__":

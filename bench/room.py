@@ -374,7 +374,7 @@ class Room:
         rendering = 0.0
         if self.speaker is not None and reply.spoken:
             started = time.perf_counter()
-            self.speaker.say(reply.spoken[0])
+            self.speaker.say(tuple(reply.spoken[:1]))
             rendering = (time.perf_counter() - started) * 1000
         return wait + processing + rendering, wait
 

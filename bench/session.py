@@ -225,11 +225,12 @@ class TimedSpeaker:
     def __init__(self, speaker: Speaker, turns: Turns) -> None:
         self.speaker, self.turns = speaker, turns
 
-    def say(self, text: str) -> None:
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
         turn, called = self.turns.open, time.perf_counter()
-        self.speaker.say(text)
+        said = self.speaker.say(sentences, started)
         if turn is not None and turn.say_at is None:
-            turn.say_at, turn.said_at, turn.answer = called, time.perf_counter(), text
+            turn.say_at, turn.said_at, turn.answer = called, time.perf_counter(), " ".join(sentences)
+        return said
 
     def play(self, chunk: AudioChunk) -> None:
         turn, called = self.turns.open, time.perf_counter()

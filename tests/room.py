@@ -52,6 +52,10 @@ class Room:
                 block[:len(piece)] += piece
             return start + (len(samples) + BLOCK - 1) // BLOCK
 
+    def clock(self) -> float:
+        """The room's time in seconds: under load it runs behind the wall clock."""
+        return self.now * BLOCK_SECONDS
+
     def wait_until(self, block: int) -> None:
         while self.now < block and self.running.is_set():
             time.sleep(0.005)

@@ -104,7 +104,9 @@ def test_voice_commands_change_the_voice_and_are_kept(korean, recognizer, speak_
 class _NullSpeaker:
     """A speaker that makes no sound: for turns where only the voice settings matter."""
 
-    def say(self, text: str) -> None: ...
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        return len(sentences)
+
     def play(self, chunk: AudioChunk) -> None: ...
     def stop(self) -> None: ...
     def set_voice(self, voice: Voice) -> None: ...
@@ -122,10 +124,11 @@ class PersonAnswering:
     def __init__(self, speaker: SoundSpeaker, room: Room, lines: list[AudioChunk], pause_blocks: int) -> None:
         self.speaker, self.room, self.lines, self.pause_blocks = speaker, room, deque(lines), pause_blocks
 
-    def say(self, text: str) -> None:
-        self.speaker.say(text)
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        said = self.speaker.say(sentences, started)
         if self.lines:
             self.room.add(self.lines.popleft(), self.pause_blocks)
+        return said
 
     def play(self, chunk: AudioChunk) -> None:
         self.speaker.play(chunk)
@@ -163,7 +166,7 @@ def session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting: bool, s
     monkeypatch.setitem(sys.modules, "sounddevice", room_sounddevice(room))
     microphone = MicrophoneSource("Room", rate=RATE)
     source = microphone if muting else MicrophoneThatCannotBeMuted(microphone)
-    speaker = PersonAnswering(SoundSpeaker(Pyttsx3Renderer(Voice(voice="ko")), Player("Room loudspeaker")),
+    speaker = PersonAnswering(SoundSpeaker(Pyttsx3Renderer(Voice(voice="ko")), Player("Room loudspeaker"), room.clock),
                               room, [read_wav(speak_ko(text)) for text in lines], pause_blocks=15)
     session = Session(conversation(korean), recognizer, source, speaker, Voice(voice="ko"),
                       cues=False, hold_off=0.3, show=lambda line: None,
@@ -276,12 +279,13 @@ class SpeakerThatBreaks(_NullSpeaker):
     def __init__(self) -> None:
         self.spoken = 0
 
-    def say(self, text: str) -> None:
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
         from voice.errors import SpeechError
 
         self.spoken += 1
         if self.spoken > 1:
             raise SpeechError("The speech output is stuck. Restart the assistant, or run with --text-only.")
+        return len(sentences)
 
 
 def test_speech_failing_mid_session_carries_on_in_text(korean, recognizer, speak_ko) -> None:

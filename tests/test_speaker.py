@@ -13,7 +13,7 @@ import pytest
 
 from voice import devices
 from voice.audio import tone
-from voice.speaker import SoundSpeaker, WavSpeaker
+from voice.speaker import SoundSpeaker, TextSpeaker, WavSpeaker
 from voice.speech import Pyttsx3Renderer, Voice
 
 from conftest import Loudspeaker
@@ -32,7 +32,7 @@ def renderer() -> Iterator[Pyttsx3Renderer]:
 
 def test_stop_silences_speech_that_is_playing(loudspeaker: Loudspeaker, renderer) -> None:
     speaker = SoundSpeaker(renderer, devices.Player())
-    talk = threading.Thread(target=speaker.say, args=(LONG,), daemon=True)
+    talk = threading.Thread(target=speaker.say, args=((LONG,),), daemon=True)
     talk.start()
     while not loudspeaker.playing():
         time.sleep(0.01)
@@ -49,7 +49,7 @@ def test_stop_silences_speech_that_is_playing(loudspeaker: Loudspeaker, renderer
 def test_after_a_stop_the_next_words_play_whole(loudspeaker: Loudspeaker, renderer) -> None:
     speaker = SoundSpeaker(renderer, devices.Player())
     speaker.stop()
-    speaker.say("Press gently.")
+    speaker.say(("Press gently.",))
     speaker.play(tone(440.0, 0.2))
     assert len(loudspeaker.sounds) == 2
     for sound in loudspeaker.sounds:
@@ -58,7 +58,7 @@ def test_after_a_stop_the_next_words_play_whole(loudspeaker: Loudspeaker, render
 
 def test_stop_while_rendering_plays_nothing(loudspeaker: Loudspeaker, renderer) -> None:
     speaker = SoundSpeaker(renderer, devices.Player())
-    talk = threading.Thread(target=speaker.say, args=(" ".join([LONG] * 10),), daemon=True)
+    talk = threading.Thread(target=speaker.say, args=((" ".join([LONG] * 10),),), daemon=True)
     talk.start()
     time.sleep(0.05)
     speaker.stop()
@@ -68,6 +68,31 @@ def test_stop_while_rendering_plays_nothing(loudspeaker: Loudspeaker, renderer) 
 
 def test_wav_speaker_files_appear_only_complete(renderer, tmp_path: Path) -> None:
     speaker = WavSpeaker(renderer, tmp_path)
-    speaker.say("Press gently.")
+    speaker.say(("Press gently.",))
     speaker.play(tone(440.0, 0.2))
     assert [path.name for path in sorted(tmp_path.iterdir())] == ["001-say.wav", "002-cue.wav"]
+
+
+STEPS = ("Press gently.", "Then make small circles, and breathe slowly while you press the point.", "Rest.")
+
+
+def test_it_tells_how_many_sentences_were_heard_whole_before_a_stop(loudspeaker: Loudspeaker, renderer) -> None:
+    """What "wait" … "go on" carries on from: a stop in the second sentence leaves one said."""
+    first = renderer.render(STEPS[0]).seconds
+    for stop_after, heard_whole in ((0.2, 0), (first + 0.5, 1)):
+        speaker = SoundSpeaker(renderer, devices.Player())
+        said: list[int] = []
+        talk = threading.Thread(target=lambda: said.append(speaker.say(STEPS)), daemon=True)
+        talk.start()
+        while not loudspeaker.playing():
+            time.sleep(0.01)
+        time.sleep(stop_after)
+        speaker.stop()
+        talk.join(CUT_OFF)
+        assert said == [heard_whole]
+    assert speaker.say(STEPS) == len(STEPS)  # not stopped: all of them
+
+
+def test_files_and_text_are_never_cut_off(renderer, tmp_path: Path) -> None:
+    assert WavSpeaker(renderer, tmp_path).say(STEPS) == len(STEPS)
+    assert TextSpeaker().say(STEPS) == len(STEPS)

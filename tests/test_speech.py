@@ -87,7 +87,7 @@ def measure(path: Path) -> Sound:
 
 
 def spoken(speaker: WavSpeaker, text: str) -> Sound:
-    within(LIMIT, speaker.say, text)
+    within(LIMIT, speaker.say, (text,))
     assert speaker.last_file is not None
     return measure(speaker.last_file)
 
@@ -117,7 +117,7 @@ def make_speaker(out_dir: Path) -> Iterator[Callable[..., WavSpeaker]]:
 def test_five_turns_write_five_numbered_speech_files(make_speaker, out_dir) -> None:
     speaker = make_speaker()
     for text in TURNS:
-        within(LIMIT, speaker.say, text)
+        within(LIMIT, speaker.say, (text,))
     names = [f"00{number}-say.wav" for number in range(1, 6)]
     assert sorted(path.name for path in out_dir.iterdir()) == names
     assert speaker.files == [out_dir / name for name in names]
@@ -157,13 +157,13 @@ def test_existing_files_are_never_overwritten(make_speaker, out_dir) -> None:
     (out_dir / "007-say.wav").write_bytes(b"keep me")
     (out_dir / "notes.txt").write_text("mine")
     speaker = make_speaker()
-    within(LIMIT, speaker.say, SHORT)
+    within(LIMIT, speaker.say, (SHORT,))
     within(LIMIT, speaker.play, audio.cue("done"))
     assert [path.name for path in speaker.files] == ["008-say.wav", "009-cue.wav"]
     assert (out_dir / "007-say.wav").read_bytes() == b"keep me"
     assert (out_dir / "notes.txt").read_text() == "mine"
     later = make_speaker()
-    within(LIMIT, later.say, SHORT)
+    within(LIMIT, later.say, (SHORT,))
     assert later.files == [out_dir / "010-say.wav"]
     assert speaker.files == [out_dir / "008-say.wav", out_dir / "009-cue.wav"]
 
@@ -180,14 +180,14 @@ def test_play_writes_the_cue(make_speaker, out_dir) -> None:
 
 def test_blank_text_writes_nothing(make_speaker, out_dir) -> None:
     speaker = make_speaker()
-    within(LIMIT, speaker.say, "  \n ")
+    within(LIMIT, speaker.say, ("  \n ",))
     assert speaker.files == [] and speaker.last_file is None
     assert list(out_dir.iterdir()) == []
 
 
 def test_pyttsx3_messages_stay_off_stdout(make_speaker, capsys) -> None:
     speaker = make_speaker()
-    within(LIMIT, speaker.say, SHORT)
+    within(LIMIT, speaker.say, (SHORT,))
     assert capsys.readouterr().out == ""
 
 
@@ -327,7 +327,7 @@ def test_voice_rejects_impossible_values() -> None:
 
 def test_stop_cuts_off_speech_and_the_next_turn_works(make_speaker, out_dir) -> None:
     speaker = make_speaker()
-    talk = threading.Thread(target=speaker.say, args=(" ".join([LONG] * 60),), daemon=True)
+    talk = threading.Thread(target=speaker.say, args=((" ".join([LONG] * 60),),), daemon=True)
     talk.start()
     time.sleep(0.2)
     speaker.stop()
@@ -349,7 +349,7 @@ def test_stop_and_close_are_safe_at_any_time(make_speaker) -> None:
     within(LIMIT, speaker.close)
     speaker.stop()
     with pytest.raises(SpeechError, match="closed"):
-        speaker.say(SHORT)
+        speaker.say((SHORT,))
 
 
 def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker, out_dir) -> None:
@@ -357,7 +357,7 @@ def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker, out_dir
         pytest.skip("this machine has a speaker")
     speaker = make_speaker(folder=None)
     with pytest.raises(VoiceError, match="speaker"):
-        within(LIMIT, speaker.say, SHORT)
+        within(LIMIT, speaker.say, (SHORT,))
     assert not out_dir.exists()
 
 
@@ -383,7 +383,7 @@ def test_espeak_is_available() -> None:
 def test_text_speaker_makes_no_sound(tmp_path, capsys) -> None:
     speaker: Speaker = TextSpeaker()
     speaker.set_voice(faster(Voice()))
-    speaker.say(SHORT)
+    speaker.say((SHORT,))
     speaker.play(audio.cue("done"))
     speaker.stop()
     speaker.close()

@@ -89,7 +89,8 @@ def _to_signal(chunk: AudioChunk) -> np.ndarray:
     return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64) / _FULL_SCALE
 
 
-def _join(chunks: Sequence[AudioChunk], rate: int) -> AudioChunk:
+def join(chunks: Sequence[AudioChunk], rate: int) -> AudioChunk:
+    """The chunks one after another (all at `rate`)."""
     return AudioChunk(b"".join(chunk.audio for chunk in chunks), rate)
 
 
@@ -142,9 +143,9 @@ def _bell(frequency: float, seconds: float, rate: int, volume: float) -> AudioCh
 def cue(kind: str, rate: int = DEFAULT_RATE) -> AudioChunk:
     """A short sound: "listen" (rising), "done" (falling) or "timer" (soft bell)."""
     if kind == "listen":
-        return _join([tone(660.0, 0.12, rate, 0.25), tone(880.0, 0.13, rate, 0.25)], rate)
+        return join([tone(660.0, 0.12, rate, 0.25), tone(880.0, 0.13, rate, 0.25)], rate)
     if kind == "done":  # short: the answer follows it
-        return _join([tone(880.0, 0.06, rate, 0.25), tone(660.0, 0.06, rate, 0.25)], rate)
+        return join([tone(880.0, 0.06, rate, 0.25), tone(660.0, 0.06, rate, 0.25)], rate)
     if kind == "timer":
         return _bell(587.3, 0.6, rate, 0.3)
     raise ValueError(f"Unknown cue {kind!r}; use 'listen', 'done' or 'timer'")
@@ -277,7 +278,7 @@ def sound_blocks(
 def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
     """Read a whole sound file (WAV, FLAC, OGG, MP3...) as mono audio at `rate`."""
     with open_sound(path) as sound:
-        chunk = _join(list(sound_blocks(sound, Path(path), rate)), rate)
+        chunk = join(list(sound_blocks(sound, Path(path), rate)), rate)
     if not chunk.samples:
         raise _unreadable(Path(path), "it contains no audio")
     return chunk

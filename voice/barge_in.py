@@ -107,15 +107,19 @@ class Spotter:
         self._recognizer = recognizer
         self._triggers = triggers
         self._steady: dict[str, float] = {}
+        self._partial = ""
 
     def feed(self, chunk: AudioChunk) -> Interruption | None:
         """The interruption heard by the end of this block, if any."""
         if not self._triggers:
             return None
         if self._recognizer.AcceptWaveform(chunk.audio):
-            self._steady = {}
+            self._steady, self._partial = {}, ""
             return self._final(words_of(self._recognizer.Result()))
         partial = " " + json.loads(self._recognizer.PartialResult()).get("partial", "") + " "
+        if partial != self._partial:
+            log.debug("barge-in hears%s", partial.rstrip())
+            self._partial = partial
         self._steady = {  # seconds each phrase has stayed in, counted from the block after it came
             phrase: self._steady[phrase] + chunk.seconds if phrase in self._steady else 0.0
             for phrase in self._triggers if f" {phrase} " in partial

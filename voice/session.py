@@ -131,7 +131,7 @@ class Session:
         if self.reopen is None:
             raise error
         self.source.close()
-        self._say(self._sentence("microphone_lost"))
+        self._say((self._sentence("microphone_lost"),))
         while not self._stopping:
             self.sleep(RETRY_SECONDS)
             try:
@@ -139,7 +139,7 @@ class Session:
             except AudioError as still:
                 log.debug("microphone still missing: %s", still)
                 continue
-            self._say(self._sentence("microphone_back"))
+            self._say((self._sentence("microphone_back"),))
             return
 
     def _you(self, text: str) -> None:
@@ -161,9 +161,12 @@ class Session:
                 break  # "stop" said over it: the rest of this reply is not said either
         return bool(reply.actions)
 
-    def _turn(self, text: str) -> bool:
-        """Say one spoken turn, acting on what is said over it; False when told to stop."""
-        heard = self._say(text)
+    def _turn(self, sentences: tuple[str, ...]) -> bool:
+        """Say one spoken turn, acting on what is said over it; False when told to stop.
+        "Repeat" says the whole turn again; "wait" … "go on" carries on from the start of the
+        sentence that was cut off."""
+        left = sentences
+        heard, said = self._say(left)
         while heard is not None and not self._stopping:
             self.interruptions.append(heard)
             self.turns.append(("you", f"({heard.value})"))
@@ -171,26 +174,31 @@ class Session:
                 return False
             if heard is Interruption.WAIT and self._wait_for_go_on() is not Interruption.GO_ON:
                 return False
-            heard = self._say(text)  # "repeat", or "go on" after "wait": the turn again
+            left = left[said:] if heard is Interruption.WAIT else sentences
+            if not left:  # "wait" came as its last sentence ended: nothing is left to say
+                return True
+            heard, said = self._say(left)
         return True
 
-    def _say(self, text: str) -> Interruption | None:
+    def _say(self, sentences: tuple[str, ...]) -> tuple[Interruption | None, int]:
+        """What was said over the sentences, and how many of them were said to their end."""
+        text = " ".join(sentences)
         self.turns.append(("assistant", text))
         self.show(f"Assistant: {text}")
         try:
             if self.barge_in is not None and getattr(self.source, "live", False):
-                return self._say_listening(text)
+                return self._say_listening(sentences)
             with self._muted():
-                self.speaker.say(text)
+                return None, self.speaker.say(sentences)
         except (SpeechError, AudioError) as error:
             self._fall_back_to_text(error)
-        return None
+        return None, len(sentences)
 
-    def _say_listening(self, text: str) -> Interruption | None:
+    def _say_listening(self, sentences: tuple[str, ...]) -> tuple[Interruption | None, int]:
         """Speak while a helper thread listens for barge-in phrases; the first one heard
         silences the speech at once. Then the microphone is held off as after any speech."""
         assert self.barge_in is not None
-        spotter = self.barge_in.spotter(self.source.rate, text)
+        spotter = self.barge_in.spotter(self.source.rate, " ".join(sentences))
         done = threading.Event()
         heard: list[Interruption] = []
 
@@ -201,15 +209,23 @@ class Session:
                 self.speaker.stop()
 
         listener = threading.Thread(target=listen, daemon=True, name="barge-in")
-        listener.start()
+
+        def start_listening() -> None:
+            """From the first sound on: what came before it (while the speech was being
+            rendered) is not what it is listening for."""
+            self.source.mute()
+            self.source.unmute(0.0)
+            listener.start()
+
         try:
-            self.speaker.say(text)
+            said = self.speaker.say(sentences, start_listening)
         finally:
             done.set()
-            listener.join(self.limits.read_timeout + 1)
+            if listener.ident is not None:
+                listener.join(self.limits.read_timeout + 1)
             self.source.mute()  # drops what was heard while speaking
             self.source.unmute(self.hold_off)
-        return heard[0] if heard else None
+        return (heard[0] if heard else None), said
 
     def _spot(self, spotter: Spotter, done: threading.Event, seconds: float) -> Interruption | None:
         """Feed the spotter until it hears something, `done` is set, or `seconds` of audio."""
@@ -271,19 +287,19 @@ class Session:
             self.source.unmute(self.hold_off)
 
 
-def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | str]:
+def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | tuple[str, ...]]:
     """Consecutive sentences become one spoken turn."""
     sentences: list[str] = []
     for action in reply.actions:
         if isinstance(action, Say):
-            sentences.append(action.text)
+            sentences += speech.sentences(action.text)
             continue
         if sentences:
-            yield " ".join(sentences)
+            yield tuple(sentences)
             sentences = []
         yield action
     if sentences:
-        yield " ".join(sentences)
+        yield tuple(sentences)
 
 
 @contextlib.contextmanager

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import threading
+import time
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Callable, Final, Protocol
 
 from voice import audio, devices
 from voice.audio import AudioChunk
@@ -25,8 +27,10 @@ _NUMBERED = re.compile(r"^(\d+)-")
 class Speaker(Protocol):
     """Where the assistant's words and sounds go."""
 
-    def say(self, text: str) -> None:
-        """Speak the text; return when the words are out or stop() cut them off."""
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        """Speak the sentences as one utterance; return when the words are out or stop() cut
+        them off, with how many of the sentences were said to their end. `started` is called
+        as the first sound goes out (not at all when there is none)."""
 
     def play(self, chunk: AudioChunk) -> None:
         """Play a short sound such as a tone cue."""
@@ -89,20 +93,33 @@ class _Rendering:
 class SoundSpeaker(_Rendering):
     """Renders each utterance, then plays it on an output device; stop() silences it at once."""
 
-    def __init__(self, renderer: Renderer, player: devices.Player) -> None:
+    def __init__(self, renderer: Renderer, player: devices.Player,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(renderer)
         self._player = player
+        self._clock = clock
         self._runner = Runner()
         self._lock = threading.Lock()
         self._stopping = threading.Event()
+        self._started = self._stopped = 0.0
 
-    def say(self, text: str) -> None:
-        """Speak the text aloud; blank text is skipped."""
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        """Speak the sentences aloud as one sound; blank ones are skipped. Each is rendered on
+        its own, so that where the sound was cut off tells which sentence was playing."""
         self._check_open()
         self._stopping.clear()
-        chunk = self._renderer.render(text)
-        if chunk is not None:
-            self._play(chunk)
+        chunks: list[AudioChunk] = []
+        ends: list[float] = []
+        for sentence in sentences:
+            chunk = self._renderer.render(sentence)
+            if self._stopping.is_set():
+                return 0
+            chunks += [chunk] if chunk is not None else []
+            ends.append(sum(piece.seconds for piece in chunks))
+        if not chunks:
+            return len(sentences)
+        cut_at = self._play(audio.join(chunks, chunks[0].rate), started)
+        return sum(end <= cut_at for end in ends)
 
     def play(self, chunk: AudioChunk) -> None:
         """Play a sound."""
@@ -113,17 +130,25 @@ class SoundSpeaker(_Rendering):
     def stop(self) -> None:
         """Stop rendering and silence the device now."""
         with self._lock:
-            self._stopping.set()
+            if not self._stopping.is_set():
+                self._stopping.set()
+                self._stopped = self._clock()
         self._renderer.stop()
         self._player.stop()
 
-    def _play(self, chunk: AudioChunk) -> None:
+    def _play(self, chunk: AudioChunk, started: Callable[[], None] = lambda: None) -> float:
+        """How many seconds of the chunk had played when stop() cut it off; infinity when it
+        played to its end."""
         with self._lock:  # a stop() from now on reaches a sound that has started
             if self._stopping.is_set():
-                return
+                return 0.0
             self._player.start(chunk)
+            self._started = self._clock()
+        started()
         seconds = chunk.seconds + PLAY_MARGIN_SECONDS
         self._runner.run(self._player.wait, seconds, "playing sound")
+        with self._lock:
+            return self._stopped - self._started if self._stopping.is_set() else math.inf
 
 
 class WavSpeaker(_Rendering):
@@ -144,12 +169,14 @@ class WavSpeaker(_Rendering):
         """The WAV file written last, if any."""
         return self._files[-1] if self._files else None
 
-    def say(self, text: str) -> None:
-        """Write the text's speech to the next file; blank or stopped text writes nothing."""
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        """Write the sentences' speech to the next file, all of it (a file is not cut off);
+        blank or stopped text writes nothing. Nothing is heard: `started` is not called."""
         self._check_open()
-        chunk = self._renderer.render(text)
+        chunk = self._renderer.render(" ".join(sentences))
         if chunk is not None:
             self._record(chunk, "say")
+        return len(sentences)
 
     def play(self, chunk: AudioChunk) -> None:
         """Write the sound to the next file."""
@@ -165,8 +192,9 @@ class WavSpeaker(_Rendering):
 class TextSpeaker:
     """The --text-only speaker: no sound at all; the session prints what is said."""
 
-    def say(self, text: str) -> None:
-        """Do nothing."""
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        """Nothing to cut off: every sentence is said (in text, by the session); no sound."""
+        return len(sentences)
 
     def play(self, chunk: AudioChunk) -> None:
         """Do nothing."""

@@ -243,9 +243,14 @@ def _unknown_voice(wanted: str, voices: Sequence[Any]) -> str:
 # --- text and audio ------------------------------------------------------------
 
 
+def sentences(text: str) -> list[str]:
+    """The text's sentences, in order."""
+    return [sentence for sentence in _SENTENCE_END.split(text.strip()) if sentence]
+
+
 def _units(text: str, limit: int) -> Iterator[str]:
     """Sentences; words of a sentence longer than `limit`; slices of a longer word."""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in sentences(text):
         if len(sentence) <= limit:
             yield sentence
             continue
@@ -407,7 +412,7 @@ class Pyttsx3Renderer:
             chunks.append(chunk)
         if not chunks:
             return None
-        return AudioChunk(b"".join(chunk.audio for chunk in chunks), ENGINE_RATE)
+        return audio.join(chunks, ENGINE_RATE)
 
     def _render(self, text: str) -> AudioChunk | None:
         self._rendered += 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Final
+from typing import Any, Callable, Final
 
 from voice import devices
 from voice.audio import AudioChunk
@@ -57,6 +57,10 @@ def _connect(address: str | None) -> Any:
         raise SpeechError(f"speech-dispatcher is not running ({error}); start it, or use speech: pyttsx3") from None
 
 
+def _nothing() -> None:
+    pass
+
+
 def _scaled(value: float, low: float, high: float) -> int:
     """A value of low..high as speech-dispatcher's -100..100."""
     return round(-100 + 200 * (value - low) / (high - low))
@@ -81,22 +85,39 @@ class SpeechdSpeaker:
         self._client = _connect(address)
         self._player = player or devices.Player()
         self._done = threading.Event()
+        self._stopping = threading.Event()
+        self._ended = False
         self._closed = False
         self._client.set_priority(self._speechd.Priority.MESSAGE)
         if voice.voice:
             self._client.set_language(voice.voice.split("-")[0])
 
-    def say(self, text: str) -> None:
-        """Speak the text; return when it was spoken or cancelled."""
+    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+        """Speak the sentences, one message each; return when they were spoken or cancelled,
+        with how many were spoken to their end. `started` is called once the first is sent."""
         self._check_open()
+        self._stopping.clear()
+        for done, sentence in enumerate(sentences):
+            if not self._speak(sentence, started if done == 0 else _nothing):
+                return done
+        return len(sentences)
+
+    def _speak(self, text: str, sent: Callable[[], None]) -> bool:
+        """False when stop() cancelled it."""
+        if self._stopping.is_set():
+            return False
         if not text.strip():
-            return
+            return True
         self._done.clear()
         kinds = (self._speechd.CallbackType.END, self._speechd.CallbackType.CANCEL)
         self._client.speak(text, callback=self._finished, event_types=kinds)
+        sent()
+        if self._stopping.is_set():  # stop() came while the message was being sent
+            self._client.cancel()
         if not self._done.wait(MARGIN_SECONDS + SECONDS_PER_CHAR * len(text)):
             self._client.cancel()
             raise SpeechError("speech-dispatcher did not finish speaking. Restart it, or use speech: pyttsx3")
+        return self._ended
 
     def play(self, chunk: AudioChunk) -> None:
         """A tone cue, on our own output device (speech-dispatcher plays only speech)."""
@@ -105,6 +126,7 @@ class SpeechdSpeaker:
 
     def stop(self) -> None:
         """Cancel what it is saying, at once."""
+        self._stopping.set()
         if not self._closed:
             self._client.cancel()
         self._player.stop()
@@ -124,6 +146,7 @@ class SpeechdSpeaker:
         self._client.close()
 
     def _finished(self, kind: Any, *args: Any) -> None:
+        self._ended = kind == self._speechd.CallbackType.END
         self._done.set()
 
     def _check_open(self) -> None:

@@ -258,7 +258,7 @@ def hear_one(recognizer: VoskRecognizer, conversation: Conversation, path: Path)
     return conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]).spoken
 
 
-def test_a_doubtful_place_is_asked_back_and_yes_answers_it(fresh, korean, tmp_path: Path) -> None:
+def test_a_place_heard_with_doubt_is_asked_back_and_yes_answers_it(fresh, korean, tmp_path: Path) -> None:
     conversation = talk(korean, confirm=Confirm.UNSURE)  # only a place heard with doubt is asked back
     asked = hear_one(fresh, conversation, in_noise(tmp_path, SHOULDER_PAIN, *DOUBTFUL_SHOULDER))
     assert asked == [korean.language.say["confirm"].format(pain="어깨")]  # "Shoulder, is that right?"

@@ -92,6 +92,21 @@ def korean_model(korean_model_path: Path) -> Any:
     return load_model(korean_model_path)
 
 
+@pytest.fixture(scope="module")
+def korean() -> Resolver:
+    """The Korean pack's resolver (test_recognizer.py and test_doctor.py have their own)."""
+    return Resolver(load("ko"))
+
+
+@pytest.fixture(scope="module")
+def recognizer(korean_model: Any, korean: Resolver, korean_model_path: Path) -> Any:
+    """The Korean recognizer as `acupressure listen` builds it: the pack's words and its wake phrase."""
+    from voice.recognizer import VoskRecognizer
+
+    return VoskRecognizer(korean_model, korean.vocabulary() + korean.language.wake_phrase.split(),
+                          korean_model_path)
+
+
 @pytest.fixture(scope="session")
 def speak_ko(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Korean speech synthesized by espeak-ng into a WAV file (22.05 kHz mono)."""

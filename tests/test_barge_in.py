@@ -12,7 +12,7 @@ from voice.barge_in import Interruption
 from voice.speech import Pyttsx3Renderer, Voice
 
 from room import BLOCK_SECONDS, Room
-from test_session import ECHO_CANCELLED, barge_in, conversation, korean, recognizer, session_in_a_room  # noqa: F401
+from test_session import ECHO_CANCELLED, barge_in, conversation, session_in_a_room  # noqa: F401
 
 WAIT, GO_ON, REPEAT = "잠깐", "계속해", "또 말해"
 

@@ -17,7 +17,7 @@ from voice.audio import FileSource, read_wav, room_tone, write_wav, AudioChunk
 from voice.conversation import Conversation, Options, State
 from voice import assistant
 from voice.decision import Decision, Thresholds
-from voice.knowledge import Confirm, load
+from voice.knowledge import Confirm
 from voice.recognizer import Complete, End, Heard, Limits, VoskRecognizer
 from voice.resolver import Context, Pregnancy, Resolver
 from voice.settings import Settings
@@ -31,17 +31,6 @@ CHATTER = {  # a TV in the next room: other languages, several voices at once
     "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben.",
     "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures.",
 }
-
-
-@pytest.fixture(scope="module")
-def korean() -> Resolver:
-    return Resolver(load("ko"))
-
-
-@pytest.fixture(scope="module")
-def recognizer(korean_model, korean: Resolver, korean_model_path: Path) -> VoskRecognizer:
-    return VoskRecognizer(korean_model, korean.vocabulary() + korean.language.wake_phrase.split(),
-                          korean_model_path)
 
 
 def samples(path: Path) -> np.ndarray:

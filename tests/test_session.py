@@ -15,7 +15,6 @@ import pytest
 from voice.audio import AudioChunk, FileSource, read_wav
 from voice.conversation import Conversation, Options, State
 from voice.devices import MicrophoneSource
-from voice.knowledge import load
 from voice.recognizer import Limits, VoskRecognizer
 from voice.resolver import Context, Resolver
 from voice.session import Session
@@ -31,17 +30,6 @@ HEADACHE, YES, STOP = "머리가 아파요", "좋아요", "멈춰"  # "my head h
 # through changes with the resampler's last decibel near 8 kHz; "좋아요" comes through either way)
 PERSON_WORDS = 6
 """The most words the person's lines are ever heard as; the assistant's sentences are longer."""
-
-
-@pytest.fixture(scope="module")
-def korean() -> Resolver:
-    return Resolver(load("ko"))
-
-
-@pytest.fixture(scope="module")
-def recognizer(korean_model, korean: Resolver, korean_model_path: Path) -> VoskRecognizer:
-    return VoskRecognizer(korean_model, korean.vocabulary() + korean.language.wake_phrase.split(),
-                          korean_model_path)
 
 
 def conversation(korean: Resolver) -> Conversation:

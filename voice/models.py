@@ -108,7 +108,7 @@ def open_model(path: Path) -> Any:
     load it, and make a recognizer from it. ModelError says which part is missing or broken."""
     path = Path(path)
     check_model_dir(path)
-    vosk = _vosk()
+    vosk = import_vosk()
     # Ctrl-C inside vosk's constructor leaves a model its destructor cannot free; Kaldi writes
     # its own complaints to the terminal, which belong in our one line instead.
     with uninterrupted(), _native_errors() as said:
@@ -158,7 +158,8 @@ def _last_error(kept: BinaryIO) -> str:
     return lines[-1].split(") ", 1)[-1].strip() if lines else ""
 
 
-def _vosk() -> Any:
+def import_vosk() -> Any:
+    """The vosk module, its native logging quiet unless debugging; a clear error when it cannot load."""
     try:
         import vosk
     except (ImportError, OSError) as error:

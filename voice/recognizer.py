@@ -14,8 +14,7 @@ from typing import Any, Callable, Protocol, Sequence
 from voice.audio import AudioChunk, AudioSource
 from voice.vad import VAD_RATE, WINDOW, Activity, SpeechDetector
 from voice.decision import Pauses
-from voice.errors import ModelError
-from voice.models import open_model, supports_grammar
+from voice.models import import_vosk, open_model, supports_grammar
 
 log = logging.getLogger(__name__)
 
@@ -159,15 +158,6 @@ def load_model(path: Path) -> Any:
     return model
 
 
-def _vosk() -> Any:
-    try:
-        import vosk
-    except (ImportError, OSError) as error:
-        raise ModelError(f"The Vosk library cannot be loaded ({error}). Install it: pip install vosk") from None
-    vosk.SetLogLevel(0 if log.isEnabledFor(logging.DEBUG) else -1)
-    return vosk
-
-
 def build_grammar(model: Any, vocabulary: Sequence[str]) -> Grammar:
     """Keep the phrases whose every word the model knows, plus its unknown-word token."""
     def known(word: str) -> bool:
@@ -205,7 +195,7 @@ class VoskRecognizer:
 
     def _recognizer(self, rate: int) -> Any:
         if rate not in self._recognizers:
-            vosk = _vosk()
+            vosk = import_vosk()
             if self.grammar.phrases:
                 grammar = json.dumps(list(self.grammar.phrases), ensure_ascii=False)
                 self._recognizers[rate] = vosk.KaldiRecognizer(self.model, rate, grammar)

@@ -347,22 +347,22 @@ class Loaded:
 
 def config_path(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_CONFIG_HOME/acupressure/config.yaml, else ~/.config/acupressure/config.yaml."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CONFIG_HOME")
-    if base:
-        return Path(base) / "acupressure" / "config.yaml"
-    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
-    return home / ".config" / "acupressure" / "config.yaml"
+    return _xdg_file(env, "XDG_CONFIG_HOME", (".config",), "config.yaml")
 
 
 def state_path(env: Mapping[str, str] | None = None) -> Path:
     """$XDG_STATE_HOME/acupressure/voice.yaml, else ~/.local/state/acupressure/voice.yaml."""
+    return _xdg_file(env, "XDG_STATE_HOME", (".local", "state"), "voice.yaml")
+
+
+def _xdg_file(env: Mapping[str, str] | None, variable: str, default: tuple[str, ...], name: str) -> Path:
+    """The assistant's file `name` in an XDG base folder: $variable, else ~/<default>."""
     env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME")
+    base = env.get(variable)
     if base:
-        return Path(base) / "acupressure" / "voice.yaml"
+        return Path(base) / "acupressure" / name
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
-    return home / ".local" / "state" / "acupressure" / "voice.yaml"
+    return home.joinpath(*default) / "acupressure" / name
 
 
 def flag_name(key: str) -> str:

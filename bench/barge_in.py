@@ -32,7 +32,6 @@ import string
 import sys
 from dataclasses import replace
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 

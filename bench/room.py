@@ -47,20 +47,20 @@ import ctypes
 import json
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from cleanup import HighPass, HumFloor
+from noise import NoiseTape, espeak, floats, frame_peak, noises
 from common import app_recognizer, default_model, describe, machine, model_label, print_report, resident_mib
 
-from voice.audio import AudioChunk, read_wav, write_wav
+from voice.audio import AudioChunk, read_wav
 from voice.conversation import Conversation, Options, Reply, State
 from voice.decision import Decision, Judge, Thresholds
 from voice.errors import VoiceError
@@ -76,21 +76,8 @@ SPEEDS = (130, 175)
 """espeak-ng words per minute: a slow and a brisk speaker."""
 LEAD_SECONDS = 1.0
 TAIL_SECONDS = 4.0
-MIX_FRAME = 2048
-"""Samples per frame when comparing loudness, as the speech-to-intent benchmark does."""
 SPEECH_FLOOR_DB = 30.0
 """The speech ends with its last 10 ms frame within this many dB of its loudest."""
-KITCHEN = Path("shared") / "noise" / "kitchen.wav"
-"""Looked for in the folders above the checkout (../shared/noise/kitchen.wav)."""
-CHATTER_TEXTS = {
-    "en": "The weather tomorrow will be cloudy in the north with some rain in the evening. "
-          "Our next guest has written three books about gardening and cooking at home. "
-          "Traffic is heavy on the main road into the city this morning, so leave early.",
-    "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben. "
-          "Die Mannschaft hat am Wochenende zweimal gewonnen und steht jetzt auf Platz drei.",
-    "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures "
-          "et les enfants partent en vacances la semaine prochaine avec leurs grands-parents.",
-}
 SENTENCE = {"ko": "{place}{particle} 아파요", "en": "my {place} hurts"}
 ANSWERS = ("yes", "no")
 """The answers to "Did you say ...?": spoken as the pack's first phrase of each, or recorded."""
@@ -105,70 +92,8 @@ def seed_dither(seed: int = 0) -> None:
     ctypes.CDLL(None).srand(seed)
 
 
-def espeak(text: str, lang: str, speed: int, path: Path) -> np.ndarray:
-    if not path.exists():
-        subprocess.run(["espeak-ng", "-v", lang, "-s", str(speed), "-w", str(path), text],
-                       check=True, timeout=60)
-    return _floats(read_wav(path, RATE))
-
-
-def _floats(chunk: AudioChunk) -> np.ndarray:
-    return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64) / 32768.0
-
-
 def _chunk(signal: np.ndarray) -> AudioChunk:
     return AudioChunk((np.clip(signal, -1, 1) * 32767).round().astype("<i2").tobytes(), RATE)
-
-
-def chatter(folder: Path) -> np.ndarray:
-    """Three voices in other languages reading at once, each looped to the longest."""
-    voices = [espeak(text, lang, 160, folder / f"chatter-{lang}.wav") for lang, text in CHATTER_TEXTS.items()]
-    length = max(voice.size for voice in voices)
-    mixed = np.zeros(length)
-    for number, voice in enumerate(voices):
-        looped = np.resize(voice, length)
-        mixed += np.roll(looped, number * RATE // 3) / np.sqrt(np.mean(voice**2) + 1e-12)
-    return mixed / np.abs(mixed).max() * 0.5
-
-
-def fan(seconds: float, seed: int = 7) -> np.ndarray:
-    """A fan: broadband noise, low-passed, with a hum at 100 Hz and its first harmonics."""
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(0, 1, int(seconds * RATE))
-    smoothed = np.convolve(noise, np.ones(24) / 24, mode="same")
-    t = np.arange(smoothed.size) / RATE
-    hum = sum(np.sin(2 * np.pi * 100 * k * t + k) / k for k in (1, 2, 3))
-    signal = smoothed + 0.3 * hum
-    return signal / np.abs(signal).max() * 0.5
-
-
-def noises(folder: Path) -> dict[str, np.ndarray]:
-    found = {"chatter": chatter(folder), "fan": fan(120.0)}
-    kitchen = next((folder / KITCHEN for folder in Path(__file__).resolve().parents[1:]
-                    if (folder / KITCHEN).is_file()), None)
-    if kitchen is not None:
-        found["kitchen"] = _floats(read_wav(kitchen, RATE))
-    else:
-        print(f"(../{KITCHEN} not found: no kitchen noise)", file=sys.stderr)
-    return found
-
-
-def _frame_peak(signal: np.ndarray) -> float:
-    whole = signal.size // MIX_FRAME * MIX_FRAME
-    frames = signal[:whole].reshape(-1, MIX_FRAME) if whole else signal.reshape(1, -1)
-    return float((frames**2).sum(axis=1).max())
-
-
-class NoiseTape:
-    """A noise played on and on: each stretch taken continues where the last ended."""
-
-    def __init__(self, noise: np.ndarray) -> None:
-        self.noise, self.position = noise, 0
-
-    def take(self, samples: int) -> np.ndarray:
-        indices = (self.position + np.arange(samples)) % self.noise.size
-        self.position = (self.position + samples) % self.noise.size
-        return self.noise[indices]
 
 
 def mix(speech: np.ndarray, tape: NoiseTape | None, snr: float | None) -> tuple[np.ndarray, float]:
@@ -180,7 +105,7 @@ def mix(speech: np.ndarray, tape: NoiseTape | None, snr: float | None) -> tuple[
         background = np.random.default_rng(speech.size).normal(0, 0.001, total)
     else:
         stretch = tape.take(total)
-        scale = np.sqrt(_frame_peak(speech) / (_frame_peak(stretch) * 10 ** (snr / 10)))
+        scale = np.sqrt(frame_peak(speech) / (frame_peak(stretch) * 10 ** (snr / 10)))
         background = stretch * scale
     mixed = background.copy()
     mixed[lead:lead + speech.size] += speech
@@ -306,7 +231,7 @@ def recordings(paths: list[Path], resolver: Resolver) -> tuple[list[Said], Answe
             raise SystemExit(f"{path}: the file name must start with an area ({', '.join(sorted(areas))}) "
                              "or with yes or no, e.g. knee-left-1.wav")
         try:
-            audio = _floats(read_wav(path, RATE))
+            audio = floats(read_wav(path, RATE))
         except VoiceError as error:
             raise SystemExit(str(error)) from None
         if parts[0] in answers:

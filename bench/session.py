@@ -63,7 +63,7 @@ from voice.models import check_model_dir
 from voice.recognizer import End, Heard, Limits, Recognizer, load_model
 from voice.resolver import Context, Resolver
 from voice.session import Session
-from voice.speaker import Speaker, pyttsx3_speaker
+from voice.speaker import Speaker, Started, nothing, pyttsx3_speaker
 from voice.speech import Voice
 
 TURNS = 12
@@ -225,7 +225,7 @@ class TimedSpeaker:
     def __init__(self, speaker: Speaker, turns: Turns) -> None:
         self.speaker, self.turns = speaker, turns
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         turn, called = self.turns.open, time.perf_counter()
         said = self.speaker.say(sentences, started)
         if turn is not None and turn.say_at is None:

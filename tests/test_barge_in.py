@@ -11,8 +11,8 @@ from voice.audio import read_wav
 from voice.barge_in import Interruption
 from voice.speech import Pyttsx3Renderer, Voice
 
-from room import BLOCK_SECONDS, Room
-from test_session import ECHO_CANCELLED, barge_in, conversation, session_in_a_room  # noqa: F401
+from room import BLOCK_SECONDS, Room, speech_span
+from test_session import ECHO_CANCELLED, HEADACHE, YES, barge_in, conversation, session_in_a_room  # noqa: F401
 
 WAIT, GO_ON, REPEAT = "잠깐", "계속해", "또 말해"
 
@@ -58,12 +58,46 @@ def blocks(sentence: str) -> float:
 
 
 def test_repeat_starts_the_turn_again(korean, recognizer, speak_ko, monkeypatch) -> None:
+    """The greeting falls silent as "repeat" starts, and starts again, whole, once the word is known."""
     room = Room(speedup=1.0, echo=ECHO_CANCELLED)
-    over_the_greeting(room, (read_wav(speak_ko(REPEAT)), 20))
+    repeat = read_wav(speak_ko(REPEAT))
+    over_the_greeting(room, (repeat, 20))
     session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=22, room=room,
                                 lines=())
     assert list(session.interruptions)[:1] == [Interruption.REPEAT]
     first, again = room.sounds[0], room.sounds[1]
-    assert first["end"] - first["start"] < 45
-    assert again["blocks"] == first["blocks"] and again["start"] - first["end"] < 10  # at once, whole
+    start, end = (first["start"] + 20 + round(seconds / BLOCK_SECONDS) for seconds in speech_span(repeat))
+    print(f"silent {first['end'] - start} blocks after the word started; again {again['start'] - end} after it ended")
+    assert first["end"] - start <= 5  # silent as soon as the word starts
+    assert again["blocks"] == first["blocks"] and again["start"] - end < 10  # again once it is said, whole
     assert again["end"] - again["start"] >= again["blocks"] - 1
+
+
+def test_a_voice_that_says_no_barge_in_word_pauses_it_then_it_carries_on(
+        korean, recognizer, speak_ko, monkeypatch) -> None:
+    """Someone says "hello?" (여보세요, not a barge-in word) 2 s into the greeting: it falls silent
+    as they start, and once they have stopped it carries on from the start of the sentence it
+    cut off, to the end of its turn; nothing is taken for an interruption."""
+    room = Room(speedup=1.0, echo=ECHO_CANCELLED)
+    hello = read_wav(speak_ko("여보세요"))
+    over_the_greeting(room, (hello, 20))
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=25, room=room,
+                                lines=())
+    assert list(session.interruptions) == []
+    first, again = room.sounds[0], room.sounds[1]
+    start, end = (first["start"] + 20 + round(seconds / BLOCK_SECONDS) for seconds in speech_span(hello))
+    assert first["end"] - start <= 5  # silent as soon as they start
+    assert 0 < again["start"] - end <= 15  # it waits until they have stopped, then carries on
+    sentences = [text for who, text in session.turns if who == "assistant"][:2]
+    assert sentences[1] in sentences[0] and sentences[1] != sentences[0]  # from the sentence it cut off
+    assert again["end"] - again["start"] >= again["blocks"] - 1  # then to the end of the turn
+
+
+def test_its_own_voice_at_full_level_never_pauses_it(korean, recognizer, speak_ko, monkeypatch) -> None:
+    """No echo cancellation, nobody speaking over it: every turn plays to its end."""
+    room = Room(speedup=2.0, echo=1.0)
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=40, room=room,
+                                lines=(HEADACHE, YES))
+    assert len(room.sounds) >= 3, session.turns
+    assert all(sound["end"] - sound["start"] >= sound["blocks"] - 1 for sound in room.sounds), room.sounds
+    assert list(session.interruptions) == []

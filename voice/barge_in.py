@@ -1,4 +1,5 @@
-"""Barge-in: hearing a few words ("stop", "wait", "repeat", "go on") while the assistant speaks."""
+"""Barge-in: hearing a person start to talk, and a few words ("stop", "wait", "repeat", "go on"),
+while the assistant speaks."""
 
 # Its own voice comes back through the room into the microphone. Three things keep it from
 # interrupting itself: (1) the recognizer's grammar holds, besides the barge-in phrases, every
@@ -15,10 +16,14 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final, Mapping, Sequence
 
+import numpy as np
+
+from voice import vad
 from voice.audio import AudioChunk
 from voice.recognizer import Word, words_of
 
@@ -140,3 +145,106 @@ class Spotter:
                     log.info("barge-in: heard %r", phrase)
                     return kind
         return None
+
+
+# --- a person starting to talk over it -------------------------------------------------------
+#
+# A word can only be acted on once it has been heard whole: "stop" takes its own length and
+# then some before the Spotter is sure. So the speech falls silent as soon as someone starts
+# talking over it, and the Spotter then decides: a barge-in word acts, anything else (a cough,
+# a word to someone else) lets the speech carry on. "Someone is talking" is a double-talk
+# detector in the manner of Geigel's, as echo cancellers use: the microphone holds clearly more
+# than the assistant's own voice coming back can explain. How loud its voice comes back is
+# learned while it speaks (EchoPath); the audio being played is known (the reference).
+
+LAG_SECONDS: Final = 0.4
+"""How late its own voice may still come back: output and input latency and the room's echo."""
+LEAD_SECONDS: Final = 0.1
+"""How early it may come back: the microphone's blocks and the first sound are not exactly aligned."""
+OVER_ECHO: Final = 4.0
+"""A person is this many times (6 dB) louder than the loudest its own voice can come back,
+plus the room's usual level."""
+ONSET_WINDOWS: Final = 3
+"""Windows in a row (96 ms) that must hold such a voice; one loud clatter does not."""
+ECHO_PERCENTILE: Final = 90
+"""How loud its voice comes back, relative to the audio played: this percentile of what was
+measured (the loud end, so that its loudest syllables do not count as a person)."""
+LEARNED_WINDOWS: Final = 30
+"""Windows of its own voice (1 s) measured before a person can be told from it."""
+SILENT_REFERENCE: Final = 1e-7
+"""Energy of the audio played below which nothing of it comes back (-70 dB)."""
+
+
+class EchoPath:
+    """How loud the assistant's own voice comes back into the microphone, and how loud the room
+    is while it speaks; learned over every turn it speaks with barge-in on."""
+
+    def __init__(self) -> None:
+        self._ratios: deque[float] = deque(maxlen=900)
+        """Microphone energy over the loudest reference energy nearby, while it spoke (30 s)."""
+        self._room: deque[float] = deque(maxlen=94)
+        """The microphone's energies while it spoke (3 s): with echo cancellation mostly the room."""
+
+    def learn(self, heard: float, played: float) -> None:
+        self._room.append(heard)
+        if played > SILENT_REFERENCE:
+            self._ratios.append(heard / played)
+
+    def known(self) -> bool:
+        return len(self._ratios) >= LEARNED_WINDOWS
+
+    def explained(self, played: float) -> float:
+        """The most energy the microphone can hold without a person talking."""
+        gain = float(np.percentile(self._ratios, ECHO_PERCENTILE))
+        return gain * played + float(np.median(self._room))
+
+
+class OverTalk:
+    """Fed the microphone while known audio plays; says when a person has started talking over it,
+    and after the audio was silenced, whether they are still talking."""
+
+    def __init__(self, played: AudioChunk, echo: EchoPath) -> None:
+        self._echo = echo
+        self._silero = vad.silero()
+        self._windows = vad.Windows()
+        self._played = _energies(played)
+        self._count = 0
+        self._in_a_row = 0
+        self._silenced_at: int | None = None
+
+    def silenced(self) -> None:
+        """The audio was cut off now: from here on nothing more of it comes back."""
+        self._silenced_at = self._count
+
+    def feed(self, chunk: AudioChunk) -> bool:
+        """Whether a person's voice held the last ONSET_WINDOWS windows up to this block; once
+        the audio was silenced, whether it held the last window (they are still talking)."""
+        for window in self._windows.feed(chunk):
+            self._window(window)
+        return self._in_a_row >= (ONSET_WINDOWS if self._silenced_at is None else 1)
+
+    def _window(self, window: np.ndarray) -> None:
+        heard = vad.energy(window)
+        played = self._played_near(self._count)
+        self._count += 1
+        speech = float(self._silero.process_samples(window.tolist())) >= vad.VadSettings().speech
+        voice = speech and self._echo.known() and heard > OVER_ECHO * self._echo.explained(played)
+        self._in_a_row = self._in_a_row + 1 if voice else 0
+        if not voice and self._silenced_at is None:
+            self._echo.learn(heard, played)
+
+    def _played_near(self, index: int) -> float:
+        """The loudest window played that can come back in microphone window `index`."""
+        end = len(self._played) if self._silenced_at is None else self._silenced_at
+        first = max(0, index - round(LAG_SECONDS / _WINDOW_SECONDS))
+        last = min(end, index + 1 + round(LEAD_SECONDS / _WINDOW_SECONDS))
+        return float(self._played[first:last].max()) if last > first else 0.0
+
+
+_WINDOW_SECONDS: Final = vad.WINDOW / vad.VAD_RATE
+
+
+def _energies(chunk: AudioChunk) -> np.ndarray:
+    """The chunk's energy in each of its 32 ms windows."""
+    windows = vad.Windows()
+    return np.array([vad.energy(window) for window in windows.feed(chunk)] or [0.0])

@@ -15,7 +15,8 @@ from typing import Callable, Iterator
 
 from voice import speech
 from voice.audio import AudioSource, cue
-from voice.barge_in import BargeIn, Interruption, Spotter
+from voice.audio import AudioChunk
+from voice.barge_in import BargeIn, EchoPath, Interruption, OverTalk, Spotter
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
 from voice.recognizer import End, Heard, Limits, Recognizer
@@ -33,6 +34,14 @@ RETRY_SECONDS = 2.0
 """How often a lost microphone is looked for again."""
 WAIT_SECONDS = 300.0
 """After "wait", how long it waits for "go on" before it simply listens again."""
+RESUME_SECONDS = 1.0
+"""A voice over its speech silences it; when no barge-in word came, it carries on once the
+voice has been gone this long ..."""
+LONGEST_PAUSE_SECONDS = 10.0
+"""... or this long after it fell silent, whatever the voice does."""
+PAUSES_PER_TURN = 2
+"""Voices that pause one turn before it stops pausing for them: a noisy room must not make it
+start the same sentence again and again (barge-in words still act)."""
 
 
 NO_SPEAKER_HINT = ("Carrying on in text. Choose a speaker with --output-device (see `acupressure devices`), "
@@ -66,6 +75,8 @@ class Session:
     interruptions: deque[Interruption] = field(default_factory=lambda: deque(maxlen=KEPT_TURNS))
     """What people said over its speech, in order."""
     _stopping: bool = field(default=False, init=False)
+    _echo: EchoPath = field(default_factory=EchoPath, init=False)
+    """How loud its own voice comes back into the microphone (learned while it speaks)."""
     signalled: bool = field(default=False, init=False)
     """SIGTERM or SIGINT ended the session."""
 
@@ -163,11 +174,18 @@ class Session:
 
     def _turn(self, sentences: tuple[str, ...]) -> bool:
         """Say one spoken turn, acting on what is said over it; False when told to stop.
-        "Repeat" says the whole turn again; "wait" … "go on" carries on from the start of the
-        sentence that was cut off."""
-        left = sentences
+        "Repeat" says the whole turn again; "wait" … "go on", and a voice over it that said no
+        barge-in word, carry on from the start of the sentence that was cut off."""
+        left, pauses = sentences, 0
         heard, said = self._say(left)
-        while heard is not None and not self._stopping:
+        while not self._stopping:
+            if heard is None:
+                if said >= len(left) or pauses == PAUSES_PER_TURN:
+                    return True
+                pauses += 1  # a voice silenced it, and it was not a barge-in word: carry on
+                left = left[said:]
+                heard, said = self._say(left, pausing=pauses < PAUSES_PER_TURN)
+                continue
             self.interruptions.append(heard)
             self.turns.append(("you", f"({heard.value})"))
             if heard is Interruption.STOP:
@@ -180,45 +198,54 @@ class Session:
             heard, said = self._say(left)
         return True
 
-    def _say(self, sentences: tuple[str, ...]) -> tuple[Interruption | None, int]:
-        """What was said over the sentences, and how many of them were said to their end."""
+    def _say(self, sentences: tuple[str, ...], pausing: bool = True) -> tuple[Interruption | None, int]:
+        """What was said over the sentences, and how many of them were said to their end.
+        `pausing`: a voice over them silences them until it is known what it said."""
         text = " ".join(sentences)
         self.turns.append(("assistant", text))
         self.show(f"Assistant: {text}")
         try:
             if self.barge_in is not None and getattr(self.source, "live", False):
-                return self._say_listening(sentences)
+                return self._say_listening(sentences, pausing)
             with self._muted():
                 return None, self.speaker.say(sentences)
         except (SpeechError, AudioError) as error:
             self._fall_back_to_text(error)
         return None, len(sentences)
 
-    def _say_listening(self, sentences: tuple[str, ...]) -> tuple[Interruption | None, int]:
-        """Speak while a helper thread listens for barge-in phrases; the first one heard
-        silences the speech at once. Then the microphone is held off as after any speech."""
+    def _say_listening(self, sentences: tuple[str, ...], pausing: bool) -> tuple[Interruption | None, int]:
+        """Speak while a helper thread listens: a barge-in phrase silences the speech at once; so
+        does a person starting to talk over it, until their words are known (then it returns
+        with no interruption and fewer sentences said). The microphone is then held off as
+        after any speech."""
         assert self.barge_in is not None
         spotter = self.barge_in.spotter(self.source.rate, " ".join(sentences))
-        done = threading.Event()
+        over: list[OverTalk] = []
+        done, paused = threading.Event(), threading.Event()
         heard: list[Interruption] = []
 
         def listen() -> None:
-            found = self._spot(spotter, done, math.inf)
+            found = self._hear_over(spotter, over[0] if over else None, done, paused)
             if found is not None:
                 heard.append(found)
                 self.speaker.stop()
 
         listener = threading.Thread(target=listen, daemon=True, name="barge-in")
 
-        def start_listening() -> None:
+        def start_listening(sound: AudioChunk | None) -> None:
             """From the first sound on: what came before it (while the speech was being
             rendered) is not what it is listening for."""
+            if pausing and sound is not None:
+                over.append(OverTalk(sound, self._echo))
             self.source.mute()
             self.source.unmute(0.0)
             listener.start()
 
+        said = len(sentences)
         try:
             said = self.speaker.say(sentences, start_listening)
+            if paused.is_set() and said < len(sentences):  # until the voice's words are known
+                listener.join(LONGEST_PAUSE_SECONDS + self.limits.read_timeout + 1)
         finally:
             done.set()
             if listener.ident is not None:
@@ -227,18 +254,49 @@ class Session:
             self.source.unmute(self.hold_off)
         return (heard[0] if heard else None), said
 
-    def _spot(self, spotter: Spotter, done: threading.Event, seconds: float) -> Interruption | None:
-        """Feed the spotter until it hears something, `done` is set, or `seconds` of audio."""
+    def _hear_over(self, spotter: Spotter, over: OverTalk | None, done: threading.Event,
+                   paused: threading.Event) -> Interruption | None:
+        """Feed the microphone to the spotter until it hears a phrase or `done` is set. With
+        `over`: a voice starting over the speech silences it (`paused`); when no phrase came,
+        it returns None once the voice has been gone RESUME_SECONDS."""
+        quiet = silent = 0.0
+        for chunk in self._chunks(done):
+            found = spotter.feed(chunk)
+            if found is not None:
+                return found
+            if over is None:
+                continue
+            voice = over.feed(chunk)
+            if not paused.is_set():
+                if voice:
+                    log.info("a voice over the speech: silent until its words are known")
+                    paused.set()
+                    over.silenced()
+                    self.speaker.stop()
+                continue
+            silent += chunk.seconds
+            quiet = 0.0 if voice else quiet + chunk.seconds
+            if quiet >= RESUME_SECONDS - 1e-9 or silent >= LONGEST_PAUSE_SECONDS:
+                return None
+        return None
+
+    def _chunks(self, done: threading.Event, seconds: float = math.inf) -> Iterator[AudioChunk]:
+        """The microphone's blocks until `done` is set, it closes or fails, or `seconds` of audio."""
         fed = 0.0
         while not done.is_set() and fed < seconds:
             try:
                 chunk = self.source.read(self.limits.read_timeout)
             except AudioError as error:  # the main loop notices a lost microphone itself
                 log.debug("barge-in listening stopped: %s", error)
-                return None
+                return
             if chunk is None:
-                return None
+                return
             fed += chunk.seconds
+            yield chunk
+
+    def _spot(self, spotter: Spotter, done: threading.Event, seconds: float) -> Interruption | None:
+        """Feed the spotter until it hears something, `done` is set, or `seconds` of audio."""
+        for chunk in self._chunks(done, seconds):
             found = spotter.feed(chunk)
             if found is not None:
                 return found

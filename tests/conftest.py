@@ -75,6 +75,10 @@ import subprocess  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any, Callable  # noqa: E402
 
+import numpy as np  # noqa: E402
+
+from voice.audio import AudioChunk, read_wav, write_wav  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def korean_model_path() -> Path:
@@ -105,6 +109,29 @@ def recognizer(korean_model: Any, korean: Resolver, korean_model_path: Path) -> 
 
     return VoskRecognizer(korean_model, korean.vocabulary() + korean.language.wake_phrase.split(),
                           korean_model_path)
+
+
+CHATTER = {  # a TV in the next room: other languages, several voices at once
+    "en": "The weather tomorrow will be cloudy in the north with some rain in the evening.",
+    "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben.",
+    "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures.",
+}
+
+
+@pytest.fixture(scope="session")
+def chatter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A television: three espeak-ng voices reading at once (16 kHz WAV)."""
+    folder = tmp_path_factory.mktemp("chatter")
+    voices = []
+    for lang, text in CHATTER.items():
+        path = folder / f"{lang}.wav"
+        subprocess.run(["espeak-ng", "-v", lang, "-s", "160", "-w", str(path), text], check=True, timeout=30)
+        voices.append(np.frombuffer(read_wav(path, 16000).audio, dtype="<i2").astype(np.float64))
+    length = max(voice.size for voice in voices)
+    mixed = sum(np.resize(voice, length) for voice in voices)
+    path = folder / "chatter.wav"
+    write_wav(path, AudioChunk((0.3 * 32767 * mixed / np.abs(mixed).max()).astype("<i2").tobytes(), 16000))
+    return path
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,15 @@ those of test_session.py, with echo cancellation (its own voice 30 dB down)."""
 
 from __future__ import annotations
 
+import ctypes
+import itertools
+import subprocess
 from itertools import accumulate
 
 from voice import speech
-from voice.audio import read_wav
+import pytest
+
+from voice.audio import AudioChunk, join, read_wav, room_tone
 from voice.barge_in import Interruption
 from voice.speech import Pyttsx3Renderer, Voice
 
@@ -101,3 +106,39 @@ def test_its_own_voice_at_full_level_never_pauses_it(korean, recognizer, speak_k
     assert len(room.sounds) >= 3, session.turns
     assert all(sound["end"] - sound["start"] >= sound["blocks"] - 1 for sound in room.sounds), room.sounds
     assert list(session.interruptions) == []
+
+
+def test_a_television_switched_on_while_it_speaks_holds_it_up_only_briefly(
+        korean, recognizer, speak_ko, chatter, monkeypatch) -> None:
+    """A television comes on (loud, three voices) 1 s into the greeting: the greeting pauses for
+    it at most twice, each time briefly, and is then said to its end; the television is not
+    taken for a barge-in word."""
+    room = Room(speedup=2.0, echo=ECHO_CANCELLED)
+    television = read_wav(chatter)
+    looped = AudioChunk(television.audio * 8, television.rate)
+    over_the_greeting(room, (looped, 10))
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=30, room=room,
+                                lines=())
+    said = [text for who, text in session.turns if who == "assistant"]
+    resumed = list(itertools.takewhile(lambda text: text in said[0], said[1:]))
+    print(f"the greeting was taken up again {len(resumed)} times; sounds {room.sounds[:4]}")
+    assert len(resumed) <= 2 and list(session.interruptions) == []
+    last = room.sounds[len(resumed)]
+    assert last["end"] - last["start"] >= last["blocks"] - 1  # the rest of the greeting, to its end
+    gaps = [later["start"] - earlier["end"] for earlier, later in zip(room.sounds, room.sounds[1:len(resumed) + 1])]
+    assert all(gap <= 40 for gap in gaps), gaps  # each pause under 4 s
+
+
+@pytest.mark.parametrize("seconds", [0.5, 3.0, 8.0])
+def test_go_on_is_heard_however_long_the_wait_was(korean, recognizer, tmp_path, seconds: float) -> None:
+    """After "wait" it listens in silence. "Go on" (espeak-ng at 175 words a minute, which this
+    model hears) said after 3 s of it was never heard: at the end of a long empty utterance the
+    model heard the word differently. An utterance that holds nothing for a second starts afresh."""
+    word = tmp_path / "go-on.wav"
+    subprocess.run(["espeak-ng", "-v", "ko", "-s", "175", "-w", str(word), GO_ON], check=True, timeout=30)
+    ctypes.CDLL(None).srand(0)  # Kaldi's dither: the same hearing every run
+    spotter = barge_in(korean, recognizer).spotter(16000, "", frozenset({Interruption.GO_ON, Interruption.STOP}))
+    audio = join([room_tone(seconds, 16000), read_wav(word, 16000), room_tone(1.5, 16000, seed=3)], 16000)
+    heard = [spotter.feed(AudioChunk(audio.audio[start:start + 3200], 16000))
+             for start in range(0, len(audio.audio), 3200)]
+    assert Interruption.GO_ON in heard

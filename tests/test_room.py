@@ -26,11 +26,6 @@ HEADACHE = "머리가 아파요"          # "my head hurts"
 BACK_PAIN = "허리가 아파요"         # "my lower back hurts"
 LEFT = "왼쪽"                       # "left"
 ELBOW_PAIN = "팔꿈치가 아파요"      # "my elbow hurts"
-CHATTER = {  # a TV in the next room: other languages, several voices at once
-    "en": "The weather tomorrow will be cloudy in the north with some rain in the evening.",
-    "de": "Heute Abend zeigen wir einen Film über die Berge und die Menschen, die dort leben.",
-    "fr": "Bonjour à tous, voici les nouvelles de la journée. Le marché ouvre à huit heures.",
-}
 
 
 def samples(path: Path) -> np.ndarray:
@@ -68,19 +63,6 @@ def heard_all(recognizer: VoskRecognizer, conversation: Conversation, paths: lis
 
 def hear(conversation: Conversation, heard: Heard) -> Decision | None:
     return conversation.hear(heard.raw, [(word.text, word.confidence) for word in heard.words]).decision
-
-
-@pytest.fixture(scope="module")
-def chatter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("chatter")
-    voices = []
-    for lang, text in CHATTER.items():
-        path = folder / f"{lang}.wav"
-        subprocess.run(["espeak-ng", "-v", lang, "-s", "160", "-w", str(path), text], check=True, timeout=30)
-        voices.append(samples(path))
-    length = max(voice.size for voice in voices)
-    mixed = sum(np.resize(voice, length) for voice in voices)
-    return wav(folder / "chatter.wav", 0.3 * mixed / np.abs(mixed).max())
 
 
 def test_chatter_is_not_answered(recognizer, korean, chatter: Path) -> None:

@@ -33,6 +33,11 @@ STEADY_SECONDS: Final = 0.15
 """How long a phrase must stay in Vosk's running hypothesis to count (audio time)."""
 MIN_CONFIDENCE: Final = 0.95
 """Lowest per-word confidence of a phrase in a final result that counts."""
+PRE_ROLL_SECONDS: Final = 0.4
+"""Audio kept to hear a person's words afresh from just before they started (Spotter.restart)."""
+FRESH_SECONDS: Final = 1.0
+"""An utterance that has held nothing this long starts afresh: after "wait", "go on" (계속해)
+said 3 s into the silence was never heard (0 of 20 dither seeds), said 0.5 or 1 s in always."""
 
 _WORD = re.compile(r"\w+")
 
@@ -72,7 +77,8 @@ class BargeIn:
 
     def spotter(self, rate: int, spoken: str, wanted: frozenset[Interruption] | None = None) -> Spotter:
         """Listens over the speaking of `spoken` for the `wanted` interruptions (default: all
-        but GO_ON)."""
+        but GO_ON). With nothing spoken (it waits for "go on") its own voice cannot be heard,
+        so a phrase counts as soon as the running hypothesis holds it."""
         wanted = wanted if wanted is not None else frozenset(Interruption) - {Interruption.GO_ON}
         inside = _words(spoken)
         triggers = {
@@ -82,7 +88,7 @@ class BargeIn:
         }
         absorbing = {word for phrase in self.vocabulary for word in phrase.split()} | set(inside)
         grammar = sorted({*triggers, *(word for word in absorbing if self._known(word))})
-        return Spotter(self._recognizer(rate, grammar), triggers)
+        return Spotter(self._recognizer(rate, grammar), triggers, STEADY_SECONDS if spoken.strip() else 0.0)
 
     def _known(self, phrase: str) -> bool:
         return all(self.model.vosk_model_find_word(word) >= 0 for word in phrase.split())
@@ -108,20 +114,41 @@ def _said_in(phrase: str, words: Sequence[str]) -> bool:
 class Spotter:
     """Fed the microphone while one sentence is spoken; says when an interruption was heard."""
 
-    def __init__(self, recognizer: Any, triggers: Mapping[str, Interruption]) -> None:
+    def __init__(self, recognizer: Any, triggers: Mapping[str, Interruption], steady: float = STEADY_SECONDS) -> None:
         self._recognizer = recognizer
         self._triggers = triggers
+        self._steady_seconds = steady
+        """How long a phrase must stay in the running hypothesis to count."""
         self._steady: dict[str, float] = {}
         self._partial = ""
+        self._recent: deque[AudioChunk] = deque()
+        self._nothing = 0.0
+        """Seconds of audio in which the utterance has held no word."""
+
+    def restart(self) -> None:
+        """Hear from PRE_ROLL_SECONDS ago as a new utterance: a person has started talking. In a
+        long utterance of its own voice the model hears their word as more of the same (in
+        bench/barge_in.py, 3 s into a sentence "조용히" came out as "저 엄지")."""
+        self._recognizer.FinalResult()  # ends the utterance; Reset() let its words leak into the next
+        self._steady, self._partial, self._nothing = {}, "", 0.0
+        for chunk in self._recent:
+            self._recognizer.AcceptWaveform(chunk.audio)
 
     def feed(self, chunk: AudioChunk) -> Interruption | None:
         """The interruption heard by the end of this block, if any."""
         if not self._triggers:
             return None
+        self._recent.append(chunk)
+        while sum(piece.seconds for piece in self._recent) > PRE_ROLL_SECONDS + 1e-9:
+            self._recent.popleft()
         if self._recognizer.AcceptWaveform(chunk.audio):
-            self._steady, self._partial = {}, ""
+            self._steady, self._partial, self._nothing = {}, "", 0.0
             return self._final(words_of(self._recognizer.Result()))
         partial = " " + json.loads(self._recognizer.PartialResult()).get("partial", "") + " "
+        self._nothing = self._nothing + chunk.seconds if not partial.strip() else 0.0
+        if self._nothing >= FRESH_SECONDS:
+            self.restart()
+            return None
         if partial != self._partial:
             log.debug("barge-in hears%s", partial.rstrip())
             self._partial = partial
@@ -130,13 +157,14 @@ class Spotter:
             for phrase in self._triggers if f" {phrase} " in partial
         }
         for phrase, seconds in self._steady.items():
-            if seconds >= STEADY_SECONDS - 1e-9:
+            if seconds >= self._steady_seconds - 1e-9:
                 log.info("barge-in: heard %r", phrase)
                 return self._triggers[phrase]
         return None
 
     def _final(self, words: Sequence[Word]) -> Interruption | None:
         text = [word.text for word in words]
+        log.debug("barge-in heard at the end %s", " ".join(f"{word.text}:{word.confidence:.2f}" for word in words))
         for phrase, kind in self._triggers.items():
             size = len(phrase.split())
             for start in range(len(text) - size + 1):
@@ -183,7 +211,8 @@ class EchoPath:
         self._ratios: deque[float] = deque(maxlen=900)
         """Microphone energy over the loudest reference energy nearby, while it spoke (30 s)."""
         self._room: deque[float] = deque(maxlen=94)
-        """The microphone's energies while it spoke (3 s): with echo cancellation mostly the room."""
+        """The microphone's energies while it spoke or was silenced (3 s): with echo
+        cancellation mostly the room."""
 
     def learn(self, heard: float, played: float) -> None:
         self._room.append(heard)
@@ -230,8 +259,10 @@ class OverTalk:
         speech = float(self._silero.process_samples(window.tolist())) >= vad.VadSettings().speech
         voice = speech and self._echo.known() and heard > OVER_ECHO * self._echo.explained(played)
         self._in_a_row = self._in_a_row + 1 if voice else 0
-        if not voice and self._silenced_at is None:
-            self._echo.learn(heard, played)
+        # Everything is learned, the person too: their few windows barely move ECHO_PERCENTILE
+        # of 30 s, while a louder echo (the volume turned up) is learned in 3 s, and a television
+        # switched on becomes the room's level within 2 s instead of holding the speech silent.
+        self._echo.learn(heard, played)
 
     def _played_near(self, index: int) -> float:
         """The loudest window played that can come back in microphone window `index`."""

@@ -273,6 +273,7 @@ class Session:
                     paused.set()
                     over.silenced()
                     self.speaker.stop()
+                    spotter.restart()
                 continue
             silent += chunk.seconds
             quiet = 0.0 if voice else quiet + chunk.seconds

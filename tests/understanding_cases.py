@@ -668,3 +668,43 @@ my knee pain is bad => knee -
 """
 
 CASES += [line for line in LEAD_PROBED.strip().splitlines()]
+
+# Found by trying the assistant as users would (session 15): a side said not to hurt before the
+# place, a pregnancy that is over (asked, never taken for now), more pregnancy and family words,
+# an animal's legs and paws, chest pain said with another place, and "the worst I've ever had".
+TRIAL_PROBED = """
+not my left, my right elbow => elbow R
+not the left, the right elbow => elbow R
+not left, right knee => knee R
+my knee, not the left one, the right => knee R
+my knee, not left => knee -
+I don't have any pain in my left knee, only the right => knee R
+I was pregnant last year and my wrist hurts => wrist - preg=unknown ask
+I had a baby 3 weeks ago and my wrist hurts => wrist - preg=unknown ask care=none
+I just had a baby and my wrist hurts => wrist - preg=unknown ask care=none
+I gave birth last month and my wrist hurts => wrist - preg=unknown ask
+I was pregnant last year and I'm pregnant again, my wrist hurts => wrist - preg=yes
+I am no longer pregnant and my wrist hurts => wrist - preg=no
+preggers and my wrist hurts => wrist - preg=yes
+I'm knocked up and my wrist hurts => wrist - preg=yes
+baby on the way, sore wrist => wrist - preg=yes care=none
+my wife's knee and my own wrist => knee - +wrist -
+my 90 yo dad has a sore shoulder => shoulder - care=elderly
+my nan's hip hurts => hip - care=elderly
+my grandad's knee => knee - care=elderly
+my step dad's shoulder => shoulder -
+my grandkid's wrist => wrist - care=child
+the kids' knees hurt => knee B care=child
+our little one's elbow => elbow - care=child
+my dog is limping on his back leg => ? leg -
+my dog's front leg is sore => ? arm -
+my cat's back leg hurts => ? leg -
+my dog's front paw is sore => hand - care=pet
+my cat's left hind paw hurts => foot L care=pet
+my chest and my left arm hurt => !
+my chest is heavy => !
+my chest of drawers fell on my foot => foot -
+I have a terrible headache, the worst I've ever had => !
+"""
+
+CASES += [line for line in TRIAL_PROBED.strip().splitlines()]

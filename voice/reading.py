@@ -9,6 +9,8 @@ from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Sid
 
 SELF = "self"
 """The identity of the speaker."""
+PAST = "past"
+"""A pregnancy said to be over: nothing is known of now."""
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
 
@@ -56,8 +58,9 @@ class Parse:
     @property
     def pregnancy(self) -> Pregnancy | None:
         """Yes if any phrase says so ("I'm pregnant, no complications"): safety first.
-        "Not sure if I am" counts as unknown: the points are avoided, and named."""
-        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)}
+        "Not sure if I am" counts as unknown: the points are avoided, and named. A pregnancy
+        that is over ("I was pregnant last year") says nothing of now."""
+        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)} - {PAST}
         if not said:
             return None
         return Pregnancy.YES if said == {"yes"} else (Pregnancy.UNKNOWN if "maybe" in said else
@@ -220,6 +223,8 @@ class _Pass:
         self.places.append(place)
 
     def _side(self, index: int, side: str) -> None:
+        if self.deny_next:
+            return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._side_comes_before_a_place(index):
             self.sides.append(side)
             return

@@ -152,9 +152,28 @@ def test_every_contraindicated_area_asks_first(resolver: Resolver, clock: FakeCl
             assert "massage" not in said(reply).lower()
 
 
+UNCLEAR = "Please say yes or no: are you, or the person you are massaging, pregnant?"
+
+
+@pytest.mark.parametrize("answer, pregnancy", [
+    ("yes she is", Pregnancy.YES), ("yes my wife is", Pregnancy.YES), ("yes he is", Pregnancy.YES),
+    ("no, but my wife is", Pregnancy.UNKNOWN), ("no she is", Pregnancy.UNKNOWN), ("no he isn't", Pregnancy.UNKNOWN),
+])
+def test_an_answer_that_names_the_person_massaged(talk: Conversation, answer: str, pregnancy: Pregnancy) -> None:
+    """The question asks about the speaker or the person massaged: "yes she is" answers it; a no
+    with someone else in it is never taken for a no."""
+    talk.hear("my wife's left wrist hurts")
+    reply = talk.hear(answer)
+    assert talk.context.pregnancy is pregnancy
+    if pregnancy is Pregnancy.YES:
+        assert said(reply).index("is pregnant, do not press") < said(reply).index("Gently massage")
+    else:
+        assert reply.spoken == [UNCLEAR] and talk.state is State.PREGNANCY
+
+
 def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conversation) -> None:
     talk.hear("I have a headache")
-    assert talk.hear("no idea").spoken == ["Please say yes or no: are you pregnant?"]
+    assert talk.hear("no idea").spoken == [UNCLEAR]
     assert talk.context.pregnancy is Pregnancy.UNKNOWN  # "no idea" is not a no
     reply = talk.hear("I don't know")
     text = said(reply)
@@ -166,7 +185,7 @@ def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conv
 def test_noise_is_not_an_answer_and_never_gives_up(talk: Conversation, answer: str) -> None:
     talk.hear("I have a headache")
     for _ in range(5):
-        assert talk.hear(answer).spoken == ["Please say yes or no: are you pregnant?"]
+        assert talk.hear(answer).spoken == [UNCLEAR]
     assert talk.state is State.PREGNANCY
 
 

@@ -372,11 +372,15 @@ class Conversation:
 
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
-        """Yes or no only when that is all that was said: "no idea" is not a no."""
-        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF)]
+        """Yes or no only when that is all that was said: "no idea" is not a no. The question is
+        about the speaker or the person massaged, so "yes she is" is a yes; "no, but my wife is"
+        is never a no."""
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF, Kind.OTHER)]
         answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:
+            return None
+        if answers == {"no"} and parse.of(Kind.OTHER):
             return None
         return Pregnancy.YES if answers == {"yes"} else Pregnancy.NO
 

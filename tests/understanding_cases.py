@@ -708,3 +708,24 @@ I have a terrible headache, the worst I've ever had => !
 """
 
 CASES += [line for line in TRIAL_PROBED.strip().splitlines()]
+
+# Typed with a slip (`ask`, Home Assistant's text): two letters swapped in a body or side word, or a
+# letter left out or added in a long one, is read as that word; never a guess from a short word
+# or from another real word ("light" is not "right", "spin" is not "spine").
+TYPOS = """
+my rigth knee hurts => knee R
+my left sholder hurts => shoulder L
+my ankel hurts => ankle -
+my lfet wirst is sore => wrist L
+my lower bakc hurts => lower_back -
+my forarm aches => forearm -
+my thgih is sore => thigh -
+my left knee and my rihgt ankle => knee L +ankle R
+my kne hurts => x
+i have a light ache in my knee => knee -
+the bright light hurts my eyes => x
+spin class was hard => x
+the finder window is stuck => x
+"""
+
+CASES += [line for line in TYPOS.strip().splitlines()]

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
+from voice.spelling import corrections
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,10 @@ class Resolution:
         }
 
 
+_SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
+"""The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
+pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
+
 _TOKEN = re.compile(r"([\w']+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
 """A word, or punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
@@ -117,6 +122,8 @@ class Resolver:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words()
+        self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
+                                   if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
         self._determiners = self.language.grammar.get("determiners", frozenset())
@@ -160,7 +167,7 @@ class Resolver:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and stem in self._words:
                 return stem
-        return word
+        return self._slips.get(word, word)
 
     def parse(self, text: str) -> Parse:
         """The phrases in the text, longest first; a side may stand inside a phrase ("the heel of

@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Confirm, Kind, Side
+from voice.reading import SELF
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
 
@@ -408,12 +409,16 @@ class Conversation:
         """What to offer when a place is done: a place also mentioned, else the other side or another."""
         if self._also:
             return self._sentence("also_offer", place=self.resolver.place_text(
-                self._also[0], is_target=False, someone_else=self._someone_else))
+                self._also[0], is_target=False, someone_else=self._also[0].whose != SELF))
         return self._say["offer_next_sided" if self._has_other_side() else "offer_next"]
 
     def _also_answer(self, yes: bool) -> Reply:
         """ "You also mentioned your right hip. Shall we do that next?" """
         place, self._also = self._also[0], self._also[1:]
+        if yes and self._pain is not None and place.whose != self._pain.whose:
+            # another person's place: what was said of the first one's pregnancy is not theirs
+            self._someone_else = place.whose != SELF
+            self.context = replace(self.context, pregnancy=place.pregnancy or Pregnancy.UNKNOWN)
         if yes:
             return self._pain_reply(self._answer(place), self._also)
         return self._speak(self._offer())
@@ -438,7 +443,7 @@ class Conversation:
         for said in (text, f"{text} {name}", f"{shorter} {name}"):
             resolution = self.resolver.resolve(said, self.context)
             if resolution.understood and resolution.pain is not None:
-                pain = resolution.pain
+                pain = replace(resolution.pain, whose=vague.whose, pregnancy=vague.pregnancy)
                 if pain.side is None and vague.side is not None and self.resolver.knowledge.areas[pain.area].sided:
                     pain = replace(pain, side=vague.side)
                 care = tuple(dict.fromkeys(self._care + resolution.special_care))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
@@ -80,6 +80,10 @@ class Mentioned:
     side: Side | None
     qualifier: str | None
     vague: bool = False
+    owner: str = SELF
+    """Whose place it is: SELF, or the word that named someone else ("wife", "son")."""
+    pregnancy: Pregnancy | None = None
+    """What was said of the owner's pregnancy ("my wife's knee and my wrist": each their own)."""
 
 
 @dataclass(frozen=True)
@@ -471,19 +475,26 @@ class _Pass:
 
     def _result(self) -> Reading:
         pain = [place for place in self.places if place.state == "pain"]
-        places = _merge(pain, self.reader.knowledge)
-        owner = self._owner(pain[0]) if pain else SELF
-        said = self.statements.get(owner, set())
-        pregnancy = Pregnancy.YES if said & {"yes", "maybe"} else Pregnancy.NO if "no" in said else None
+        for place in pain:
+            place.owner = self._owner(place)
+        places = [replace(place, pregnancy=self._said_of(place.owner)) for place in _merge(pain, self.reader.knowledge)]
+        owner = places[0].owner if places else SELF
         return Reading(
             places=tuple(places),
             denied=not pain and any(place.state == "denied" for place in self.places),
             red_flags=tuple(dict.fromkeys(self.red_flags)),
             care=self._cares(),
-            pregnancy=Pregnancy.UNKNOWN if "maybe" in said else pregnancy,
-            maybe_pregnant="maybe" in said,
+            pregnancy=self._said_of(owner),
+            maybe_pregnant="maybe" in self.statements.get(owner, set()),
             someone_else=owner != SELF,
         )
+
+    def _said_of(self, owner: str) -> Pregnancy | None:
+        """What was said of one person's pregnancy: "not sure if I am" is unknown (avoided)."""
+        said = self.statements.get(owner, set())
+        if "maybe" in said:
+            return Pregnancy.UNKNOWN
+        return Pregnancy.YES if "yes" in said else Pregnancy.NO if "no" in said else None
 
     def _cares(self) -> tuple[str, ...]:
         """A child named by a word ("my son") is not one when only older ages were said ("my 16 year old son")."""
@@ -544,4 +555,4 @@ def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None
-    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague)
+    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
-from voice.reading import Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
+from voice.reading import SELF, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 
 
@@ -17,6 +17,10 @@ class Place:
     area: str
     side: Side | None = None
     qualifier: str | None = None
+    whose: str = field(default=SELF, compare=False)
+    """Whose place it is: SELF, or someone else ("wife"); places said together may be two people's."""
+    pregnancy: Pregnancy | None = field(default=None, compare=False)
+    """What was said of that person's pregnancy."""
 
     def to_json(self) -> dict[str, Any]:
         return {"area": self.area, "side": self.side.value if self.side else None,
@@ -290,7 +294,8 @@ class Resolver:
                 if meaning is not None and meaning.kind is Kind.AREA and \
                         meaning.id in self.knowledge.vague[vague.area]:
                     sided = self.knowledge.areas[meaning.id].sided
-                    return Mentioned(meaning.id, vague.side if sided else None, meaning.qualifier)
+                    return replace(vague, area=meaning.id, side=vague.side if sided else None,
+                                   qualifier=meaning.qualifier, vague=False)
         return vague
 
     @staticmethod
@@ -381,7 +386,7 @@ class Resolver:
         choices = self.knowledge.vague[place.area]
         return Resolution(text=text, understood=False, instruction=(self.which_part(place.area, someone_else),),
                           pregnancy=pregnancy, special_care=care, reason="vague", also=also,
-                          vague=Place(place.area, place.side, place.qualifier), choices=choices,
+                          vague=_place(place), choices=choices,
                           someone_else=someone_else)
 
     def which_part(self, vague: str, someone_else: bool = False) -> str:
@@ -471,7 +476,7 @@ def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
 
 
 def _place(mentioned: Mentioned) -> Place:
-    return Place(mentioned.area, mentioned.side, mentioned.qualifier)
+    return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
 
 
 @dataclass(frozen=True)

@@ -65,30 +65,25 @@ def test_the_second_place_is_offered_when_the_first_is_done(talk: Conversation, 
     assert answer.startswith("Your right elbow.") and "Gently massage your left knee" in answer
 
 
-def test_a_second_place_on_someone_else_is_theirs_and_their_pregnancy_is_asked(talk: Conversation,
-                                                                              clock: FakeClock) -> None:
-    """The speaker is not pregnant; the wife's ankle holds points never used in pregnancy, so the
-    question comes before any instruction for her, and she is "the", not "your"."""
-    first = said(talk.hear("I'm not pregnant, my left knee and my wife's right wrist hurt"))
-    assert first.startswith("Your left knee.") and "Gently massage your right elbow" in first
+@pytest.mark.parametrize("text, first, offered, second", [
+    ("I'm not pregnant, my left knee and my wife's right wrist hurt", "Your left knee.", "the right wrist",
+     "The right wrist."),
+    ("my wife's left knee and my own right wrist hurt", "The left knee.", "your right wrist", "Your right wrist."),
+])
+def test_a_second_place_is_its_own_persons_and_their_pregnancy_is_asked(
+        talk: Conversation, clock: FakeClock, text: str, first: str, offered: str, second: str) -> None:
+    """Places said together may be two people's: each is "your" or "the" by its own person, and
+    what one said of their pregnancy is not the other's, so the wrist (whose corresponding ankle
+    holds points never used in pregnancy) is asked about before any instruction."""
+    assert said(talk.hear(text)).startswith(first)
     talk.hear("start")
     clock.now += 61
-    assert talk.tick().spoken[-1] == "You also mentioned the right wrist. Shall we do that next?"
+    assert talk.tick().spoken[-1] == f"You also mentioned {offered}. Shall we do that next?"
     question = said(talk.hear("yes"))
-    assert question.startswith("The right wrist.") and "pregnant?" in question and "massage" not in question
+    assert question.startswith(second) and "pregnant?" in question and "massage" not in question
     assert talk.state is State.PREGNANCY
     answer = said(talk.hear("no"))
-    assert "Gently massage the left ankle" in answer and "your" not in answer.lower().split("fingertips")[0]
-
-
-def test_a_second_place_of_the_speaker_after_someone_elses_is_yours(talk: Conversation, clock: FakeClock) -> None:
-    first = said(talk.hear("my wife's left knee and my own right wrist hurt"))
-    assert first.startswith("The left knee.") and "Gently massage the right elbow" in first
-    talk.hear("start")
-    clock.now += 61
-    assert talk.tick().spoken[-1] == "You also mentioned your right wrist. Shall we do that next?"
-    question = said(talk.hear("yes"))
-    assert question.startswith("Your right wrist.") and "pregnant?" in question and talk.state is State.PREGNANCY
+    assert f"Gently massage {offered.split()[0]} left ankle" in answer
 
 
 def test_the_second_place_can_be_declined(talk: Conversation, clock: FakeClock) -> None:

@@ -84,10 +84,22 @@ def test_voice_changes_in_every_state(talk: Conversation, clock: FakeClock, stat
 @pytest.mark.parametrize("state", ASKING)
 def test_repeat_says_the_last_thing_again(talk: Conversation, clock: FakeClock, state: State) -> None:
     to_state(talk, state, clock)
-    before = talk._last
+    before = talk._last[:-1] if state is State.TIMING else talk._last  # not "say start": it has started
     reply = talk.hear("repeat")
     assert tuple(reply.spoken) == before and reply.spoken
     assert talk.state is state
+
+
+def test_repeat_while_the_timer_runs_says_the_instruction_not_say_start(talk: Conversation, clock: FakeClock) -> None:
+    instruction = talk.hear("my right knee hurts").spoken
+    talk.hear("start")
+    clock.now += 30
+    talk.tick()
+    again = talk.hear("repeat").spoken
+    assert again == instruction[:-1] and not any("Say start" in text for text in again)
+    assert talk.state is State.TIMING
+    clock.now += 31
+    assert talk.tick().spoken[0] == "Time is up. Well done."
 
 
 def test_repeat_gives_the_same_instruction_even_after_help(talk: Conversation) -> None:

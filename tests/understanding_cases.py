@@ -704,6 +704,11 @@ my cat's left hind paw hurts => foot L care=pet
 my chest and my left arm hurt => !
 my chest is heavy => !
 my chest of drawers fell on my foot => foot -
+my wrist hurts 3 weeks now => wrist - preg=unknown ask
+my hip, my knee, and my ankle all hurt => hip - +knee - +ankle -
+ugh my neck => neck -
+argh, my left shoulder => shoulder L
+my left_knee hurts => knee L
 I have a terrible headache, the worst I've ever had => !
 """
 

@@ -280,8 +280,7 @@ class Conversation:
         if "more" in commands:
             return self._more()
         if "repeat" in commands:
-            return Reply(tuple(Say(text) for text in self._last)) if self._last else \
-                self._speak(self._say["nothing_to_repeat"])
+            return self._repeat()
         if "help" in commands:
             return Reply((Say(self._say[f"help_{self._help_topic()}"]),))
         if "other_side" in commands:
@@ -341,6 +340,13 @@ class Conversation:
         if echo:
             return speech(resolution, level, self.resolver, seconds)
         return spoken_answer(resolution, level, self.resolver, seconds)
+
+    def _repeat(self) -> Reply:
+        """The last turn again; while the timer runs, without "say start, and I will time it"."""
+        if not self._last:
+            return self._speak(self._say["nothing_to_repeat"])
+        offer = self._sentence("offer_timer", duration=self.resolver.duration_text(self.context.duration_seconds))
+        return Reply(tuple(Say(text) for text in self._last if not (self.state is State.TIMING and text == offer)))
 
     def _more(self) -> Reply:
         """"More": the last answer once in detail; the verbosity stays as it was."""

@@ -429,7 +429,7 @@ class _Pass:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
         if unit in ("years", "months"):
             self._age(value if unit == "years" else 0, index)
-        elif unit == "weeks" and not self._a_length_of_time(index, end):
+        elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.statements.setdefault(self.clause_subject or SELF, set()).add("yes")  # "I'm 34 weeks"
         elif unit is None and self._said_of_someone(index):
             self._age(value, index)  # "I'm 85"
@@ -442,6 +442,12 @@ class _Pass:
                 20 <= value < 100 and int(self.tokens[end].meaning.id) < 10:
             value, end = value + int(self.tokens[end].meaning.id), end + 1
         return value, end
+
+    def _weeks_along(self, index: int) -> bool:
+        """ "I'm 34 weeks", "34 weeks, my back hurts" say how far along; "my knee hurts 3 weeks now"
+        says how long it has hurt: weeks are a pregnancy only said of someone or on their own."""
+        start = self.tokens[index].start
+        return start == 0 or start in self.parse.breaks or self.parse.words[start - 1] in self.g["being"]
 
     def _a_length_of_time(self, index: int, end: int) -> bool:
         """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy."""

@@ -106,8 +106,9 @@ _SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
 """The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
 pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
 
-_TOKEN = re.compile(r"([\w']+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""A word, or punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
+_TOKEN = re.compile(r"((?:[^\W_]|')+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word (letters, digits and apostrophes: "left_knee" is two), or punctuation that ends a clause:
+"my wrist is fine, it's my ankle"."""
 
 
 class Resolver:

@@ -116,6 +116,7 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
     "one_minute": frozenset(),
     "minutes": frozenset({"n"}),
     "seconds": frozenset({"n"}),
+    "minutes_and_seconds": frozenset({"minutes", "seconds"}),
 }
 LIST_KEYS = ("separator", "last_and", "last_or")
 VAGUE_QUESTIONS = ("which_part", "which_one")

@@ -431,6 +431,9 @@ class Resolver:
             return durations["one_minute"]
         if seconds % 60 == 0:
             return durations["minutes"].format(n=seconds // 60)
+        if seconds > 60:  # "2 minutes and 30 seconds", not "150 seconds"
+            return durations["minutes_and_seconds"].format(minutes=self.duration_text(seconds - seconds % 60),
+                                                           seconds=self.duration_text(seconds % 60))
         return durations["seconds"].format(n=seconds)
 
     def join(self, items: list[str], last: str = "last_and") -> str:

@@ -709,6 +709,7 @@ my hip, my knee, and my ankle all hurt => hip - +knee - +ankle -
 ugh my neck => neck -
 argh, my left shoulder => shoulder L
 my left_knee hurts => knee L
+I'm pregnant and massaging my husband's wrist => wrist - preg=unknown ask
 I have a terrible headache, the worst I've ever had => !
 """
 

@@ -710,6 +710,12 @@ ugh my neck => neck -
 argh, my left shoulder => shoulder L
 my left_knee hurts => knee L
 I'm pregnant and massaging my husband's wrist => wrist - preg=unknown ask
+I thought it was my knee but it's actually my hip => hip -
+my left knee used to hurt, now it's the right => knee R
+my knee used to hurt => x
+I hurt my hand punching a wall => hand -
+my great grandmother's hand => hand - care=elderly
+my baby girl's foot => foot - care=child
 I have a terrible headache, the worst I've ever had => !
 """
 

@@ -91,9 +91,9 @@ class Options:
     """Running as a home service: start idle, and go back to idle instead of ending."""
     silences_before_idle: int = 2
     unclear_answers_before_fallback: int = 2
+    """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     verbosity: Verbosity = Verbosity.NORMAL
     """How much of each answer is said at first ("shorter", "more detail" change it)."""
-    """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     thresholds: Thresholds = Thresholds()
     """How confident the words heard must be to be taken as said."""
     confirm: Confirm | None = None

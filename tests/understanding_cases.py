@@ -716,6 +716,10 @@ my knee used to hurt => x
 I hurt my hand punching a wall => hand -
 my great grandmother's hand => hand - care=elderly
 my baby girl's foot => foot - care=child
+one of my knees hurts => knee -
+my knees hurt => knee B
+the web of my hand between thumb and finger => hand -
+pain between thumb and finger => hand -
 I have a terrible headache, the worst I've ever had => !
 """
 

@@ -112,6 +112,8 @@ class _Place:
     sides: list[str] = field(default_factory=list)
     owner: str | None = None
     qualifier: str | None = None
+    one: bool = False
+    """ "One of my knees": a plural that is not both sides."""
     state: str = "pain"  # "pain", "denied" (said not to hurt) or "taken_back" (corrected)
 
 
@@ -220,7 +222,8 @@ class _Pass:
     # ------------------------------------------------------------ places
 
     def _place(self, token: Token) -> None:
-        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier)
+        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier,
+                       one=self._one_of(token))
         place.sides, self.sides, self.qualifier = self.sides, [], None
         if self.deny_next:
             place.state, self.deny_next = "denied", False
@@ -241,6 +244,14 @@ class _Pass:
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
+
+    def _one_of(self, token: Token) -> bool:
+        """The number one stands before the place, past "of my" ("ONE of my knees hurts")."""
+        words, position = self.parse.words, token.start - 1
+        while position >= 0 and (words[position] in self.g["determiners"] or words[position] in self.g["prepositions"]):
+            position -= 1
+        index = self.at[position] if position >= 0 else -1
+        return index >= 0 and self.tokens[index].kind is Kind.NUMBER and self.tokens[index].meaning.id == "1"
 
     def _side_comes_before_a_place(self, index: int) -> bool:
         for offset, token in enumerate(self.tokens[index + 1:index + 1 + _LOOK]):
@@ -557,7 +568,7 @@ def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
     if Side.BOTH.value in said or {Side.LEFT.value, Side.RIGHT.value} <= said:
         side = Side.BOTH.value
     else:
-        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural else None)
+        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural and not place.one else None)
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None

@@ -529,14 +529,15 @@ class _Pass:
 
 
 def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
-    """One entry per place: a part named with its whole is the part ("my right hand's thumb"),
-    a vague place named with one of its parts is that part, both sides said make both."""
+    """One entry per place and person: a part named with its whole is the part ("my right hand's
+    thumb"), a vague place named with one of its parts is that part, both sides said make both;
+    "my knee and my wife's knee" are two."""
     merged: list[_Place] = []
     for place in places:
         meaning = place.token.meaning
         for index, earlier in enumerate(merged):
             other = earlier.token.meaning
-            if _same_place(meaning, other, knowledge):
+            if place.owner == earlier.owner and _same_place(meaning, other, knowledge):
                 keep = place if _more_exact(meaning, other, knowledge) else earlier
                 merged[index] = _Place(keep.token, earlier.sides + place.sides, keep.owner,
                                        keep.qualifier or earlier.qualifier or place.qualifier)

@@ -96,7 +96,8 @@ class Resolution:
             "ask_pregnancy": self.ask_pregnancy,
             "special_care": list(self.special_care),
             "reason": self.reason,
-            "also": [place.to_json() for place in self.also],
+            "also": [{**place.to_json(), "someone_else": place.whose != SELF} for place in self.also],
+            "someone_else": self.someone_else,
             "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
         }

@@ -209,7 +209,7 @@ def _judge(what: str, status: int | None, err: str, tally: Tally, signalled: int
         return
     lines = [line for line in err.splitlines() if line.strip() and not line.startswith(INFORMATION)]
     allowed = {0, 1} | ({128 + signalled, -signalled} if signalled else set())
-    if status == 2 and lines and "error:" in lines[-1]:  # argparse's usage line and its one error line
+    if status == 2 and len(lines) == 1 and "error:" in lines[0]:  # argparse's one error line (voice.cli._Parser)
         return
     if status not in allowed or len(lines) > 1 or (signalled and status == -signalled and lines):
         tally.unclean.append(f"{what}: status {status}, {err[-300:]!r}")

@@ -299,3 +299,26 @@ def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path:
     odd = subprocess.run([*CLI, "ask", "-"], input=b"my knee\n\xff\xfe hurts\n", capture_output=True, timeout=60,
                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
     assert odd.returncode == 0 and odd.stdout.decode("utf-8").count("\n") == 2  # bytes that are not UTF-8: \ufffd
+
+
+@pytest.mark.parametrize("args, command, wrong", [
+    (["ask", "--bogus", "my knee"], "acupressure ask", "unrecognized arguments: --bogus"),
+    (["ask", "--pregnant", "maybe", "my knee"], "acupressure ask", "invalid choice: 'maybe'"),
+    (["ask"], "acupressure ask", "required: text"),
+    (["bogus"], "acupressure", "invalid choice: 'bogus'"),
+    (["--nope"], "acupressure", "unrecognized arguments: --nope"),
+    (["service", "install", "--bogus"], "acupressure service install", "unrecognized arguments: --bogus"),
+    (["model", "download", "--nope"], "acupressure model download", "unrecognized arguments: --nope"),
+    (["listen", "--rate"], "acupressure listen", "--rate: expected one argument"),
+])
+def test_bad_arguments_are_one_line_naming_what_is_wrong_and_where_the_right_ones_are(
+        capsys: pytest.CaptureFixture[str], args: list[str], command: str, wrong: str) -> None:
+    """Not argparse's usage block: one line, and the help of the command that was given."""
+    from voice.cli import main
+
+    with pytest.raises(SystemExit) as exit:
+        main(args)
+    err = capsys.readouterr().err
+    assert exit.value.code == 2
+    assert err.count("\n") == 1 and err.startswith(f"{command}: error: ") and wrong in err, err
+    assert err.rstrip().endswith(f"see `{command} --help`"), err

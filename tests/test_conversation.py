@@ -84,10 +84,22 @@ def test_voice_changes_in_every_state(talk: Conversation, clock: FakeClock, stat
 @pytest.mark.parametrize("state", ASKING)
 def test_repeat_says_the_last_thing_again(talk: Conversation, clock: FakeClock, state: State) -> None:
     to_state(talk, state, clock)
-    before = talk._last
+    before = talk._last[:-1] if state is State.TIMING else talk._last  # not "say start": it has started
     reply = talk.hear("repeat")
     assert tuple(reply.spoken) == before and reply.spoken
     assert talk.state is state
+
+
+def test_repeat_while_the_timer_runs_says_the_instruction_not_say_start(talk: Conversation, clock: FakeClock) -> None:
+    instruction = talk.hear("my right knee hurts").spoken
+    talk.hear("start")
+    clock.now += 30
+    talk.tick()
+    again = talk.hear("repeat").spoken
+    assert again == instruction[:-1] and not any("Say start" in text for text in again)
+    assert talk.state is State.TIMING
+    clock.now += 31
+    assert talk.tick().spoken[0] == "Time is up. Well done."
 
 
 def test_repeat_gives_the_same_instruction_even_after_help(talk: Conversation) -> None:
@@ -152,9 +164,28 @@ def test_every_contraindicated_area_asks_first(resolver: Resolver, clock: FakeCl
             assert "massage" not in said(reply).lower()
 
 
+UNCLEAR = "Please say yes or no: are you, or the person you are massaging, pregnant?"
+
+
+@pytest.mark.parametrize("answer, pregnancy", [
+    ("yes she is", Pregnancy.YES), ("yes my wife is", Pregnancy.YES), ("yes he is", Pregnancy.YES),
+    ("no, but my wife is", Pregnancy.UNKNOWN), ("no she is", Pregnancy.UNKNOWN), ("no he isn't", Pregnancy.UNKNOWN),
+])
+def test_an_answer_that_names_the_person_massaged(talk: Conversation, answer: str, pregnancy: Pregnancy) -> None:
+    """The question asks about the speaker or the person massaged: "yes she is" answers it; a no
+    with someone else in it is never taken for a no."""
+    talk.hear("my wife's left wrist hurts")
+    reply = talk.hear(answer)
+    assert talk.context.pregnancy is pregnancy
+    if pregnancy is Pregnancy.YES:
+        assert said(reply).index("is pregnant, do not press") < said(reply).index("Gently massage")
+    else:
+        assert reply.spoken == [UNCLEAR] and talk.state is State.PREGNANCY
+
+
 def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conversation) -> None:
     talk.hear("I have a headache")
-    assert talk.hear("no idea").spoken == ["Please say yes or no: are you pregnant?"]
+    assert talk.hear("no idea").spoken == [UNCLEAR]
     assert talk.context.pregnancy is Pregnancy.UNKNOWN  # "no idea" is not a no
     reply = talk.hear("I don't know")
     text = said(reply)
@@ -166,7 +197,7 @@ def test_an_unclear_pregnancy_answer_is_asked_again_then_warned_first(talk: Conv
 def test_noise_is_not_an_answer_and_never_gives_up(talk: Conversation, answer: str) -> None:
     talk.hear("I have a headache")
     for _ in range(5):
-        assert talk.hear(answer).spoken == ["Please say yes or no: are you pregnant?"]
+        assert talk.hear(answer).spoken == [UNCLEAR]
     assert talk.state is State.PREGNANCY
 
 

@@ -137,6 +137,14 @@ def test_every_understood_answer_is_gentle_and_says_how_long(resolver: Resolver)
 def test_duration_setting_is_spoken(resolver: Resolver) -> None:
     assert "about 2 minutes" in resolver.resolve("my knee", Context(duration_seconds=120)).speech
     assert "about 30 seconds" in resolver.resolve("my knee", Context(duration_seconds=30)).speech
+    assert "about one minute and 30 seconds" in resolver.resolve("my knee", Context(duration_seconds=90)).speech
+    assert "about 2 minutes and 30 seconds" in resolver.resolve("my knee", Context(duration_seconds=150)).speech
+
+
+def test_a_duration_over_a_minute_is_said_in_minutes_and_seconds_in_every_pack() -> None:
+    """ "2분 30초", not "150초": a listener counts in minutes."""
+    korean = Resolver(load("ko"))
+    assert korean.duration_text(150) == "2분 30초" and korean.duration_text(90) == "1분 30초"
 
 
 @pytest.mark.parametrize("text, care", [

@@ -63,6 +63,12 @@ def test_config_path_ignores_an_empty_xdg_config_home(tmp_path: Path) -> None:
     assert config_path(env) == tmp_path / ".config" / "acupressure" / "config.yaml"
 
 
+def test_a_relative_xdg_folder_is_ignored_so_the_file_does_not_depend_on_the_current_folder(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": "relative/config", "XDG_STATE_HOME": "state", "HOME": str(tmp_path)}
+    assert config_path(env) == tmp_path / ".config" / "acupressure" / "config.yaml"
+    assert state_path(env) == tmp_path / ".local" / "state" / "acupressure" / "voice.yaml"
+
+
 def test_load_without_a_path_reads_the_file_under_xdg_config_home(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path / "nohome")}
     write(tmp_path / "acupressure" / "config.yaml", "rate: 200\n")

@@ -17,9 +17,12 @@ def ask_lines(data: bytes) -> list[dict]:
 
 
 def test_two_places_vague_places_and_red_flags_in_the_json() -> None:
-    two, vague, flag = ask_lines(b"my left shoulder and my right hip\nmy left arm hurts\nI have chest pain\n")
-    assert two["understood"] and two["pain"]["area"] == "shoulder"
-    assert two["also"] == [{"area": "hip", "side": "right", "qualifier": None}]
+    two, vague, flag, people = ask_lines(b"my left shoulder and my right hip\nmy left arm hurts\nI have chest pain\n"
+                                         b"my knee and my wife's knee\n")
+    assert two["understood"] and two["pain"]["area"] == "shoulder" and not two["someone_else"]
+    assert two["also"] == [{"area": "hip", "side": "right", "qualifier": None, "someone_else": False}]
+    assert people["pain"]["area"] == "knee" and not people["someone_else"]  # each person's knee is their own
+    assert people["also"] == [{"area": "knee", "side": None, "qualifier": None, "someone_else": True}]
     assert not vague["understood"] and vague["reason"] == "vague"
     assert vague["choices"] == ["shoulder", "upper_arm", "elbow", "forearm", "wrist", "hand"]
     assert vague["vague"] == {"area": "arm", "side": "left", "qualifier": None}

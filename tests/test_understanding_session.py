@@ -65,6 +65,27 @@ def test_the_second_place_is_offered_when_the_first_is_done(talk: Conversation, 
     assert answer.startswith("Your right elbow.") and "Gently massage your left knee" in answer
 
 
+@pytest.mark.parametrize("text, first, offered, second", [
+    ("I'm not pregnant, my left knee and my wife's right wrist hurt", "Your left knee.", "the right wrist",
+     "The right wrist."),
+    ("my wife's left knee and my own right wrist hurt", "The left knee.", "your right wrist", "Your right wrist."),
+])
+def test_a_second_place_is_its_own_persons_and_their_pregnancy_is_asked(
+        talk: Conversation, clock: FakeClock, text: str, first: str, offered: str, second: str) -> None:
+    """Places said together may be two people's: each is "your" or "the" by its own person, and
+    what one said of their pregnancy is not the other's, so the wrist (whose corresponding ankle
+    holds points never used in pregnancy) is asked about before any instruction."""
+    assert said(talk.hear(text)).startswith(first)
+    talk.hear("start")
+    clock.now += 61
+    assert talk.tick().spoken[-1] == f"You also mentioned {offered}. Shall we do that next?"
+    question = said(talk.hear("yes"))
+    assert question.startswith(second) and "pregnant?" in question and "massage" not in question
+    assert talk.state is State.PREGNANCY
+    answer = said(talk.hear("no"))
+    assert f"Gently massage {offered.split()[0]} left ankle" in answer
+
+
 def test_the_second_place_can_be_declined(talk: Conversation, clock: FakeClock) -> None:
     talk.hear("my knee and my elbow both hurt")
     talk.hear("start")

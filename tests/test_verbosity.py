@@ -4,6 +4,7 @@ A brief answer keeps every warning word for word, in its place, over every area 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -57,6 +58,15 @@ def test_detailed_says_why_how_to_find_it_and_what_the_points_are_for(resolver: 
     said = speech(resolution, Verbosity.DETAILED, resolver, SECONDS)
     assert "like cures like" in said and "To find it" in said and "Why there" in said
     assert "The points" in said and resolver.language.point_names[resolution.points[0]] in said
+
+
+def test_every_sentence_of_a_detailed_answer_starts_with_a_capital_letter(resolver: Resolver) -> None:
+    """Printed for screen readers and logs: "Why there: like cures like: your left wrist mirrors
+    ...", never a sentence that starts "your left wrist" after a full stop."""
+    for text in ("my left wrist hurts", "my son's right knee hurts", "my thumb hurts", "I have a headache"):
+        said = speech(resolver.resolve(text, Context(pregnancy=Pregnancy.NO)), Verbosity.DETAILED, resolver, SECONDS)
+        for sentence in re.split(r"(?<=[.?!])\s+", said):
+            assert sentence[:1].isupper(), (text, sentence)
 
 
 def test_brief_is_where_which_side_how_long_and_the_warnings(resolver: Resolver) -> None:

@@ -180,14 +180,19 @@ def test_a_vague_place_gets_the_question_as_its_answer(handler: Handler) -> None
     assert Handled.from_event(toe).text == "Which toe?"
 
 
-def test_a_second_place_is_named_for_next_time_not_asked_about(handler: Handler) -> None:
+@pytest.mark.parametrize("text, also", [
+    ("my knee and my elbow hurt", "your elbow"),
+    ("my son's knee and my elbow hurt", "your elbow"),  # each place is its own person's
+    ("my knee and my son's elbow hurt", "the elbow"),
+])
+def test_a_second_place_is_named_for_next_time_not_asked_about(handler: Handler, text: str, also: str) -> None:
     async def scenario() -> Event:
         async with serving(handler) as port:
-            return await ask(port, "my knee and my elbow hurt")
+            return await ask(port, text)
 
     said = Handled.from_event(run(scenario())).text or ""
-    assert said.startswith(speech("my knee and my elbow hurt"))
-    assert said.endswith("You also mentioned your elbow: ask me about it next.") and "?" not in said
+    assert said.startswith(speech(text))
+    assert said.endswith(f"You also mentioned {also}: ask me about it next.") and "?" not in said
 
 
 def test_a_red_flag_gets_medical_help_not_a_massage(handler: Handler) -> None:

@@ -668,3 +668,80 @@ my knee pain is bad => knee -
 """
 
 CASES += [line for line in LEAD_PROBED.strip().splitlines()]
+
+# Found by trying the assistant as users would (session 15): a side said not to hurt before the
+# place, a pregnancy that is over (asked, never taken for now), more pregnancy and family words,
+# an animal's legs and paws, chest pain said with another place, and "the worst I've ever had".
+TRIAL_PROBED = """
+not my left, my right elbow => elbow R
+not the left, the right elbow => elbow R
+not left, right knee => knee R
+my knee, not the left one, the right => knee R
+my knee, not left => knee -
+I don't have any pain in my left knee, only the right => knee R
+I was pregnant last year and my wrist hurts => wrist - preg=unknown ask
+I had a baby 3 weeks ago and my wrist hurts => wrist - preg=unknown ask care=none
+I just had a baby and my wrist hurts => wrist - preg=unknown ask care=none
+I gave birth last month and my wrist hurts => wrist - preg=unknown ask
+I was pregnant last year and I'm pregnant again, my wrist hurts => wrist - preg=yes
+I am no longer pregnant and my wrist hurts => wrist - preg=no
+preggers and my wrist hurts => wrist - preg=yes
+I'm knocked up and my wrist hurts => wrist - preg=yes
+baby on the way, sore wrist => wrist - preg=yes care=none
+my wife's knee and my own wrist => knee - +wrist -
+my 90 yo dad has a sore shoulder => shoulder - care=elderly
+my nan's hip hurts => hip - care=elderly
+my grandad's knee => knee - care=elderly
+my step dad's shoulder => shoulder -
+my grandkid's wrist => wrist - care=child
+the kids' knees hurt => knee B care=child
+our little one's elbow => elbow - care=child
+my dog is limping on his back leg => ? leg -
+my dog's front leg is sore => ? arm -
+my cat's back leg hurts => ? leg -
+my dog's front paw is sore => hand - care=pet
+my cat's left hind paw hurts => foot L care=pet
+my chest and my left arm hurt => !
+my chest is heavy => !
+my chest of drawers fell on my foot => foot -
+my wrist hurts 3 weeks now => wrist - preg=unknown ask
+my hip, my knee, and my ankle all hurt => hip - +knee - +ankle -
+ugh my neck => neck -
+argh, my left shoulder => shoulder L
+my left_knee hurts => knee L
+I'm pregnant and massaging my husband's wrist => wrist - preg=unknown ask
+I thought it was my knee but it's actually my hip => hip -
+my left knee used to hurt, now it's the right => knee R
+my knee used to hurt => x
+I hurt my hand punching a wall => hand -
+my great grandmother's hand => hand - care=elderly
+my baby girl's foot => foot - care=child
+one of my knees hurts => knee -
+my knees hurt => knee B
+the web of my hand between thumb and finger => hand -
+pain between thumb and finger => hand -
+I have a terrible headache, the worst I've ever had => !
+"""
+
+CASES += [line for line in TRIAL_PROBED.strip().splitlines()]
+
+# Typed with a slip (`ask`, Home Assistant's text): two letters swapped in a body or side word, or a
+# letter left out or added in a long one, is read as that word; never a guess from a short word
+# or from another real word ("light" is not "right", "spin" is not "spine").
+TYPOS = """
+my rigth knee hurts => knee R
+my left sholder hurts => shoulder L
+my ankel hurts => ankle -
+my lfet wirst is sore => wrist L
+my lower bakc hurts => lower_back -
+my forarm aches => forearm -
+my thgih is sore => thigh -
+my left knee and my rihgt ankle => knee L +ankle R
+my kne hurts => x
+i have a light ache in my knee => knee -
+the bright light hurts my eyes => x
+spin class was hard => x
+the finder window is stuck => x
+"""
+
+CASES += [line for line in TYPOS.strip().splitlines()]

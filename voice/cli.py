@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any, Callable, Final, Iterator, Sequence, TextIO
+from typing import Any, Callable, Final, Iterator, NoReturn, Sequence, TextIO
 
 import voice
 from voice import assistant, devices, doctor, exits, models, service
@@ -59,9 +59,17 @@ In Home Assistant: Settings > Devices & services > Add integration > Wyoming Pro
 then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments get one line saying what is wrong and where the right ones are listed,
+    not the usage block (the subcommands' parsers are of this class too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="acupressure", description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser: argparse.ArgumentParser = _Parser(prog="acupressure", description=DESCRIPTION,
+                                              formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument("--debug", action="store_true", help="log details to standard error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -535,7 +543,9 @@ def _installed(name: str, dest: Path | None) -> Path | None:
 def main(argv: Sequence[str] | None = None) -> int:
     exits.install()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command they were given to: "see `acupressure ask --help`"
+        _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
@@ -555,6 +565,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exits.exit_status(interrupt)
     except OSError as error:
         return _fail(_os_problem(error))
+
+
+def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The parser of the (sub)command given: `acupressure service install`'s for its arguments."""
+    for name in ("command", "action"):
+        commands = next((action for action in parser._actions if isinstance(action, argparse._SubParsersAction)),
+                        None)
+        chosen = getattr(args, name, None)
+        if commands is None or chosen not in commands.choices:
+            break
+        parser = commands.choices[chosen]
+    return parser
 
 
 OUTPUT_ERRORS: Final = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EFBIG})

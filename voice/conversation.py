@@ -9,6 +9,7 @@ from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Confirm, Kind, Side
+from voice.reading import SELF
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
 
@@ -90,9 +91,9 @@ class Options:
     """Running as a home service: start idle, and go back to idle instead of ending."""
     silences_before_idle: int = 2
     unclear_answers_before_fallback: int = 2
+    """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     verbosity: Verbosity = Verbosity.NORMAL
     """How much of each answer is said at first ("shorter", "more detail" change it)."""
-    """After this many unclear answers to "are you pregnant?", answer with the warning first."""
     thresholds: Thresholds = Thresholds()
     """How confident the words heard must be to be taken as said."""
     confirm: Confirm | None = None
@@ -279,8 +280,7 @@ class Conversation:
         if "more" in commands:
             return self._more()
         if "repeat" in commands:
-            return Reply(tuple(Say(text) for text in self._last)) if self._last else \
-                self._speak(self._say["nothing_to_repeat"])
+            return self._repeat()
         if "help" in commands:
             return Reply((Say(self._say[f"help_{self._help_topic()}"]),))
         if "other_side" in commands:
@@ -341,6 +341,13 @@ class Conversation:
             return speech(resolution, level, self.resolver, seconds)
         return spoken_answer(resolution, level, self.resolver, seconds)
 
+    def _repeat(self) -> Reply:
+        """The last turn again; while the timer runs, without "say start, and I will time it"."""
+        if not self._last:
+            return self._speak(self._say["nothing_to_repeat"])
+        offer = self._sentence("offer_timer", duration=self.resolver.duration_text(self.context.duration_seconds))
+        return Reply(tuple(Say(text) for text in self._last if not (self.state is State.TIMING and text == offer)))
+
     def _more(self) -> Reply:
         """"More": the last answer once in detail; the verbosity stays as it was."""
         if self._answered is None:
@@ -372,11 +379,15 @@ class Conversation:
 
     @staticmethod
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
-        """Yes or no only when that is all that was said: "no idea" is not a no."""
-        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF)]
+        """Yes or no only when that is all that was said: "no idea" is not a no. The question is
+        about the speaker or the person massaged, so "yes she is" is a yes; "no, but my wife is"
+        is never a no."""
+        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF, Kind.OTHER)]
         answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:
+            return None
+        if answers == {"no"} and parse.of(Kind.OTHER):
             return None
         return Pregnancy.YES if answers == {"yes"} else Pregnancy.NO
 
@@ -404,12 +415,16 @@ class Conversation:
         """What to offer when a place is done: a place also mentioned, else the other side or another."""
         if self._also:
             return self._sentence("also_offer", place=self.resolver.place_text(
-                self._also[0], is_target=False, someone_else=self._someone_else))
+                self._also[0], is_target=False, someone_else=self._also[0].whose != SELF))
         return self._say["offer_next_sided" if self._has_other_side() else "offer_next"]
 
     def _also_answer(self, yes: bool) -> Reply:
         """ "You also mentioned your right hip. Shall we do that next?" """
         place, self._also = self._also[0], self._also[1:]
+        if yes and self._pain is not None and place.whose != self._pain.whose:
+            # another person's place: what was said of the first one's pregnancy is not theirs
+            self._someone_else = place.whose != SELF
+            self.context = replace(self.context, pregnancy=place.pregnancy or Pregnancy.UNKNOWN)
         if yes:
             return self._pain_reply(self._answer(place), self._also)
         return self._speak(self._offer())
@@ -434,7 +449,7 @@ class Conversation:
         for said in (text, f"{text} {name}", f"{shorter} {name}"):
             resolution = self.resolver.resolve(said, self.context)
             if resolution.understood and resolution.pain is not None:
-                pain = resolution.pain
+                pain = replace(resolution.pain, whose=vague.whose, pregnancy=vague.pregnancy)
                 if pain.side is None and vague.side is not None and self.resolver.knowledge.areas[pain.area].sided:
                     pain = replace(pain, side=vague.side)
                 care = tuple(dict.fromkeys(self._care + resolution.special_care))

@@ -116,6 +116,7 @@ DURATION_FIELDS: dict[str, frozenset[str]] = {
     "one_minute": frozenset(),
     "minutes": frozenset({"n"}),
     "seconds": frozenset({"n"}),
+    "minutes_and_seconds": frozenset({"minutes", "seconds"}),
 }
 LIST_KEYS = ("separator", "last_and", "last_or")
 VAGUE_QUESTIONS = ("which_part", "which_one")
@@ -540,8 +541,9 @@ unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85
 spans ("FOR 3 weeks" is a length of time, not weeks of pregnancy), pronouns (SHE: the
 person named before), contrasts (BUT: a new clause) and determiners (left out inside phrases).
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
-PREGNANCY_SAID = ("yes", "no", "maybe")
-"""What can be said of pregnancy: "maybe" ("not sure if I am") counts as possibly pregnant."""
+PREGNANCY_SAID = ("yes", "no", "maybe", "past")
+"""What can be said of pregnancy: "maybe" ("not sure if I am") counts as possibly pregnant; "past"
+("I was pregnant last year") says nothing of now."""
 
 
 def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:

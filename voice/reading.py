@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
 
 SELF = "self"
 """The identity of the speaker."""
+PAST = "past"
+"""A pregnancy said to be over: nothing is known of now."""
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
 
@@ -56,8 +58,9 @@ class Parse:
     @property
     def pregnancy(self) -> Pregnancy | None:
         """Yes if any phrase says so ("I'm pregnant, no complications"): safety first.
-        "Not sure if I am" counts as unknown: the points are avoided, and named."""
-        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)}
+        "Not sure if I am" counts as unknown: the points are avoided, and named. A pregnancy
+        that is over ("I was pregnant last year") says nothing of now."""
+        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)} - {PAST}
         if not said:
             return None
         return Pregnancy.YES if said == {"yes"} else (Pregnancy.UNKNOWN if "maybe" in said else
@@ -77,6 +80,10 @@ class Mentioned:
     side: Side | None
     qualifier: str | None
     vague: bool = False
+    owner: str = SELF
+    """Whose place it is: SELF, or the word that named someone else ("wife", "son")."""
+    pregnancy: Pregnancy | None = None
+    """What was said of the owner's pregnancy ("my wife's knee and my wrist": each their own)."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,8 @@ class _Place:
     sides: list[str] = field(default_factory=list)
     owner: str | None = None
     qualifier: str | None = None
+    one: bool = False
+    """ "One of my knees": a plural that is not both sides."""
     state: str = "pain"  # "pain", "denied" (said not to hurt) or "taken_back" (corrected)
 
 
@@ -213,13 +222,16 @@ class _Pass:
     # ------------------------------------------------------------ places
 
     def _place(self, token: Token) -> None:
-        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier)
+        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier,
+                       one=self._one_of(token))
         place.sides, self.sides, self.qualifier = self.sides, [], None
         if self.deny_next:
             place.state, self.deny_next = "denied", False
         self.places.append(place)
 
     def _side(self, index: int, side: str) -> None:
+        if self.deny_next:
+            return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._side_comes_before_a_place(index):
             self.sides.append(side)
             return
@@ -232,6 +244,14 @@ class _Pass:
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
+
+    def _one_of(self, token: Token) -> bool:
+        """The number one stands before the place, past "of my" ("ONE of my knees hurts")."""
+        words, position = self.parse.words, token.start - 1
+        while position >= 0 and (words[position] in self.g["determiners"] or words[position] in self.g["prepositions"]):
+            position -= 1
+        index = self.at[position] if position >= 0 else -1
+        return index >= 0 and self.tokens[index].kind is Kind.NUMBER and self.tokens[index].meaning.id == "1"
 
     def _side_comes_before_a_place(self, index: int) -> bool:
         for offset, token in enumerate(self.tokens[index + 1:index + 1 + _LOOK]):
@@ -420,7 +440,7 @@ class _Pass:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
         if unit in ("years", "months"):
             self._age(value if unit == "years" else 0, index)
-        elif unit == "weeks" and not self._a_length_of_time(index, end):
+        elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.statements.setdefault(self.clause_subject or SELF, set()).add("yes")  # "I'm 34 weeks"
         elif unit is None and self._said_of_someone(index):
             self._age(value, index)  # "I'm 85"
@@ -433,6 +453,12 @@ class _Pass:
                 20 <= value < 100 and int(self.tokens[end].meaning.id) < 10:
             value, end = value + int(self.tokens[end].meaning.id), end + 1
         return value, end
+
+    def _weeks_along(self, index: int) -> bool:
+        """ "I'm 34 weeks", "34 weeks, my back hurts" say how far along; "my knee hurts 3 weeks now"
+        says how long it has hurt: weeks are a pregnancy only said of someone or on their own."""
+        start = self.tokens[index].start
+        return start == 0 or start in self.parse.breaks or self.parse.words[start - 1] in self.g["being"]
 
     def _a_length_of_time(self, index: int, end: int) -> bool:
         """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy."""
@@ -466,19 +492,26 @@ class _Pass:
 
     def _result(self) -> Reading:
         pain = [place for place in self.places if place.state == "pain"]
-        places = _merge(pain, self.reader.knowledge)
-        owner = self._owner(pain[0]) if pain else SELF
-        said = self.statements.get(owner, set())
-        pregnancy = Pregnancy.YES if said & {"yes", "maybe"} else Pregnancy.NO if "no" in said else None
+        for place in pain:
+            place.owner = self._owner(place)
+        places = [replace(place, pregnancy=self._said_of(place.owner)) for place in _merge(pain, self.reader.knowledge)]
+        owner = places[0].owner if places else SELF
         return Reading(
             places=tuple(places),
             denied=not pain and any(place.state == "denied" for place in self.places),
             red_flags=tuple(dict.fromkeys(self.red_flags)),
             care=self._cares(),
-            pregnancy=Pregnancy.UNKNOWN if "maybe" in said else pregnancy,
-            maybe_pregnant="maybe" in said,
+            pregnancy=self._said_of(owner),
+            maybe_pregnant="maybe" in self.statements.get(owner, set()),
             someone_else=owner != SELF,
         )
+
+    def _said_of(self, owner: str) -> Pregnancy | None:
+        """What was said of one person's pregnancy: "not sure if I am" is unknown (avoided)."""
+        said = self.statements.get(owner, set())
+        if "maybe" in said:
+            return Pregnancy.UNKNOWN
+        return Pregnancy.YES if "yes" in said else Pregnancy.NO if "no" in said else None
 
     def _cares(self) -> tuple[str, ...]:
         """A child named by a word ("my son") is not one when only older ages were said ("my 16 year old son")."""
@@ -496,14 +529,15 @@ class _Pass:
 
 
 def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
-    """One entry per place: a part named with its whole is the part ("my right hand's thumb"),
-    a vague place named with one of its parts is that part, both sides said make both."""
+    """One entry per place and person: a part named with its whole is the part ("my right hand's
+    thumb"), a vague place named with one of its parts is that part, both sides said make both;
+    "my knee and my wife's knee" are two."""
     merged: list[_Place] = []
     for place in places:
         meaning = place.token.meaning
         for index, earlier in enumerate(merged):
             other = earlier.token.meaning
-            if _same_place(meaning, other, knowledge):
+            if place.owner == earlier.owner and _same_place(meaning, other, knowledge):
                 keep = place if _more_exact(meaning, other, knowledge) else earlier
                 merged[index] = _Place(keep.token, earlier.sides + place.sides, keep.owner,
                                        keep.qualifier or earlier.qualifier or place.qualifier)
@@ -535,8 +569,8 @@ def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
     if Side.BOTH.value in said or {Side.LEFT.value, Side.RIGHT.value} <= said:
         side = Side.BOTH.value
     else:
-        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural else None)
+        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural and not place.one else None)
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None
-    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague)
+    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
-from voice.reading import Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
+from voice.reading import SELF, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
+from voice.spelling import corrections
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,10 @@ class Place:
     area: str
     side: Side | None = None
     qualifier: str | None = None
+    whose: str = field(default=SELF, compare=False)
+    """Whose place it is: SELF, or someone else ("wife"); places said together may be two people's."""
+    pregnancy: Pregnancy | None = field(default=None, compare=False)
+    """What was said of that person's pregnancy."""
 
     def to_json(self) -> dict[str, Any]:
         return {"area": self.area, "side": self.side.value if self.side else None,
@@ -91,14 +96,20 @@ class Resolution:
             "ask_pregnancy": self.ask_pregnancy,
             "special_care": list(self.special_care),
             "reason": self.reason,
-            "also": [place.to_json() for place in self.also],
+            "also": [{**place.to_json(), "someone_else": place.whose != SELF} for place in self.also],
+            "someone_else": self.someone_else,
             "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
         }
 
 
-_TOKEN = re.compile(r"([\w']+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""A word, or punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
+_SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
+"""The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
+pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
+
+_TOKEN = re.compile(r"((?:[^\W_]|')+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word (letters, digits and apostrophes: "left_knee" is two), or punctuation that ends a clause:
+"my wrist is fine, it's my ankle"."""
 
 
 class Resolver:
@@ -117,6 +128,8 @@ class Resolver:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words()
+        self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
+                                   if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
         self._determiners = self.language.grammar.get("determiners", frozenset())
@@ -160,7 +173,7 @@ class Resolver:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and stem in self._words:
                 return stem
-        return word
+        return self._slips.get(word, word)
 
     def parse(self, text: str) -> Parse:
         """The phrases in the text, longest first; a side may stand inside a phrase ("the heel of
@@ -283,7 +296,8 @@ class Resolver:
                 if meaning is not None and meaning.kind is Kind.AREA and \
                         meaning.id in self.knowledge.vague[vague.area]:
                     sided = self.knowledge.areas[meaning.id].sided
-                    return Mentioned(meaning.id, vague.side if sided else None, meaning.qualifier)
+                    return replace(vague, area=meaning.id, side=vague.side if sided else None,
+                                   qualifier=meaning.qualifier, vague=False)
         return vague
 
     @staticmethod
@@ -374,7 +388,7 @@ class Resolver:
         choices = self.knowledge.vague[place.area]
         return Resolution(text=text, understood=False, instruction=(self.which_part(place.area, someone_else),),
                           pregnancy=pregnancy, special_care=care, reason="vague", also=also,
-                          vague=Place(place.area, place.side, place.qualifier), choices=choices,
+                          vague=_place(place), choices=choices,
                           someone_else=someone_else)
 
     def which_part(self, vague: str, someone_else: bool = False) -> str:
@@ -418,6 +432,9 @@ class Resolver:
             return durations["one_minute"]
         if seconds % 60 == 0:
             return durations["minutes"].format(n=seconds // 60)
+        if seconds > 60:  # "2 minutes and 30 seconds", not "150 seconds"
+            return durations["minutes_and_seconds"].format(minutes=self.duration_text(seconds - seconds % 60),
+                                                           seconds=self.duration_text(seconds % 60))
         return durations["seconds"].format(n=seconds)
 
     def join(self, items: list[str], last: str = "last_and") -> str:
@@ -464,7 +481,7 @@ def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
 
 
 def _place(mentioned: Mentioned) -> Place:
-    return Place(mentioned.area, mentioned.side, mentioned.qualifier)
+    return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
 
 
 @dataclass(frozen=True)

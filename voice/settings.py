@@ -356,10 +356,11 @@ def state_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def _xdg_file(env: Mapping[str, str] | None, variable: str, default: tuple[str, ...], name: str) -> Path:
-    """The assistant's file `name` in an XDG base folder: $variable, else ~/<default>."""
+    """The assistant's file `name` in an XDG base folder: $variable, else ~/<default>. A relative
+    $variable is ignored, as the XDG spec says: it would be a different file in every folder."""
     env = os.environ if env is None else env
     base = env.get(variable)
-    if base:
+    if base and Path(base).is_absolute():
         return Path(base) / "acupressure" / name
     home = Path(env["HOME"]) if env.get("HOME") else Path.home()
     return home.joinpath(*default) / "acupressure" / name

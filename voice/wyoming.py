@@ -21,6 +21,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 from voice import __version__, assistant
 from voice.errors import SettingsError
 from voice.knowledge import available_languages
+from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
 
@@ -114,7 +115,7 @@ def answer_event(resolution: Resolution, resolver: Resolver) -> Event:
     if not resolution.also:
         return Handled(resolution.speech).event()
     # Not the session's "shall we do that next?": the person asks again instead.
-    place = resolver.place_text(resolution.also[0], is_target=False, someone_else=resolution.someone_else)
+    place = resolver.place_text(resolution.also[0], is_target=False, someone_else=resolution.also[0].whose != SELF)
     return Handled(f"{resolution.speech} {resolver.language.say['also_ask'].format(place=place)}").event()
 
 

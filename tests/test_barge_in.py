@@ -10,10 +10,11 @@ import subprocess
 from itertools import accumulate
 
 from voice import speech
+import numpy as np
 import pytest
 
 from voice.audio import AudioChunk, join, read_wav, room_tone
-from voice.barge_in import Interruption
+from voice.barge_in import EchoPath, Interruption, OverTalk
 from voice.speech import Pyttsx3Renderer, Voice
 
 from room import BLOCK_SECONDS, Room, speech_span
@@ -142,3 +143,47 @@ def test_go_on_is_heard_however_long_the_wait_was(korean, recognizer, tmp_path, 
     heard = [spotter.feed(AudioChunk(audio.audio[start:start + 3200], 16000))
              for start in range(0, len(audio.audio), 3200)]
     assert Interruption.GO_ON in heard
+
+
+def over_talk_times(echo: EchoPath, played: AudioChunk, person: AudioChunk | None, at: float,
+                    echo_level: float) -> float | None:
+    """Seconds into `played` at which OverTalk hears a person (who starts `at` s in), fed in
+    0.05 s blocks as the microphone delivers them, the speech silenced from then on as the
+    session silences it; None if it never does."""
+    def floats(chunk: AudioChunk) -> np.ndarray:
+        return np.frombuffer(chunk.audio, dtype="<i2").astype(np.float64)
+
+    rate, block = played.rate, round(0.05 * played.rate)
+    others = floats(room_tone(played.seconds + 2.0, rate, seed=5))
+    itself = np.zeros(others.size)
+    itself[:played.samples] = echo_level * floats(played)[:others.size]
+    if person is not None:
+        voice = floats(person)
+        others[round(at * rate):round(at * rate) + voice.size] += voice
+    detector, heard_at = OverTalk(played, echo), None
+    for start in range(0, others.size, block):
+        heard = others[start:start + block] + (itself[start:start + block] if heard_at is None else 0)
+        if detector.feed(AudioChunk(np.clip(heard, -32768, 32767).astype("<i2").tobytes(), rate)) and heard_at is None:
+            heard_at = (start + block) / rate
+            detector.silenced()
+    return heard_at
+
+
+def test_it_hears_a_person_start_talking_over_it_every_time(korean, speak_ko) -> None:
+    """Eight turns in a row, each cut in 1.2 s into it, through echo cancellation: each time it
+    knows within 0.25 s of the first sound of the word. (Learning the person's voice right after
+    the speech was silenced as its own echo once made it deaf after the second.) The same turns
+    at full echo with nobody speaking over them: never."""
+    renderer = Pyttsx3Renderer(Voice(voice="ko"))
+    try:
+        played = renderer.render(korean.language.say["help_where"])
+    finally:
+        renderer.close()
+    assert played is not None
+    person = read_wav(speak_ko("조용히"), played.rate)
+    start = speech_span(person)[0]
+    cancelled, full = EchoPath(), EchoPath()
+    for turn in range(8):
+        heard_at = over_talk_times(cancelled, played, person, 1.2, ECHO_CANCELLED)
+        assert heard_at is not None and 0 < heard_at - (1.2 + start) <= 0.25, (turn, heard_at)
+        assert over_talk_times(full, played, None, 0.0, 1.0) is None, turn

@@ -199,8 +199,9 @@ ECHO_PERCENTILE: Final = 90
 measured (the loud end, so that its loudest syllables do not count as a person)."""
 LEARNED_WINDOWS: Final = 30
 """Windows of its own voice (1 s) measured before a person can be told from it."""
-SILENT_REFERENCE: Final = 1e-7
-"""Energy of the audio played below which nothing of it comes back (-70 dB)."""
+LOUD_REFERENCE: Final = 1e-4
+"""Windows played at least this loud (-40 dB, a quiet syllable) tell how loud its voice comes
+back; in quieter ones the room's noise is most of what is heard."""
 
 
 class EchoPath:
@@ -214,9 +215,11 @@ class EchoPath:
         """The microphone's energies while it spoke or was silenced (3 s): with echo
         cancellation mostly the room."""
 
-    def learn(self, heard: float, played: float) -> None:
+    def learn(self, heard: float, played: float | None) -> None:
+        """One window heard while `played` was the loudest played near it; None: the speech was
+        silenced, so what is heard tells only how loud the room is."""
         self._room.append(heard)
-        if played > SILENT_REFERENCE:
+        if played is not None and played >= LOUD_REFERENCE:
             self._ratios.append(heard / played)
 
     def known(self) -> bool:
@@ -259,10 +262,11 @@ class OverTalk:
         speech = float(self._silero.process_samples(window.tolist())) >= vad.VadSettings().speech
         voice = speech and self._echo.known() and heard > OVER_ECHO * self._echo.explained(played)
         self._in_a_row = self._in_a_row + 1 if voice else 0
-        # Everything is learned, the person too: their few windows barely move ECHO_PERCENTILE
-        # of 30 s, while a louder echo (the volume turned up) is learned in 3 s, and a television
-        # switched on becomes the room's level within 2 s instead of holding the speech silent.
-        self._echo.learn(heard, played)
+        # Learned whatever was heard, a person too: the few windows of theirs before the speech
+        # falls silent barely move ECHO_PERCENTILE of 30 s, while a louder echo (the volume
+        # turned up) is learned within seconds, and a television switched on becomes the room's
+        # level within 2 s instead of holding the speech silent.
+        self._echo.learn(heard, played if self._silenced_at is None else None)
 
     def _played_near(self, index: int) -> float:
         """The loudest window played that can come back in microphone window `index`."""

@@ -1,6 +1,7 @@
-"""Barge-in words other than "stop", in the room with the real Korean engine: "wait" (잠깐) then
-"go on" (계속해), and "repeat" (또 말해), said over the greeting. The room and the session are
-those of test_session.py, with echo cancellation (its own voice 30 dB down)."""
+"""Barge-in in the room with the real Korean engine: "wait" (잠깐) then "go on" (계속해), and
+"repeat" (또 말해), said over the greeting; a person starting to talk over it, a television, its
+own voice. The room and the session are those of test_session.py, mostly with echo cancellation
+(its own voice 30 dB down)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import itertools
 import subprocess
 from itertools import accumulate
 
-from voice import speech
 import numpy as np
 import pytest
 
+from voice import speech
 from voice.audio import AudioChunk, join, read_wav, room_tone
 from voice.barge_in import EchoPath, Interruption, OverTalk
 from voice.speech import Pyttsx3Renderer, Voice

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from voice import speech
-from voice.audio import AudioSource, cue
-from voice.audio import AudioChunk
+from voice.audio import AudioChunk, AudioSource, cue
 from voice.barge_in import BargeIn, EchoPath, Interruption, OverTalk, Spotter
 from voice.conversation import AdjustVoice, Conversation, Cue, Reply, Say, State
 from voice.errors import AudioError, SpeechError
@@ -241,7 +240,6 @@ class Session:
             self.source.unmute(0.0)
             listener.start()
 
-        said = len(sentences)
         try:
             said = self.speaker.say(sentences, start_listening)
             if paused.is_set() and said < len(sentences):  # until the voice's words are known

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import subprocess
+import sys
 from itertools import accumulate
 
 import numpy as np
@@ -16,9 +17,13 @@ import pytest
 from voice import speech
 from voice.audio import AudioChunk, join, read_wav, room_tone
 from voice.barge_in import EchoPath, Interruption, OverTalk
+from voice.conversation import Reply, Say
+from voice.devices import MicrophoneSource, Player
+from voice.session import Session
+from voice.speaker import SoundSpeaker
 from voice.speech import Pyttsx3Renderer, Voice
 
-from room import BLOCK_SECONDS, Room, speech_span
+from room import BLOCK_SECONDS, RATE, Room, room_sounddevice, speech_span
 from test_session import ECHO_CANCELLED, HEADACHE, YES, barge_in, conversation, session_in_a_room  # noqa: F401
 
 WAIT, GO_ON, REPEAT = "잠깐", "계속해", "또 말해"
@@ -188,3 +193,24 @@ def test_it_hears_a_person_start_talking_over_it_every_time(korean, speak_ko) ->
         heard_at = over_talk_times(cancelled, played, person, 1.2, ECHO_CANCELLED)
         assert heard_at is not None and 0 < heard_at - (1.2 + start) <= 0.25, (turn, heard_at)
         assert over_talk_times(full, played, None, 0.0, 1.0) is None, turn
+
+
+def test_its_own_voice_at_full_level_is_not_taken_for_a_barge_in_word(korean, recognizer, monkeypatch) -> None:
+    """No echo cancellation: "…도 말씀하셨어요" ("you also mentioned …") in its own voice was heard
+    as 또 말해 ("repeat") and started the turn again. Once it knows how loud its voice comes back
+    (after the greeting), a barge-in word counts only after a voice other than its own."""
+    room = Room(speedup=2.0, echo=1.0)
+    monkeypatch.setitem(sys.modules, "sounddevice", room_sounddevice(room))
+    session = Session(conversation(korean), recognizer, MicrophoneSource("Room", rate=RATE),
+                      SoundSpeaker(Pyttsx3Renderer(Voice(voice="ko")), Player("Room loudspeaker"), room.clock),
+                      Voice(voice="ko"), cues=False, show=lambda line: None, barge_in=barge_in(korean, recognizer))
+    say = korean.language.say
+    places = [name for name, _ in list(korean.language.area_names.values())[:6]]
+    try:
+        for text in [say["greeting"], *(say["also_offer"].format(place=place) for place in places)]:
+            session._perform(Reply((Say(text),)))
+    finally:
+        session.source.close()
+        room.close()
+    assert list(session.interruptions) == []
+    assert all(sound["end"] - sound["start"] >= sound["blocks"] - 1 for sound in room.sounds), room.sounds

@@ -244,6 +244,11 @@ class OverTalk:
         self._in_a_row = 0
         self._silenced_at: int | None = None
 
+    @property
+    def ready(self) -> bool:
+        """Whether it knows how loud the assistant's voice comes back, so can tell a person's."""
+        return self._echo.known()
+
     def silenced(self) -> None:
         """The audio was cut off now: from here on nothing more of it comes back."""
         self._silenced_at = self._count

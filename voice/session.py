@@ -255,28 +255,29 @@ class Session:
     def _hear_over(self, spotter: Spotter, over: OverTalk | None, done: threading.Event,
                    paused: threading.Event) -> Interruption | None:
         """Feed the microphone to the spotter until it hears a phrase or `done` is set. With
-        `over`: a voice starting over the speech silences it (`paused`); when no phrase came,
-        it returns None once the voice has been gone RESUME_SECONDS."""
+        `over`: a voice starting over the speech silences it (`paused`), and once `over` can
+        tell a person's voice from its own, a phrase counts only after one (else it heard
+        itself); when no phrase came, it returns None once the voice has been gone
+        RESUME_SECONDS."""
         quiet = silent = 0.0
         for chunk in self._chunks(done):
+            voice = over is not None and over.feed(chunk)
+            if over is not None and voice and not paused.is_set():
+                log.info("a voice over the speech: silent until its words are known")
+                paused.set()
+                over.silenced()
+                self.speaker.stop()
+                spotter.restart()
             found = spotter.feed(chunk)
             if found is not None:
-                return found
-            if over is None:
-                continue
-            voice = over.feed(chunk)
-            if not paused.is_set():
-                if voice:
-                    log.info("a voice over the speech: silent until its words are known")
-                    paused.set()
-                    over.silenced()
-                    self.speaker.stop()
-                    spotter.restart()
-                continue
-            silent += chunk.seconds
-            quiet = 0.0 if voice else quiet + chunk.seconds
-            if quiet >= RESUME_SECONDS - 1e-9 or silent >= LONGEST_PAUSE_SECONDS:
-                return None
+                if over is None or not over.ready or paused.is_set():
+                    return found
+                log.info("barge-in: %s ignored: no voice but its own", found.value)
+            if paused.is_set():
+                silent += chunk.seconds
+                quiet = 0.0 if voice else quiet + chunk.seconds
+                if quiet >= RESUME_SECONDS - 1e-9 or silent >= LONGEST_PAUSE_SECONDS:
+                    return None
         return None
 
     def _chunks(self, done: threading.Event, seconds: float = math.inf) -> Iterator[AudioChunk]:

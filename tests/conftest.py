@@ -207,3 +207,48 @@ def loudspeaker(monkeypatch: pytest.MonkeyPatch) -> Loudspeaker:
     fake = Loudspeaker()
     monkeypatch.setitem(sys.modules, "sounddevice", fake)
     return fake
+
+
+# ---------------------------------------------------------------- another user (file permissions)
+
+import os  # noqa: E402
+import pwd  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+
+@dataclass(frozen=True)
+class OtherUser:
+    """Runs the command line as a user who is not root, so that file permissions apply (root may
+    read and write anything); `folder` is one they own, for their files."""
+
+    folder: Path
+    become: tuple[str, ...] = ()
+    """The command that runs the rest as that user; empty: this user."""
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        home = {name: str(self.folder) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")}
+        return subprocess.run([*self.become, sys.executable, "-m", "voice", *args], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, **home}, cwd=self.folder)
+
+
+@pytest.fixture
+def other_user(tmp_path: Path) -> Iterator[OtherUser]:
+    """This user when it is not root; as root, the user nobody through setpriv (skipped when
+    there is no such user or no setpriv)."""
+    if os.geteuid() != 0:
+        yield OtherUser(tmp_path)
+        return
+    try:
+        nobody = pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("running as root, and there is no user 'nobody' to whom file permissions apply")
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root, and there is no setpriv to run a command as the user nobody")
+    folder = Path(tempfile.mkdtemp(prefix="acupressure-other-user-"))
+    os.chown(folder, nobody.pw_uid, nobody.pw_gid)
+    try:
+        yield OtherUser(folder, ("setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"))
+    finally:
+        shutil.rmtree(folder)

@@ -19,6 +19,7 @@ import pytest
 import soundfile as sf
 import soxr
 
+from conftest import OtherUser
 from voice.audio import (
     STREAM_FIX,
     AudioChunk,
@@ -280,6 +281,11 @@ def _cut_flac(path: Path) -> Path:
     return path
 
 
+def _dangling_link(path: Path) -> Path:
+    path.symlink_to("/nowhere/recording.wav")
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "problem"),
     [
@@ -288,10 +294,11 @@ def _cut_flac(path: Path) -> Path:
         (_header_only, "contains no audio"),
         (_cut_in_header, "cut short"),
         (_cut_flac, "cut short"),
-        (lambda path: path, ": not found."),
-        (lambda path: path.mkdir() or path, "it is a folder"),
+        (lambda path: path, ": not found. Check the name"),
+        (lambda path: path.mkdir() or path, "it is a folder, not a sound file. Name a sound file in it"),
+        (_dangling_link, "it is a link to /nowhere/recording.wav, which does not exist. Point the link"),
     ],
-    ids=["text", "empty", "no-frames", "cut-in-header", "cut-flac", "missing", "folder"],
+    ids=["text", "empty", "no-frames", "cut-in-header", "cut-flac", "missing", "folder", "dangling-link"],
 )
 def test_bad_files_get_one_line_naming_the_file_and_the_problem(
     tmp_path: Path, make: Any, problem: str
@@ -607,6 +614,20 @@ def test_a_missing_input_is_one_line_saying_so(korean_model_path: Path, tmp_path
     assert result.returncode == 1
     assert "absent.wav: not found." in result.stderr and len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr and "sox" not in result.stderr
+
+
+def test_a_file_the_user_may_not_read_is_one_line_saying_so_and_how_to_fix_it(
+    korean_model_path: Path, other_user: OtherUser
+) -> None:
+    path = other_user.folder / "private.wav"
+    write_wav(path, tone(440.0, 0.5))
+    path.chmod(0)
+    result = other_user.run("listen", "--once", "--json", "--lang", "ko", "--model", str(korean_model_path),
+                            "--input", str(path))
+    assert result.returncode == 1
+    assert f"{path}: permission denied" in result.stderr and f"chmod a+r {path}" in result.stderr
+    assert "damaged" not in result.stderr and "System error" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
 
 def test_raw_pcm_on_standard_input_is_one_line_saying_what_a_pipe_must_carry(

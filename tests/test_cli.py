@@ -7,8 +7,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from conftest import OtherUser
 
 CLI = [sys.executable, "-m", "voice"]
 
@@ -322,3 +325,51 @@ def test_bad_arguments_are_one_line_naming_what_is_wrong_and_where_the_right_one
     assert exit.value.code == 2
     assert err.count("\n") == 1 and err.startswith(f"{command}: error: ") and wrong in err, err
     assert err.rstrip().endswith(f"see `{command} --help`"), err
+
+
+def _speech_out_run(runner: Any, korean_model_path: Path, out: Path, speak_ko: Any) -> subprocess.CompletedProcess:
+    return runner("listen", "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰")),
+                  "--speech-out", str(out))
+
+
+def _nothing_spoken_and_one_line_about_the_folder(result: subprocess.CompletedProcess, problem: str) -> None:
+    assert result.returncode == 1
+    assert problem in result.stderr and "--speech-out" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert "--output-device" not in result.stderr + result.stdout  # not a speaker's problem
+    assert "Assistant:" not in result.stdout and "You:" not in result.stdout  # said and heard nothing
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [("notes.txt", "'{tmp}/notes.txt': it is a file, not a folder."),
+     ("notes.txt/speech", "'{tmp}/notes.txt' is a file, not a folder.")],
+    ids=["a-file", "under-a-file"],
+)
+def test_a_speech_folder_that_cannot_be_a_folder_is_refused_before_the_session(
+    tmp_path: Path, korean_model_path: Path, speak_ko: Any, where: str, problem: str
+) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    notes = mine / "notes.txt"
+    notes.write_text("my own notes\n")
+    result = _speech_out_run(lambda *args: run(*args, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}),
+                             korean_model_path, mine / where, speak_ko)
+    _nothing_spoken_and_one_line_about_the_folder(result, problem.format(tmp=mine))
+    assert notes.read_text() == "my own notes\n" and sorted(mine.iterdir()) == [notes]
+
+
+def test_a_read_only_speech_folder_is_refused_before_the_session(
+    other_user: OtherUser, korean_model_path: Path, speak_ko: Any
+) -> None:
+    out = other_user.folder / "speech"
+    out.mkdir()
+    kept = out / "001-say.wav"
+    kept.write_bytes(b"an earlier session's speech")
+    out.chmod(0o555)
+    result = _speech_out_run(other_user.run, korean_model_path, out, speak_ko)
+    out.chmod(0o755)
+    _nothing_spoken_and_one_line_about_the_folder(
+        result, f"Cannot write speech into the folder '{out}': permission denied. Let your user write to it "
+                f"(chmod u+w {out})")
+    assert sorted(out.iterdir()) == [kept] and kept.read_bytes() == b"an earlier session's speech"

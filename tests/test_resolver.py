@@ -318,3 +318,11 @@ def test_someone_elses_place_and_pregnancy_are_spoken_as_theirs(resolver: Resolv
     unknown = resolver.resolve("my sister's right wrist hurts")
     assert "If the person you are massaging is pregnant, do not press" in unknown.speech
     assert resolver.resolve("my mum's arm hurts").speech.startswith("Which part of the arm:")
+
+
+def test_a_red_flag_names_only_the_signs_not_denied(resolver: Resolver) -> None:
+    """ "chest pain, no fever": a doctor for the chest pain, and the fever said not to be had is not named."""
+    result = resolver.resolve("chest pain, no fever")
+    assert result.reason == "red_flag" and result.red_flags == ("chest_pain",)
+    said = " ".join(result.cautions)
+    assert said.startswith("Chest pain needs a doctor") and "fever" not in said

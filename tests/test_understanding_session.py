@@ -109,6 +109,19 @@ def test_a_red_flag_during_the_pregnancy_question(talk: Conversation) -> None:
     assert "medical help now" in said(talk.hear("actually I have chest pain"))
 
 
+@pytest.mark.parametrize(("text", "place"), [("I don't have a fever, my knee hurts", "Your knee."),
+                                             ("no chest pain, my left shoulder aches", "Your left shoulder.")])
+def test_a_red_flag_said_not_to_be_had_gets_the_massage(talk: Conversation, text: str, place: str) -> None:
+    reply = said(talk.hear(text))
+    assert reply.startswith(place) and "Gently massage" in reply and "doctor" not in reply
+
+
+def test_a_no_that_answers_then_a_red_flag_gets_medical_help(talk: Conversation) -> None:
+    talk.hear("my left wrist hurts")
+    reply = said(talk.hear("no, chest pain"))
+    assert "medical help now" in reply and "massage your" not in reply
+
+
 @pytest.mark.parametrize("text", ["hand me the remote", "break a leg", "can you give me a hand"])
 def test_an_idiom_is_not_a_pain(talk: Conversation, text: str) -> None:
     reply = said(talk.hear(text))

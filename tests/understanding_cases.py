@@ -745,3 +745,35 @@ the finder window is stuck => x
 """
 
 CASES += [line for line in TYPOS.strip().splitlines()]
+
+# Said of someone with "'s" before their age ("my dad's 92"): an age, not a possessive; "'s" before
+# a body word stays possessive. A red flag said not to be had ("no chest pain", "I don't have a
+# fever") is not one; one not clearly denied still is ("chest pain, no fever", "no, chest pain").
+AGES_AND_DENIED_SIGNS = """
+my dad's 92, his knee hurts => knee - care=elderly
+my dad's 92 and his left knee hurts => knee L care=elderly
+my mum's 85 and her right wrist is sore => wrist R care=elderly
+my grandad is 90 and his hip hurts => hip - care=elderly
+my mum's eighty five, her shoulder aches => shoulder - care=elderly
+my son's 6 and his ankle hurts => ankle - care=child
+my dad's knee hurts => knee - care=none
+my mum's left elbow is sore => elbow L care=none
+I don't have a fever, my knee hurts => knee -
+no chest pain, my shoulder aches => shoulder -
+my left wrist hurts, without any numbness => wrist L
+I haven't got a temperature, my right ankle is sore => ankle R
+I do not have a high fever but my hip hurts => hip -
+I did not hit my head, my neck is stiff => neck -
+no numbness, just a sore thumb => thumb -
+chest pain, no fever => !
+no, chest pain => !
+no chest pain but I have a fever => !
+I have a fever, no chest pain => !
+no fever or chest pain, my knee hurts => !
+I don't think I hit my head => !
+no I have chest pain => !
+I have no feeling in my hand => !
+I can't feel my fingers, no fever => !
+"""
+
+CASES += [line for line in AGES_AND_DENIED_SIGNS.strip().splitlines()]

@@ -203,10 +203,31 @@ def _check_path(path: Path) -> None:
                               "Pipe one in, e.g. arecord -f S16_LE -r 16000 | acupressure listen --input -")
         return
     if not path.exists():
-        raise _unreadable(path, "not found")
+        raise _missing(path)
     if path.is_dir():
-        raise _unreadable(path, "it is a folder, not a sound file")
-    if path.is_file() and path.stat().st_size == 0:
+        raise _unreadable(path, "it is a folder, not a sound file", "Name a sound file in it instead.")
+    if path.is_file():
+        _check_file(path)
+
+
+def _missing(path: Path) -> AudioError:
+    if path.is_symlink():
+        return _unreadable(path, f"it is a link to {shlex.quote(os.readlink(path))}, which does not exist",
+                           "Point the link at a sound file, or name the sound file itself.")
+    return _unreadable(path, "not found", "Check the name and the folder it is in.")
+
+
+def _check_file(path: Path) -> None:
+    """Opened here, not only by libsndfile, which says "System error" for every reason it cannot open a file."""
+    try:
+        with open(path, "rb"):
+            pass
+    except PermissionError as error:
+        raise _unreadable(path, "permission denied (your user may not read it)",
+                          f"Let it be read (chmod a+r {_name(path)}) or run as a user who may read it.") from error
+    except OSError as error:
+        raise _unreadable(path, str(error.strerror or error).lower()) from error
+    if path.stat().st_size == 0:
         raise _unreadable(path, "the file is empty")
 
 

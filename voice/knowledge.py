@@ -293,6 +293,8 @@ class LanguagePack:
     """The sentence that asks which part: "which_part" or "which_one"."""
     red_flag_names: Mapping[str, str] = field(default_factory=dict)
     numbers: Mapping[str, int] = field(default_factory=dict)
+    endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
+    """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
     grammar: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
     texts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
@@ -528,18 +530,20 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None 
     return read_language(path, knowledge)
 
 
-_PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes", "sides",
+_PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes",
+              "endings_before_numbers", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
               "grammar", "barge_in", "whose", "confirm")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
-           "determiners")
+           "determiners", "denials")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
 spans ("FOR 3 weeks" is a length of time, not weeks of pregnancy), pronouns (SHE: the
-person named before), contrasts (BUT: a new clause) and determiners (left out inside phrases).
+person named before), contrasts (BUT: a new clause), determiners (left out inside phrases) and
+denials (words right before a red flag that say it is not had: "NO chest pain", "I DO NOT HAVE A fever").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 PREGNANCY_SAID = ("yes", "no", "maybe", "past")
 """What can be said of pregnancy: "maybe" ("not sure if I am") counts as possibly pregnant; "past"
@@ -604,6 +608,8 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         vague_questions=vague_questions,
         red_flag_names=red_flag_names,
         numbers=numbers,
+        endings_before_numbers={key: value.text().lower()
+                                for key, value in root.get("endings_before_numbers", {}).mapping().items()},
         grammar=grammar,
         texts=phrases.texts,
         barge_in=_read_barge_in(root.get("barge_in", {})),

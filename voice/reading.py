@@ -45,7 +45,7 @@ class Parse:
     tokens: tuple[Token, ...] = ()
     breaks: frozenset[int] = frozenset()
     """Positions of words that follow punctuation ("my wrist is fine, it's my ankle")."""
-    red_flags: tuple[str, ...] = ()
+    red_flags: tuple[Token, ...] = ()
     """Every red flag said, wherever it starts (even inside another phrase)."""
 
     def of(self, kind: Kind) -> list[Meaning]:
@@ -152,7 +152,7 @@ class _Pass:
         self.care: list[str] = []
         self.ages: list[int] = []
         """Ages of the people named with one ("my 16 year old son" is not a child)."""
-        self.red_flags: list[str] = list(parse.red_flags)
+        self.red_flags: list[str] = [flag.meaning.id for flag in self._signs_had()]
         self.others: list[str] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
@@ -205,8 +205,6 @@ class _Pass:
                 self._subject(token)
         elif kind is Kind.PREGNANCY:
             self._pregnancy(index, meaning.id)
-        elif kind is Kind.RED_FLAG:
-            self.red_flags.append(meaning.id)
         elif kind is Kind.NEGATION:
             self._negation(meaning.id)
         elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
@@ -218,6 +216,26 @@ class _Pass:
             self._number(index)
         elif kind is Kind.QUALIFIER:
             self.qualifier = meaning.id
+
+    # ------------------------------------------------------------ red flags
+
+    def _signs_had(self) -> list[Token]:
+        """The red flags not denied; one inside a denied one ("no high FEVER") goes with it."""
+        flags = self.parse.red_flags
+        denied = [flag for flag in flags if self._right_after_a_denial(flag)]
+        return [flag for flag in flags
+                if not any(other.start <= flag.start and flag.end <= other.end for other in denied)]
+
+    def _right_after_a_denial(self, flag: Token) -> bool:
+        """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
+        no pause between ("no, chest pain" answers something, then says the sign)."""
+        words, breaks = self.parse.words, self.parse.breaks
+        for start in range(flag.start - 1, max(-1, flag.start - 1 - _LOOK), -1):
+            if start + 1 in breaks:
+                return False
+            if " ".join(words[start:flag.start]) in self.g["denials"]:
+                return True
+        return False
 
     # ------------------------------------------------------------ places
 

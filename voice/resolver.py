@@ -149,13 +149,13 @@ class Resolver:
         words: list[str] = []
         breaks: set[int] = set()
         contractions = self.language.contractions
-        for match in _TOKEN.finditer(text):
-            word = match.group(1)
+        pieces: list[str | None] = [match.group(1) for match in _TOKEN.finditer(text)]
+        for index, word in enumerate(pieces):
             if word is None:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word)
+            expanded = contractions.get(word) or self._ending_before_a_number(word, pieces[index + 1:index + 3])
             if expanded:
                 words.extend(expanded.split())
             elif word.startswith("'") and word.strip("'") == "s":
@@ -165,6 +165,21 @@ class Resolver:
                 if word:
                     words.append(word)
         return tuple(words), frozenset(breaks)
+
+    def _ending_before_a_number(self, word: str, following: list[str | None]) -> str | None:
+        """ "my dad's 92": the word and what its ending stands for before a number ("dad is"), but
+        not before a number of body parts ("my dad's 2 knees")."""
+        number = following[0] if following else None
+        if number is None or not (number.isdigit() or number in self.language.numbers):
+            return None
+        after = following[1] if len(following) > 1 else None
+        body = self._phrases.get((self._known_form(after),)) if after is not None else None
+        if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
+            return None
+        for ending, meaning in self.language.endings_before_numbers.items():
+            if word.endswith(ending) and len(word) > len(ending):
+                return f"{self._known_form(word[:-len(ending)])} {meaning}"
+        return None
 
     def _known_form(self, word: str) -> str:
         if word in self._words:
@@ -202,15 +217,15 @@ class Resolver:
         found = tuple((token.start, token.meaning) for token in tokens)
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._red_flags(words, shape, breaks))
 
-    def _red_flags(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int]) -> tuple[str, ...]:
+    def _red_flags(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int]) -> tuple[Token, ...]:
         """Every red flag, wherever it starts: one inside another phrase ("head ache in my chest") too."""
         flags = []
         for start, word in enumerate(words):
             if word in self._red_from:
                 match = self._match(words, shape, breaks, start, self._red, self._red_from)
                 if match is not None:
-                    flags.append(match[0].id)
-        return tuple(dict.fromkeys(flags))
+                    flags.append(Token(start, match[1], match[0]))
+        return tuple(flags)
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
                phrases: Mapping[tuple[str, ...], Meaning],

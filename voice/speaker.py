@@ -6,6 +6,8 @@ import logging
 import math
 import os
 import re
+import shlex
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -221,22 +223,45 @@ def pyttsx3_speaker(
     voice: Voice, out_dir: Path | None = None, device: str | int | None = None
 ) -> SoundSpeaker | WavSpeaker:
     """pyttsx3 speech on the output device, or into numbered WAV files in `out_dir`."""
-    renderer = Pyttsx3Renderer(voice)
-    if out_dir is not None:
-        return WavSpeaker(renderer, out_dir)
-    return SoundSpeaker(renderer, devices.Player(device))
+    if out_dir is not None:  # the folder is tried first, so that no engine is left open when it fails
+        return WavSpeaker(Pyttsx3Renderer(voice), _prepare_folder(Path(out_dir)))
+    return SoundSpeaker(Pyttsx3Renderer(voice), devices.Player(device))
 
 
 # --- numbered files ------------------------------------------------------------
 
 
+FOLDER_FIX: Final = "Name another folder with --speech-out: one you may write to (it is made when missing)."
+"""How to fix a --speech-out folder that cannot be used."""
+
+
 def _prepare_folder(folder: Path) -> Path:
+    """The folder, made when missing and tried with a file of our own: a folder that cannot take
+    the speech is said before the session starts, not after its first sentence."""
+    if folder.exists() and not folder.is_dir():
+        raise AudioError(f"Cannot write speech into '{folder}': it is a file, not a folder.", FOLDER_FIX)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        problem = error.strerror or error
-        raise AudioError(f"Cannot create the output folder '{folder}': {problem}") from error
+        problem = _reason(error, folder)
+        raise AudioError(f"Cannot make the speech folder '{folder}': {problem}.", FOLDER_FIX) from error
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=".writable-", dir=folder)  # a new name: overwrites nothing
+    except OSError as error:
+        raise AudioError(f"Cannot write speech into the folder '{folder}': {_reason(error)}.",
+                         f"Let your user write to it (chmod u+w {shlex.quote(str(folder))}), "
+                         "or name another folder with --speech-out.") from error
+    os.close(descriptor)
+    os.unlink(probe)
     return folder
+
+
+def _reason(error: OSError, folder: Path | None = None) -> str:
+    if isinstance(error, NotADirectoryError) and folder is not None:
+        for path in folder.parents:
+            if path.exists() and not path.is_dir():
+                return f"'{path}' is a file, not a folder"
+    return str(error.strerror or error).lower()
 
 
 def _highest_number(folder: Path) -> int:

@@ -208,6 +208,33 @@ def test_mixed_answers_are_not_taken_as_no(talk: Conversation, answer: str) -> N
     assert talk.context.pregnancy is not Pregnancy.NO
 
 
+@pytest.mark.parametrize("answer", ["no I'm not", "no I am not", "no not me", "no, I'm not"])
+def test_no_with_i_am_not_is_a_no(talk: Conversation, answer: str) -> None:
+    """The most usual answer to "are you pregnant?" was asked again ("Please say yes or no")."""
+    talk.hear("I have a headache")
+    reply = talk.hear(answer)
+    assert talk.context.pregnancy is Pregnancy.NO and "Gently massage" in said(reply)
+
+
+@pytest.mark.parametrize("answer", ["I don't think so", "not that I know of", "I'm not", "yes not"])
+def test_a_not_without_a_no_may_hedge_and_is_asked_again(talk: Conversation, answer: str) -> None:
+    talk.hear("I have a headache")
+    assert talk.hear(answer).spoken == [UNCLEAR]
+    assert talk.context.pregnancy is not Pregnancy.NO
+
+
+@pytest.mark.parametrize("state", [State.PREGNANCY, State.INSTRUCTED, State.OFFER])
+@pytest.mark.parametrize("answer", ["no chest pain", "no fever", "yes chest pain"])
+def test_a_sign_said_right_after_an_answer_word_is_had_not_denied(
+        talk: Conversation, clock: FakeClock, state: State, answer: str) -> None:
+    """Speech comes without commas: to a question (or an echo-back), "no chest pain" is "no,
+    chest pain", so it gets medical help, not "please say yes or no" and then a massage.
+    Said as a first request, "no chest pain, my shoulder aches" denies it (the table)."""
+    to_state(talk, state, clock)
+    reply = talk.hear(answer)
+    assert "medical help" in said(reply) and "Gently massage" not in said(reply), said(reply)
+
+
 def test_that_is_wrong_to_the_question_corrects_the_echo(talk: Conversation) -> None:
     talk.hear("I have a headache")
     assert said(talk.hear("that's wrong")) == "Sorry about that. Where does it hurt?"

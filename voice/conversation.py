@@ -149,6 +149,8 @@ class Conversation:
         """An utterance; `words` are the recognizer's words with their confidences (none for
         typed text, which is sure)."""
         parse = self.resolver.parse(text)
+        if self.state not in (State.IDLE, State.WHERE):
+            text, parse = self._answer_apart(text, parse)
         reply = self._heard(text, parse, words)
         if reply.decision is None:
             taken = parse.has_area or parse.pregnancy is not None
@@ -176,6 +178,17 @@ class Conversation:
             if reply is not None:
                 return reply
         return self._command(text, parse) or self._answer_in_state(text, parse)
+
+    def _answer_apart(self, text: str, parse: Parse) -> tuple[str, Parse]:
+        """With a question or an echo-back waiting, a yes or a no that begins an utterance is the
+        answer, said before the rest; speech comes without commas, so "no chest pain" is read
+        as "no, chest pain" (the sign is had), not as a sign denied."""
+        first = parse.tokens[0] if parse.tokens else None
+        if first is None or first.start != 0 or first.meaning.kind is not Kind.COMMAND \
+                or first.meaning.id not in ("yes", "no") or first.end >= len(parse.words) or first.end in parse.breaks:
+            return text, parse
+        apart = f"{' '.join(parse.words[:first.end])}, {' '.join(parse.words[first.end:])}"
+        return apart, self.resolver.parse(apart)
 
     def complete(self, text: str) -> bool:
         """Whether the words heard so far are already something to act on, so that listening
@@ -381,9 +394,13 @@ class Conversation:
     def _plain_yes_no(parse: Parse) -> Pregnancy | None:
         """Yes or no only when that is all that was said: "no idea" is not a no. The question is
         about the speaker or the person massaged, so "yes she is" is a yes; "no, but my wife is"
-        is never a no."""
-        meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.SELF, Kind.OTHER)]
+        is never a no. "No, I'm not" is a no; without the "no" a "not" may hedge ("not that I
+        know of", "I don't think so"), so the question is asked again."""
+        meanings = [meaning for _, meaning in parse.found
+                    if meaning.kind not in (Kind.FILLER, Kind.SELF, Kind.OTHER, Kind.NEGATION)]
         answers = {meaning.id for meaning in meanings if meaning.id in ("yes", "no")}
+        if parse.of(Kind.NEGATION) and answers != {"no"}:
+            return None
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:
             return None

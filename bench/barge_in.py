@@ -133,8 +133,9 @@ def self_trial(session: Session, room: Room, text: str) -> dict[str, Any] | None
     if not spoken(session, text):
         return None
     sounds = room.sounds[first:]
-    return {"stopped": len(session.interruptions) > before,
-            "paused": any(sound["end"] - sound["start"] < sound["blocks"] - 1 for sound in sounds),
+    stopped = len(session.interruptions) > before
+    return {"stopped": stopped,
+            "paused": not stopped and any(sound["end"] - sound["start"] < sound["blocks"] - 1 for sound in sounds),
             "seconds": sum(sound["end"] - sound["start"] for sound in sounds) * BLOCK_SECONDS}
 
 

@@ -23,7 +23,8 @@ What is measured:
 - nobody speaking: the same sentences, with the echo as in the trials and at full level (no
   echo cancellation): how often it stopped itself (took its voice for a barge-in word) and how
   often it paused itself (took its voice for a person's); then the same over every sentence of
-  the pack's `say:` (each blank filled with an area's name) at full level, unless --quick.
+  the pack's `say:` (each blank filled with an area's name), unless --quick: at full level, or
+  with --noise at the trials' echo (does the noise pause it?).
 - --noise kitchen|chatter|fan [--snr DB]: that noise (bench/noise.py, as bench/room.py uses)
   plays under everything, DB below the person's word: how a noisy room pauses it.
 
@@ -181,11 +182,16 @@ def main() -> None:
     session = session_in(room, resolver, recognizer)
     trials = [trial(session, room, text, word, offset) for text in texts for offset in OFFSETS]
     cancelled = [self_trial(session, room, text) for text in texts]
+    sweep = not args.quick
+    everything = {text[:30]: self_trial(session, room, text) for text in every_sentence(resolver)} \
+        if sweep and args.noise else {}  # in a noise: does the noise pause it?
+    every_echo = room.echo
     room.echo = 1.0  # another household, without echo cancellation: a session that learns its echo
     session.source.close()
     session = session_in(room, resolver, recognizer)
     full = [self_trial(session, room, text) for text in texts]
-    everything = {} if args.quick else {text[:30]: self_trial(session, room, text) for text in every_sentence(resolver)}
+    if sweep and not args.noise:  # in quiet: does its own voice at full level stop or pause it?
+        everything, every_echo = {text[:30]: self_trial(session, room, text) for text in every_sentence(resolver)}, 1.0
     room.close()
     counted = [run for run in trials if run["heard"] is not None]
     lost = sum(run.get("lost", False) for run in trials) + [*cancelled, *full, *everything.values()].count(None)
@@ -198,6 +204,7 @@ def main() -> None:
         "start_to_stop_s": figures([run["start_to_stop_s"] for run in counted if run["heard"]]),
         "word_s": round(speech_span(word)[1] - speech_span(word)[0], 2),
         "self_cancelled": counts(cancelled), "self_full": counts(full), "self_every": counts(list(everything.values())),
+        "every_echo": every_echo,
         "every_stopped": [text for text, run in everything.items() if run and run["stopped"]],
         "every_paused": [text for text, run in everything.items() if run and run["paused"]],
         "details": trials, "lost": lost,
@@ -230,7 +237,8 @@ def table(report: dict[str, Any]) -> str:
           if report["lost"] else []),
         f"| nobody speaking, echo {report['echo']}: stopped / paused itself | {_selves(report['self_cancelled'])} |",
         f"| nobody speaking, its own voice at full level: stopped / paused itself | {_selves(report['self_full'])} |",
-        *([f"| the same over every sentence of the pack | {_selves(report['self_every'])} |"]
+        *([f"| nobody speaking, echo {report['every_echo']:g}, every sentence of the pack: stopped / paused itself | "
+           f"{_selves(report['self_every'])} |"]
           if report["self_every"]["trials"] else []),
     ])
 

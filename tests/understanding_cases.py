@@ -175,6 +175,8 @@ I'm 34 weeks and my right ankle hurts => ankle R preg=yes
 I'm not sure if I'm pregnant, my left hand hurts => hand L preg=unknown
 we're trying for a baby and I have a headache => head - preg=unknown
 I might be pregnant, my neck hurts => neck - preg=unknown
+I can't be pregnant, my left wrist hurts => wrist L preg=unknown
+I couldn't be pregnant and my neck hurts => neck - preg=unknown
 my knee has hurt for 3 weeks => knee -
 I'm not pregnant and my left hand hurts => hand L preg=no
 I'm pregnant and have a headache => head - preg=yes

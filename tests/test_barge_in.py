@@ -44,7 +44,7 @@ def test_wait_silences_it_until_go_on_then_it_carries_on_from_the_sentence_it_cu
     the first is not said again, and the one that was cut off is said again from its start."""
     room = Room(speedup=1.0, echo=ECHO_CANCELLED)
     over_the_greeting(room, (read_wav(speak_ko(WAIT)), 20), (read_wav(speak_ko(GO_ON)), 60))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=30, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=20, room=room,
                                 lines=())
     assert list(session.interruptions)[:2] == [Interruption.WAIT, Interruption.GO_ON]
     first, again = room.sounds[0], room.sounds[1]
@@ -74,7 +74,7 @@ def test_repeat_starts_the_turn_again(korean, recognizer, speak_ko, monkeypatch)
     room = Room(speedup=1.0, echo=ECHO_CANCELLED)
     repeat = read_wav(speak_ko(REPEAT))
     over_the_greeting(room, (repeat, 20))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=22, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=16, room=room,
                                 lines=())
     assert list(session.interruptions)[:1] == [Interruption.REPEAT]
     first, again = room.sounds[0], room.sounds[1]
@@ -93,7 +93,7 @@ def test_a_voice_that_says_no_barge_in_word_pauses_it_then_it_carries_on(
     room = Room(speedup=1.0, echo=ECHO_CANCELLED)
     hello = read_wav(speak_ko("여보세요"))
     over_the_greeting(room, (hello, 20))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=25, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=16, room=room,
                                 lines=())
     assert list(session.interruptions) == []
     first, again = room.sounds[0], room.sounds[1]
@@ -105,16 +105,6 @@ def test_a_voice_that_says_no_barge_in_word_pauses_it_then_it_carries_on(
     assert again["end"] - again["start"] >= again["blocks"] - 1  # then to the end of the turn
 
 
-def test_its_own_voice_at_full_level_never_pauses_it(korean, recognizer, speak_ko, monkeypatch) -> None:
-    """No echo cancellation, nobody speaking over it: every turn plays to its end."""
-    room = Room(speedup=2.0, echo=1.0)
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=40, room=room,
-                                lines=(HEADACHE, YES))
-    assert len(room.sounds) >= 3, session.turns
-    assert all(sound["end"] - sound["start"] >= sound["blocks"] - 1 for sound in room.sounds), room.sounds
-    assert list(session.interruptions) == []
-
-
 def test_a_television_switched_on_while_it_speaks_holds_it_up_only_briefly(
         korean, recognizer, speak_ko, chatter, monkeypatch) -> None:
     """A television comes on (loud, three voices) 1 s into the greeting: the greeting pauses for
@@ -124,7 +114,7 @@ def test_a_television_switched_on_while_it_speaks_holds_it_up_only_briefly(
     television = read_wav(chatter)
     looped = AudioChunk(television.audio * 8, television.rate)
     over_the_greeting(room, (looped, 10))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=30, room=room,
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=15, room=room,
                                 lines=())
     said = [text for who, text in session.turns if who == "assistant"]
     resumed = list(itertools.takewhile(lambda text: text in said[0], said[1:]))

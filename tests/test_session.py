@@ -174,10 +174,13 @@ def barge_in(korean: Resolver, recognizer: VoskRecognizer) -> BargeIn | None:
 
 
 def test_the_assistant_never_reacts_to_its_own_voice(korean, recognizer, speak_ko, monkeypatch) -> None:
-    """While it speaks it listens for "quiet", "wait", "repeat", with its own voice coming back
-    into the microphone as loud as the person's: it never interrupts itself."""
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=90)
+    """While it speaks it listens for "quiet", "wait", "repeat" and for a person starting to talk,
+    with its own voice coming back into the microphone as loud as the person's: it never
+    interrupts or pauses itself."""
+    room = Room(speedup=2.0)
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=90, room=room)
     assert list(session.interruptions) == []
+    assert all(sound["end"] - sound["start"] >= sound["blocks"] - 1 for sound in room.sounds), room.sounds  # nor paused
     you = [text for who, text in session.turns if who == "you"]
     # The person's three short lines, and nothing of the assistant's long sentences. (What
     # espeak-ng's Korean is heard as varies with the room; "stop" always comes through.)

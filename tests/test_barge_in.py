@@ -107,19 +107,19 @@ def test_a_voice_that_says_no_barge_in_word_pauses_it_then_it_carries_on(
 
 def test_a_television_switched_on_while_it_speaks_holds_it_up_only_briefly(
         korean, recognizer, speak_ko, chatter, monkeypatch) -> None:
-    """A television comes on (loud, three voices) 1 s into the greeting: the greeting pauses for
+    """A television comes on (loud, three voices) 3 s into the greeting: the greeting pauses for
     it at most twice, each time briefly, and is then said to its end; the television is not
     taken for a barge-in word."""
     room = Room(speedup=2.0, echo=ECHO_CANCELLED)
     television = read_wav(chatter)
     looped = AudioChunk(television.audio * 8, television.rate)
-    over_the_greeting(room, (looped, 10))
-    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=15, room=room,
+    over_the_greeting(room, (looped, 30))  # once it knows its echo (1 s of its loud windows)
+    session = session_in_a_room(korean, recognizer, speak_ko, monkeypatch, muting=True, seconds=17, room=room,
                                 lines=())
     said = [text for who, text in session.turns if who == "assistant"]
     resumed = list(itertools.takewhile(lambda text: text in said[0], said[1:]))
     print(f"the greeting was taken up again {len(resumed)} times; sounds {room.sounds[:4]}")
-    assert len(resumed) <= 2 and list(session.interruptions) == []
+    assert 1 <= len(resumed) <= 2 and list(session.interruptions) == []  # it did pause for it, briefly
     last = room.sounds[len(resumed)]
     assert last["end"] - last["start"] >= last["blocks"] - 1  # the rest of the greeting, to its end
     gaps = [later["start"] - earlier["end"] for earlier, later in zip(room.sounds, room.sounds[1:len(resumed) + 1])]

@@ -25,6 +25,7 @@ import numpy as np
 
 from voice import vad
 from voice.audio import AudioChunk
+from voice.models import import_vosk
 from voice.recognizer import Word, words_of
 
 log = logging.getLogger(__name__)
@@ -94,9 +95,7 @@ class BargeIn:
         return all(self.model.vosk_model_find_word(word) >= 0 for word in phrase.split())
 
     def _recognizer(self, rate: int, grammar: list[str]) -> Any:
-        import vosk
-
-        recognizer = vosk.KaldiRecognizer(self.model, rate, json.dumps(grammar, ensure_ascii=False))
+        recognizer = import_vosk().KaldiRecognizer(self.model, rate, json.dumps(grammar, ensure_ascii=False))
         recognizer.SetWords(True)
         return recognizer
 
@@ -264,7 +263,7 @@ class OverTalk:
         heard = vad.energy(window)
         played = self._played_near(self._count)
         self._count += 1
-        speech = float(self._silero.process_samples(window.tolist())) >= vad.VadSettings().speech
+        speech = float(self._silero.process_samples(window.tolist())) >= _SPEECH
         voice = speech and self._echo.known() and heard > OVER_ECHO * self._echo.explained(played)
         self._in_a_row = self._in_a_row + 1 if voice else 0
         # Learned whatever was heard, a person too: the few windows of theirs before the speech
@@ -282,6 +281,8 @@ class OverTalk:
 
 
 _WINDOW_SECONDS: Final = vad.WINDOW / vad.VAD_RATE
+_SPEECH: Final = vad.VadSettings().speech
+"""Silero's probability from which a window is speech, as the voice activity detector takes it."""
 
 
 def _energies(chunk: AudioChunk) -> np.ndarray:

@@ -178,7 +178,7 @@ def test_every_red_flag_needs_words_in_every_pack(data: Path) -> None:
 
 
 def test_the_age_rule_is_data(data: Path) -> None:
-    edit(data / "knowledge.yaml", "ages: {child_under: 12, elderly_from: 70}", "ages: {child_under: 12, elderly_from: old}")
+    edit(data / "knowledge.yaml", "ages: {child_under: 12, elderly_from: 70,", "ages: {child_under: 12, elderly_from: old,")
     check_error(data, "knowledge.yaml", "ages.elderly_from", "whole number")
 
 

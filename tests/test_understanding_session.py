@@ -136,6 +136,13 @@ def test_a_place_said_not_to_hurt_is_never_massaged(talk: Conversation) -> None:
 
 
 def test_someone_elses_pregnancy_is_asked_though_the_speaker_is_not_pregnant(talk: Conversation) -> None:
-    reply = said(talk.hear("I'm not pregnant but my wife is and she has a migraine"))
+    reply = said(talk.hear("I'm not pregnant, my wife has a migraine"))
     assert "are you, or the person you are massaging, pregnant" in reply
+    assert "press gently on" not in reply
+
+
+def test_an_elided_yes_is_said_of_the_person_it_names(talk: Conversation) -> None:
+    """ "I'm not pregnant but my wife IS": the wife is pregnant, and the speaker's no is not hers."""
+    reply = said(talk.hear("I'm not pregnant but my wife is and she has a migraine"))
+    assert "Because the person you are massaging is pregnant, do not press" in reply
     assert "press gently on" not in reply

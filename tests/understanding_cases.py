@@ -157,7 +157,7 @@ my wife is pregnant and her right wrist hurts => wrist R preg=yes
 """
 
 PREGNANCY = """
-I'm not pregnant but my wife is and she has a migraine => head - preg=unknown ask
+I'm not pregnant but my wife is and she has a migraine => head - preg=yes
 I'm not pregnant, my sister has a headache => head - preg=unknown ask
 I am not pregnant and my friend's left foot hurts => foot L preg=unknown ask
 my wife's right wrist hurts => wrist R preg=unknown ask
@@ -454,7 +454,7 @@ er the palm of my right hand => hand R q=palm
 my left thumb uh it hurts => thumb L
 i um twisted my left knee => knee L
 so my right ankle is swollen => ankle R
-my husband's left knee hurts => knee L preg=unknown
+my husband's left knee hurts => knee L preg=no
 my mother's neck hurts => neck - preg=unknown
 I'm not pregnant but my daughter has a headache => head - preg=unknown care=child
 she's 25 weeks pregnant with a sore right foot => foot R preg=yes
@@ -711,7 +711,7 @@ my hip, my knee, and my ankle all hurt => hip - +knee - +ankle -
 ugh my neck => neck -
 argh, my left shoulder => shoulder L
 my left_knee hurts => knee L
-I'm pregnant and massaging my husband's wrist => wrist - preg=unknown ask
+I'm pregnant and massaging my husband's wrist => wrist - preg=no
 I thought it was my knee but it's actually my hip => hip -
 my left knee used to hurt, now it's the right => knee R
 my knee used to hurt => x

@@ -52,6 +52,7 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "no_pain": set(),
         "which_part": {"area", "choices"},
         "which_one": {"area"},
+        "which_of": {"places"},
         "also_offer": {"place"},
         # the spoken session
         "not_caught": set(),
@@ -184,6 +185,8 @@ class Kind(str, Enum):
     JOIN = "join"
     """Words that join two places: "and", "or"."""
     NUMBER = "number"
+    IDIOM = "idiom"
+    """A saying with a body word in it that is not about the body: "you've got my back"."""
     AGE = "age"
     """What follows a number: "years old" (id "years"), "months old" ("months"), "weeks"."""
 
@@ -206,10 +209,13 @@ class Area:
 
 @dataclass(frozen=True)
 class Ages:
-    """Who needs special care for their age."""
+    """Who needs special care for their age, and at which ages a person may be pregnant."""
 
     child_under: int
     elderly_from: int
+    pregnancy_from: int = 10
+    pregnancy_until: int = 55
+    """Below `pregnancy_from` and from `pregnancy_until` years nobody is asked about pregnancy."""
 
 
 @dataclass(frozen=True)
@@ -297,6 +303,9 @@ class LanguagePack:
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
     grammar: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
+    contractions_in_context: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Contractions that are also words ("its", "were"), by where they are contractions (see
+    CONTRACTIONS_IN_CONTEXT)."""
     texts: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     """Each phrase as the pack writes it ("ball of my thumb" for ("ball", "of", DETERMINER, "thumb"))."""
 
@@ -415,7 +424,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
     top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings",
                         "vague", "red_flags", "ages"),
-                       required=("qualifiers", "areas", "points", "warnings"))
+                       required=("qualifiers", "areas", "points", "warnings", "ages"))
     qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
     for node in top["qualifiers"].mapping().values():
         node.ref(qualifiers, "qualifier")
@@ -435,13 +444,16 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
         vague={key: tuple(item.ref(areas, "area") for item in node.items())
                for key, node in root.get("vague", {}).mapping().items()},
         red_flags=tuple(root.get("red_flags", []).texts()),
-        ages=_read_ages(root.get("ages", {"child_under": 12, "elderly_from": 70})),
+        ages=_read_ages(top["ages"]),
     )
 
 
+_AGES = ("child_under", "elderly_from", "pregnancy_from", "pregnancy_until")
+
+
 def _read_ages(node: _Node) -> Ages:
-    fields = node.mapping(("child_under", "elderly_from"), required=("child_under", "elderly_from"))
-    return Ages(*(fields[key].number() for key in ("child_under", "elderly_from")))
+    fields = node.mapping(_AGES, required=_AGES)
+    return Ages(*(fields[key].number() for key in _AGES))
 
 
 def _read_area(key: str, node: _Node, areas: Mapping[str, _Node],
@@ -530,21 +542,34 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None 
     return read_language(path, knowledge)
 
 
-_PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes",
+_PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "contractions_in_context",
+              "suffixes",
               "endings_before_numbers", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm")
+              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
-           "determiners", "denials")
+           "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
+           "anaphors", "comparisons", "context")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
 spans ("FOR 3 weeks" is a length of time, not weeks of pregnancy), pronouns (SHE: the
 person named before), contrasts (BUT: a new clause), determiners (left out inside phrases) and
-denials (words right before a red flag that say it is not had: "NO chest pain", "I DO NOT HAVE A fever").
+denials (words right before a red flag that say it is not had: "NO chest pain", "I DO NOT HAVE A fever")
+openers (words after which a clause starts: "AND were trying", for contractions_in_context),
+we (the speaker with others: "WE are expecting" is said of everyone), male (a man is not asked about
+pregnancy), hedges ("I HOPE I'm not pregnant" is no plain no), questions ("AM I pregnant"),
+elision_ends (words that may end an elided clause: "my sister is TOO"), clauses (words that start a
+clause: "WHEN", "ANYWAY"), anaphors ("IT is still aching" points back to the place said before),
+comparisons ("worse THAN my knee": not the complaint) and context (a clause of the past or of
+treatment: "hip SURGERY five weeks AGO"; a place named there is background).
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
+CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
+"""Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
+june", not "my knees were sore"), unless a body word follows ("its my wrist", not "its paw"), unless a
+determiner comes before it ("it wont stop")."""
 PREGNANCY_SAID = ("yes", "no", "maybe", "past")
 """What can be said of pregnancy: "maybe" ("not sure if I am") counts as possibly pregnant; "past"
 ("I was pregnant last year") says nothing of now."""
@@ -563,14 +588,17 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
     _read_lists(root.get("pregnancy", {}), PREGNANCY_SAID, Kind.PREGNANCY, phrases, required=("yes", "no"))
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
-    _read_lists(root.get("negations", {}), ("before", "after"), Kind.NEGATION, phrases, required=())
+    _read_lists(root.get("negations", {}), ("before", "after", "all"), Kind.NEGATION, phrases, required=())
     _read_lists(root.get("ages", {}), ("years", "months", "weeks"), Kind.AGE, phrases, required=())
     red_flag_names = _read_named(root.get("red_flags", {}), knowledge.red_flags, Kind.RED_FLAG, phrases)
     vague_names, vague_questions = _read_vague(root.get("vague", {}), knowledge, phrases)
+    for item in root.get("alternatives", []).items():  # "my knee OR my shin": which one?
+        phrases.add(item, Meaning(Kind.JOIN, ALTERNATIVE))
     for kind, key in ((Kind.OTHER, "others"), (Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler"),
-                      (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins")):
+                      (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins"),
+                      (Kind.IDIOM, "idioms")):
         for item in root.get(key, []).items():
-            phrases.add(item, Meaning(kind, item.text()))
+            phrases.add(item, Meaning(kind, kind.value if kind is Kind.IDIOM else item.text()))
     numbers = {key: node.number() for key, node in root.get("numbers", {}).mapping().items()}
     for key, value in numbers.items():
         phrases.add(root.get("numbers", {}).child(key, key), Meaning(Kind.NUMBER, str(value)))
@@ -592,6 +620,9 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         path=path,
         phrases=phrases.table,
         contractions={k: v.text().lower() for k, v in root.get("contractions", {}).mapping().items()},
+        contractions_in_context={where: {k: v.text().lower() for k, v in entries.mapping().items()}
+                                 for where, entries in root.get("contractions_in_context", {})
+                                 .mapping(allowed=CONTRACTIONS_IN_CONTEXT).items()},
         suffixes=tuple(root.get("suffixes", []).texts()),
         area_names=area_names,
         area_places=area_places,
@@ -670,6 +701,9 @@ def template_fields(knowledge: Knowledge) -> dict[str, frozenset[str]]:
             fields[f"warning_{rule.id}"] = frozenset()
     return fields
 
+
+ALTERNATIVE = "alternative"
+"""The meaning of a join that offers alternatives: "my knee OR my shin" (which one?)."""
 
 DETERMINER = "*"
 """Stands for any determiner inside a phrase: "ball of my thumb" also matches "ball of the thumb"."""

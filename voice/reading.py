@@ -3,35 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import Enum
 
+from voice.complaint import Clauses, Rank, Span as Token
 from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
+from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy, Word
 
-SELF = "self"
-"""The identity of the speaker."""
-PAST = "past"
-"""A pregnancy said to be over: nothing is known of now."""
+__all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", "Mentioned", "Reading", "Reader"]
+
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
-
-
-class Pregnancy(str, Enum):
-    YES = "yes"
-    NO = "no"
-    UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Token:
-    """One phrase found in the words: words[start:end] mean `meaning`."""
-
-    start: int
-    end: int
-    meaning: Meaning
-
-    @property
-    def kind(self) -> Kind:
-        return self.meaning.kind
 
 
 @dataclass(frozen=True)
@@ -91,17 +71,23 @@ class Reading:
     """What one utterance says, beyond its phrases."""
 
     places: tuple[Mentioned, ...] = ()
-    """The places said to hurt, in order; none said not to hurt or taken back."""
+    """The places said to hurt, the complaint first; none said not to hurt, taken back or only
+    named as background ("my hip surgery", "worse than my knee") when another is said to hurt."""
     denied: bool = False
     """A place was said not to hurt, and none to hurt."""
     red_flags: tuple[str, ...] = ()
     care: tuple[str, ...] = ()
+    """Special care for the person the first place belongs to."""
     pregnancy: Pregnancy | None = None
     """What was said of the pregnancy of the person the first place belongs to."""
-    maybe_pregnant: bool = False
-    """Said to be possibly pregnant ("not sure if I am"): the points are avoided without asking."""
+    no_question: bool = False
+    """Nobody asks them ("my dog", "my toddler", "not sure if I am": the points are avoided without asking)."""
     someone_else: bool = False
     """The first place belongs to someone other than the speaker."""
+    either: tuple[Mentioned, ...] = ()
+    """Two places said as alternatives ("my knee or my shin, I can't tell"): which one?"""
+    unsure: bool = False
+    """A word the recognizer did not know stands where a "not" could have been ("my knee [unk] hurt")."""
 
 
 @dataclass
@@ -109,6 +95,8 @@ class _Place:
     """A place while the sentence is read."""
 
     token: Token
+    index: int
+    """The token's index in the parse."""
     sides: list[str] = field(default_factory=list)
     owner: str | None = None
     qualifier: str | None = None
@@ -138,6 +126,9 @@ class _Pass:
         self.reader, self.parse = reader, parse
         self.g = reader.grammar
         self.tokens = parse.tokens
+        self.people = People(self.g, reader.knowledge)
+        self.subjects: list[tuple[int, int, str]] = []
+        """Every subject named: (start, end, identity), for clauses that leave out what they say."""
         self.at: list[int] = [-1] * len(parse.words)
         """The index of the token covering each word, -1 for an unknown word."""
         for index, token in enumerate(self.tokens):
@@ -148,12 +139,7 @@ class _Pass:
         self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
         """An injury or frailty is spoken of ("surgery on my knee")."""
         self.places: list[_Place] = []
-        self.statements: dict[str, set[str]] = {}
-        self.care: list[str] = []
-        self.ages: list[int] = []
-        """Ages of the people named with one ("my 16 year old son" is not a child)."""
         self.red_flags: list[str] = [flag.meaning.id for flag in self._signs_had()]
-        self.others: list[str] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
         self.scope = 0
@@ -162,9 +148,19 @@ class _Pass:
         self.corrected = False
         self.sides: list[str] = []
         """Sides said before the place they belong to ("my LEFT and RIGHT elbows")."""
+        self.side_at = -1
+        """The token index of the last side said before its place."""
         self.qualifier: str | None = None
         self._later: list[bool] | None = None
         self.body: dict[int, bool] = {}
+        self.nothing_hurts = False
+        self.pending_care: list[str] = []
+        """Care words said right before the person they describe ("my ELDERLY dad")."""
+        self.aged: str | None = None
+        self.aged_end = -1
+        """The person last named by an age ("my 80 year old ...") and where that age ends."""
+        self._word_views: list[Word] | None = None
+        self._clause_view: Clauses | None = None
 
     # ------------------------------------------------------------ the pass
 
@@ -194,19 +190,22 @@ class _Pass:
             self.deny_next = False
         if kind in (Kind.AREA, Kind.VAGUE):
             if self._is_body(index, token):
-                self._place(token)
+                self._place(index, token)
         elif kind is Kind.SIDE:
             self._side(index, meaning.id)
         elif kind in (Kind.SELF, Kind.OTHER):
             self._subject(token)
         elif kind is Kind.CARE:
-            self.care.append(meaning.id)
             if meaning.person:
                 self._subject(token)
+            elif self._before_a_person(index):
+                self.pending_care.append(meaning.id)  # "my ELDERLY dad", "my FRAIL mum": theirs
+                return
+            self.people.add_care(self.clause_subject or self.subject or SELF, meaning.id)
         elif kind is Kind.PREGNANCY:
             self._pregnancy(index, meaning.id)
         elif kind is Kind.NEGATION:
-            self._negation(meaning.id)
+            self._negation(meaning.id, token)
         elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
             self._correction(index)
         elif kind is Kind.CUE:
@@ -239,8 +238,8 @@ class _Pass:
 
     # ------------------------------------------------------------ places
 
-    def _place(self, token: Token) -> None:
-        place = _Place(token, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier,
+    def _place(self, index: int, token: Token) -> None:
+        place = _Place(token, index, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier,
                        one=self._one_of(token))
         place.sides, self.sides, self.qualifier = self.sides, [], None
         if self.deny_next:
@@ -251,14 +250,17 @@ class _Pass:
         if self.deny_next:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._side_comes_before_a_place(index):
+            if self.sides and not any(t.kind is Kind.JOIN for t in self.tokens[self.side_at + 1:index]):
+                self.sides = []  # "my left- my right knee": the speaker started again
             self.sides.append(side)
+            self.side_at = index
             return
         last = self.places[-1] if self.places else None
         if last is None:
             return
         if last.state != "pain" and (self.corrected or last.state == "denied"):
             # "my right elbow, no wait, my left": the same place, on the side said last
-            self.places.append(_Place(last.token, [side], last.owner, last.qualifier))
+            self.places.append(_Place(last.token, last.index, [side], last.owner, last.qualifier))
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
@@ -293,11 +295,16 @@ class _Pass:
     def _distinct_pain(self) -> int:
         return len({p.token.meaning.id for p in self.places if p.state == "pain"})
 
-    def _negation(self, where: str) -> None:
+    def _negation(self, where: str, token: Token) -> None:
+        if where == "all":  # "nothing hurts right now": what is only named is not a pain
+            self.nothing_hurts = True
+            return
         if where == "before":
             self.deny_next = True
             return
         scope = [p for p in self.places[self.scope:] if p.state == "pain"]
+        if not scope and token.start and self.parse.words[token.start - 1] in self.g["anaphors"]:
+            scope = [p for p in self.places if p.state == "pain"][-1:]  # "... my elbow, but it's fine now"
         for place in scope:
             place.state = "denied"
         if not scope:
@@ -430,25 +437,34 @@ class _Pass:
     # ------------------------------------------------------------ people
 
     def _subject(self, token: Token) -> None:
-        word = self.parse.words[token.end - 1]
-        if token.kind is Kind.SELF:
-            identity = SELF
-        elif token.kind is Kind.OTHER and word in self.g["pronouns"]:
-            identity = self.others[-1] if self.others else word
-        else:
-            identity = word
-        if identity != SELF and identity not in self.others:
-            self.others.append(identity)
+        identity = self.people.identity(self.parse.words[token.start:token.end], token.kind)
+        if self.subjects and self.subjects[-1][2] == self.aged and self.aged_end in (token.start, token.start - 1):
+            self.people.merge(self.aged, identity)  # "my 80 year old father": the father is 80
+        self.subjects.append((token.start, token.end, identity))
         self.subject = self.clause_subject = identity
+        for care in self.pending_care:
+            self.people.add_care(identity, care)
+        self.pending_care = []
+
+    def _before_a_person(self, index: int) -> bool:
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return following is not None and following.start == self.tokens[index].end and \
+            (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person))
 
     def _pregnancy(self, index: int, said: str) -> None:
+        token = self.tokens[index]
         following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
-        if said != "no" and following is not None and following.start == self.tokens[index].end and \
+        if said != "no" and following is not None and following.start == token.end and \
                 following.start not in self.parse.breaks and \
                 (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person)):
             self._subject(following)  # "my pregnant wife"
-        who = self.clause_subject or SELF
-        self.statements.setdefault(who, set()).add(said)
+        self.people.say_pregnancy(self.clause_subject or SELF, said, self._words(), token.start, token.end)
+
+    def _words(self) -> list[Word]:
+        if self._word_views is None:
+            self._word_views = [Word(word, self.tokens[self.at[position]].kind if self.at[position] >= 0 else None)
+                                for position, word in enumerate(self.parse.words)]
+        return self._word_views
 
     def _number(self, index: int) -> None:
         value, end = self._value(index)
@@ -457,11 +473,11 @@ class _Pass:
         if following is not None and following.kind is Kind.PREGNANCY:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
         if unit in ("years", "months"):
-            self._age(value if unit == "years" else 0, index)
+            self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
-            self.statements.setdefault(self.clause_subject or SELF, set()).add("yes")  # "I'm 34 weeks"
+            self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
         elif unit is None and self._said_of_someone(index):
-            self._age(value, index)  # "I'm 85"
+            self._age(value, index, end)  # "I'm 85"
 
     def _value(self, index: int) -> tuple[int, int]:
         """The number starting at this token ("seventy eight" is 78), and the index after it."""
@@ -493,57 +509,94 @@ class _Pass:
         return previous in self.g["being"] and token is not None and \
             (token.kind in (Kind.SELF, Kind.OTHER) or self.clause_subject is not None)
 
-    def _age(self, years: int, index: int) -> None:
-        ages = self.reader.knowledge.ages
-        care = "child" if years < ages.child_under else "elderly" if years >= ages.elderly_from else None
-        if care and care in self.reader.knowledge.special_care:
-            self.care.append(care)
-        start = self.tokens[index].start
-        owner = start > 0 and self.parse.words[start - 1] in self.g["determiners"]
-        if owner:  # "my 5 year old": someone else
-            self.ages.append(years)
-            identity = f"{years} years"
-            self.others.append(identity)
-            self.subject = self.clause_subject = identity
+    def _age(self, years: int, index: int, end: int) -> None:
+        start, words = self.tokens[index].start, self.parse.words
+        described = start > 1 and words[start - 1] in self.g["articles"] and words[start - 2] in self.g["being"]
+        if start > 0 and words[start - 1] in self.g["determiners"] and not described:
+            identity = f"{years} years"  # "my 5 year old": someone else ("I'm a 45 year old": the speaker)
+            self.people.name(identity)
+            self.subjects.append((start - 1, start, identity))
+            self.subject = self.clause_subject = self.aged = identity
+            self.aged_end = self.tokens[end].end if end < len(self.tokens) and \
+                self.tokens[end].kind is Kind.AGE else self.tokens[end - 1].end
+        self.people.add_age(self.clause_subject or self.subject or SELF, years)
 
     # ------------------------------------------------------------ the result
 
     def _result(self) -> Reading:
-        pain = [place for place in self.places if place.state == "pain"]
+        self.people.elided(self._words(), self.parse.breaks, self.subjects)
+        pain = self._complaint([place for place in self.places if place.state == "pain"])
         for place in pain:
             place.owner = self._owner(place)
-        places = [replace(place, pregnancy=self._said_of(place.owner)) for place in _merge(pain, self.reader.knowledge)]
+        places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
+                  for place in _merge(pain, self.reader.knowledge)]
         owner = places[0].owner if places else SELF
+        either = self._either(pain)
         return Reading(
             places=tuple(places),
-            denied=not pain and any(place.state == "denied" for place in self.places),
+            denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
             red_flags=tuple(dict.fromkeys(self.red_flags)),
-            care=self._cares(),
-            pregnancy=self._said_of(owner),
-            maybe_pregnant="maybe" in self.statements.get(owner, set()),
+            care=self.people.care_of(owner),
+            pregnancy=self._pregnancy_of(owner, places),
+            no_question=self.people.no_question(owner),
             someone_else=owner != SELF,
+            either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
+            unsure=self._unsure(pain),
         )
 
-    def _said_of(self, owner: str) -> Pregnancy | None:
-        """What was said of one person's pregnancy: "not sure if I am" is unknown (avoided)."""
-        said = self.statements.get(owner, set())
-        if "maybe" in said:
-            return Pregnancy.UNKNOWN
-        return Pregnancy.YES if "yes" in said else Pregnancy.NO if "no" in said else None
+    def _pregnancy_of(self, owner: str, places: list[Mentioned]) -> Pregnancy | None:
+        pregnancy = self.people.pregnancy(owner)
+        if not places and pregnancy is None:  # "I'm pregnant" said alone: of the speaker
+            pregnancy = self.people.pregnancy(SELF)
+        return pregnancy
 
-    def _cares(self) -> tuple[str, ...]:
-        """A child named by a word ("my son") is not one when only older ages were said ("my 16 year old son")."""
-        care = list(dict.fromkeys(self.care))
-        young = self.reader.knowledge.ages.child_under
-        if self.ages and min(self.ages) >= young and "child" in care:
-            care.remove("child")
-        return tuple(care)
+    def _complaint(self, pain: list[_Place]) -> list[_Place]:
+        """The places of the best rank said (Rank): the complaint before what is only context."""
+        if not pain:
+            return pain
+        indexes = [place.index for place in pain]
+        clauses = self._clauses()
+        pained = clauses.said_of([place.index for place in self.places if place.state == "pain"])
+        ranks = [clauses.rank(index, pained) for index in indexes]
+        if self.nothing_hurts:
+            ranks = [rank if index in pained else Rank.CONTEXT for rank, index in zip(ranks, indexes)]
+            if all(index not in pained for index in indexes):
+                return []
+        knowledge = self.reader.knowledge
+        for one, place in enumerate(pain):  # "the ring finger on my right hand hurts": one place
+            for two in range(max(0, one - _LOOK), one):
+                other = pain[two]
+                if place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
+                        _same_place(place.token.meaning, other.token.meaning, knowledge):
+                    ranks[one] = ranks[two] = min(ranks[one], ranks[two])
+        best = min(ranks)
+        return [place for place, rank in zip(pain, ranks) if rank == best]
+
+    def _clauses(self) -> Clauses:
+        if self._clause_view is None:
+            self._clause_view = Clauses(self.parse.words, self.parse.breaks, self.tokens, self.g)
+        return self._clause_view
+
+    def _either(self, pain: list[_Place]) -> list[_Place]:
+        """The first two places said as alternatives of each other, if any."""
+        for one, two in zip(pain, pain[1:]):
+            if one.owner == two.owner and self._clauses().alternatives(one.index, two.index):
+                return [one, two]
+        return []
+
+    def _unsure(self, pain: list[_Place]) -> bool:
+        """A word the recognizer did not know right before a pain word said of a place: it may
+        have been "not" or "doesn't" ("my knee [unk] hurt anymore")."""
+        words = self.parse.words
+        return any(word == UNKNOWN_WORD and position + 1 < len(words) and self.at[position + 1] >= 0 and
+                   self.tokens[self.at[position + 1]].kind in (Kind.CUE, Kind.PREGNANCY)
+                   for position, word in enumerate(words)) and bool(pain)
 
     def _owner(self, place: _Place) -> str:
         """Whose the place is: the person named last before it; anyone else named, when nobody was."""
         if place.owner is not None:
             return place.owner
-        return self.others[0] if self.others else SELF
+        return self.people.named[0] if self.people.named else SELF
 
 
 def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
@@ -557,7 +610,7 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
             other = earlier.token.meaning
             if place.owner == earlier.owner and _same_place(meaning, other, knowledge):
                 keep = place if _more_exact(meaning, other, knowledge) else earlier
-                merged[index] = _Place(keep.token, earlier.sides + place.sides, keep.owner,
+                merged[index] = _Place(keep.token, keep.index, earlier.sides + place.sides, keep.owner,
                                        keep.qualifier or earlier.qualifier or place.qualifier)
                 break
         else:

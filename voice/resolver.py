@@ -62,14 +62,19 @@ class Resolution:
     special_care: tuple[str, ...] = ()
     reason: str | None = None
     """Why it was not understood: "empty", "systemic", "unknown", "red_flag" (needs medical
-    help now), "vague" (which part? see `choices`) or "no_pain" (a place said not to hurt)."""
+    help now), "vague" (which part? see `choices`), "which" (which of two places said as
+    alternatives? see `choices`) or "no_pain" (a place said not to hurt)."""
     also: tuple[Place, ...] = ()
     """Other places said to hurt, to offer next."""
     vague: Place | None = None
     """A place too wide to answer ("my left arm"): its id is the vague place's."""
     choices: tuple[str, ...] = ()
-    """The areas a vague place may mean."""
+    """The areas a vague place may mean, or the two places said as alternatives (`either`)."""
+    either: tuple[Place, ...] = ()
+    """Two places said as alternatives ("my knee or my shin, I can't tell"): which one hurts?"""
     red_flags: tuple[str, ...] = ()
+    unsure: bool = False
+    """A word the recognizer did not know stands where a "not" could have been: asked back first."""
     someone_else: bool = False
     """The place is on someone other than the speaker ("my son's knee"): spoken as "the left
     knee", not "your"."""
@@ -100,6 +105,8 @@ class Resolution:
             "someone_else": self.someone_else,
             "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
+            "either": [place.to_json() for place in self.either],
+            "unsure": self.unsure,
         }
 
 
@@ -107,9 +114,9 @@ _SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
 """The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
 pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
 
-_TOKEN = re.compile(r"((?:[^\W_]|')+)|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""A word (letters, digits and apostrophes: "left_knee" is two), or punctuation that ends a clause:
-"my wrist is fine, it's my ankle"."""
+_TOKEN = re.compile(r"((?:[^\W_]|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word (letters, digits and apostrophes: "left_knee" is two; a recognizer's "[unk]" is one), or
+punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
 
 class Resolver:
@@ -155,7 +162,9 @@ class Resolver:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word) or self._ending_before_a_number(word, pieces[index + 1:index + 3])
+            expanded = contractions.get(word) or self._in_context(word, pieces[index - 1] if index else None,
+                                                                  pieces[index + 1:index + 2]) or \
+                self._ending_before_a_number(word, pieces[index + 1:index + 3])
             if expanded:
                 words.extend(expanded.split())
             elif word.startswith("'") and word.strip("'") == "s":
@@ -165,6 +174,22 @@ class Resolver:
                 if word:
                     words.append(word)
         return tuple(words), frozenset(breaks)
+
+    def _in_context(self, word: str, previous: str | None, following: list[str | None]) -> str | None:
+        """A contraction that is also a word ("its", "were"), where it is the contraction."""
+        where = self.language.contractions_in_context
+        grammar = self.language.grammar
+        if word in where.get("at_clause_start", {}):
+            if previous is None or previous in grammar.get("openers", frozenset()):
+                return where["at_clause_start"][word]
+        elif word in where.get("not_before_a_place", {}):
+            after = self._phrases.get((self._known_form(following[0]),)) if following and following[0] else None
+            if after is None or after.kind not in (Kind.AREA, Kind.VAGUE):
+                return where["not_before_a_place"][word]
+        elif word in where.get("not_after_a_determiner", {}):
+            if previous not in self._determiners:
+                return where["not_after_a_determiner"][word]
+        return None
 
     def _ending_before_a_number(self, word: str, following: list[str | None]) -> str | None:
         """ "my dad's 92": the word and what its ending stands for before a number ("dad is"), but
@@ -274,9 +299,11 @@ class Resolver:
         return [at for at in range(start, end) if shape[at] == DETERMINER]
 
     def vocabulary(self) -> list[str]:
-        """Every phrase and every word the language pack understands, for the recognizer."""
+        """Every phrase and every word the language pack understands, for the recognizer, and the
+        contractions as people say them ("don't", "i'm"): a recognizer writes those, not "do not"."""
         phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
-        return sorted(phrases | set(self._words))
+        spoken = {word for word in self.language.contractions if "'" in word}
+        return sorted(phrases | set(self._words) | spoken)
 
     # ------------------------------------------------------------ answering
 
@@ -290,6 +317,8 @@ class Resolver:
         first = reading.places[0] if reading.places else None
         if first is None:
             return self._not_understood(text, parse, reading, pregnancy)
+        if reading.either:
+            return self._either(text, reading, pregnancy)
         also = tuple(_place(place) for place in places if place != first)
         if first.vague:
             first = self._part_named_apart(parse, first)
@@ -297,8 +326,9 @@ class Resolver:
             return self._vague(text, first, also, pregnancy, reading.care, reading.someone_else)
         if pregnancy is not context.pregnancy:
             context = replace(context, pregnancy=pregnancy)
-        return self.answer(_place(first), context, reading.care, text=text,
-                           maybe_pregnant=reading.maybe_pregnant, also=also, someone_else=reading.someone_else)
+        answer = self.answer(_place(first), context, reading.care, text=text, no_question=reading.no_question,
+                             also=also, someone_else=reading.someone_else)
+        return replace(answer, unsure=reading.unsure) if reading.unsure else answer
 
     def _part_named_apart(self, parse: Parse, vague: Mentioned) -> Mentioned:
         """ "My back, the lower part", "my toe, the big one": a word said apart that names one
@@ -322,8 +352,6 @@ class Resolver:
             return reading.pregnancy
         if reading.someone_else:
             return Pregnancy.UNKNOWN
-        if not reading.places:
-            return parse.pregnancy or context.pregnancy
         return context.pregnancy
 
     def _target_place(self, pain: Place, context: Context) -> Place:
@@ -345,10 +373,11 @@ class Resolver:
                 if places & {point.area, *point.near}]
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
-               text: str = "", maybe_pregnant: bool = False, also: tuple[Place, ...] = (),
+               text: str = "", no_question: bool = False, also: tuple[Place, ...] = (),
                someone_else: bool = False) -> Resolution:
         """The answer for a pain place already known (the voice loop's "other side").
-        `maybe_pregnant`: said to be possibly pregnant, so the points are avoided without asking;
+        `no_question`: nobody asks them (an animal, a small child, someone said to be possibly
+        pregnant): the points are avoided without asking;
         `someone_else`: the place is on someone other than the speaker."""
         target = self._target_place(pain, context)
         pregnancy = context.pregnancy
@@ -370,7 +399,7 @@ class Resolver:
             instruction=self._instruction(target, points, context, someone_else),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
-            ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not maybe_pregnant,
+            ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
             special_care=care,
             also=also,
             someone_else=someone_else,
@@ -396,6 +425,14 @@ class Resolver:
         names = [self.language.red_flag_names[flag] for flag in reading.red_flags]
         return Resolution(text=text, understood=False, cautions=(self._sentence("red_flag", what=self.join(names)),),
                           pregnancy=pregnancy, reason="red_flag", red_flags=reading.red_flags)
+
+    def _either(self, text: str, reading: Reading, pregnancy: Pregnancy) -> Resolution:
+        """Two places said as alternatives: which of them hurts? Never a guess."""
+        one, two = (_place(place) for place in reading.either)
+        names = [self.place_text(place, is_target=False, someone_else=reading.someone_else) for place in (one, two)]
+        return Resolution(text=text, understood=False, instruction=(self._sentence("which_of", places=self.join(
+            names, "last_or")),), pregnancy=pregnancy, special_care=reading.care, reason="which",
+            choices=(one.area, two.area), either=(one, two), someone_else=reading.someone_else)
 
     def _vague(self, text: str, place: Mentioned, also: tuple[Place, ...], pregnancy: Pregnancy,
                care: tuple[str, ...], someone_else: bool) -> Resolution:

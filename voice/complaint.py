@@ -1,0 +1,215 @@
+"""Which of the places said is the complaint: clauses, what each pain word is said of, focus, context."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Mapping, Sequence
+
+from voice.knowledge import ALTERNATIVE, Kind, Meaning
+
+_SUBJECT_REACH = 6
+"""How far a pain word may follow the place it is said of ("my knee has been really sore")."""
+_ANAPHORA_REACH = 16
+"""How far back "it" may point ("my knee started aching and it is still aching now")."""
+_PHRASE = 4
+"""The longest phrase of a word class (a clause word, a context word) looked for."""
+
+
+class Rank(IntEnum):
+    """How surely a place is the complaint; the lowest rank said is answered."""
+
+    FOCUS = 0
+    """Singled out: "it's my wrist", "what hurts is my knee", "the real trouble is my hip"."""
+    PAIN = 1
+    """A pain word is said of it: "my knee hurts", "pain in my knee", "I twisted my ankle"."""
+    NAMED = 2
+    """Named with nothing said of it: "my left knee"."""
+    PAST = 3
+    """A pain said of it in a clause of the past or of treatment: "I sprained this ankle back in school"."""
+    CONTEXT = 4
+    """Background: "I had hip surgery five weeks ago", "worse than my knee"."""
+
+
+@dataclass(frozen=True)
+class Span:
+    """A phrase of the utterance: words[start:end] mean `meaning`."""
+
+    start: int
+    end: int
+    meaning: Meaning
+
+    @property
+    def kind(self) -> Kind:
+        return self.meaning.kind
+
+
+class Clauses:
+    """The clauses of one utterance and what the pain words in them are said of."""
+
+    def __init__(self, words: Sequence[str], breaks: frozenset[int], spans: Sequence[Span],
+                 grammar: Mapping[str, frozenset[str]]) -> None:
+        self.words, self.breaks, self.spans, self.g = words, breaks, spans, grammar
+        self.at = [-1] * len(words)
+        for index, span in enumerate(spans):
+            for position in range(span.start, span.end):
+                self.at[position] = index
+        self.clause = self._number_clauses()
+        self._marked: dict[str, set[int]] = {}
+        """For each word class asked about, the clauses holding one of its phrases."""
+
+    # ------------------------------------------------------------ clauses
+
+    def _number_clauses(self) -> list[int]:
+        numbers, current = [], 0
+        for position in range(len(self.words)):
+            if position and self._starts_a_clause(position):
+                current += 1
+            numbers.append(current)
+        return numbers
+
+    def _starts_a_clause(self, position: int) -> bool:
+        words = self.words
+        if position in self.breaks or words[position] in self.g["contrasts"]:
+            return True
+        if self._phrase_at(position, "clauses"):
+            return True
+        span = self.spans[self.at[position]] if self.at[position] >= 0 else None
+        if span is not None and span.kind is Kind.JOIN and span.start == position and span.end < len(words):
+            following = self.spans[self.at[span.end]] if self.at[span.end] >= 0 else None
+            noun = words[span.end] in self.g["determiners"] or (following is not None and following.kind in (
+                Kind.SIDE, Kind.QUALIFIER, Kind.AREA, Kind.VAGUE))
+            return not noun  # "my knee and MY elbow" go on; "and I", "and then" start a clause
+        return False
+
+    def _phrase_at(self, position: int, key: str) -> bool:
+        return any(" ".join(self.words[position:position + length]) in self.g[key] for length in range(1, _PHRASE + 1))
+
+    def has(self, clause: int, key: str) -> bool:
+        """Does the clause hold a phrase of this word class?"""
+        if key not in self._marked:
+            self._marked[key] = {self.clause[position] for position in range(len(self.words))
+                                 if self._phrase_at(position, key)}
+        return clause in self._marked[key]
+
+    # ------------------------------------------------------------ what a pain word is said of
+
+    def said_of(self, places: Sequence[int]) -> set[int]:
+        """The places (span indexes, in order) that a pain word in the utterance is said of."""
+        pained: set[int] = set()
+        starts = [self.spans[index].start for index in places]
+        for index, span in enumerate(self.spans):
+            if span.kind is Kind.CUE:
+                target = self._place_of_cue(index, places, starts)
+                if target is not None:
+                    pained |= self.joined_with(target, places, starts)
+            elif span.kind in (Kind.AREA, Kind.VAGUE) and span.meaning.alone:
+                pained.add(index)  # "a migraine", "sciatica": a pain by itself
+        return pained
+
+    def _place_of_cue(self, cue: int, places: Sequence[int], starts: Sequence[int]) -> int | None:
+        span = self.spans[cue]
+        clause = self.clause[span.start]
+        at = bisect_left(starts, span.start)
+        before = places[at - 1] if at > 0 else None
+        after = places[at] if at < len(places) else None
+        same_before = before is not None and self.clause[self.spans[before].start] == clause
+        if same_before and before is not None and self._is_subject(before, cue):
+            return before  # "my knee (has been really) sore"
+        if after is not None and self.clause[self.spans[after].start] == clause:
+            return after  # "pain in my knee", "I twisted my ankle", "what bothers me is my foot"
+        if same_before:
+            return before
+        if before is not None and span.start - self.spans[before].end <= _ANAPHORA_REACH and \
+                self._refers_back(clause, span.start):
+            return before  # "... my knee started aching, and it is still aching now"
+        return None
+
+    def _is_subject(self, place: int, cue: int) -> bool:
+        """Only light words stand between the place and the pain word: "my knee is really sore"."""
+        start, end = self.spans[place].end, self.spans[cue].start
+        if end - start > _SUBJECT_REACH:
+            return False
+        for position in range(start, end):
+            index = self.at[position]
+            if index >= 0 and self.spans[index].kind in (Kind.SELF, Kind.OTHER, Kind.JOIN, Kind.NEGATION,
+                                                         Kind.CORRECTION):
+                return False
+        return True
+
+    def _refers_back(self, clause: int, end: int) -> bool:
+        position = end - 1
+        while position >= 0 and self.clause[position] == clause and end - position <= _ANAPHORA_REACH:
+            if self.words[position] in self.g["anaphors"]:
+                return True
+            position -= 1
+        return False
+
+    def joined_with(self, place: int, places: Sequence[int], starts: Sequence[int]) -> set[int]:
+        """The place and those joined to it as one subject or object: "my knee AND my elbow hurt"."""
+        group = {place}
+        at = bisect_right(starts, self.spans[place].start) - 1
+        for step in (-1, 1):
+            current = at
+            while 0 <= current + step < len(places):
+                one, two = sorted((places[current], places[current + step]), key=lambda index: self.spans[index].start)
+                if not self._joined(one, two):
+                    break
+                current += step
+                group.add(places[current])
+        return group
+
+    def _joined(self, one: int, two: int) -> bool:
+        start, end = self.spans[one].end, self.spans[two].start
+        if end - start > _SUBJECT_REACH:
+            return False
+        joined = any(position in self.breaks for position in range(start, end + 1))
+        for position in range(start, end):
+            index = self.at[position]
+            kind = self.spans[index].kind if index >= 0 else None
+            if kind is Kind.JOIN:
+                joined = True
+            elif not (kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF, Kind.OTHER) or self._names_someone(index) or
+                      self.words[position] in self.g["determiners"]):
+                return False  # "my knee and MY WIFE'S RIGHT wrist" are joined, "my hands WERE COLD and my knee" not
+        return joined
+
+    def _names_someone(self, index: int) -> bool:
+        return index >= 0 and self.spans[index].kind is Kind.CARE and self.spans[index].meaning.person
+
+    def alternatives(self, one: int, two: int) -> bool:
+        """Two places joined by "or" ("my knee or my shin, not sure which")."""
+        start, end = self.spans[one].end, self.spans[two].start
+        return end - start <= _SUBJECT_REACH and any(
+            self.at[position] >= 0 and self.spans[self.at[position]].meaning == Meaning(Kind.JOIN, ALTERNATIVE)
+            for position in range(start, end))
+
+    # ------------------------------------------------------------ rank
+
+    def rank(self, place: int, pained: set[int]) -> Rank:
+        span = self.spans[place]
+        start = self._noun_phrase_start(span.start)
+        if start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2):
+            return Rank.FOCUS  # "it is my wrist", "what hurts is my knee"
+        if start >= 1 and self.words[start - 1] in self.g["comparisons"]:
+            return Rank.CONTEXT  # "worse than my knee"
+        background = self.has(self.clause[span.start], "context")
+        if place in pained:
+            return Rank.PAST if background else Rank.PAIN
+        return Rank.CONTEXT if background else Rank.NAMED
+
+    def _noun_phrase_start(self, position: int) -> int:
+        while position > 0:
+            index = self.at[position - 1]
+            kind = self.spans[index].kind if index >= 0 else None
+            if self.words[position - 1] in self.g["determiners"] or kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF,
+                                                                             Kind.OTHER):
+                position = self.spans[index].start if index >= 0 else position - 1
+            else:
+                break
+        return position
+
+    def _is_place(self, position: int) -> bool:
+        index = self.at[position]
+        return index >= 0 and self.spans[index].kind in (Kind.AREA, Kind.VAGUE)

@@ -1,0 +1,208 @@
+"""Who an utterance is about: each person named, their pregnancy as said (hedged or plain), age, care and sex."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping, Sequence
+
+from voice.knowledge import Kind, Knowledge
+
+SELF = "self"
+"""The identity of the speaker."""
+WE = "we"
+"""The speaker with someone else ("we're expecting", "our baby"): said of everyone in the utterance."""
+PAST = "past"
+"""A pregnancy said to be over: nothing is known of now."""
+UNKNOWN_WORD = "[unk]"
+"""A word the recognizer heard but does not know: it may have been anything, a hedge or a "not" too."""
+_NEAR = 6
+"""How far a hedge may stand from what it hedges ("I HOPE I'm not pregnant", "not pregnant I THINK")."""
+
+
+class Pregnancy(str, Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Person:
+    """What was said of one person."""
+
+    said: set[str] = field(default_factory=set)
+    """Of their pregnancy: "yes", "no", "maybe" (hedged, "trying", "not sure") or PAST."""
+    care: list[str] = field(default_factory=list)
+    ages: list[int] = field(default_factory=list)
+    male: bool = False
+
+
+@dataclass(frozen=True)
+class Word:
+    """A view of one word of the utterance, for the people's rules."""
+
+    text: str
+    kind: Kind | None
+    """The kind of the phrase covering it; None for a word no phrase covers."""
+
+
+class People:
+    """Everyone named in one utterance, and what was said of each."""
+
+    def __init__(self, grammar: Mapping[str, frozenset[str]], knowledge: Knowledge) -> None:
+        self.g = grammar
+        self.knowledge = knowledge
+        self.people: dict[str, Person] = {SELF: Person()}
+        self.named: list[str] = []
+        """Everyone but the speaker, in the order named."""
+
+    def person(self, identity: str) -> Person:
+        return self.people.setdefault(identity, Person())
+
+    # ------------------------------------------------------------ who
+
+    def identity(self, words: Sequence[str], kind: Kind) -> str:
+        """Who a subject phrase names: the speaker, "we", someone named, or the last one named
+        for a pronoun ("my wife ... SHE is")."""
+        first, last = words[0], words[-1]
+        if kind is Kind.SELF:
+            return WE if first in self.g["we"] else SELF
+        if first in self.g["pronouns"] or last in self.g["pronouns"]:
+            identity = self.named[-1] if self.named else last
+            if last in self.g["male"] or first in self.g["male"]:
+                self.person(identity).male = True
+            self.name(identity)
+            return identity
+        identity = last
+        self.name(identity)
+        if any(word in self.g["male"] for word in words):
+            self.person(identity).male = True
+        return identity
+
+    def merge(self, named_by_age: str, identity: str) -> None:
+        """ "My 80 year old father": the person named by an age is the one named right after."""
+        if named_by_age == identity:
+            return
+        old = self.people.pop(named_by_age, Person())
+        person = self.person(identity)
+        person.said |= old.said
+        person.care += old.care
+        person.ages += old.ages
+        person.male |= old.male
+        self.named = [name for name in self.named if name != named_by_age]
+        self.name(identity)
+
+    def name(self, identity: str) -> None:
+        if identity not in (SELF, WE) and identity not in self.named:
+            self.named.append(identity)
+        self.person(identity)
+
+    # ------------------------------------------------------------ pregnancy
+
+    def say_pregnancy(self, who: str, said: str, around: Sequence[Word], at: int, end: int) -> None:
+        """A pregnancy phrase (words[at:end]) said of `who`. A plain "no" is the only "no": with any
+        hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), or a word
+        the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
+        hedged yes ("I think I'm pregnant") are maybes too."""
+        if said == "no" and self._hedged(around, at - _NEAR, end + _NEAR, at, end):
+            said = "maybe"
+        elif said == "yes" and (self._hedged(around, at - _NEAR, at, at, end) or self._asked(around, at)):
+            said = "maybe"
+        self.person(who).said.add(said)
+
+    def _hedged(self, words: Sequence[Word], start: int, stop: int, at: int, end: int) -> bool:
+        start, stop = max(0, start), min(len(words), stop)
+        texts = [word.text for word in words]
+        if UNKNOWN_WORD in texts[max(0, at - 2):end + 2]:
+            return True
+        for position in range(start, stop):
+            for length in (1, 2, 3, 4):
+                if " ".join(texts[position:position + length]) in self.g["hedges"]:
+                    return True
+        return False
+
+    def _asked(self, words: Sequence[Word], at: int) -> bool:
+        """ "Am I pregnant", "could she be pregnant": a being word before its subject."""
+        texts = [word.text for word in words[max(0, at - 3):at]]
+        return any(" ".join(texts[position:position + 2]) in self.g["questions"] for position in range(len(texts)))
+
+    def elided(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
+        """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
+        subject and a being word ending a clause say the pregnancy spoken of, of that subject."""
+        if not any(person.said - {PAST} for person in self.people.values()):
+            return
+        texts = [word.text for word in words]
+        for start, end, identity in subjects:
+            position = end
+            if texts[end - 1] not in self.g["being"]:
+                if position >= len(texts) or texts[position] not in self.g["being"]:
+                    continue
+                position += 1
+            negated = position < len(texts) and texts[position] in self.g["denials"]
+            position += negated
+            while position < len(texts) and texts[position] in self.g["elision_ends"]:
+                position += 1
+            if position == len(texts) or position in breaks or words[position].kind in (Kind.JOIN, Kind.SELF,
+                                                                                       Kind.OTHER) or \
+                    texts[position] in self.g["contrasts"] or texts[position] in self.g["openers"]:
+                self.say_pregnancy(identity, "no" if negated else "yes", words, start, position)
+        for position in range(len(texts) - 1):
+            if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
+                    (position + 2 == len(texts) or position + 2 in breaks or words[position + 2].kind is not None):
+                who = SELF if words[position + 1].kind is Kind.SELF else (self.named[-1] if self.named else None)
+                if who is not None and not self.person(who).said:
+                    self.person(who).said.add("no")  # "my sister's expecting, not me"
+
+    def said_of(self, who: str) -> set[str]:
+        """What was said of one person's pregnancy, with what was said of "we"."""
+        said = set(self.person(who).said)
+        if who != WE:
+            said |= self.person(WE).said
+        return said - {PAST}
+
+    def pregnancy(self, who: str) -> Pregnancy | None:
+        """Yes if any phrase says so; "not sure if I am" is unknown (avoided); a man, or an age at
+        which nobody is pregnant, is no unless said otherwise."""
+        said = self.said_of(who)
+        if "maybe" in said:
+            return Pregnancy.UNKNOWN
+        if "yes" in said:
+            return Pregnancy.YES
+        if "no" in said or self.cannot_be_pregnant(who):
+            return Pregnancy.NO
+        return None
+
+    def cannot_be_pregnant(self, who: str) -> bool:
+        person = self.person(who)
+        ages = self.knowledge.ages
+        return person.male or any(not ages.pregnancy_from <= age < ages.pregnancy_until for age in person.ages) or \
+            "elderly" in person.care
+
+    def no_question(self, who: str) -> bool:
+        """Nobody asks an animal or a small child whether they are pregnant, nor a person said
+        to be possibly pregnant (the points are avoided without asking)."""
+        person = self.person(who)
+        young = "child" in person.care and not any(age >= self.knowledge.ages.pregnancy_from for age in person.ages)
+        return "pet" in person.care or young or "maybe" in self.said_of(who)
+
+    # ------------------------------------------------------------ care
+
+    def add_care(self, who: str, care: str) -> None:
+        self.person(who).care.append(care)
+
+    def add_age(self, who: str, years: int) -> None:
+        ages = self.knowledge.ages
+        care = "child" if years < ages.child_under else "elderly" if years >= ages.elderly_from else None
+        person = self.person(who)
+        person.ages.append(years)
+        if care and care in self.knowledge.special_care:
+            person.care.append(care)
+
+    def care_of(self, who: str) -> tuple[str, ...]:
+        """A child named by a word ("my son") is not one when only older ages were said ("my 16
+        year old son"); an unborn baby ("the baby is kicking") is no child to massage."""
+        person = self.person(who)
+        care = list(dict.fromkeys(person.care))
+        if person.ages and min(person.ages) >= self.knowledge.ages.child_under and "child" in care:
+            care.remove("child")
+        return tuple(care)

@@ -172,9 +172,19 @@ def test_a_vague_place_asks_a_known_question(data: Path) -> None:
     check_error(data, "en.yaml", "vague.arm.ask", "which_bit")
 
 
-def test_every_red_flag_needs_words_in_every_pack(data: Path) -> None:
-    edit(data / "knowledge.yaml", "red_flags: [chest_pain,", "red_flags: [stroke, chest_pain,")
-    check_error(data, "en.yaml", "red_flags", "missing key 'stroke'")
+def test_every_red_flag_needs_a_name_in_every_pack(data: Path) -> None:
+    edit(data / "knowledge.yaml", "red_flags:\n", "red_flags:\n  sepsis: {when: [[fever, confused]]}\n")
+    check_error(data, "en.yaml", "red_flags", "missing key 'sepsis'")
+
+
+def test_every_sign_of_words_needs_words_in_every_pack(data: Path) -> None:
+    edit(data / "knowledge.yaml", "  chest: {}\n", "  chest: {}\n  mottled: {}\n")
+    check_error(data, "en.yaml", "red_signs", "missing key 'mottled'")
+
+
+def test_a_red_flag_is_made_of_known_signs(data: Path) -> None:
+    edit(data / "knowledge.yaml", "      - [face_droop]", "      - [face_drop]")
+    check_error(data, "knowledge.yaml", "red_flags.stroke.when", "unknown sign 'face_drop'")
 
 
 def test_the_age_rule_is_data(data: Path) -> None:

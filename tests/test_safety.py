@@ -220,19 +220,38 @@ def test_a_place_said_fine_is_never_the_pain_in_every_pack(code: str) -> None:
                 assert result.pain is not None and result.pain.area == yes, (no_words, yes_words)
 
 
+def sign_words(library: Library, sign: str) -> str:
+    """One way to say a sign in the pack's words: its first phrase, an area that says it, or a pregnancy."""
+    language, found = library.language, library.knowledge.signs[sign]
+    if found.pregnancy:
+        return phrases_of(library, Kind.PREGNANCY, "yes")[0]
+    if found.areas:
+        area = sorted(found.areas)[0]
+        return language.area_names[area][0] if area in language.area_names else \
+            next(language.text_of(p) for p, m in language.phrases.items() if m.kind is Kind.VAGUE and m.id == area)
+    return " ".join(next(phrase for phrase, signs in language.red_signs.items() if sign in signs)).replace("*", "my")
+
+
+def combinations_said(library: Library) -> list[tuple[str, str]]:
+    """Every combination of the triage table, said with the pack's own words: (red flag, utterance)."""
+    return [(flag.id, " ".join(sign_words(library, sorted(element)[0]) for element in combination.elements))
+            for flag in library.knowledge.red_flags.values() for combination in flag.when]
+
+
 @pytest.mark.parametrize("code", available_languages())
 def test_a_red_flag_is_never_massaged(code: str) -> None:
-    """Each red flag of each pack, said with each area: get medical help, no massage."""
+    """Each combination of each red flag, said in each pack's words with each area before or
+    after it, with a correction or a second place: get medical help, never a massage."""
     library = load(code)
     resolver = Resolver(library)
-    flags = phrases_of(library, Kind.RED_FLAG)
-    assert set(m.id for m in library.language.phrases.values() if m.kind is Kind.RED_FLAG) == \
-        set(library.knowledge.red_flags)
-    for flag in flags:
+    assert set(library.language.red_flag_names) == set(library.knowledge.red_flags)
+    correction = phrases_of(library, Kind.CORRECTION)[0]
+    for flag, said in combinations_said(library):
         for area, words in one_phrase_per_area(library).items():
-            for text in (f"{flag} {words}", f"{words} {flag}"):
+            for text in (f"{said} {words}", f"{words} {said}", f"{said} {correction} {words}"):
                 result = resolver.resolve(text)
-                assert not result.understood and result.reason == "red_flag", text
+                assert not result.understood and result.reason == "red_flag", (flag, text)
+                assert flag in result.red_flags or result.red_flags, (flag, text)
                 assert result.points == () and result.target is None and result.instruction == (), text
                 assert result.speech and result.speech == result.cautions[0], text
 

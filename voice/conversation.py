@@ -197,7 +197,7 @@ class Conversation:
         if self.state is State.IDLE:
             return self._woken(parse)
         meanings = [meaning for _, meaning in parse.found if meaning.kind not in (Kind.FILLER, Kind.CUE, Kind.SELF)]
-        actionable = {Kind.AREA, Kind.COMMAND, Kind.PREGNANCY, Kind.SYSTEMIC, Kind.VAGUE, Kind.RED_FLAG}
+        actionable = {Kind.AREA, Kind.COMMAND, Kind.PREGNANCY, Kind.SYSTEMIC, Kind.VAGUE}
         return any(meaning.kind in actionable for meaning in meanings) and \
             meanings[-1].kind not in (Kind.CORRECTION, Kind.JOIN)
 
@@ -276,7 +276,7 @@ class Conversation:
         """What works in every state: a new pain first ("my knee pain won't stop"), then commands.
         A body word that is not a pain ("hand me the remote") is not taken for one."""
         commands = parse.commands
-        if parse.has_area or parse.of(Kind.RED_FLAG):
+        if parse.has_area or parse.signs:
             resolution = self.resolver.resolve(text, self.context)
             if resolution.understood:
                 return self._pain_reply(resolution)

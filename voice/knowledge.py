@@ -235,6 +235,39 @@ class WarningRule:
 
 
 @dataclass(frozen=True)
+class Sign:
+    """Something said that a red flag is made of: words of the packs, a body area, or a pregnancy."""
+
+    id: str
+    areas: frozenset[str] = frozenset()
+    """Naming one of these areas (or vague places) says the sign: "my calf" says a leg."""
+    pregnancy: bool = False
+    """Saying that anyone is, or may be, pregnant says the sign."""
+
+    @property
+    def spoken(self) -> bool:
+        """A sign of words, which each pack must give."""
+        return not self.areas and not self.pregnancy
+
+
+@dataclass(frozen=True)
+class Combination:
+    """One way to have a red flag: every element said; each element is any of its signs."""
+
+    elements: tuple[frozenset[str], ...]
+    near: int | None = None
+    """All within this many words, when given."""
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """What needs medical help now, not massage: had when one of its combinations is said."""
+
+    id: str
+    when: tuple[Combination, ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """The language-neutral knowledge of data/knowledge.yaml."""
 
@@ -246,7 +279,9 @@ class Knowledge:
     warnings: tuple[WarningRule, ...]
     vague: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Places too wide to answer, and the areas they may mean."""
-    red_flags: tuple[str, ...] = ()
+    red_flags: Mapping[str, RedFlag] = field(default_factory=dict)
+    """The triage table: each red flag and the combinations of signs that make it."""
+    signs: Mapping[str, Sign] = field(default_factory=dict)
     ages: Ages = Ages(12, 70)
 
 
@@ -298,6 +333,8 @@ class LanguagePack:
     vague_questions: Mapping[str, str] = field(default_factory=dict)
     """The sentence that asks which part: "which_part" or "which_one"."""
     red_flag_names: Mapping[str, str] = field(default_factory=dict)
+    red_signs: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
+    """The words of the signs of the red flags (knowledge: signs): phrase -> the signs it says."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
@@ -423,7 +460,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     """Read data/knowledge.yaml and check that every id it references exists."""
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
     top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings",
-                        "vague", "red_flags", "ages"),
+                        "vague", "red_flags", "signs", "ages"),
                        required=("qualifiers", "areas", "points", "warnings", "ages"))
     qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
     for node in top["qualifiers"].mapping().values():
@@ -434,6 +471,9 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
              for key, node in area_nodes.items()}
     _check_pairs(top["areas"], areas)
     warnings = _read_warnings(top["warnings"], areas)
+    vague = {key: tuple(item.ref(areas, "area") for item in node.items())
+             for key, node in root.get("vague", {}).mapping().items()}
+    signs = _read_signs(root.get("signs", {}), areas, vague)
     return Knowledge(
         qualifiers=qualifiers,
         areas=areas,
@@ -441,14 +481,50 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
         special_care=tuple(root.get("special_care", []).texts()),
         systemic=tuple(root.get("systemic", []).texts()),
         warnings=warnings,
-        vague={key: tuple(item.ref(areas, "area") for item in node.items())
-               for key, node in root.get("vague", {}).mapping().items()},
-        red_flags=tuple(root.get("red_flags", []).texts()),
+        vague=vague,
+        red_flags=_read_red_flags(root.get("red_flags", {}), signs),
+        signs=signs,
         ages=_read_ages(top["ages"]),
     )
 
 
 _AGES = ("child_under", "elderly_from", "pregnancy_from", "pregnancy_until")
+
+
+def _read_signs(node: _Node, areas: Mapping[str, Area], vague: Mapping[str, tuple[str, ...]]) -> dict[str, Sign]:
+    signs = {}
+    for key, entry in node.mapping().items():
+        fields = entry.mapping(("areas", "vague", "pregnancy"))
+        named = {item.ref(areas, "area") for item in entry.get("areas", []).items()}
+        named |= {item.ref(vague, "vague place") for item in entry.get("vague", []).items()}
+        signs[key] = Sign(key, frozenset(named), fields["pregnancy"].flag() if "pregnancy" in fields else False)
+    return signs
+
+
+def _read_red_flags(node: _Node, signs: Mapping[str, Sign]) -> dict[str, RedFlag]:
+    flags = {}
+    for key, entry in node.mapping().items():
+        fields = entry.mapping(("when",), required=("when",))
+        flags[key] = RedFlag(key, tuple(_read_combination(item, signs) for item in fields["when"].items()))
+        if not flags[key].when:
+            raise fields["when"].fail("a red flag needs at least one combination of signs")
+    return flags
+
+
+def _read_combination(node: _Node, signs: Mapping[str, Sign]) -> Combination:
+    """[sign, [sign, sign]] or {all: [...], near: N}."""
+    near = None
+    if isinstance(node.value, dict):
+        fields = node.mapping(("all", "near"), required=("all",))
+        near = fields["near"].number() if "near" in fields else None
+        node = fields["all"]
+    elements = []
+    for element in node.items():
+        choices = element.items() if isinstance(element.value, list) else [element]
+        elements.append(frozenset(choice.ref(signs, "sign") for choice in choices))
+    if not elements:
+        raise node.fail("a combination needs at least one sign")
+    return Combination(tuple(elements), near)
 
 
 def _read_ages(node: _Node) -> Ages:
@@ -547,7 +623,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "endings_before_numbers", "sides",
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
-              "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
+              "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
@@ -590,7 +666,8 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
     _read_lists(root.get("negations", {}), ("before", "after", "all"), Kind.NEGATION, phrases, required=())
     _read_lists(root.get("ages", {}), ("years", "months", "weeks"), Kind.AGE, phrases, required=())
-    red_flag_names = _read_named(root.get("red_flags", {}), knowledge.red_flags, Kind.RED_FLAG, phrases)
+    red_flag_names = _read_red_flag_names(root.get("red_flags", {}), knowledge)
+    red_signs = _read_red_signs(root.get("red_signs", {}), knowledge, grammar["determiners"])
     vague_names, vague_questions = _read_vague(root.get("vague", {}), knowledge, phrases)
     for item in root.get("alternatives", []).items():  # "my knee OR my shin": which one?
         phrases.add(item, Meaning(Kind.JOIN, ALTERNATIVE))
@@ -638,6 +715,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         vague_names=vague_names,
         vague_questions=vague_questions,
         red_flag_names=red_flag_names,
+        red_signs=red_signs,
         numbers=numbers,
         endings_before_numbers={key: value.text().lower()
                                 for key, value in root.get("endings_before_numbers", {}).mapping().items()},
@@ -661,6 +739,28 @@ def _read_vague(node: _Node, knowledge: Knowledge,
             for item in entry.get(list_key, []).items():
                 phrases.add(item, Meaning(Kind.VAGUE, key, None, plural))
     return names, questions
+
+
+def _read_red_flag_names(node: _Node, knowledge: Knowledge) -> dict[str, str]:
+    ids = list(knowledge.red_flags)
+    names = {}
+    for key, entry in node.mapping(allowed=ids, required=ids).items():
+        names[key] = entry.mapping(("name",), required=("name",))["name"].text()
+    return names
+
+
+def _read_red_signs(node: _Node, knowledge: Knowledge, determiners: frozenset[str]) -> dict[tuple[str, ...], str]:
+    """Each sign of words, its phrases; a phrase may say several signs ("purple": a dark leg, a
+    diabetic toe gone bad). Another table than the phrases of the reading: "swollen" is a pain
+    word there and a sign of a clot here."""
+    spoken = [sign.id for sign in knowledge.signs.values() if sign.spoken]
+    table: dict[tuple[str, ...], frozenset[str]] = {}
+    for key, entry in node.mapping(allowed=spoken, required=spoken).items():
+        for item in entry.items():
+            words = tuple(item.text().lower().split())
+            words = words[:1] + tuple(DETERMINER if word in determiners else word for word in words[1:])
+            table[words] = table.get(words, frozenset()) | {key}
+    return table
 
 
 def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from voice.complaint import Clauses, Rank, Span as Token
 from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
 from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy, Word
+from voice.triage import Said, Triage
 
 __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", "Mentioned", "Reading", "Reader"]
 
@@ -25,8 +26,8 @@ class Parse:
     tokens: tuple[Token, ...] = ()
     breaks: frozenset[int] = frozenset()
     """Positions of words that follow punctuation ("my wrist is fine, it's my ankle")."""
-    red_flags: tuple[Token, ...] = ()
-    """Every red flag said, wherever it starts (even inside another phrase)."""
+    signs: tuple[Said, ...] = ()
+    """Every sign of a red flag said, wherever it starts (even inside another phrase)."""
 
     def of(self, kind: Kind) -> list[Meaning]:
         return [meaning for _, meaning in self.found if meaning.kind is kind]
@@ -108,9 +109,10 @@ class _Place:
 class Reader:
     """Reads the sentence structure of one language pack's phrases."""
 
-    def __init__(self, language: LanguagePack, knowledge: Knowledge) -> None:
+    def __init__(self, language: LanguagePack, knowledge: Knowledge, triage: Triage) -> None:
         self.language = language
         self.knowledge = knowledge
+        self.triage = triage
         self.grammar = {key: language.grammar.get(key, frozenset()) for key in GRAMMAR}
         self.checks_idioms = any(self.grammar.values())
         """A pack that describes its grammar has body words checked for a body around them."""
@@ -125,6 +127,7 @@ class _Pass:
     def __init__(self, reader: Reader, parse: Parse) -> None:
         self.reader, self.parse = reader, parse
         self.g = reader.grammar
+        self.triage = reader.triage
         self.tokens = parse.tokens
         self.people = People(self.g, reader.knowledge)
         self.subjects: list[tuple[int, int, str]] = []
@@ -135,11 +138,10 @@ class _Pass:
             for position in range(token.start, token.end):
                 self.at[position] = index
         self.all_known = -1 not in self.at
-        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION, Kind.RED_FLAG) for t in self.tokens)
+        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) for t in self.tokens)
         self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
         """An injury or frailty is spoken of ("surgery on my knee")."""
         self.places: list[_Place] = []
-        self.red_flags: list[str] = [flag.meaning.id for flag in self._signs_had()]
         self.subject: str | None = None
         self.clause_subject: str | None = None
         self.scope = 0
@@ -218,14 +220,46 @@ class _Pass:
 
     # ------------------------------------------------------------ red flags
 
-    def _signs_had(self) -> list[Token]:
-        """The red flags not denied; one inside a denied one ("no high FEVER") goes with it."""
-        flags = self.parse.red_flags
-        denied = [flag for flag in flags if self._right_after_a_denial(flag)]
-        return [flag for flag in flags
-                if not any(other.start <= flag.start and flag.end <= other.end for other in denied)]
+    def _red_flags(self) -> tuple[str, ...]:
+        """The red flags made of the signs said and not denied, of the places named and not said
+        to be fine, and of a pregnancy said of anyone."""
+        said = list(self._signs_had())
+        denied = {place.index for place in self.places if place.state == "denied"}
+        for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
+            if token.kind in (Kind.AREA, Kind.VAGUE) and index not in denied:
+                sign = self.triage.area(token.start, token.end, token.meaning.id)
+                if sign is not None:
+                    said.append(sign)
+        pregnancies = [token for token in self.tokens if token.kind is Kind.PREGNANCY]
+        if pregnancies and any(person.said & {"yes", "maybe"} for person in self.people.people.values()):
+            said.append(self.triage.pregnancy(pregnancies[0].start, pregnancies[0].end))
+        elif any("yes" in person.said for person in self.people.people.values()):
+            said.append(self.triage.pregnancy(0, 1))  # "I'm 34 weeks"
+        return self.triage.flags(said)
 
-    def _right_after_a_denial(self, flag: Token) -> bool:
+    def _signs_had(self) -> list[Said]:
+        """The signs not denied; one inside a denied one ("no high FEVER") goes with it."""
+        signs = [sign for sign in self.parse.signs if not self._inside_a_saying(sign)]
+        denied = [sign for sign in signs if self._right_after_a_denial(sign) or self._said_to_be_fine(sign)]
+        return [sign for sign in signs
+                if not any(other.start <= sign.start and sign.end <= other.end for other in denied)]
+
+    def _inside_a_saying(self, sign: Said) -> bool:
+        """ "Hit the nail on the head", "knocked up": words of a sign inside an idiom or a pregnancy phrase."""
+        index = self.at[sign.start]
+        return index >= 0 and self.tokens[index].kind in (Kind.IDIOM, Kind.PREGNANCY) and \
+            sign.end <= self.tokens[index].end
+
+    def _said_to_be_fine(self, sign: Said) -> bool:
+        """ "My chest is fine": a negation said right after the sign."""
+        for position in range(sign.start, min(len(self.parse.words), sign.end + 2)):
+            index = self.at[position]
+            if index >= 0 and self.tokens[index].start == position and self.tokens[index].kind is Kind.NEGATION \
+                    and self.tokens[index].meaning.id == "after":
+                return True
+        return False
+
+    def _right_after_a_denial(self, flag: Said) -> bool:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
         no pause between ("no, chest pain" answers something, then says the sign)."""
         words, breaks = self.parse.words, self.parse.breaks
@@ -535,7 +569,7 @@ class _Pass:
         return Reading(
             places=tuple(places),
             denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
-            red_flags=tuple(dict.fromkeys(self.red_flags)),
+            red_flags=self._red_flags(),
             care=self.people.care_of(owner),
             pregnancy=self._pregnancy_of(owner, places),
             no_question=self.people.no_question(owner),

@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import SELF, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
+from voice.triage import Triage
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,8 @@ class Resolver:
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
         self._determiners = self.language.grammar.get("determiners", frozenset())
-        self._red = {phrase: meaning for phrase, meaning in self._phrases.items() if meaning.kind is Kind.RED_FLAG}
-        self._red_from = _longest_from(self._red)
-        self._reader = Reader(self.language, self.knowledge)
+        self._triage = Triage(self.knowledge, self.language)
+        self._reader = Reader(self.language, self.knowledge, self._triage)
 
     # ------------------------------------------------------------ understanding
 
@@ -240,17 +240,7 @@ class Resolver:
             position = end
         tokens.sort(key=lambda token: token.start)
         found = tuple((token.start, token.meaning) for token in tokens)
-        return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._red_flags(words, shape, breaks))
-
-    def _red_flags(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int]) -> tuple[Token, ...]:
-        """Every red flag, wherever it starts: one inside another phrase ("head ache in my chest") too."""
-        flags = []
-        for start, word in enumerate(words):
-            if word in self._red_from:
-                match = self._match(words, shape, breaks, start, self._red, self._red_from)
-                if match is not None:
-                    flags.append(Token(start, match[1], match[0]))
-        return tuple(flags)
+        return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
                phrases: Mapping[tuple[str, ...], Meaning],
@@ -303,7 +293,8 @@ class Resolver:
         contractions as people say them ("don't", "i'm"): a recognizer writes those, not "do not"."""
         phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         spoken = {word for word in self.language.contractions if "'" in word}
-        return sorted(phrases | set(self._words) | spoken)
+        signs = self._triage.words() - {DETERMINER}
+        return sorted(phrases | set(self._words) | spoken | signs)
 
     # ------------------------------------------------------------ answering
 

@@ -1,0 +1,73 @@
+"""Red flags from the triage table: the signs said in an utterance, and the combinations of them that need help."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+from typing import Iterable, Sequence
+
+from voice.knowledge import Combination, Knowledge, LanguagePack
+
+
+@dataclass(frozen=True)
+class Said:
+    """Signs said by words[start:end]: "chest pain" says chest_pain, "my calf" a leg."""
+
+    start: int
+    end: int
+    signs: frozenset[str]
+
+
+class Triage:
+    """Finds the signs of one language pack's words and tells the red flags they make."""
+
+    def __init__(self, knowledge: Knowledge, language: LanguagePack) -> None:
+        self.knowledge = knowledge
+        self.table = language.red_signs
+        self.longest_from: dict[str, int] = {}
+        for phrase in self.table:
+            self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+        self.of_area: dict[str, frozenset[str]] = {}
+        for sign in knowledge.signs.values():
+            for area in sign.areas:
+                self.of_area[area] = self.of_area.get(area, frozenset()) | {sign.id}
+        self.of_pregnancy = frozenset(sign.id for sign in knowledge.signs.values() if sign.pregnancy)
+
+    def words(self) -> set[str]:
+        """Every word of every sign, for the recognizer's grammar."""
+        return {word for phrase in self.table for word in phrase}
+
+    def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
+        """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest")."""
+        found = []
+        for start, word in enumerate(words):
+            for length in range(1, self.longest_from.get(word, 0) + 1):
+                signs = self.table.get((word, *shape[start + 1:start + length]))
+                if signs is not None and start + length <= len(words):
+                    found.append(Said(start, start + length, signs))
+        return tuple(found)
+
+    def area(self, start: int, end: int, area: str) -> Said | None:
+        """A place named as a body says the signs of its area ("my calf": a leg)."""
+        signs = self.of_area.get(area)
+        return Said(start, end, signs) if signs else None
+
+    def pregnancy(self, start: int, end: int) -> Said:
+        return Said(start, end, self.of_pregnancy)
+
+    def flags(self, said: Iterable[Said]) -> tuple[str, ...]:
+        """The red flags whose combinations are all said, in the table's order."""
+        said = list(said)
+        had = frozenset(sign for one in said for sign in one.signs)
+        return tuple(flag.id for flag in self.knowledge.red_flags.values()
+                     if any(_made(combination, said, had) for combination in flag.when))
+
+
+def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:
+    if not all(element & had for element in combination.elements):
+        return False
+    if combination.near is None:
+        return True
+    choices = [[one for one in said if one.signs & element] for element in combination.elements]
+    return any(max(one.end for one in chosen) - min(one.start for one in chosen) <= combination.near
+               for chosen in product(*choices))

@@ -749,7 +749,8 @@ def _read_red_flag_names(node: _Node, knowledge: Knowledge) -> dict[str, str]:
     return names
 
 
-def _read_red_signs(node: _Node, knowledge: Knowledge, determiners: frozenset[str]) -> dict[tuple[str, ...], str]:
+def _read_red_signs(node: _Node, knowledge: Knowledge,
+                    determiners: frozenset[str]) -> dict[tuple[str, ...], frozenset[str]]:
     """Each sign of words, its phrases; a phrase may say several signs ("purple": a dark leg, a
     diabetic toe gone bad). Another table than the phrases of the reading: "swollen" is a pain
     word there and a sign of a clot here."""

@@ -85,7 +85,7 @@ def judge(resolver: Resolver, case: Case, text: str | None = None) -> Verdict:
     if expected_pregnancy != "no" and "noask" not in words:
         if forbidden & set(result.points):
             serious.append("pregnancy point recommended")
-        if result.pregnancy.value == "no":
+        if result.pregnancy.value == "no" and result.understood:
             serious.append("pregnancy taken as no")
     massaged = result.understood and result.target is not None
     head = words[0] if words else "x"

@@ -160,6 +160,9 @@ class Clauses:
                 group.add(places[current])
         return group
 
+    def joined(self, one: int, two: int) -> bool:
+        return self._joined(one, two)
+
     def _joined(self, one: int, two: int) -> bool:
         start, end = self.spans[one].end, self.spans[two].start
         if end - start > _SUBJECT_REACH:
@@ -171,7 +174,7 @@ class Clauses:
             if kind is Kind.JOIN:
                 joined = True
             elif not (kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF, Kind.OTHER) or self._names_someone(index) or
-                      self.words[position] in self.g["determiners"]):
+                      self.words[position] in self.g["determiners"] or self.words[position] in self.g["prepositions"]):
                 return False  # "my knee and MY WIFE'S RIGHT wrist" are joined, "my hands WERE COLD and my knee" not
         return joined
 
@@ -195,7 +198,7 @@ class Clauses:
         if start >= 1 and self.words[start - 1] in self.g["comparisons"]:
             return Rank.CONTEXT  # "worse than my knee"
         background = self.has(self.clause[span.start], "context")
-        if place in pained:
+        if place in pained or self.has(self.clause[span.start], "also"):
             return Rank.PAST if background else Rank.PAIN
         return Rank.CONTEXT if background else Rank.NAMED
 

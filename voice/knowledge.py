@@ -627,7 +627,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -640,7 +640,11 @@ pregnancy), hedges ("I HOPE I'm not pregnant" is no plain no), questions ("AM I 
 elision_ends (words that may end an elided clause: "my sister is TOO"), clauses (words that start a
 clause: "WHEN", "ANYWAY"), anaphors ("IT is still aching" points back to the place said before),
 comparisons ("worse THAN my knee": not the complaint) and context (a clause of the past or of
-treatment: "hip SURGERY five weeks AGO"; a place named there is background).
+treatment: "hip SURGERY five weeks AGO"; a place named there is background), compounds (after a
+body word they make it part of a thing: "back TEETH", "elbow ROOM"; any other word the pack does
+not know may stand around a place said to hurt: "my forearm halfway down"), ones ("the right ONE":
+the place said before, on that side) and also (a place said with these hurts as the one before:
+"my wrist aches and SO DOES my ankle", "and my hip TOO").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

@@ -208,6 +208,9 @@ class _Pass:
             self._pregnancy(index, meaning.id)
         elif kind is Kind.NEGATION:
             self._negation(meaning.id, token)
+        elif kind is Kind.COMMAND and meaning.id == "no" and self._names_a_place_next(index) and \
+                not any(place.state == "pain" for place in self.places[self.scope:]):
+            self.deny_next = True  # "no headache, no blurred vision"
         elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
             self._correction(index)
         elif kind is Kind.CUE:
@@ -283,6 +286,14 @@ class _Pass:
     def _side(self, index: int, side: str) -> None:
         if self.deny_next:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
+        if self._names_the_place_before(index):
+            last = self.places[-1]
+            place = _Place(last.token, last.index, [side], last.owner, last.qualifier)
+            self.corrected = False
+            if self.deny_next:
+                place.state, self.deny_next = "denied", False
+            self.places.append(place)  # "my left knee is fine, the RIGHT ONE hurts"
+            return
         if self._side_comes_before_a_place(index):
             if self.sides and not any(t.kind is Kind.JOIN for t in self.tokens[self.side_at + 1:index]):
                 self.sides = []  # "my left- my right knee": the speaker started again
@@ -298,6 +309,11 @@ class _Pass:
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
+
+    def _names_the_place_before(self, index: int) -> bool:
+        token = self.tokens[index]
+        return bool(self.places) and token.end < len(self.parse.words) and \
+            self.parse.words[token.end] in self.g["ones"] and not self._side_comes_before_a_place(index)
 
     def _one_of(self, token: Token) -> bool:
         """The number one stands before the place, past "of my" ("ONE of my knees hurts")."""
@@ -337,13 +353,25 @@ class _Pass:
             self.deny_next = True
             return
         scope = [p for p in self.places[self.scope:] if p.state == "pain"]
-        if not scope and token.start and self.parse.words[token.start - 1] in self.g["anaphors"]:
-            scope = [p for p in self.places if p.state == "pain"][-1:]  # "... my elbow, but it's fine now"
+        if not scope and self._starts_its_clause(token):
+            scope = [p for p in self.places if p.state == "pain"][-1:]  # "my elbow was bad, but it's fine now"
         for place in scope:
             place.state = "denied"
         if not scope:
             self.deny_next = True  # "it does not hurt in my knee"
         self.scope = len(self.places)
+
+    def _names_a_place_next(self, index: int) -> bool:
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return following is not None and following.start == self.tokens[index].end and \
+            following.kind in (Kind.AREA, Kind.VAGUE) and following.start not in self.parse.breaks
+
+    def _starts_its_clause(self, token: Token) -> bool:
+        """Nothing but "it" or an opener stands before it in its clause: "..., well, NOT SORE NOW"."""
+        words, position = self.parse.words, token.start
+        if position and words[position - 1] in self.g["anaphors"]:
+            return True
+        return position == 0 or position in self.parse.breaks or words[position - 1] in self.g["openers"]
 
     def _part_of_the_place_name(self, index: int) -> bool:
         """ "my wrist pain is gone": a pain word right between a place and "is gone" names the
@@ -388,13 +416,14 @@ class _Pass:
     def _looks_like_a_body(self, token: Token) -> bool:
         words, at, breaks = self.parse.words, self.at, self.parse.breaks
         after = token.end
-        if after < len(words) and after not in breaks and at[after] < 0:
+        if token.meaning.alone or token.end - token.start > 1:
+            return True  # "a terrible migraine coming on", "my lower back"
+        if after < len(words) and after not in breaks and at[after] < 0 and \
+                (words[after] in self.g["compounds"] or not self.talks_of_pain):
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
                 self._is_verb(token):
             return False  # "hand me the remote", "foot the bill"
-        if token.meaning.alone or token.end - token.start > 1:
-            return True  # "a terrible migraine", "my lower back"
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
@@ -407,7 +436,23 @@ class _Pass:
         if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
                                                                            self.talks_of_care):
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known
+        return self.talks_of_pain or self.all_known or (before == "owner" and self._named_with_another(token))
+
+    def _named_with_another(self, token: Token) -> bool:
+        """ "My shoulder or my upper arm, I can't tell": two places named together are a body."""
+        index = self.at[token.start]
+        for step in (-1, 1):
+            position = index + step
+            while 0 <= position < len(self.tokens) and self._in_noun_phrase(self.tokens[position]) and \
+                    self.tokens[position].kind is not Kind.CUE:
+                position += step
+            if 0 <= position < len(self.tokens) and self.tokens[position].kind is Kind.JOIN:
+                beyond = position + step
+                while 0 <= beyond < len(self.tokens) and self._in_noun_phrase(self.tokens[beyond]):
+                    beyond += step
+                if 0 <= beyond < len(self.tokens) and self.tokens[beyond].kind in (Kind.AREA, Kind.VAGUE):
+                    return True
+        return False
 
     def _after_a_preposition(self, token: Token) -> bool:
         """The owner of the body word comes right after a preposition of place ("ON my feet")."""
@@ -603,6 +648,9 @@ class _Pass:
                 if place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
                         _same_place(place.token.meaning, other.token.meaning, knowledge):
                     ranks[one] = ranks[two] = min(ranks[one], ranks[two])
+        for one in range(1, len(pain)):  # "my knee or my shin", "my knee and my elbow": one rank
+            if clauses.joined(pain[one - 1].index, pain[one].index):
+                ranks[one - 1] = ranks[one] = min(ranks[one - 1], ranks[one])
         best = min(ranks)
         return [place for place, rank in zip(pain, ranks) if rank == best]
 

@@ -287,8 +287,8 @@ class _Pass:
         if self.deny_next:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._names_the_place_before(index):
-            last = self.places[-1]
-            place = _Place(last.token, last.index, [side], last.owner, last.qualifier)
+            before = self.places[-1]
+            place = _Place(before.token, before.index, [side], before.owner, before.qualifier)
             self.corrected = False
             if self.deny_next:
                 place.state, self.deny_next = "denied", False

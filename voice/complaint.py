@@ -104,6 +104,8 @@ class Clauses:
                 target = self._place_of_cue(index, places, starts)
                 if target is not None:
                     pained |= self.joined_with(target, places, starts)
+                if self._said_of_both(span.start):  # "my hip on the left and my left shoulder BOTH ache"
+                    pained |= set(places[max(0, bisect_left(starts, span.start) - 2):bisect_left(starts, span.start)])
             elif span.kind in (Kind.AREA, Kind.VAGUE) and span.meaning.alone:
                 pained.add(index)  # "a migraine", "sciatica": a pain by itself
         return pained
@@ -125,6 +127,9 @@ class Clauses:
                 self._refers_back(clause, span.start):
             return before  # "... my knee started aching, and it is still aching now"
         return None
+
+    def _said_of_both(self, position: int) -> bool:
+        return any(self.words[before] in self.g["together"] for before in range(max(0, position - 2), position))
 
     def _is_subject(self, place: int, cue: int) -> bool:
         """Only light words stand between the place and the pain word: "my knee is really sore"."""

@@ -627,7 +627,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -643,8 +643,9 @@ comparisons ("worse THAN my knee": not the complaint) and context (a clause of t
 treatment: "hip SURGERY five weeks AGO"; a place named there is background), compounds (after a
 body word they make it part of a thing: "back TEETH", "elbow ROOM"; any other word the pack does
 not know may stand around a place said to hurt: "my forearm halfway down"), ones ("the right ONE":
-the place said before, on that side) and also (a place said with these hurts as the one before:
-"my wrist aches and SO DOES my ankle", "and my hip TOO").
+the place said before, on that side), also (a place said with these hurts as the one before:
+"my wrist aches and SO DOES my ankle", "and my hip TOO") and together (right before a pain word,
+it is said of the two places before: "my hip and my left shoulder BOTH ache").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

@@ -68,13 +68,16 @@ class People:
         if kind is Kind.SELF:
             return WE if first in self.g["we"] else SELF
         if first in self.g["pronouns"] or last in self.g["pronouns"]:
-            identity = self.named[-1] if self.named else last
+            identity = self.named[-1] if self.named else (first if first in self.g["pronouns"] else last)
             if last in self.g["male"] or first in self.g["male"]:
                 self.person(identity).male = True
             self.name(identity)
             return identity
         identity = last
+        pronoun = next((name for name in self.named if name in self.g["pronouns"]), None)
         self.name(identity)
+        if pronoun is not None:  # "she isn't pregnant, my girlfriend I mean": she is the girlfriend
+            self.merge(pronoun, identity)
         if any(word in self.g["male"] for word in words):
             self.person(identity).male = True
         return identity
@@ -152,6 +155,20 @@ class People:
                 who = SELF if words[position + 1].kind is Kind.SELF else (self.named[-1] if self.named else None)
                 if who is not None and not self.person(who).said:
                     self.person(who).said.add("no")  # "my sister's expecting, not me"
+
+    def described(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
+        """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
+        texts = [word.text for word in words]
+        for _, end, identity in subjects:
+            being = texts[end - 1] in self.g["being"]
+            for position in range(end, min(len(texts), end + _NEAR)):
+                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
+                    break
+                if texts[position] in self.g["being"]:
+                    being = True
+                elif being and texts[position] in self.g["male"]:
+                    self.person(identity).male = True
+                    break
 
     def said_of(self, who: str) -> set[str]:
         """What was said of one person's pregnancy, with what was said of "we"."""

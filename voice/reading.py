@@ -551,7 +551,7 @@ class _Pass:
         unit = following.meaning.id if following is not None and following.kind is Kind.AGE else None
         if following is not None and following.kind is Kind.PREGNANCY:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
-        if unit in ("years", "months"):
+        if unit in ("years", "months") and self._an_age_of_someone(index):
             self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
@@ -579,14 +579,40 @@ class _Pass:
         around = words[max(0, start - 2):start] + words[self.tokens[end].end:self.tokens[end].end + 1]
         return any(word in self.g["spans"] for word in around)
 
-    def _said_of_someone(self, index: int) -> bool:
-        start = self.tokens[index].start
+    def _an_age_of_someone(self, index: int) -> bool:
+        """ "My 5 year old", "I'm a 45 year old", "she's 80 years old" name a person's age; "my hip
+        replacement is four years old" does not."""
+        start, words = self.tokens[index].start, self.parse.words
+        if start == 0 or start in self.parse.breaks or words[start - 1] in self.g["determiners"] and \
+                not (start > 1 and words[start - 2] in self.g["being"]):
+            return True
+        if words[start - 1] in self.g["articles"]:
+            start -= 1
+        person = self.tokens[self.at[start - 1]] if self.at[start - 1] >= 0 else None
+        if person is not None and (person.kind in (Kind.OTHER, Kind.SELF) or
+                                   (person.kind is Kind.CARE and person.meaning.person)):
+            return True  # "my son 8 years old", "I'm a 45 year old"
+        return self._said_of_someone(self.at[start] if self.at[start] >= 0 else index, start)
+
+    def _said_of_someone(self, index: int, start: int | None = None) -> bool:
+        start = self.tokens[index].start if start is None else start
         if start == 0:
             return False
         previous = self.parse.words[start - 1]
-        token = self.tokens[self.at[start - 1]] if self.at[start - 1] >= 0 else None
-        return previous in self.g["being"] and token is not None and \
-            (token.kind in (Kind.SELF, Kind.OTHER) or self.clause_subject is not None)
+        if previous in ("age", "aged"):
+            return True  # "for my age, 74"
+        return previous in self.g["being"] and (self._is_person(start - 1) or
+                                                (start > 1 and self._is_person(start - 2)))
+
+    def _is_person(self, position: int) -> bool:
+        """A word of a phrase naming someone: "I am", "she is", "my mum", "my son"."""
+        index = self.at[position]
+        if index < 0:
+            return False
+        token = self.tokens[index]
+        return token.kind in (Kind.SELF, Kind.OTHER) and self.parse.words[token.start] not in self.g["determiners"] \
+            or (token.kind is Kind.CARE and token.meaning.person) or \
+            (token.kind is Kind.OTHER and token.end - token.start > 1)
 
     def _age(self, years: int, index: int, end: int) -> None:
         start, words = self.tokens[index].start, self.parse.words
@@ -604,6 +630,7 @@ class _Pass:
 
     def _result(self) -> Reading:
         self.people.elided(self._words(), self.parse.breaks, self.subjects)
+        self.people.described(self._words(), self.parse.breaks, self.subjects)
         pain = self._complaint([place for place in self.places if place.state == "pain"])
         for place in pain:
             place.owner = self._owner(place)

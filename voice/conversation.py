@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.knowledge import Confirm, Kind, Side
-from voice.reading import SELF
+from voice.reading import SELF, UNKNOWN_WORD
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
 
@@ -126,6 +126,8 @@ class Conversation:
         """The vague place asked about: "my left arm" (which part?)."""
         self._also: tuple[Place, ...] = ()
         """Other places said to hurt, offered when this one is done."""
+        self._hurting: tuple[Place, ...] = ()
+        """Every place said to hurt in the last report: none is sent to as a target unsaid."""
         self._silences = 0
         self._unclear = 0
         self._judge = Judge(resolver, options.thresholds, options.confirm or resolver.language.confirm)
@@ -153,7 +155,7 @@ class Conversation:
             text, parse = self._answer_apart(text, parse)
         reply = self._heard(text, parse, words)
         if reply.decision is None:
-            taken = parse.has_area or parse.pregnancy is not None
+            taken = parse.has_area or bool(parse.of(Kind.PREGNANCY))
             reply = replace(reply, decision=Decision.ANSWERED if taken else Decision.COMMAND)
         self._rejected_in_a_row = self._rejected_in_a_row + 1 if reply.decision is Decision.REJECTED else 0
         return reply
@@ -171,7 +173,7 @@ class Conversation:
         if self.state is State.ENDED:
             return Reply(decision=Decision.REJECTED)
         self._silences = 0
-        if sureness is Sureness.UNSURE:
+        if sureness is Sureness.UNSURE or self._has_a_lost_not(text, parse):
             return self._unsure(text)
         if self.state is State.WHICH:
             reply = self._which_answer(text)
@@ -250,6 +252,11 @@ class Conversation:
         self._confirming, self.state, self.timer_due = resolution, State.CONFIRM, None
         return replace(self._speak(self._confirm_question()), decision=Decision.CONFIRM)
 
+    def _has_a_lost_not(self, text: str, parse: Parse) -> bool:
+        """A word the recognizer did not know where a "not" could have been ("my knee [unk]
+        hurt"): the place is asked back, however sure the words around it."""
+        return UNKNOWN_WORD in parse.words and parse.has_area and self.resolver.resolve(text, self.context).unsure
+
     def _confirm_question(self) -> str:
         assert self._confirming is not None and self._confirming.pain is not None
         return self._sentence("confirm", pain=self.resolver.place_text(
@@ -280,7 +287,7 @@ class Conversation:
             resolution = self.resolver.resolve(text, self.context)
             if resolution.understood:
                 return self._pain_reply(resolution)
-            if resolution.reason in ("red_flag", "vague", "no_pain"):
+            if resolution.reason in ("red_flag", "vague", "which", "no_pain"):
                 return self._not_understood(resolution)
         if "stop" in commands:
             return self._stop()
@@ -310,8 +317,9 @@ class Conversation:
             return self._confirmation(parse)
         if self.state is State.PREGNANCY:
             return self._pregnancy_answer(parse)
-        if parse.pregnancy:
-            return self._pregnancy_said(parse.pregnancy)
+        said = self.resolver.pregnancy_said(parse)
+        if said:
+            return self._pregnancy_said(said)
         if "timer" in commands and self.state in (State.INSTRUCTED, State.TIMING, State.OFFER) and self._pain:
             return self._start_timer()
         if self.state is State.INSTRUCTED and "yes" in commands:
@@ -338,6 +346,8 @@ class Conversation:
     def _pain_reply(self, resolution: Resolution, also: tuple[Place, ...] | None = None) -> Reply:
         self.timer_due, self._vague = None, None
         self._pain, self._care, self._someone_else = resolution.pain, resolution.special_care, resolution.someone_else
+        if resolution.text and resolution.pain is not None:  # a new report: every place said to hurt in it
+            self._hurting = (resolution.pain, *resolution.also)
         self._also = resolution.also if also is None else also
         if resolution.pregnancy is not self.context.pregnancy:
             self.context = replace(self.context, pregnancy=resolution.pregnancy)
@@ -375,7 +385,7 @@ class Conversation:
 
     def _pregnancy_answer(self, parse: Parse) -> Reply:
         assert self._pending is not None and self._pending.pain is not None
-        answer = parse.pregnancy or self._plain_yes_no(parse)
+        answer = self.resolver.pregnancy_said(parse) or self._plain_yes_no(parse)
         if answer is None:
             unclear = replace(self._speak(self._say["pregnancy_unclear"]), decision=Decision.REJECTED)
             if all(meaning.kind is Kind.FILLER for _, meaning in parse.found):  # silence or noise: ask again
@@ -390,8 +400,7 @@ class Conversation:
                                           someone_else=self._pending.someone_else)
         return replace(self._instruct(resolution, self._spoken(resolution, echo=False)), decision=Decision.ANSWERED)
 
-    @staticmethod
-    def _plain_yes_no(parse: Parse) -> Pregnancy | None:
+    def _plain_yes_no(self, parse: Parse) -> Pregnancy | None:
         """Yes or no only when that is all that was said: "no idea" is not a no. The question is
         about the speaker or the person massaged, so "yes she is" is a yes; "no, but my wife is"
         is never a no. "No, I'm not" is a no; without the "no" a "not" may hedge ("not that I
@@ -404,8 +413,8 @@ class Conversation:
         if parse.unknown or len(answers) != 1 or len(meanings) != len(parse.commands) or \
                 set(parse.commands) - answers:
             return None
-        if answers == {"no"} and parse.of(Kind.OTHER):
-            return None
+        if answers == {"no"} and (parse.of(Kind.OTHER) or self.resolver.hedged(parse)):
+            return None  # "no, but my wife is", "no, probably not"
         return Pregnancy.YES if answers == {"yes"} else Pregnancy.NO
 
     def _start_timer(self) -> Reply:
@@ -426,7 +435,8 @@ class Conversation:
 
     def _answer(self, pain: Place) -> Resolution:
         """The answer for a place of the person massaged now (the other side, a place also said)."""
-        return self.resolver.answer(pain, self.context, self._care, someone_else=self._someone_else)
+        return self.resolver.answer(pain, self.context, self._care, someone_else=self._someone_else,
+                                    hurting=self._hurting)
 
     def _offer(self) -> str:
         """What to offer when a place is done: a place also mentioned, else the other side or another."""
@@ -458,8 +468,12 @@ class Conversation:
         return self._speak(*resolution.instruction)
 
     def _which_answer(self, text: str) -> Reply | None:
-        """The part named ("the elbow", "upper"), on the side said with the vague place."""
-        assert self._vague is not None and self._vague.vague is not None
+        """The part named ("the elbow", "upper"), on the side said with the vague place; or one of
+        two places said as alternatives ("my knee or my shin": "the shin")."""
+        assert self._vague is not None
+        if self._vague.either:
+            return self._either_answer(text)
+        assert self._vague.vague is not None
         vague = self._vague.vague
         name = self.resolver.language.vague_names[vague.area]
         shorter = " ".join(text.split()[:-1])  # "the big one": the big toe
@@ -477,6 +491,18 @@ class Conversation:
                 return None
         return None
 
+    def _either_answer(self, text: str) -> Reply | None:
+        assert self._vague is not None
+        resolution = self.resolver.resolve(text, self.context)
+        said = resolution.pain if resolution.understood else None
+        chosen = [place for place in self._vague.either if said is not None and place.area == said.area]
+        if said is None or not chosen:
+            return None
+        pain = replace(chosen[0], side=said.side or chosen[0].side, qualifier=said.qualifier or chosen[0].qualifier)
+        care = tuple(dict.fromkeys(self._care + resolution.special_care))
+        return self._pain_reply(self.resolver.answer(pain, self.context, care, text=text,
+                                                     someone_else=self._someone_else), self._also)
+
     def _ask_where(self, first: str = "ask_where") -> Reply:
         self.state, self.timer_due, self._pending, self._confirming = State.WHERE, None, None, None
         return self._speak(self._say[first])
@@ -491,7 +517,7 @@ class Conversation:
             self.timer_due, self._pending, self._vague, self._also = None, None, None, ()
             self.state = State.WHERE
             return self._speak(resolution.speech)
-        if resolution.reason == "vague":
+        if resolution.reason in ("vague", "which"):
             return self._which(resolution)
         if resolution.reason == "systemic":
             return replace(self._speak(resolution.speech, self._prompt()), decision=Decision.ANSWERED)

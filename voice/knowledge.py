@@ -54,6 +54,8 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         "which_one": {"area"},
         "which_of": {"places"},
         "also_offer": {"place"},
+        "target_hurts": {"place"},
+        "target_hurts_other_side": {"place"},
         # the spoken session
         "not_caught": set(),
         "confirm": {"pain"},

@@ -37,17 +37,6 @@ class Parse:
         return [meaning.id for meaning in self.of(Kind.COMMAND)]
 
     @property
-    def pregnancy(self) -> Pregnancy | None:
-        """Yes if any phrase says so ("I'm pregnant, no complications"): safety first.
-        "Not sure if I am" counts as unknown: the points are avoided, and named. A pregnancy
-        that is over ("I was pregnant last year") says nothing of now."""
-        said = {meaning.id for meaning in self.of(Kind.PREGNANCY)} - {PAST}
-        if not said:
-            return None
-        return Pregnancy.YES if said == {"yes"} else (Pregnancy.UNKNOWN if "maybe" in said else
-                                                       Pregnancy.YES if "yes" in said else Pregnancy.NO)
-
-    @property
     def has_area(self) -> bool:
         return any(meaning.kind in (Kind.AREA, Kind.VAGUE) for _, meaning in self.found)
 

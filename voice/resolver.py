@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
-from voice.reading import SELF, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
+from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 from voice.triage import Triage
 
@@ -76,6 +76,8 @@ class Resolution:
     red_flags: tuple[str, ...] = ()
     unsure: bool = False
     """A word the recognizer did not know stands where a "not" could have been: asked back first."""
+    target_hurts: bool = False
+    """The place to massage is also said to hurt: said so, and the other side used when it is free."""
     someone_else: bool = False
     """The place is on someone other than the speaker ("my son's knee"): spoken as "the left
     knee", not "your"."""
@@ -108,6 +110,7 @@ class Resolution:
             "choices": list(self.choices),
             "either": [place.to_json() for place in self.either],
             "unsure": self.unsure,
+            "target_hurts": self.target_hurts,
         }
 
 
@@ -321,6 +324,18 @@ class Resolver:
                              also=also, someone_else=reading.someone_else)
         return replace(answer, unsure=reading.unsure) if reading.unsure else answer
 
+    def pregnancy_said(self, parse: Parse) -> Pregnancy | None:
+        """What an utterance says of the pregnancy of the person it is about, hedges and all:
+        "I hope I'm not" is unknown, never a no; None when it says nothing of it."""
+        return self._reader.read(parse).pregnancy
+
+    def hedged(self, parse: Parse) -> bool:
+        """A hedge ("probably", "I hope") or a word the recognizer did not know is in it."""
+        hedges = self.language.grammar.get("hedges", frozenset())
+        words = parse.words
+        return UNKNOWN_WORD in words or any(" ".join(words[start:start + length]) in hedges
+                                            for start in range(len(words)) for length in range(1, 5))
+
     def _part_named_apart(self, parse: Parse, vague: Mentioned) -> Mentioned:
         """ "My back, the lower part", "my toe, the big one": a word said apart that names one
         of the vague place's parts with the place's own word ("lower back", "big toe")."""
@@ -365,12 +380,16 @@ class Resolver:
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
                text: str = "", no_question: bool = False, also: tuple[Place, ...] = (),
-               someone_else: bool = False) -> Resolution:
+               someone_else: bool = False, hurting: tuple[Place, ...] = ()) -> Resolution:
         """The answer for a pain place already known (the voice loop's "other side").
         `no_question`: nobody asks them (an animal, a small child, someone said to be possibly
         pregnant): the points are avoided without asking;
-        `someone_else`: the place is on someone other than the speaker."""
+        `someone_else`: the place is on someone other than the speaker; `hurting`: other places
+        said to hurt before (a session's earlier report). A target that is itself
+        said to hurt ("my left knee and my right elbow hurt") is never sent to without saying so:
+        the other side when it is free, else the person is told to go very gently or say which hurts more."""
         target = self._target_place(pain, context)
+        said_to_hurt, target = self._target_hurts(pain, target, also + hurting)
         pregnancy = context.pregnancy
         risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
@@ -386,7 +405,8 @@ class Resolver:
             avoid_points=avoid,
             warnings=tuple(rule.id for rule in rules),
             echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
-            cautions=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+            cautions=(*(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+                      *self._hurting_too(said_to_hurt, target, someone_else)),
             instruction=self._instruction(target, points, context, someone_else),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
@@ -394,7 +414,32 @@ class Resolver:
             special_care=care,
             also=also,
             someone_else=someone_else,
+            target_hurts=said_to_hurt is not None,
         )
+
+    def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
+        """The place said to hurt that the target lies on, if any, and the target to use: the
+        same area on the other side when that side is not said to hurt."""
+        def hurts(side: Side | None) -> Place | None:
+            covered = {target.area, *self.knowledge.areas[target.area].covers}
+            return next((place for place in (pain, *also) if place.whose == pain.whose and
+                         (place.area in covered or self.knowledge.areas[place.area].part_of in covered) and
+                         _overlap(place.side, side)), None)
+
+        said = hurts(target.side)
+        if said is None:
+            return None, target
+        if target.side in (Side.LEFT, Side.RIGHT) and said.side is target.side:
+            other = replace(target, side=Side.RIGHT if target.side is Side.LEFT else Side.LEFT)
+            if hurts(other.side) is None:
+                return said, other
+        return said, target
+
+    def _hurting_too(self, hurting: Place | None, target: Place, someone_else: bool) -> tuple[str, ...]:
+        if hurting is None:
+            return ()
+        key = "target_hurts" if _overlap(hurting.side, target.side) else "target_hurts_other_side"
+        return (self._sentence(key, place=self.place_text(hurting, is_target=False, someone_else=someone_else)),)
 
     def _not_understood(self, text: str, parse: Parse, reading: Reading, pregnancy: Pregnancy) -> Resolution:
         say = self.language.say
@@ -521,6 +566,11 @@ def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
     for phrase in phrases:
         longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
     return longest
+
+
+def _overlap(one: Side | None, two: Side | None) -> bool:
+    """Could two sides said be the same side? Unsaid or both overlaps anything."""
+    return one is None or two is None or Side.BOTH in (one, two) or one is two
 
 
 def _place(mentioned: Mentioned) -> Place:

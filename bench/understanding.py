@@ -107,18 +107,19 @@ def judge(resolver: Resolver, case: Case, text: str | None = None) -> Verdict:
         elif head == "??" and not set(words[1:3]) <= set(result.choices):
             problems.append(f"did not ask which ({result.reason})")
     else:
-        _judge_place(result, words, facts, problems, serious)
+        sided = {area.id for area in resolver.knowledge.areas.values() if area.sided}
+        _judge_place(result, words, facts, problems, serious, sided)
     return Verdict(case, tuple(problems), tuple(serious), summary(result))
 
 
 def _judge_place(result: Resolution, words: list[str], facts: dict[str, str], problems: list[str],
-                 serious: list[str]) -> None:
+                 serious: list[str], sided: set[str]) -> None:
     if not result.understood or result.pain is None:
         problems.append(f"not answered ({result.reason})")
         return
     if result.pain.area != words[0]:
         serious.append(f"wrong area ({result.pain.area})")
-    elif result.pain.side != SIDES.get(words[1]):
+    elif result.pain.side != SIDES.get(words[1]) and result.pain.area in sided:  # the spine has no side
         problems.append("side")
     also = [(words[i][1:], SIDES.get(words[i + 1])) for i in range(2, len(words) - 1) if words[i].startswith("+")]
     if also and [(place.area, place.side) for place in result.also][:len(also)] != also:

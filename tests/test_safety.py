@@ -257,7 +257,7 @@ def test_a_red_flag_is_never_massaged(code: str) -> None:
 
 
 IDIOM_FORMS = ["{area} the alarm", "hand me the {area} remote", "the table {area} is wobbly", "no {area} room",
-               "my right {area} man", "this project is a pain in the {area}", "my {area} teeth hurt",
+               "my right {area} man", "my {area} teeth hurt",
                "can you give me a {area}", "I'll {area} the bill", "{area} high socks", "it costs a {area}",
                "two left {area}", "it was {area} and {area}", "you're pulling my {area}"]
 

@@ -56,6 +56,7 @@ class Clauses:
             for position in range(span.start, span.end):
                 self.at[position] = index
         self.clause = self._number_clauses()
+        self._pained_clauses: set[int] | None = None
         self._marked: dict[str, set[int]] = {}
         """For each word class asked about, the clauses holding one of its phrases."""
 
@@ -95,12 +96,13 @@ class Clauses:
 
     # ------------------------------------------------------------ what a pain word is said of
 
-    def said_of(self, places: Sequence[int]) -> set[int]:
-        """The places (span indexes, in order) that a pain word in the utterance is said of."""
+    def said_of(self, places: Sequence[int], requests: bool = True) -> set[int]:
+        """The places (span indexes, in order) that a pain word in the utterance is said of;
+        without `requests`, a request ("a massage for my knee") is no pain word."""
         pained: set[int] = set()
         starts = [self.spans[index].start for index in places]
         for index, span in enumerate(self.spans):
-            if span.kind is Kind.CUE:
+            if span.kind is Kind.CUE and (requests or span.meaning.id not in self.g["requests"]):
                 target = self._place_of_cue(index, places, starts)
                 if target is not None:
                     pained |= self.joined_with(target, places, starts)
@@ -198,14 +200,27 @@ class Clauses:
     def rank(self, place: int, pained: set[int]) -> Rank:
         span = self.spans[place]
         start = self._noun_phrase_start(span.start)
-        if start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2):
-            return Rank.FOCUS  # "it is my wrist", "what hurts is my knee"
+        if start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2) or \
+                ((place in pained or self._cue_in(self.clause[span.start])) and self._singled_out(start)):
+            return Rank.FOCUS  # "it is my wrist", "what hurts is my knee", "ONLY the little finger"
         if start >= 1 and self.words[start - 1] in self.g["comparisons"]:
             return Rank.CONTEXT  # "worse than my knee"
         background = self.has(self.clause[span.start], "context")
         if place in pained or self.has(self.clause[span.start], "also"):
             return Rank.PAST if background else Rank.PAIN
         return Rank.CONTEXT if background else Rank.NAMED
+
+    def _cue_in(self, clause: int) -> bool:
+        if self._pained_clauses is None:
+            self._pained_clauses = {self.clause[span.start] for span in self.spans if span.kind is Kind.CUE}
+        return clause in self._pained_clauses
+
+    def _singled_out(self, start: int) -> bool:
+        """A focus word right before the place, past any preposition: "JUST my feet", "WORST in the heel"."""
+        while start > 0 and self.words[start - 1] in self.g["prepositions"]:
+            start -= 1
+        return any(" ".join(self.words[start - length:start]) in self.g["focus"] for length in range(1, _PHRASE + 1)
+                   if start - length >= 0)
 
     def _noun_phrase_start(self, position: int) -> int:
         while position > 0:

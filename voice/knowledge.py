@@ -629,7 +629,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -647,7 +647,11 @@ body word they make it part of a thing: "back TEETH", "elbow ROOM"; any other wo
 not know may stand around a place said to hurt: "my forearm halfway down"), ones ("the right ONE":
 the place said before, on that side), also (a place said with these hurts as the one before:
 "my wrist aches and SO DOES my ankle", "and my hip TOO") and together (right before a pain word,
-it is said of the two places before: "my hip and my left shoulder BOTH ache").
+it is said of the two places before: "my hip and my left shoulder BOTH ache"), focus (right before
+a place they single it out as the complaint: "ONLY the little finger", "WORST in the heel") and
+unsure_which (two places said with these are asked about: "between my ankle and my heel, I DON'T
+KNOW WHICH") and requests (pain words that ask for help rather than say a pain: after "nothing
+hurts", "the MASSAGE for my knee helped" is no pain).
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -682,7 +686,10 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
                       (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins"),
                       (Kind.IDIOM, "idioms")):
         for item in root.get(key, []).items():
-            phrases.add(item, Meaning(kind, kind.value if kind is Kind.IDIOM else item.text()))
+            if kind is Kind.IDIOM:
+                phrases.add(item, Meaning(kind, kind.value), literal=True)
+            else:
+                phrases.add(item, Meaning(kind, item.text()))
     numbers = {key: node.number() for key, node in root.get("numbers", {}).mapping().items()}
     for key, value in numbers.items():
         phrases.add(root.get("numbers", {}).child(key, key), Meaning(Kind.NUMBER, str(value)))
@@ -828,9 +835,11 @@ class _PhraseTable:
         self.origin: dict[tuple[str, ...], str] = {}
         self.texts: dict[tuple[str, ...], str] = {}
 
-    def add(self, node: _Node, meaning: Meaning) -> None:
+    def add(self, node: _Node, meaning: Meaning, literal: bool = False) -> None:
+        """`literal`: the words as written ("pain in THE neck" is a saying, "pain in HIS neck" is not)."""
         words = tuple(node.text().lower().split())
-        words = words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
+        if not literal:
+            words = words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
         earlier = self.table.get(words)
         if earlier is not None and earlier != meaning:
             raise node.fail(f"the phrase '{' '.join(words)}' is already used at "

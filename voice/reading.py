@@ -275,6 +275,9 @@ class _Pass:
     def _side(self, index: int, side: str) -> None:
         if self.deny_next:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
+        if self._follows_its_place(index):
+            self.places[-1].sides.append(side)  # "my elbow ON THE LEFT hurts, my knee on the right"
+            return
         if self._names_the_place_before(index):
             before = self.places[-1]
             place = _Place(before.token, before.index, [side], before.owner, before.qualifier)
@@ -298,6 +301,16 @@ class _Pass:
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
+
+    def _follows_its_place(self, index: int) -> bool:
+        """Right after the last place said, past a preposition and an article, and that place has no side yet."""
+        if not self.places or self.places[-1].sides or self.places[-1].state != "pain":
+            return False
+        words, end = self.parse.words, self.places[-1].token.end
+        between = words[end:self.tokens[index].start]
+        return end <= self.tokens[index].start and 0 < len(between) <= 2 and \
+            all(word in self.g["prepositions"] or word in self.g["articles"] for word in between) and \
+            not any(position in self.parse.breaks for position in range(end, self.tokens[index].start + 1))
 
     def _names_the_place_before(self, index: int) -> bool:
         token = self.tokens[index]
@@ -407,9 +420,12 @@ class _Pass:
         after = token.end
         if token.meaning.alone or token.end - token.start > 1:
             return True  # "a terrible migraine coming on", "my lower back"
-        if after < len(words) and after not in breaks and at[after] < 0 and \
-                (words[after] in self.g["compounds"] or not self.talks_of_pain):
+        described = after < len(words) and after not in breaks and at[after] < 0
+        if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
+        named_with = self._named_with_another(token)  # "my shin or my knee, hard to say"
+        if described and not (self.talks_of_pain or named_with):
+            return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
                 self._is_verb(token):
             return False  # "hand me the remote", "foot the bill"
@@ -420,12 +436,18 @@ class _Pass:
             return False  # "the table leg", "two left feet"
         if before == "side":
             return True
-        if before == "preposition_article":
-            return False  # "a pain in the neck"
+        if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
+            return named_with or self._a_pain_before(token)
         if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
                                                                            self.talks_of_care):
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known or (before == "owner" and self._named_with_another(token))
+        return self.talks_of_pain or self.all_known or named_with
+
+    def _a_pain_before(self, token: Token) -> bool:
+        """ "I have pain in the knee": a pain word right before the preposition."""
+        position = token.start - 3
+        index = self.at[position] if position >= 0 else -1
+        return index >= 0 and self.tokens[index].kind is Kind.CUE
 
     def _named_with_another(self, token: Token) -> bool:
         """ "My shoulder or my upper arm, I can't tell": two places named together are a body."""
@@ -559,8 +581,9 @@ class _Pass:
     def _weeks_along(self, index: int) -> bool:
         """ "I'm 34 weeks", "34 weeks, my back hurts" say how far along; "my knee hurts 3 weeks now"
         says how long it has hurt: weeks are a pregnancy only said of someone or on their own."""
-        start = self.tokens[index].start
-        return start == 0 or start in self.parse.breaks or self.parse.words[start - 1] in self.g["being"]
+        start, words = self.tokens[index].start, self.parse.words
+        return start == 0 or start in self.parse.breaks or words[start - 1] in self.g["being"] or \
+            (start > 1 and words[start - 1] == "at" and words[start - 2] in self.g["being"])  # "she is at 25 weeks"
 
     def _a_length_of_time(self, index: int, end: int) -> bool:
         """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy."""
@@ -590,8 +613,20 @@ class _Pass:
         previous = self.parse.words[start - 1]
         if previous in ("age", "aged"):
             return True  # "for my age, 74"
+        if self.at[start - 1] >= 0 and self._names_someone(start - 1) and not self._body_follows(index):
+            return True  # "my father seventy nine", "mum's eighty seven"
         return previous in self.g["being"] and (self._is_person(start - 1) or
                                                 (start > 1 and self._is_person(start - 2)))
+
+    def _names_someone(self, position: int) -> bool:
+        token = self.tokens[self.at[position]]
+        return token.end == position + 1 and (token.kind is Kind.OTHER or (token.kind is Kind.CARE and token.meaning.person)) \
+            and self.parse.words[position] not in self.g["pronouns"]
+
+    def _body_follows(self, index: int) -> bool:
+        """ "My son's 2 knees": a number of body parts, not an age."""
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return following is not None and following.kind in (Kind.AREA, Kind.VAGUE)
 
     def _is_person(self, position: int) -> bool:
         """A word of a phrase naming someone: "I am", "she is", "my mum", "my son"."""
@@ -651,7 +686,8 @@ class _Pass:
             return pain
         indexes = [place.index for place in pain]
         clauses = self._clauses()
-        pained = clauses.said_of([place.index for place in self.places if place.state == "pain"])
+        pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],
+                                 requests=not self.nothing_hurts)
         ranks = [clauses.rank(index, pained) for index in indexes]
         if self.nothing_hurts:
             ranks = [rank if index in pained else Rank.CONTEXT for rank, index in zip(ranks, indexes)]
@@ -676,9 +712,13 @@ class _Pass:
         return self._clause_view
 
     def _either(self, pain: list[_Place]) -> list[_Place]:
-        """The first two places said as alternatives of each other, if any."""
+        """The first two places said as alternatives of each other, if any: "my knee or my shin",
+        "somewhere between my ankle and my heel, I don't know which"."""
+        unsure = any(" ".join(self.parse.words[start:start + length]) in self.g["unsure_which"]
+                     for start in range(len(self.parse.words)) for length in range(1, 5))
         for one, two in zip(pain, pain[1:]):
-            if one.owner == two.owner and self._clauses().alternatives(one.index, two.index):
+            if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
+                    (self._clauses().alternatives(one.index, two.index) or unsure):
                 return [one, two]
         return []
 

@@ -144,6 +144,9 @@ class Resolver:
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
         self._determiners = self.language.grammar.get("determiners", frozenset())
+        self._said_after = {phrase[:2] for phrase, meaning in self._phrases.items()
+                            if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) and len(phrase) > 1}
+        """The first two words of negations and pregnancies: "'s fine" is "is fine" ("is", "fine")."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -195,17 +198,22 @@ class Resolver:
         return None
 
     def _ending_before_a_number(self, word: str, following: list[str | None]) -> str | None:
-        """ "my dad's 92": the word and what its ending stands for before a number ("dad is"), but
-        not before a number of body parts ("my dad's 2 knees")."""
+        """ "my dad's 92", "my knee's fine", "my wife's pregnant": the word and what its ending
+        stands for ("dad is") before a number, a pain word, a negation or a pregnancy; not before a
+        number of body parts ("my dad's 2 knees") nor before what is theirs ("my dad's knee")."""
         number = following[0] if following else None
-        if number is None or not (number.isdigit() or number in self.language.numbers):
+        if number is None:
             return None
         after = following[1] if len(following) > 1 else None
         body = self._phrases.get((self._known_form(after),)) if after is not None else None
         if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
             return None
+        said = self._phrases.get((self._known_form(number),))
         for ending, meaning in self.language.endings_before_numbers.items():
-            if word.endswith(ending) and len(word) > len(ending):
+            if word.endswith(ending) and len(word) > len(ending) and \
+                    (number.isdecimal() or number in self.language.numbers or
+                     (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
+                     (meaning, number) in self._said_after):
                 return f"{self._known_form(word[:-len(ending)])} {meaning}"
         return None
 
@@ -263,6 +271,9 @@ class Resolver:
             if words[at] not in self._sides:
                 content.append(at)
         for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
+            literal = phrases.get(words[start:start + length])
+            if literal is not None and literal.kind is Kind.IDIOM:
+                return literal, start + length, []
             exact = phrases.get(words[start:start + 1] + shape[start + 1:start + length])
             if exact is not None:
                 return exact, start + length, self._determined(shape, start + 1, start + length)
@@ -281,7 +292,7 @@ class Resolver:
         side) is a second word of a phrase that starts with this one: most words fail at once."""
         seconds = self._seconds.get(words[start], frozenset())
         for at in range(start + 1, min(len(words), start + 4)):
-            if shape[at] in seconds:
+            if shape[at] in seconds or words[at] in seconds:
                 return True
             if words[at] not in self._sides:
                 return False

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Mapping, Sequence
 
-from voice.knowledge import ALTERNATIVE, Kind, Meaning
+from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
 
 _SUBJECT_REACH = 6
 """How far a pain word may follow the place it is said of ("my knee has been really sore")."""
@@ -49,7 +49,7 @@ class Clauses:
     """The clauses of one utterance and what the pain words in them are said of."""
 
     def __init__(self, words: Sequence[str], breaks: frozenset[int], spans: Sequence[Span],
-                 grammar: Mapping[str, frozenset[str]]) -> None:
+                 grammar: Mapping[str, WordClass]) -> None:
         self.words, self.breaks, self.spans, self.g = words, breaks, spans, grammar
         self.at = [-1] * len(words)
         for index, span in enumerate(spans):
@@ -85,7 +85,7 @@ class Clauses:
         return False
 
     def _phrase_at(self, position: int, key: str) -> bool:
-        return any(" ".join(self.words[position:position + length]) in self.g[key] for length in range(1, _PHRASE + 1))
+        return self.g[key].at(self.words, position) > 0
 
     def has(self, clause: int, key: str) -> bool:
         """Does the clause hold a phrase of this word class?"""
@@ -219,8 +219,7 @@ class Clauses:
         """A focus word right before the place, past any preposition: "JUST my feet", "WORST in the heel"."""
         while start > 0 and self.words[start - 1] in self.g["prepositions"]:
             start -= 1
-        return any(" ".join(self.words[start - length:start]) in self.g["focus"] for length in range(1, _PHRASE + 1)
-                   if start - length >= 0)
+        return self.g["focus"].ends_at(self.words, start)
 
     def _noun_phrase_start(self, position: int) -> int:
         while position > 0:

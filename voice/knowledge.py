@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from voice.errors import DataError
 from voice.yamlfile import read_yaml
@@ -303,6 +303,37 @@ class Meaning:
     """A special-care phrase that names someone else ("my daughter")."""
 
 
+class WordClass(frozenset[str]):
+    """A small word class of a pack's grammar: its words and phrases, looked up in running text
+    without joining words at every position (only where a phrase of it can start)."""
+
+    def __init__(self, phrases: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.starts = frozenset(phrase.split()[0] for phrase in self if phrase)
+        self.longest = max((len(phrase.split()) for phrase in self), default=0)
+
+    def at(self, words: Sequence[str], position: int) -> int:
+        """How many words of a phrase of the class start at `position`; 0 for none (longest first)."""
+        if words[position] not in self.starts:
+            return 0
+        for length in range(min(self.longest, len(words) - position), 0, -1):
+            if " ".join(words[position:position + length]) in self:
+                return length
+        return 0
+
+    def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
+        """Does a phrase of the class start between `start` and `stop`?"""
+        stop = len(words) if stop is None else min(stop, len(words))
+        return any(self.at(words, position) for position in range(max(0, start), stop))
+
+    def ends_at(self, words: Sequence[str], end: int) -> bool:
+        """Does a phrase of the class end right before `end`?"""
+        return any(" ".join(words[end - length:end]) in self for length in range(1, min(self.longest, end) + 1))
+
+
+NO_WORDS = WordClass()
+
+
 @dataclass(frozen=True)
 class LanguagePack:
     """The words of one language: phrases understood and sentences spoken."""
@@ -340,7 +371,7 @@ class LanguagePack:
     numbers: Mapping[str, int] = field(default_factory=dict)
     endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
-    grammar: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    grammar: Mapping[str, WordClass] = field(default_factory=dict)
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
     contractions_in_context: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Contractions that are also words ("its", "were"), by where they are contractions (see
@@ -788,10 +819,10 @@ def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:
         phrases.table[words] = replace(meaning, alone=True)
 
 
-def _read_grammar(node: _Node) -> dict[str, frozenset[str]]:
+def _read_grammar(node: _Node) -> dict[str, WordClass]:
     fields = node.mapping(allowed=GRAMMAR)
-    return {key: frozenset(word.lower() for word in fields[key].texts()) if key in fields else frozenset()
-            for key in GRAMMAR}
+    return {key: WordClass(" ".join(word.lower().split()) for word in fields[key].texts()) if key in fields
+            else NO_WORDS for key in GRAMMAR}
 
 
 def _read_barge_in(node: _Node) -> dict[str, tuple[str, ...]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping, Sequence
 
-from voice.knowledge import Kind, Knowledge
+from voice.knowledge import Kind, Knowledge, WordClass
 
 SELF = "self"
 """The identity of the speaker."""
@@ -49,7 +49,7 @@ class Word:
 class People:
     """Everyone named in one utterance, and what was said of each."""
 
-    def __init__(self, grammar: Mapping[str, frozenset[str]], knowledge: Knowledge) -> None:
+    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge) -> None:
         self.g = grammar
         self.knowledge = knowledge
         self.people: dict[str, Person] = {SELF: Person()}
@@ -57,7 +57,10 @@ class People:
         """Everyone but the speaker, in the order named."""
 
     def person(self, identity: str) -> Person:
-        return self.people.setdefault(identity, Person())
+        person = self.people.get(identity)
+        if person is None:
+            person = self.people[identity] = Person()
+        return person
 
     # ------------------------------------------------------------ who
 
@@ -114,20 +117,12 @@ class People:
         self.person(who).said.add(said)
 
     def _hedged(self, words: Sequence[Word], start: int, stop: int, at: int, end: int) -> bool:
-        start, stop = max(0, start), min(len(words), stop)
         texts = [word.text for word in words]
-        if UNKNOWN_WORD in texts[max(0, at - 2):end + 2]:
-            return True
-        for position in range(start, stop):
-            for length in (1, 2, 3, 4):
-                if " ".join(texts[position:position + length]) in self.g["hedges"]:
-                    return True
-        return False
+        return UNKNOWN_WORD in texts[max(0, at - 2):end + 2] or self.g["hedges"].within(texts, start, stop)
 
     def _asked(self, words: Sequence[Word], at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject."""
-        texts = [word.text for word in words[max(0, at - 3):at]]
-        return any(" ".join(texts[position:position + 2]) in self.g["questions"] for position in range(len(texts)))
+        return self.g["questions"].within([word.text for word in words[max(0, at - 3):at]])
 
     def elided(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
@@ -159,6 +154,8 @@ class People:
     def described(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
         texts = [word.text for word in words]
+        if not any(text in self.g["male"] for text in texts):
+            return
         for _, end, identity in subjects:
             being = texts[end - 1] in self.g["being"]
             for position in range(end, min(len(texts), end + _NEAR)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from voice.complaint import Clauses, Rank, Span as Token
-from voice.knowledge import GRAMMAR, Kind, Knowledge, LanguagePack, Meaning, Side
+from voice.knowledge import GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
 from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy, Word
 from voice.triage import Said, Triage
 
@@ -102,7 +102,7 @@ class Reader:
         self.language = language
         self.knowledge = knowledge
         self.triage = triage
-        self.grammar = {key: language.grammar.get(key, frozenset()) for key in GRAMMAR}
+        self.grammar = {key: language.grammar.get(key, NO_WORDS) for key in GRAMMAR}
         self.checks_idioms = any(self.grammar.values())
         """A pack that describes its grammar has body words checked for a body around them."""
 
@@ -215,6 +215,8 @@ class _Pass:
     def _red_flags(self) -> tuple[str, ...]:
         """The red flags made of the signs said and not denied, of the places named and not said
         to be fine, and of a pregnancy said of anyone."""
+        if not self.parse.signs and self.triage.words_needed:
+            return ()  # every combination has a sign of words, and none was said
         said = list(self._signs_had())
         denied = {place.index for place in self.places if place.state == "denied"}
         for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
@@ -682,8 +684,8 @@ class _Pass:
 
     def _complaint(self, pain: list[_Place]) -> list[_Place]:
         """The places of the best rank said (Rank): the complaint before what is only context."""
-        if not pain:
-            return pain
+        if not pain or (len(pain) == 1 and not self.nothing_hurts):
+            return pain  # one place: nothing to rank it against
         indexes = [place.index for place in pain]
         clauses = self._clauses()
         pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],
@@ -714,8 +716,7 @@ class _Pass:
     def _either(self, pain: list[_Place]) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
-        unsure = any(" ".join(self.parse.words[start:start + length]) in self.g["unsure_which"]
-                     for start in range(len(self.parse.words)) for length in range(1, 5))
+        unsure = self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
                     (self._clauses().alternatives(one.index, two.index) or unsure):
@@ -726,7 +727,7 @@ class _Pass:
         """A word the recognizer did not know right before a pain word said of a place: it may
         have been "not" or "doesn't" ("my knee [unk] hurt anymore")."""
         words = self.parse.words
-        return any(word == UNKNOWN_WORD and position + 1 < len(words) and self.at[position + 1] >= 0 and
+        return UNKNOWN_WORD in words and any(word == UNKNOWN_WORD and position + 1 < len(words) and self.at[position + 1] >= 0 and
                    self.tokens[self.at[position + 1]].kind in (Kind.CUE, Kind.PREGNANCY)
                    for position, word in enumerate(words)) and bool(pain)
 

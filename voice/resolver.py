@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
+from voice.knowledge import DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 from voice.triage import Triage
@@ -143,10 +143,17 @@ class Resolver:
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
-        self._determiners = self.language.grammar.get("determiners", frozenset())
+        self._determiners = self.language.grammar.get("determiners", NO_WORDS)
+        self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
+        self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
+                            for word, expanded in words.items()}
         self._said_after = {phrase[:2] for phrase, meaning in self._phrases.items()
                             if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) and len(phrase) > 1}
         """The first two words of negations and pregnancies: "'s fine" is "is fine" ("is", "fine")."""
+        self._vague_words: dict[str, list[tuple[str, ...]]] = {}
+        for phrase, meaning in self._phrases.items():
+            if meaning.kind is Kind.VAGUE and len(phrase) == 1:
+                self._vague_words.setdefault(meaning.id, []).append(phrase)
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -183,26 +190,25 @@ class Resolver:
 
     def _in_context(self, word: str, previous: str | None, following: list[str | None]) -> str | None:
         """A contraction that is also a word ("its", "were"), where it is the contraction."""
-        where = self.language.contractions_in_context
-        grammar = self.language.grammar
-        if word in where.get("at_clause_start", {}):
-            if previous is None or previous in grammar.get("openers", frozenset()):
-                return where["at_clause_start"][word]
-        elif word in where.get("not_before_a_place", {}):
+        found = self._contextual.get(word)
+        if found is None:
+            return None
+        where, expanded = found
+        if where == "at_clause_start":
+            fits = previous is None or previous in self.language.grammar.get("openers", NO_WORDS)
+        elif where == "not_before_a_place":
             after = self._phrases.get((self._known_form(following[0]),)) if following and following[0] else None
-            if after is None or after.kind not in (Kind.AREA, Kind.VAGUE):
-                return where["not_before_a_place"][word]
-        elif word in where.get("not_after_a_determiner", {}):
-            if previous not in self._determiners:
-                return where["not_after_a_determiner"][word]
-        return None
+            fits = after is None or after.kind not in (Kind.AREA, Kind.VAGUE)
+        else:
+            fits = previous not in self._determiners
+        return expanded if fits else None
 
     def _ending_before_a_number(self, word: str, following: list[str | None]) -> str | None:
         """ "my dad's 92", "my knee's fine", "my wife's pregnant": the word and what its ending
         stands for ("dad is") before a number, a pain word, a negation or a pregnancy; not before a
         number of body parts ("my dad's 2 knees") nor before what is theirs ("my dad's knee")."""
         number = following[0] if following else None
-        if number is None:
+        if number is None or not word.endswith(self._endings):
             return None
         after = following[1] if len(following) > 1 else None
         body = self._phrases.get((self._known_form(after),)) if after is not None else None
@@ -342,16 +348,13 @@ class Resolver:
 
     def hedged(self, parse: Parse) -> bool:
         """A hedge ("probably", "I hope") or a word the recognizer did not know is in it."""
-        hedges = self.language.grammar.get("hedges", frozenset())
-        words = parse.words
-        return UNKNOWN_WORD in words or any(" ".join(words[start:start + length]) in hedges
-                                            for start in range(len(words)) for length in range(1, 5))
+        hedges = self.language.grammar.get("hedges", NO_WORDS)
+        return UNKNOWN_WORD in parse.words or hedges.within(parse.words)
 
     def _part_named_apart(self, parse: Parse, vague: Mentioned) -> Mentioned:
         """ "My back, the lower part", "my toe, the big one": a word said apart that names one
         of the vague place's parts with the place's own word ("lower back", "big toe")."""
-        names = [words for words, meaning in self._phrases.items()
-                 if meaning.kind is Kind.VAGUE and meaning.id == vague.area and len(words) == 1]
+        names = self._vague_words.get(vague.area, [])
         for word in parse.words:
             for name in names:
                 meaning = self._phrases.get((word,) + name)

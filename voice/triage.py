@@ -32,6 +32,15 @@ class Triage:
             for area in sign.areas:
                 self.of_area[area] = self.of_area.get(area, frozenset()) | {sign.id}
         self.of_pregnancy = frozenset(sign.id for sign in knowledge.signs.values() if sign.pregnancy)
+        self.words_needed = all(any(all(knowledge.signs[sign].spoken for sign in element) for element in combination.elements)
+                                for flag in knowledge.red_flags.values() for combination in flag.when)
+        """Every combination needs a sign said in words: without one, no red flag (a quick no)."""
+        self.combinations_of: dict[str, list[tuple[str, Combination]]] = {}
+        """For each sign, the combinations it is part of (with their red flag): only those are tried."""
+        for flag in knowledge.red_flags.values():
+            for combination in flag.when:
+                for needed in {one for element in combination.elements for one in element}:
+                    self.combinations_of.setdefault(needed, []).append((flag.id, combination))
 
     def words(self) -> set[str]:
         """Every word of every sign, for the recognizer's grammar."""
@@ -59,8 +68,9 @@ class Triage:
         """The red flags whose combinations are all said, in the table's order."""
         said = list(said)
         had = frozenset(sign for one in said for sign in one.signs)
-        return tuple(flag.id for flag in self.knowledge.red_flags.values()
-                     if any(_made(combination, said, had) for combination in flag.when))
+        made = {flag for sign in had for flag, combination in self.combinations_of.get(sign, ())
+                if _made(combination, said, had)}
+        return tuple(flag for flag in self.knowledge.red_flags if flag in made)
 
 
 def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:

@@ -96,20 +96,23 @@ class Clauses:
 
     # ------------------------------------------------------------ what a pain word is said of
 
-    def said_of(self, places: Sequence[int], requests: bool = True) -> set[int]:
-        """The places (span indexes, in order) that a pain word in the utterance is said of;
-        without `requests`, a request ("a massage for my knee") is no pain word."""
-        pained: set[int] = set()
+    def said_of(self, places: Sequence[int], requests: bool = True) -> dict[int, set[int]]:
+        """The places (span indexes, in order) that a pain word in the utterance is said of, each
+        with the clauses those pain words stand in; without `requests`, a request ("a massage for
+        my knee") is no pain word."""
+        pained: dict[int, set[int]] = {}
         starts = [self.spans[index].start for index in places]
         for index, span in enumerate(self.spans):
+            clause = self.clause[span.start]
             if span.kind is Kind.CUE and (requests or span.meaning.id not in self.g["requests"]):
                 target = self._place_of_cue(index, places, starts)
-                if target is not None:
-                    pained |= self.joined_with(target, places, starts)
+                said = self.joined_with(target, places, starts) if target is not None else set()
                 if self._said_of_both(span.start):  # "my hip on the left and my left shoulder BOTH ache"
-                    pained |= set(places[max(0, bisect_left(starts, span.start) - 2):bisect_left(starts, span.start)])
+                    said |= set(places[max(0, bisect_left(starts, span.start) - 2):bisect_left(starts, span.start)])
+                for place in said:
+                    pained.setdefault(place, set()).add(clause)
             elif span.kind in (Kind.AREA, Kind.VAGUE) and span.meaning.alone:
-                pained.add(index)  # "a migraine", "sciatica": a pain by itself
+                pained.setdefault(index, set()).add(clause)  # "a migraine", "sciatica": a pain by itself
         return pained
 
     def _place_of_cue(self, cue: int, places: Sequence[int], starts: Sequence[int]) -> int | None:
@@ -197,18 +200,26 @@ class Clauses:
 
     # ------------------------------------------------------------ rank
 
-    def rank(self, place: int, pained: set[int]) -> Rank:
+    def rank(self, place: int, pained: Mapping[int, set[int]]) -> Rank:
         span = self.spans[place]
         start = self._noun_phrase_start(span.start)
-        if start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2) or \
-                ((place in pained or self._cue_in(self.clause[span.start])) and self._singled_out(start)):
+        clause = self.clause[span.start]
+        background = self.has(clause, "context")
+        if not background and (start >= 2 and self.words[start - 1] in self.g["being"] and
+                               not self._is_place(start - 2) and not self.g["also"].ends_at(self.words, start) or
+                               (place in pained or self._cue_in(clause)) and self._singled_out(start)):
             return Rank.FOCUS  # "it is my wrist", "what hurts is my knee", "ONLY the little finger"
-        if start >= 1 and self.words[start - 1] in self.g["comparisons"]:
-            return Rank.CONTEXT  # "worse than my knee"
-        background = self.has(self.clause[span.start], "context")
-        if place in pained or self.has(self.clause[span.start], "also"):
+        if self._compared(start):
+            return Rank.CONTEXT  # "worse than my knee", "worse than when I did my knee"
+        if place in pained:  # "I had my knee replaced last year and it still aches": the aching is now
+            return Rank.PAIN if any(not self.has(said, "context") for said in pained[place]) else Rank.PAST
+        if self.has(clause, "also"):
             return Rank.PAST if background else Rank.PAIN
         return Rank.CONTEXT if background else Rank.NAMED
+
+    def _compared(self, start: int) -> bool:
+        return any(self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
+                   if not any(position in self.breaks for position in range(end, start + 1)))
 
     def _cue_in(self, clause: int) -> bool:
         if self._pained_clauses is None:

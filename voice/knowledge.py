@@ -660,7 +660,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -682,7 +682,8 @@ it is said of the two places before: "my hip and my left shoulder BOTH ache"), f
 a place they single it out as the complaint: "ONLY the little finger", "WORST in the heel") and
 unsure_which (two places said with these are asked about: "between my ankle and my heel, I DON'T
 KNOW WHICH") and requests (pain words that ask for help rather than say a pain: after "nothing
-hurts", "the MASSAGE for my knee helped" is no pain).
+hurts", "the MASSAGE for my knee helped" is no pain) and unborn (never the person a pronoun points
+back to: "a BABY in her belly, and her neck hurts").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -812,7 +813,7 @@ def _read_red_signs(node: _Node, knowledge: Knowledge,
 def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:
     """Area phrases that name a pain by themselves ("migraine")."""
     for item in node.items():
-        words = tuple(item.text().lower().split())
+        words = phrases.key(item.text())
         meaning = phrases.table.get(words)
         if meaning is None or meaning.kind is not Kind.AREA:
             raise item.fail(f"'{item.text()}' is not an area phrase of this pack")
@@ -866,11 +867,14 @@ class _PhraseTable:
         self.origin: dict[tuple[str, ...], str] = {}
         self.texts: dict[tuple[str, ...], str] = {}
 
+    def key(self, text: str) -> tuple[str, ...]:
+        """The phrase as the table holds it: any determiner after the first word stands for any."""
+        words = tuple(text.lower().split())
+        return words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
+
     def add(self, node: _Node, meaning: Meaning, literal: bool = False) -> None:
         """`literal`: the words as written ("pain in THE neck" is a saying, "pain in HIS neck" is not)."""
-        words = tuple(node.text().lower().split())
-        if not literal:
-            words = words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
+        words = tuple(node.text().lower().split()) if literal else self.key(node.text())
         earlier = self.table.get(words)
         if earlier is not None and earlier != meaning:
             raise node.fail(f"the phrase '{' '.join(words)}' is already used at "

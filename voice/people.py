@@ -64,14 +64,18 @@ class People:
 
     # ------------------------------------------------------------ who
 
-    def identity(self, words: Sequence[str], kind: Kind) -> str:
+    def identity(self, words: Sequence[str], kind: Kind) -> str | None:
         """Who a subject phrase names: the speaker, "we", someone named, or the last one named
-        for a pronoun ("my wife ... SHE is")."""
+        for a pronoun ("my wife ... SHE is"); None for "they" with nobody named ("my hips were
+        done and THEY are grand": the hips)."""
         first, last = words[0], words[-1]
         if kind is Kind.SELF:
             return WE if first in self.g["we"] else SELF
         if first in self.g["pronouns"] or last in self.g["pronouns"]:
-            identity = self.named[-1] if self.named else (first if first in self.g["pronouns"] else last)
+            named = [name for name in self.named if name not in self.g["unborn"]]  # "a baby in her belly, her neck"
+            if not named and (first in self.g["anaphors"] or last in self.g["anaphors"]):
+                return None
+            identity = named[-1] if named else (first if first in self.g["pronouns"] else last)
             if last in self.g["male"] or first in self.g["male"]:
                 self.person(identity).male = True
             self.name(identity)
@@ -110,11 +114,26 @@ class People:
         hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), or a word
         the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
         hedged yes ("I think I'm pregnant") are maybes too."""
-        if said == "no" and self._hedged(around, at - _NEAR, end + _NEAR, at, end):
-            said = "maybe"
-        elif said == "yes" and (self._hedged(around, at - _NEAR, at, at, end) or self._asked(around, at)):
+        start, stop = self._clause_around(around, at, end)
+        if said in ("no", "yes") and self._hedged(around, start, stop, at, end) or \
+                said == "yes" and self._asked(around, at):
             said = "maybe"
         self.person(who).said.add(said)
+
+    def _clause_around(self, words: Sequence[Word], at: int, end: int) -> tuple[int, int]:
+        """Where a hedge may stand: near the phrase, not past a "but" ("my sister might be, but
+        I'm not" is a plain no for the speaker)."""
+        texts = [word.text for word in words]
+        start, stop = max(0, at - _NEAR), min(len(texts), end + _NEAR)
+        for position in range(at - 1, start - 1, -1):
+            if texts[position] in self.g["contrasts"]:
+                start = position + 1
+                break
+        for position in range(end, stop):
+            if texts[position] in self.g["contrasts"]:
+                stop = position
+                break
+        return start, stop
 
     def _hedged(self, words: Sequence[Word], start: int, stop: int, at: int, end: int) -> bool:
         texts = [word.text for word in words]
@@ -140,9 +159,10 @@ class People:
             position += negated
             while position < len(texts) and texts[position] in self.g["elision_ends"]:
                 position += 1
-            if position == len(texts) or position in breaks or words[position].kind in (Kind.JOIN, Kind.SELF,
-                                                                                       Kind.OTHER) or \
-                    texts[position] in self.g["contrasts"] or texts[position] in self.g["openers"]:
+            ends = position == len(texts) or position in breaks or texts[position] in self.g["contrasts"] or \
+                texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
+                                                         texts[position] not in self.g["determiners"])
+            if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum" goes on
                 self.say_pregnancy(identity, "no" if negated else "yes", words, start, position)
         for position in range(len(texts) - 1):
             if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
@@ -159,8 +179,9 @@ class People:
         for _, end, identity in subjects:
             being = texts[end - 1] in self.g["being"]
             for position in range(end, min(len(texts), end + _NEAR)):
-                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
-                    break
+                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF) or \
+                        texts[position] in self.g["pronouns"]:
+                    break  # "I'm HIS carer" says nothing of the speaker
                 if texts[position] in self.g["being"]:
                     being = True
                 elif being and texts[position] in self.g["male"]:

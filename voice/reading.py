@@ -530,6 +530,8 @@ class _Pass:
 
     def _subject(self, token: Token) -> None:
         identity = self.people.identity(self.parse.words[token.start:token.end], token.kind)
+        if identity is None:
+            return
         if self.subjects and self.subjects[-1][2] == self.aged and self.aged_end in (token.start, token.start - 1):
             self.people.merge(self.aged, identity)  # "my 80 year old father": the father is 80
         self.subjects.append((token.start, token.end, identity))
@@ -568,8 +570,15 @@ class _Pass:
             self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
-        elif unit is None and self._said_of_someone(index):
-            self._age(value, index, end)  # "I'm 85"
+        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end)):
+            self._age(value, index, end)  # "I'm 85", "seventy three and still gardening"
+
+    def _said_alone(self, index: int, end: int) -> bool:
+        """A number that opens the utterance and stands alone is the speaker's age ("73, and
+        still gardening"); "3 weeks", "two knees" are not."""
+        words, start = self.parse.words, self.tokens[index].start
+        after = self.tokens[end - 1].end
+        return start == 0 and (after == len(words) or after in self.parse.breaks or words[after] in ("and",))
 
     def _value(self, index: int) -> tuple[int, int]:
         """The number starting at this token ("seventy eight" is 78), and the index after it."""
@@ -655,6 +664,7 @@ class _Pass:
     # ------------------------------------------------------------ the result
 
     def _result(self) -> Reading:
+        self._deny_earlier_mentions()
         self.people.elided(self._words(), self.parse.breaks, self.subjects)
         self.people.described(self._words(), self.parse.breaks, self.subjects)
         pain = self._complaint([place for place in self.places if place.state == "pain"])
@@ -675,6 +685,17 @@ class _Pass:
             either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
             unsure=self._unsure(pain),
         )
+
+    def _deny_earlier_mentions(self) -> None:
+        """A place said to be fine after it was said to hurt is fine: "the pain moved from my
+        right hip down to my knee, hip is OK" (but "my left knee is fine, the right one hurts")."""
+        for later, denied in enumerate(self.places):
+            if denied.state != "denied":
+                continue
+            for place in self.places[:later]:
+                if place.state == "pain" and place.token.meaning == denied.token.meaning and \
+                        place.owner == denied.owner and _sides_meet(place.sides, denied.sides):
+                    place.state = "denied"
 
     def _pregnancy_of(self, owner: str, places: list[Mentioned]) -> Pregnancy | None:
         pregnancy = self.people.pregnancy(owner)
@@ -701,12 +722,23 @@ class _Pass:
                 other = pain[two]
                 if place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
                         _same_place(place.token.meaning, other.token.meaning, knowledge):
-                    ranks[one] = ranks[two] = min(ranks[one], ranks[two])
+                    _share(ranks, one, two)
         for one in range(1, len(pain)):  # "my knee or my shin", "my knee and my elbow": one rank
             if clauses.joined(pain[one - 1].index, pain[one].index):
-                ranks[one - 1] = ranks[one] = min(ranks[one - 1], ranks[one])
+                _share(ranks, one - 1, one)
         best = min(ranks)
-        return [place for place, rank in zip(pain, ranks) if rank == best]
+        return self._speaker_first([place for place, rank in zip(pain, ranks) if rank == best], clauses)
+
+    def _speaker_first(self, pain: list[_Place], clauses: Clauses) -> list[_Place]:
+        """Someone else's pain told before the speaker's own in another clause is a story: "my
+        mum's knee is bad again, and I've got a stiff neck" answers the neck, and offers the knee."""
+        own = [place for place in pain if self._owner(place) == SELF]
+        if not own or len(own) == len(pain):
+            return pain
+        first_other = next(place for place in pain if self._owner(place) != SELF)
+        if clauses.clause[own[0].token.start] > clauses.clause[first_other.token.start]:
+            return own + [place for place in pain if self._owner(place) != SELF]
+        return pain
 
     def _clauses(self) -> Clauses:
         if self._clause_view is None:
@@ -757,6 +789,18 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
     return [_mentioned(place, knowledge) for place in merged]
 
 
+def _share(ranks: list[Rank], one: int, two: int) -> None:
+    """Two mentions of one place, or places said together, share the better rank; a comparison
+    ("worse than when I did my knee, my shoulder is agony") shares nothing."""
+    if Rank.CONTEXT not in (ranks[one], ranks[two]):
+        ranks[one] = ranks[two] = min(ranks[one], ranks[two])
+
+
+def _sides_meet(one: list[str], two: list[str]) -> bool:
+    """Could sides said of two mentions be the same side? None said, or both, meets anything."""
+    return not one or not two or Side.BOTH.value in one + two or bool(set(one) & set(two))
+
+
 def _same_place(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
     if one.id == two.id and one.kind is two.kind:
         return True
@@ -764,11 +808,14 @@ def _same_place(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
 
 
 def _more_exact(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
-    """`one` is a part of `two`: the thumb of the hand, the elbow of the arm."""
-    if one.kind is not Kind.AREA:
+    """`one` is a part of `two`: the thumb of the hand, the elbow of the arm, a finger of the hand."""
+    if one.kind not in (Kind.AREA, Kind.VAGUE):
         return False
     if two.kind is Kind.VAGUE:
         return one.id in knowledge.vague.get(two.id, ())
+    if one.kind is Kind.VAGUE:  # "my finger, the middle one, on my right hand": a finger of the hand
+        return two.kind is Kind.AREA and all(knowledge.areas[part].part_of == two.id
+                                             for part in knowledge.vague.get(one.id, ()))
     return two.kind is Kind.AREA and knowledge.areas[one.id].part_of == two.id
 
 

@@ -143,11 +143,23 @@ def grammar_view(resolver: Resolver, text: str) -> str:
     the contraction a person said ("don't")."""
     vocabulary = {word for phrase in resolver.vocabulary() for word in phrase.split()}
     spoken = {key.replace("'", ""): key for key in resolver.language.contractions if "'" in key}
+    spoken.update({word.replace("'", ""): word for word in vocabulary if "'" in word})  # "dads": "dad's"
     heard = []
     for word in _SURFACE.findall(text.lower().replace("\u2019", "'")):
-        word = spoken.get(word, word)
-        heard.append(word if word in vocabulary else UNKNOWN_WORD)
+        for said in _number_words(resolver, word) if word.isdecimal() else [spoken.get(word, word)]:
+            heard.append(said if said in vocabulary else UNKNOWN_WORD)
     return " ".join(heard)
+
+
+def _number_words(resolver: Resolver, digits: str) -> list[str]:
+    """ "34" as a person says it: "thirty four" (a recognizer writes words, not digits)."""
+    names = {value: word for word, value in resolver.language.numbers.items()}
+    value = int(digits)
+    if value in names:
+        return [names[value]]
+    if value < 100 and value - value % 10 in names and value % 10 in names:
+        return [names[value - value % 10], names[value % 10]]
+    return [digits]
 
 
 # ---------------------------------------------------------------- the report

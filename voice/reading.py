@@ -136,6 +136,8 @@ class _Pass:
         self.scope = 0
         """Places from this index on are what "is fine" refers to."""
         self.deny_next = False
+        self.deny_end = 0
+        """Where the "not" that denies the next place ends."""
         self.corrected = False
         self.sides: list[str] = []
         """Sides said before the place they belong to ("my LEFT and RIGHT elbows")."""
@@ -199,7 +201,7 @@ class _Pass:
             self._negation(meaning.id, token)
         elif kind is Kind.COMMAND and meaning.id == "no" and self._names_a_place_next(index) and \
                 not any(place.state == "pain" for place in self.places[self.scope:]):
-            self.deny_next = True  # "no headache, no blurred vision"
+            self.deny_next, self.deny_end = True, token.end  # "no headache, no blurred vision"
         elif kind is Kind.CORRECTION or (kind is Kind.COMMAND and meaning.id == "no" and self.places):
             self._correction(index)
         elif kind is Kind.CUE:
@@ -271,7 +273,9 @@ class _Pass:
                        one=self._one_of(token))
         place.sides, self.sides, self.qualifier = self.sides, [], None
         if self.deny_next:
-            place.state, self.deny_next = "denied", False
+            if self._only_noun_phrase_between(self.deny_end, token.start):
+                place.state = "denied"
+            self.deny_next = False  # "she won't say, her feet": a verb stands between
         self.places.append(place)
 
     def _side(self, index: int, side: str) -> None:
@@ -354,16 +358,69 @@ class _Pass:
             self.nothing_hurts = True
             return
         if where == "before":
-            self.deny_next = True
+            if not self._said_of_a_person(token):  # "I'm not, my right thumb is sore": not the thumb
+                self.deny_next, self.deny_end = True, token.end
             return
+        subject = self._subject_of(token)
+        if subject == "thing":
+            return  # "my eyesight is fine", "the [unk] is OK": something else is fine
         scope = [p for p in self.places[self.scope:] if p.state == "pain"]
+        if subject == "place":
+            scope = self._joined_to_last()  # "down to my knee now, hip is OK": the hip only
         if not scope and self._starts_its_clause(token):
             scope = [p for p in self.places if p.state == "pain"][-1:]  # "my elbow was bad, but it's fine now"
         for place in scope:
             place.state = "denied"
         if not scope:
-            self.deny_next = True  # "it does not hurt in my knee"
+            self.deny_next, self.deny_end = True, token.end  # "it does not hurt in my knee"
         self.scope = len(self.places)
+
+    def _said_of_a_person(self, token: Token) -> bool:
+        """ "I'm NOT", "she is NOT": a "not" right after a person and a being word denies what was
+        said of them (an elided "pregnant"), not the place after it."""
+        start, words = token.start, self.parse.words
+        if start == 0 or words[start - 1] not in self.g["being"]:
+            return False
+        index = self.at[start - 1]
+        if index >= 0 and self.tokens[index].kind in (Kind.SELF, Kind.OTHER) and self.tokens[index].end == start:
+            return self.parse.words[self.tokens[index].start] not in self.g["anaphors"]
+        return start > 1 and self._is_person(start - 2)
+
+    def _subject_of(self, token: Token) -> str:
+        """What an after-negation ("is fine") is said of, by the word right before it: "place",
+        "thing" (a word the pack does not know: "my EYESIGHT is fine"), or "" (look further back)."""
+        position = token.start - 1
+        while position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.FILLER and \
+                self.parse.words[position] not in self.g["anaphors"]:
+            position -= 1
+        if position < 0 or position + 1 in self.parse.breaks:
+            return ""
+        index = self.at[position]
+        if index < 0:
+            return "thing"
+        return "place" if self.tokens[index].kind in (Kind.AREA, Kind.VAGUE) and self.places and \
+            self.places[-1].index == index else ""
+
+    def _joined_to_last(self) -> list[_Place]:
+        """The last place said, with those said together with it ("my knee and my elbow are fine")."""
+        pain = [place for place in self.places if place.state == "pain"]
+        if not pain:
+            return []
+        group = [pain[-1]]
+        for place in reversed(pain[:-1]):
+            if not self._clauses().joined(place.index, group[0].index):
+                break
+            group.insert(0, place)
+        return group
+
+    def _only_noun_phrase_between(self, start: int, end: int) -> bool:
+        """ "not MY LEFT knee", "no pain IN THE knee"; not "not told anyone, my knee"."""
+        for position in range(start, end):
+            index = self.at[position]
+            if index < 0 or not self._in_noun_phrase(self.tokens[index]) and self.tokens[index].kind not in (
+                    Kind.NEGATION, Kind.CORRECTION):
+                return False
+        return True
 
     def _names_a_place_next(self, index: int) -> bool:
         following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None

@@ -309,12 +309,22 @@ class Resolver:
         return [at for at in range(start, end) if shape[at] == DETERMINER]
 
     def vocabulary(self) -> list[str]:
-        """Every phrase and every word the language pack understands, for the recognizer, and the
+        """Every phrase and every word the language pack understands, for the recognizer: the words
+        of the signs of red flags and of the grammar's word classes (a hedge, a denial), and the
         contractions as people say them ("don't", "i'm"): a recognizer writes those, not "do not"."""
         phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         spoken = {word for word in self.language.contractions if "'" in word}
         signs = self._triage.words() - {DETERMINER}
-        return sorted(phrases | set(self._words) | spoken | signs)
+        grammar = {word for words in self.language.grammar.values() for phrase in words for word in phrase.split()}
+        return sorted(phrases | set(self._words) | spoken | signs | grammar | self._possessives())
+
+    def _possessives(self) -> set[str]:
+        """ "Dad's", "wife's": a person's word with the pack's possessive ending, as said."""
+        people = {phrase[-1] for phrase, meaning in self._phrases.items()
+                  if meaning.kind is Kind.OTHER or (meaning.kind is Kind.CARE and meaning.person)}
+        endings = [ending for ending in self.language.suffixes if ending.startswith("'")]
+        return {person + ending for person in people for ending in endings[:1]
+                if person not in self.language.grammar.get("pronouns", NO_WORDS)}
 
     # ------------------------------------------------------------ answering
 

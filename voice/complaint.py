@@ -205,6 +205,8 @@ class Clauses:
         start = self._noun_phrase_start(span.start)
         clause = self.clause[span.start]
         background = self.has(clause, "context")
+        if self._refines(span, start):
+            return Rank.FOCUS  # "my hand is paining me AT THE WRIST SIDE"
         if not background and (start >= 2 and self.words[start - 1] in self.g["being"] and
                                not self._is_place(start - 2) and not self.g["also"].ends_at(self.words, start) or
                                (place in pained or self._cue_in(clause)) and self._singled_out(start)):
@@ -216,6 +218,11 @@ class Clauses:
         if self.has(clause, "also"):
             return Rank.PAST if background else Rank.PAIN
         return Rank.CONTEXT if background else Rank.NAMED
+
+    def _refines(self, span: Span, start: int) -> bool:
+        """ "At the wrist side", "towards the heel end": a place named as the part of another where it is."""
+        return span.end < len(self.words) and self.words[span.end] in self.g["refiners"] and \
+            start > 0 and self.words[start - 1] in self.g["prepositions"]
 
     def _compared(self, start: int) -> bool:
         return any(self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)

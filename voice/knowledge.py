@@ -373,6 +373,8 @@ class LanguagePack:
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
     grammar: Mapping[str, WordClass] = field(default_factory=dict)
     """Small word classes the reading of a sentence needs (see GRAMMAR)."""
+    not_in_grammar: frozenset[str] = frozenset()
+    """Words understood when typed but kept out of the recognizer's grammar (its model mishears with them)."""
     contractions_in_context: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     """Contractions that are also words ("its", "were"), by where they are contractions (see
     CONTRACTIONS_IN_CONTEXT)."""
@@ -657,10 +659,10 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives")
+              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -683,7 +685,8 @@ a place they single it out as the complaint: "ONLY the little finger", "WORST in
 unsure_which (two places said with these are asked about: "between my ankle and my heel, I DON'T
 KNOW WHICH") and requests (pain words that ask for help rather than say a pain: after "nothing
 hurts", "the MASSAGE for my knee helped" is no pain) and unborn (never the person a pronoun points
-back to: "a BABY in her belly, and her neck hurts").
+back to: "a BABY in her belly, and her neck hurts") and refiners (after a place said after a
+preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -743,6 +746,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         path=path,
         phrases=phrases.table,
         contractions={k: v.text().lower() for k, v in root.get("contractions", {}).mapping().items()},
+        not_in_grammar=_read_not_in_grammar(root.get("not_in_grammar", []), phrases, red_signs),
         contractions_in_context={where: {k: v.text().lower() for k, v in entries.mapping().items()}
                                  for where, entries in root.get("contractions_in_context", {})
                                  .mapping(allowed=CONTRACTIONS_IN_CONTEXT).items()},
@@ -785,6 +789,15 @@ def _read_vague(node: _Node, knowledge: Knowledge,
             for item in entry.get(list_key, []).items():
                 phrases.add(item, Meaning(Kind.VAGUE, key, None, plural))
     return names, questions
+
+
+def _read_not_in_grammar(node: _Node, phrases: _PhraseTable,
+                         red_signs: Mapping[tuple[str, ...], frozenset[str]]) -> frozenset[str]:
+    words = {word for phrase in [*phrases.table, *red_signs] for word in phrase}
+    for item in node.items():
+        if item.text() not in words:
+            raise item.fail(f"'{item.text()}' is not a word of this pack; list only words it uses")
+    return frozenset(item.text() for item in node.items())
 
 
 def _read_red_flag_names(node: _Node, knowledge: Knowledge) -> dict[str, str]:

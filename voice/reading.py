@@ -103,8 +103,8 @@ class Reader:
         self.knowledge = knowledge
         self.triage = triage
         self.grammar = {key: language.grammar.get(key, NO_WORDS) for key in GRAMMAR}
-        self.checks_idioms = any(self.grammar.values())
-        """A pack that describes its grammar has body words checked for a body around them."""
+        self.checks_idioms = any(self.grammar[key] for key in ("articles", "determiners", "objects"))
+        """A pack that describes its noun phrases has body words checked for a body around them."""
 
     def read(self, parse: Parse) -> Reading:
         return _Pass(self, parse).run()
@@ -127,7 +127,8 @@ class _Pass:
             for position in range(token.start, token.end):
                 self.at[position] = index
         self.all_known = -1 not in self.at
-        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) for t in self.tokens)
+        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
+        """A pain word, a negation or a condition ("plantar fasciitis") is said."""
         self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
         """An injury or frailty is spoken of ("surgery on my knee")."""
         self.places: list[_Place] = []
@@ -482,7 +483,7 @@ class _Pass:
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
-        named_with = self._named_with_another(token)  # "my shin or my knee, hard to say"
+        named_with = self._named_with_another(token) or self._part_said_apart(token)  # "my shin or my knee"
         if described and not (self.talks_of_pain or named_with):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
@@ -503,10 +504,23 @@ class _Pass:
         return self.talks_of_pain or self.all_known or named_with
 
     def _a_pain_before(self, token: Token) -> bool:
-        """ "I have pain in the knee": a pain word right before the preposition."""
-        position = token.start - 3
-        index = self.at[position] if position >= 0 else -1
-        return index >= 0 and self.tokens[index].kind is Kind.CUE
+        """ "I have pain in the knee", "my hand is paining me at the wrist side": a pain word
+        just before the preposition."""
+        for position in range(token.start - 3, max(-1, token.start - 6), -1):
+            index = self.at[position]
+            if index >= 0 and self.tokens[index].kind is Kind.CUE:
+                return True
+            if position in self.parse.breaks:
+                break
+        return False
+
+    def _part_said_apart(self, token: Token) -> bool:
+        """ "My toe, the middle one": a vague place whose part is named apart is a body."""
+        if token.kind is not Kind.VAGUE:
+            return False
+        phrases, name = self.reader.language.phrases, self.parse.words[token.end - 1]
+        return any((word, name) in phrases and phrases[(word, name)].kind is Kind.AREA
+                   for word in self.parse.words[token.end:token.end + _LOOK])
 
     def _named_with_another(self, token: Token) -> bool:
         """ "My shoulder or my upper arm, I can't tell": two places named together are a body."""
@@ -808,6 +822,7 @@ class _Pass:
         unsure = self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
+                    Kind.VAGUE not in (one.token.kind, two.token.kind) and \
                     (self._clauses().alternatives(one.index, two.index) or unsure):
                 return [one, two]
         return []

@@ -138,7 +138,9 @@ class Resolver:
             if len(phrase) > 1:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
-        self._words = self.language.words()
+        self._words = self.language.words() | {word for words in self.language.grammar.values()
+                                               for phrase in words for word in phrase.split()}
+        """Every word the pack knows, its word classes' too ("wills" in "if god wills" is no "will")."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
@@ -314,9 +316,11 @@ class Resolver:
         contractions as people say them ("don't", "i'm"): a recognizer writes those, not "do not"."""
         phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         spoken = {word for word in self.language.contractions if "'" in word}
-        signs = self._triage.words() - {DETERMINER}
+        signs = self._triage.words(self.language.not_in_grammar) - {DETERMINER}
         grammar = {word for words in self.language.grammar.values() for phrase in words for word in phrase.split()}
-        return sorted(phrases | set(self._words) | spoken | signs | grammar | self._possessives())
+        every = phrases | set(self._words) | spoken | signs | grammar | self._possessives()
+        unheard = self.language.not_in_grammar
+        return sorted(phrase for phrase in every if not unheard & set(phrase.split()))
 
     def _possessives(self) -> set[str]:
         """ "Dad's", "wife's": a person's word with the pack's possessive ending, as said."""

@@ -42,9 +42,10 @@ class Triage:
                 for needed in {one for element in combination.elements for one in element}:
                     self.combinations_of.setdefault(needed, []).append((flag.id, combination))
 
-    def words(self) -> set[str]:
-        """Every word of every sign, for the recognizer's grammar."""
-        return {word for phrase in self.table for word in phrase}
+    def words(self, unheard: frozenset[str] = frozenset()) -> set[str]:
+        """Every word of every sign, for the recognizer's grammar; none of a phrase that holds a
+        word kept out of it."""
+        return {word for phrase in self.table if not unheard & set(phrase) for word in phrase}
 
     def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
         """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest")."""

@@ -68,16 +68,19 @@ def utterance(code: str) -> st.SearchStrategy[str]:
 # ---------------------------------------------------------------- pregnancy
 
 
+def never_a_no(library: Library, resolver: Resolver, text: str) -> None:
+    result = resolver.resolve(text)
+    assert result.pregnancy is not Pregnancy.NO, text
+    assert not forbidden(library) & set(result.points), text
+
+
 @pytest.mark.parametrize("code", PACKS)
 @SETTINGS
 @given(data=st.data())
 def test_no_pregnancy_point_without_a_plain_denial(code: str, data: st.DataObject) -> None:
     """Whatever is said, a pregnancy point is recommended only after a plain "no"."""
     library, resolver = pack(code)
-    text = data.draw(utterance(code))
-    result = resolver.resolve(text)
-    assert result.pregnancy is not Pregnancy.NO, text
-    assert not forbidden(library) & set(result.points), text
+    never_a_no(library, resolver, data.draw(utterance(code)))
 
 
 @pytest.mark.parametrize("code", PACKS)
@@ -94,9 +97,7 @@ def test_a_hedge_near_a_denial_is_never_a_no(code: str, data: st.DataObject) -> 
     cue = pain_word(library)
     before = data.draw(st.booleans())
     text = f"{hedge} {denial} {place} {cue}" if before else f"{denial} {hedge} {place} {cue}"
-    result = resolver.resolve(text)
-    assert result.pregnancy is not Pregnancy.NO, text
-    assert not forbidden(library) & set(result.points), text
+    never_a_no(library, resolver, text)
 
 
 @pytest.mark.parametrize("code", PACKS)
@@ -108,10 +109,7 @@ def test_more_words_never_remove_a_pregnancy_warning(code: str, data: st.DataObj
     said = data.draw(st.sampled_from(phrases(library, Kind.PREGNANCY, ids=("yes", "maybe"))))
     around = data.draw(st.lists(st.sampled_from(everyday(code)), max_size=6))
     cut = data.draw(st.integers(0, len(around)))
-    text = " ".join([*around[:cut], said, *around[cut:]])
-    result = resolver.resolve(text)
-    assert result.pregnancy is not Pregnancy.NO, text
-    assert not forbidden(library) & set(result.points), text
+    never_a_no(library, resolver, text=" ".join([*around[:cut], said, *around[cut:]]))
 
 
 # ---------------------------------------------------------------- red flags

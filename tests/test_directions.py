@@ -4,8 +4,11 @@ felt, in every pack; a pack without them is refused; every front end carries the
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 from voice.errors import DataError
 from voice.finding import area_route, point_route
 from voice.knowledge import DATA_DIR, STEPS_TO_A_PLACE, Library, available_languages, load
+from voice.resolver import Context, Pregnancy, Resolver
 
 LANGUAGES = available_languages()
 
@@ -161,3 +165,71 @@ def test_a_phrase_asks_for_one_thing_only(data: Path) -> None:
     cut(data / "lang" / "en.yaml", "    back: [back, go back,", " previous,", "    back: [back, next,")
     message = refused(data)
     assert "directions.asking.back" in message and "'next'" in message, message
+
+
+# ---------------------------------------------------------------- every front end carries them
+
+
+def test_ask_json_carries_the_steps_to_the_target_and_each_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "voice", "ask", "--json", "--pregnant", "no", "-"],
+                          input="I have a headache\nmy left knee hurts\n", capture_output=True, text=True, timeout=60,
+                          check=True)
+    headache, knee = (json.loads(line) for line in done.stdout.splitlines())
+    english = load("en").language
+    find = headache["find"]
+    assert find["target"]["place"] == "your hands and feet"
+    assert find["target"]["steps"][0] == english.directions.areas["hands_and_feet"].steps[0]
+    assert [point["point"] for point in find["points"]] == headache["points"] == ["LI4", "LV3"]
+    assert find["points"][0]["steps"][-1] == english.directions.points["LI4"].spot
+    assert "WHO" in find["points"][0]["source"] and find["avoid_points"] == []
+    assert knee["find"]["target"]["place"] == "your right elbow" and knee["find"]["points"] == []
+    assert json.loads(subprocess.run([sys.executable, "-m", "voice", "ask", "--json", "hello"], capture_output=True,
+                                     text=True, timeout=60).stdout)["find"] is None
+
+
+def test_the_points_to_keep_off_come_with_the_steps_to_keep_off_them(resolver: Resolver) -> None:
+    answer = resolver.resolve("I'm pregnant and my right wrist hurts")
+    assert answer.find is not None and answer.points == () and answer.avoid_points == ("UB60", "SP6")
+    routes = answer.find.avoid_points
+    assert [route.point for route in routes] == ["UB60", "SP6"] and all(route.keep_off for route in routes)
+    for route in routes:
+        assert "do not press" in route.steps[-1] and resolver.language.point_names[route.point] in route.steps[-1]
+        assert resolver.language.directions.points[route.point].spot not in route.steps
+
+
+def test_a_side_of_a_place_is_found_after_the_place(resolver: Resolver) -> None:
+    answer = resolver.resolve("my inner wrist hurts", Context(pregnancy=Pregnancy.NO))
+    assert answer.find is not None
+    steps = answer.find.target.steps
+    assert answer.find.target.place == "the inner side of either ankle"
+    assert steps[-2] == resolver.language.directions.areas["ankle"].qualifiers["inner"]
+    assert "inner ankle bone" in steps[-2]
+
+
+def test_ask_detailed_says_the_steps_after_the_instruction() -> None:
+    done = subprocess.run([sys.executable, "-m", "voice", "ask", "--verbosity", "detailed", "my left knee hurts"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    said = done.stdout
+    assert said.index("Gently massage your right elbow.") < said.index("To find your right elbow: 4 steps.") \
+        < said.index("Step 1. Bend the arm to a right angle")
+    normal = subprocess.run([sys.executable, "-m", "voice", "ask", "my left knee hurts"],
+                            capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "Step 1." not in normal
+
+
+def test_the_wyoming_answer_in_detailed_verbosity_says_the_steps() -> None:
+    from wyoming.asr import Transcript
+    from wyoming.handle import Handled
+
+    from voice.settings import Settings
+    from voice.wyoming import handler_for
+
+    def answer(verbosity: str) -> str:
+        event = handler_for(Settings(verbosity=verbosity)).respond(Transcript("my left knee hurts").event()).event
+        assert event is not None and Handled.is_type(event.type)
+        return str(Handled.from_event(event).text)
+
+    detailed = answer("detailed")
+    assert "To find your right elbow: 4 steps. Step 1. Bend the arm" in detailed
+    assert detailed.index("Gently massage your right elbow.") < detailed.index("Step 1.")
+    assert "Step 1." not in answer("normal")

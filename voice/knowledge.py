@@ -80,7 +80,6 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         # listening instead of looking: answers at another length
         "brief_instruction": {"target", "duration"},
         "detail_why": {"pain", "target"},
-        "detail_find": {"target"},
         "detail_points": {"points"},
         "verbosity_brief": set(),
         "verbosity_normal": set(),

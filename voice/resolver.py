@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from voice.finding import Find, find
 from voice.knowledge import DETERMINER, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import SELF, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
@@ -73,6 +74,8 @@ class Resolution:
     someone_else: bool = False
     """The place is on someone other than the speaker ("my son's knee"): spoken as "the left
     knee", not "your"."""
+    find: Find | None = None
+    """How to find the target, and each point named, by touch (voice/finding.py)."""
 
     @property
     def speech(self) -> str:
@@ -100,6 +103,7 @@ class Resolution:
             "someone_else": self.someone_else,
             "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
+            "find": self.find.to_json() if self.find else None,
         }
 
 
@@ -374,6 +378,8 @@ class Resolver:
             special_care=care,
             also=also,
             someone_else=someone_else,
+            find=find(self.language, target.area, target.qualifier, self.place_text(target, someone_else=someone_else),
+                      points, avoid),
         )
 
     def _not_understood(self, text: str, parse: Parse, reading: Reading, pregnancy: Pregnancy) -> Resolution:

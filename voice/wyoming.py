@@ -24,7 +24,8 @@ from voice.knowledge import available_languages
 from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
-from voice.verbosity import Verbosity, speech
+from voice.verbosity import Verbosity
+from voice.verbosity import speech as speech_at
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +100,7 @@ class Handler:
             log.warning("refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
         resolution = resolver.resolve(text, self.context)
-        said = speech(resolution, self.verbosity, resolver, self.context.duration_seconds)
-        return Response(answer_event(resolution, resolver, said))
+        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds))
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""
@@ -112,10 +112,11 @@ class Handler:
         return self.resolvers[self.default]
 
 
-def answer_event(resolution: Resolution, resolver: Resolver, said: str | None = None) -> Event:
-    """One answer that stands alone: Home Assistant cannot ask a follow-up question. `said`: the
-    answer at the settings' verbosity (a detailed one says the steps to find the place by touch)."""
-    said = resolution.speech if said is None else said
+def answer_event(resolution: Resolution, resolver: Resolver, verbosity: Verbosity = Verbosity.NORMAL,
+                 seconds: int = Context().duration_seconds) -> Event:
+    """One answer that stands alone (Home Assistant cannot ask a follow-up question), as long as
+    `verbosity` says and with every warning (`seconds`: how long to massage)."""
+    said = speech_at(resolution, verbosity, resolver, seconds)
     if not resolution.understood and resolution.reason in NOT_UNDERSTOOD:
         return NotHandled(said).event()
     if not resolution.also:
@@ -295,5 +296,5 @@ def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:
     codes = {*available_languages(), settings.language}
     answering = {code: assistant.answering(replace(settings, language=code)) for code in codes}
     resolvers = {code: text.resolver for code, text in answering.items()}
-    return Handler(resolvers, settings.language, answering[settings.language].context, limits,
-                   Verbosity(settings.verbosity))
+    chosen = answering[settings.language]
+    return Handler(resolvers, settings.language, chosen.context, limits, chosen.verbosity)

@@ -567,10 +567,10 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None 
 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "suffixes",
               "endings_before_numbers", "sides",
-              "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
+              "qualifiers", "areas", "points", "directions", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm", "directions")
+              "grammar", "barge_in", "whose", "confirm")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),

@@ -93,6 +93,7 @@ class Resolution:
             "target": self.target.to_json() if self.target else None,
             "points": list(self.points),
             "avoid_points": list(self.avoid_points),
+            "find": self.find.to_json() if self.find else None,
             "warnings": list(self.warnings),
             "speech": self.speech,
             "pregnancy": self.pregnancy.value,
@@ -103,7 +104,6 @@ class Resolution:
             "someone_else": self.someone_else,
             "vague": self.vague.to_json() if self.vague else None,
             "choices": list(self.choices),
-            "find": self.find.to_json() if self.find else None,
         }
 
 

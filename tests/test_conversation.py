@@ -571,7 +571,8 @@ def test_korean_steps_are_asked_for_and_followed_in_korean(korean: Resolver, clo
     talk.start()
     talk.hear("왼쪽 무릎 아파")
     steps = korean.language.directions.areas["elbow"].steps
-    assert talk.hear("어떻게 찾아").spoken == ["오른쪽 팔꿈치 찾기, 4단계예요.", f"1단계. {steps[0]}"]
-    assert talk.hear("다음").spoken == [f"2단계. {steps[1]}"]
+    assert talk.hear("위치").spoken == ["오른쪽 팔꿈치 찾기, 4단계예요.", f"1단계. {steps[0]}"]
+    assert talk.hear("네").spoken == [f"2단계. {steps[1]}"]  # the pack's yes is its next
     assert talk.hear("이전").spoken[-1] == f"1단계. {steps[0]}"
-    assert talk.hear("삼음교 어디").spoken[0].startswith("피해야 할")
+    assert talk.hear("어떻게").spoken[-1] == f"1단계. {steps[0]}"
+    assert talk.hear("sp6 어디").spoken[0].startswith("피해야 할")  # typed: a point by its code

@@ -389,3 +389,190 @@ def test_someone_elses_place_stays_theirs_through_the_session(talk: Conversation
     assert first.startswith("The left elbow.") and "Gently massage the right knee." in first
     assert "Gently massage the left knee." in said(talk.hear("other side"))
     assert "Gently massage your right knee." in said(talk.hear("my own left elbow hurts"))
+
+
+# ---------------------------------------------------------------- directions by touch, one step at a time
+
+
+def elbow_steps(resolver: Resolver) -> list[str]:
+    """The steps to the right elbow (the answer to a left knee), as each is said."""
+    steps = resolver.language.directions.areas["elbow"]
+    return [f"Step {n}. {step}" for n, step in enumerate((*steps.steps, steps.spot), start=1)]
+
+
+def test_how_do_i_find_it_leads_through_the_steps_with_next_repeat_and_back(talk: Conversation) -> None:
+    steps = elbow_steps(talk.resolver)
+    talk.hear("my left knee hurts")
+    first = talk.hear("how do I find it?")
+    assert first.spoken == ["To find your right elbow: 4 steps.", steps[0]]
+    assert talk.state is State.FINDING
+    assert talk.hear("next").spoken == [steps[1]]
+    assert talk.hear("repeat").spoken == [steps[1]]
+    assert talk.hear("back").spoken == first.spoken  # "back" is a step, not "which part of your back?"
+    assert talk.hear("back").spoken == [talk.resolver.language.directions.say["first_step"], *first.spoken]
+    assert talk.hear("next please").spoken == [steps[1]]
+    assert talk.hear("next").spoken == [steps[2]]
+    assert talk.hear("next").spoken == [steps[3]]
+    end = talk.hear("next")
+    assert end.spoken == ["That was the last step.", "Say start, and I will time one minute for you."]
+    assert talk.state is State.INSTRUCTED
+    assert said(talk.hear("start")).startswith("Massage gently now")
+
+
+@pytest.mark.parametrize("asked", ["where is that?", "where exactly?", "ok so how do I find that"])
+def test_each_way_of_asking_starts_the_steps(talk: Conversation, asked: str) -> None:
+    talk.hear("my left knee hurts")
+    assert talk.hear(asked).spoken[1] == elbow_steps(talk.resolver)[0]
+
+
+def test_a_pause_says_the_next_step_and_wait_holds_it(talk: Conversation) -> None:
+    steps = elbow_steps(talk.resolver)
+    talk.hear("my left knee hurts")
+    assert talk.step_pause is None  # nothing being followed: the usual listening
+    talk.hear("where exactly")
+    assert talk.step_pause == 8.0
+    assert talk.silence().spoken == [steps[1]]  # the person had the time to follow the step
+    assert talk.hear("wait").spoken == ["I will wait. Say next when you are ready."]
+    assert talk.step_pause is None  # no step comes by itself now
+    assert talk.silence().spoken == ["I will wait. Say next when you are ready."]
+    assert talk.state is State.FINDING
+    assert talk.hear("go on").spoken == [steps[2]]
+    assert talk.silence().spoken == [steps[3]]
+    assert talk.silence().spoken[0] == "That was the last step." and talk.state is State.INSTRUCTED
+
+
+def test_the_pause_is_a_setting(resolver: Resolver, clock: FakeClock) -> None:
+    talk = Conversation(resolver, Context(), Options("hello helper", step_pause=15.0), clock=clock)
+    talk.start()
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    assert talk.step_pause == 15.0
+
+
+@pytest.mark.parametrize("step", range(4))
+def test_a_new_place_is_answered_at_any_step(talk: Conversation, step: int) -> None:
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    for _ in range(step):
+        talk.hear("next")
+    reply = talk.hear("my right ankle hurts")
+    assert said(reply).startswith("Your right ankle.") and "left wrist" in said(reply)
+    assert talk.state is State.INSTRUCTED and talk.step_pause is None
+
+
+@pytest.mark.parametrize("step", range(4))
+def test_another_spot_and_stop_work_at_any_step(talk: Conversation, step: int) -> None:
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    for _ in range(step):
+        talk.silence()
+    assert talk.hear("another spot").spoken == ["Where does it hurt?"] and talk.state is State.WHERE
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    assert said(talk.hear("stop")) == "Goodbye. Take care." and talk.ended
+
+
+def test_my_back_during_the_steps_is_a_place_not_a_step_back(talk: Conversation) -> None:
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    talk.hear("next")
+    assert said(talk.hear("my back hurts")).startswith("Which part of your back")
+
+
+def test_help_during_the_steps_says_next_back_repeat_and_wait(talk: Conversation) -> None:
+    talk.hear("my left knee hurts")
+    talk.hear("how do I find it")
+    help_ = said(talk.hear("help"))
+    assert all(word in help_ for word in ("next", "back", "repeat", "wait"))
+    assert talk.state is State.FINDING
+
+
+def test_the_points_recommended_follow_the_place(resolver: Resolver, clock: FakeClock) -> None:
+    talk = Conversation(resolver, Context(pregnancy=Pregnancy.NO), Options("hello helper"), clock=clock)
+    talk.start()
+    talk.hear("I have a headache")
+    titles = [talk.hear("how do I find it").spoken[0]]
+    for _ in range(30):
+        reply = talk.hear("next")
+        titles += [text for text in reply.spoken if text.startswith("To find")]
+        if talk.state is not State.FINDING:
+            break
+    names = resolver.language.point_names
+    assert titles == ["To find your hands and feet: 4 steps.", f"To find {names['LI4']}: 5 steps.",
+                      f"To find {names['LV3']}: 4 steps."]
+
+
+def all_steps(talk: Conversation, asked: str) -> list[str]:
+    """Everything said from asking for directions to the end of their steps."""
+    spoken = list(talk.hear(asked).spoken)
+    for _ in range(30):
+        if talk.state is not State.FINDING:
+            return spoken
+        spoken += talk.hear("next").spoken
+    raise AssertionError("the steps never ended")
+
+
+def test_a_pregnant_person_finds_the_points_to_keep_off(talk: Conversation) -> None:
+    talk.hear("I'm pregnant and my right wrist hurts")  # the left ankle: keep off UB60 and SP6
+    spoken = all_steps(talk, "where is that point?")
+    names = talk.resolver.language.point_names
+    assert f"Where {names['UB60']} is, so you can keep off it: 4 steps." in spoken
+    assert f"Where {names['SP6']} is, so you can keep off it: 4 steps." in spoken
+    assert f"Step 4. That is {names['UB60']}. In pregnancy, do not press here: take the fingers away." in spoken
+    for code in ("UB60", "SP6"):  # never told to stay on it
+        assert not any(talk.resolver.language.directions.points[code].spot in text for text in spoken)
+    assert spoken[-1] == "Say start, and I will time one minute for you."
+
+
+@pytest.mark.parametrize("asked", ["where is LI4?", "where is L I four", "where is large intestine four"])
+def test_a_point_named_by_its_code_or_name_is_found_to_keep_off_unless_not_pregnant(
+        talk: Conversation, asked: str) -> None:
+    spoken = all_steps(talk, asked)  # before any answer: pregnancy not known, so kept off
+    assert spoken[0].startswith(f"Where {talk.resolver.language.point_names['LI4']} is, so you can keep off it")
+    assert "do not press here" in spoken[-3] and spoken[-1] == "Where does it hurt?"
+    talk.hear("I'm not pregnant")
+    spoken = all_steps(talk, asked)
+    assert spoken[0].startswith("To find") and talk.resolver.language.directions.points["LI4"].spot in spoken[-3]
+
+
+def test_nothing_to_find_before_an_answer_and_no_point_to_find_without_one(talk: Conversation) -> None:
+    say = talk.resolver.language.directions.say
+    assert talk.hear("how do I find it").spoken == [say["nothing_to_find"]] and talk.state is State.WHERE
+    talk.hear("my left knee hurts")
+    assert talk.hear("where is that point").spoken == [say["no_points"]] and talk.state is State.INSTRUCTED
+    assert said(talk.hear("next")) == "Where does it hurt?"  # without steps, next is "another spot"
+
+
+def test_asking_while_the_timer_runs_stops_it_for_the_steps(talk: Conversation, clock: FakeClock) -> None:
+    talk.hear("my left knee hurts")
+    talk.hear("start")
+    talk.hear("where exactly")
+    assert talk.state is State.FINDING and talk.timer_due is None
+    clock.now += 120
+    assert talk.tick().spoken == []  # no "time is up" while the steps are followed
+
+
+def test_detailed_the_steps_follow_the_instruction(resolver: Resolver, clock: FakeClock) -> None:
+    from voice.verbosity import Verbosity
+
+    talk = Conversation(resolver, Context(), Options("hello helper", verbosity=Verbosity.DETAILED), clock=clock)
+    talk.start()
+    reply = talk.hear("my left knee hurts")
+    assert "Gently massage your right elbow." in reply.spoken[0] and "Why there" in reply.spoken[0]
+    assert reply.spoken[1:] == ["To find your right elbow: 4 steps.", elbow_steps(resolver)[0]]
+    assert talk.state is State.FINDING
+    for _ in range(3):
+        talk.silence()
+    assert talk.silence().spoken[-1] == "Say start, and I will time one minute for you."
+
+
+def test_korean_steps_are_asked_for_and_followed_in_korean(korean: Resolver, clock: FakeClock) -> None:
+    talk = Conversation(korean, Context(), Options(korean.language.wake_phrase), clock=clock)
+    talk.start()
+    talk.hear("왼쪽 무릎 아파")
+    steps = korean.language.directions.areas["elbow"].steps
+    assert talk.hear("위치").spoken == ["오른쪽 팔꿈치 찾기, 4단계예요.", f"1단계. {steps[0]}"]
+    assert talk.hear("네").spoken == [f"2단계. {steps[1]}"]  # the pack's yes is its next
+    assert talk.hear("이전").spoken[-1] == f"1단계. {steps[0]}"
+    assert talk.hear("어떻게").spoken[-1] == f"1단계. {steps[0]}"
+    assert talk.hear("sp6 어디").spoken[0].startswith("피해야 할")  # typed: a point by its code

@@ -338,3 +338,21 @@ def test_sigterm_while_it_speaks_silences_it_and_ends_the_session(korean, recogn
     assert len(loudspeaker.sounds) == 2 and sound["end"] - sent[0] < 0.5 and ended - sent[0] < 0.5
     assert sound["end"] - sound["start"] < sound["length"] - 1  # cut off, not finished
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
+
+
+def test_after_a_pause_the_next_step_of_directions_is_said(korean, recognizer, speak_ko) -> None:
+    """Directions by touch: a person follows a step with a hand, and the next one comes after
+    step_pause seconds of quiet, without having to say next."""
+    from voice.speaker import TextSpeaker
+
+    talk = Conversation(korean, Context(), Options(korean.language.wake_phrase, step_pause=1.0))
+    # my head hurts; yes (that is what was said); yes (pregnant); where ("위치": the model hears it)
+    source = FileSource([speak_ko(HEADACHE), speak_ko(YES), speak_ko(YES), speak_ko("위치"), speak_ko(STOP)],
+                        gap_seconds=4.0)
+    session = Session(talk, recognizer, source, TextSpeaker(), Voice(), cues=False, show=lambda line: None)
+    session.run()
+    said = [text for who, text in session.turns if who == "assistant"]
+    steps = korean.language.directions.areas["hands_and_feet"].steps
+    first = said.index(f"손과 발 찾기, 4단계예요. 1단계. {steps[0]}")
+    assert said[first + 1] == f"2단계. {steps[1]}"  # nothing was heard in between: the pause moved it on
+    assert said[-1] == korean.language.say["goodbye"]

@@ -95,7 +95,7 @@ def test_the_defaults() -> None:
         "volume": 1.0, "same_side": False, "massage_minutes": 1.0, "audio_cues": True,
         "wake_phrase": None, "hold_off": 0.3, "barge_in": True, "speech": "auto", "verbosity": "normal",
         "patience": 1.5, "sure_confidence": 0.99, "sure_answer_confidence": 0.7, "unsure_confidence": 0.4,
-        "confirm": None,
+        "step_pause": 8.0, "confirm": None,
     }
     assert ALLOWED_KEYS == tuple(f.name for f in fields(Settings))
 

@@ -53,11 +53,19 @@ def test_every_warning_is_said_whole_and_first_at_every_length(code: str) -> Non
     assert checked > 50
 
 
-def test_detailed_says_why_how_to_find_it_and_what_the_points_are_for(resolver: Resolver) -> None:
+def test_detailed_says_why_the_steps_to_find_it_and_what_the_points_are_for(resolver: Resolver) -> None:
     resolution = resolver.resolve("I'm not pregnant and I have a headache")
     said = speech(resolution, Verbosity.DETAILED, resolver, SECONDS)
-    assert "like cures like" in said and "To find it" in said and "Why there" in said
+    assert "like cures like" in said and "Why there" in said
     assert "The points" in said and resolver.language.point_names[resolution.points[0]] in said
+    assert resolution.find is not None
+    target, first_point = resolution.find.target, resolution.find.points[0]
+    # the steps follow the instruction: the target's, then each point's after what the points are for
+    order = [said.index(text) for text in (resolution.instruction[0], "To find your hands and feet:",
+                                           f"Step 1. {target.steps[0]}", "The points",
+                                           f"To find {first_point.place}:", f"Step 1. {first_point.steps[0]}")]
+    assert order == sorted(order)
+    assert "Step 1." not in speech(resolution, Verbosity.NORMAL, resolver, SECONDS)
 
 
 def test_every_sentence_of_a_detailed_answer_starts_with_a_capital_letter(resolver: Resolver) -> None:

@@ -153,7 +153,7 @@ def conversation(settings: Settings, text: Answering, home: bool = False) -> Con
                             unsure=settings.unsure_confidence)
     return Conversation(text.resolver, text.context,
                         Options(wake_phrase(settings, text.resolver), home=home, thresholds=thresholds,
-                                verbosity=Verbosity(settings.verbosity),
+                                verbosity=Verbosity(settings.verbosity), step_pause=settings.step_pause,
                                 confirm=Confirm(settings.confirm) if settings.confirm else None))
 
 

@@ -8,10 +8,12 @@ from enum import Enum
 from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
+from voice.finding import Route
 from voice.knowledge import Confirm, Kind, Side
 from voice.reading import SELF, UNKNOWN_WORD
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
+from voice.walkthrough import STEP_ASKS, Ask, Request, Walk, request, routes
 
 VOICE_COMMANDS = ("slower", "faster", "louder", "softer")
 
@@ -33,7 +35,15 @@ class State(str, Enum):
     """The person is massaging; the timer runs."""
     OFFER = "offer"
     """Time is up; offered the other side or another spot."""
+    FINDING = "finding"
+    """Saying the steps to find a place or a point by touch, one at a time (voice/walkthrough.py)."""
     ENDED = "ended"
+
+
+ANSWERED = (State.INSTRUCTED, State.TIMING, State.OFFER, State.FINDING)
+"""An answer was given and is what is being massaged: its steps to find it by touch may be asked for."""
+MAY_ASK_DIRECTIONS = (State.WHERE, *ANSWERED)
+"""Where "how do I find it?" or "where is LI4?" is answered; elsewhere a question waits for its answer."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,8 @@ class Options:
     """How confident the words heard must be to be taken as said."""
     confirm: Confirm | None = None
     """Which places heard are asked back before they are answered; None: the language pack's."""
+    step_pause: float = 8.0
+    """Seconds of quiet after a step of directions before the next one is said (the setting step_pause)."""
 
 
 class Conversation:
@@ -134,10 +146,20 @@ class Conversation:
         self._confirming: Resolution | None = None
         """The place asked back: "Did you say your left knee?"."""
         self._rejected_in_a_row = 0
+        self._walk: Walk | None = None
+        """The steps being said in State.FINDING."""
+        self._after_walk = State.INSTRUCTED
+        self._directions = resolver.language.directions.say
 
     @property
     def ended(self) -> bool:
         return self.state is State.ENDED
+
+    @property
+    def step_pause(self) -> float | None:
+        """Seconds of quiet after which silence() says the next step; None when no step waits for one."""
+        walk = self._walking()
+        return self.options.step_pause if walk is not None and not walk.held else None
 
     # ------------------------------------------------------------ events
 
@@ -179,7 +201,7 @@ class Conversation:
             reply = self._which_answer(text)
             if reply is not None:
                 return reply
-        return self._command(text, parse) or self._answer_in_state(text, parse)
+        return self._finding(parse) or self._command(text, parse) or self._answer_in_state(text, parse)
 
     def _answer_apart(self, text: str, parse: Parse) -> tuple[str, Parse]:
         """With a question or an echo-back waiting, a yes or a no that begins an utterance is the
@@ -204,6 +226,8 @@ class Conversation:
             meanings[-1].kind not in (Kind.CORRECTION, Kind.JOIN)
 
     def silence(self) -> Reply:
+        if self.step_pause is not None:  # the person had the time to follow the step
+            return self._step(Ask.NEXT)
         if self.state in (State.IDLE, State.ENDED, State.TIMING):
             return Reply()
         self._silences += 1
@@ -228,7 +252,7 @@ class Conversation:
         self.context = self._launch_context
         self._pain, self._care, self._someone_else, self._pending, self._last = None, (), False, None, ()
         self._vague, self._also, self._confirming = None, (), None
-        self._answered = None
+        self._answered, self._walk = None, None
         self._silences, self.timer_due = 0, None
         self.state = State.WHERE
         return self._speak(self._say["greeting"], self._say["ask_where"])
@@ -302,7 +326,7 @@ class Conversation:
         if "repeat" in commands:
             return self._repeat()
         if "help" in commands:
-            return Reply((Say(self._say[f"help_{self._help_topic()}"]),))
+            return Reply((Say(self._help()),))
         if "other_side" in commands:
             return self._other_side()
         if "another" in commands:
@@ -320,7 +344,8 @@ class Conversation:
         said = self.resolver.pregnancy_said(parse)
         if said:
             return self._pregnancy_said(said)
-        if "timer" in commands and self.state in (State.INSTRUCTED, State.TIMING, State.OFFER) and self._pain:
+        if "timer" in commands and self.state in (State.INSTRUCTED, State.TIMING, State.OFFER, State.FINDING) \
+                and self._pain:
             return self._start_timer()
         if self.state is State.INSTRUCTED and "yes" in commands:
             return self._start_timer()
@@ -360,28 +385,36 @@ class Conversation:
     def _spoken(self, resolution: Resolution, echo: bool, verbosity: Verbosity | None = None) -> str:
         """The answer at the session's verbosity (or the one given); the echo first if asked."""
         level, seconds = verbosity or self.verbosity, self.context.duration_seconds
-        if echo:
-            return speech(resolution, level, self.resolver, seconds)
-        return spoken_answer(resolution, level, self.resolver, seconds)
+        if echo:  # a detailed answer's steps to find the place are said one at a time after it
+            return speech(resolution, level, self.resolver, seconds, steps=False)
+        return spoken_answer(resolution, level, self.resolver, seconds, steps=False)
 
     def _repeat(self) -> Reply:
         """The last turn again; while the timer runs, without "say start, and I will time it"."""
         if not self._last:
             return self._speak(self._say["nothing_to_repeat"])
-        offer = self._sentence("offer_timer", duration=self.resolver.duration_text(self.context.duration_seconds))
+        offer = self._offer_timer()
         return Reply(tuple(Say(text) for text in self._last if not (self.state is State.TIMING and text == offer)))
 
     def _more(self) -> Reply:
-        """"More": the last answer once in detail; the verbosity stays as it was."""
+        """"More": the last answer once in detail, then its steps to find the place, one at a
+        time, once it is what is being massaged; the verbosity stays as it was."""
         if self._answered is None:
             return self._speak(self._say["nothing_more"])
-        return self._speak(self._spoken(self._answered, echo=False, verbosity=Verbosity.DETAILED))
+        detail = self._spoken(self._answered, echo=False, verbosity=Verbosity.DETAILED)
+        if self.state in ANSWERED and self._answered.find is not None:
+            return self._walk_begin(self._answered.find.recommended(), detail)
+        return self._speak(detail)
 
     def _instruct(self, resolution: Resolution, *speech: str) -> Reply:
         self._pending, self._answered = None, resolution
         self.state = State.INSTRUCTED
-        duration = self.resolver.duration_text(self.context.duration_seconds)
-        return self._speak(*speech, self._sentence("offer_timer", duration=duration))
+        if self.verbosity is Verbosity.DETAILED and resolution.find is not None:  # the steps follow it
+            return self._walk_begin(resolution.find.recommended(), *speech)
+        return self._speak(*speech, self._offer_timer())
+
+    def _offer_timer(self) -> str:
+        return self._sentence("offer_timer", duration=self.resolver.duration_text(self.context.duration_seconds))
 
     def _pregnancy_answer(self, parse: Parse) -> Reply:
         assert self._pending is not None and self._pending.pain is not None
@@ -456,6 +489,55 @@ class Conversation:
             return self._pain_reply(self._answer(place), self._also)
         return self._speak(self._offer())
 
+    # ------------------------------------------------------------ directions by touch
+
+    def _walking(self) -> Walk | None:
+        return self._walk if self.state is State.FINDING else None
+
+    def _finding(self, parse: Parse) -> Reply | None:
+        """Directions by touch asked for ("how do I find it?", "where is LI4?"), or next, back and
+        wait while their steps are said; None when the words are about something else."""
+        if self.state not in MAY_ASK_DIRECTIONS:
+            return None
+        asked = request(parse, self.resolver.language, walking=self._walking() is not None)
+        if asked is None:
+            return None
+        return self._step(asked.ask) if asked.ask in STEP_ASKS else self._directions_to(asked)
+
+    def _directions_to(self, asked: Request) -> Reply:
+        """The first step to what was asked for: the place just recommended, the points named."""
+        answered = self._answered.find if self._answered is not None and self.state in ANSWERED else None
+        found = routes(asked, answered, self.resolver.library, self.context.pregnancy)
+        if not found:
+            return self._speak(self._directions["no_points" if answered is not None else "nothing_to_find"])
+        return self._walk_begin(found)
+
+    def _walk_begin(self, found: tuple[Route, ...], *before: str) -> Reply:
+        if self.state is not State.FINDING:  # after the last step: back to where it was asked
+            self._after_walk = State.WHERE if self.state is State.WHERE else State.INSTRUCTED
+        self._walk, self.timer_due, self.state = Walk(found), None, State.FINDING
+        return self._speak(*before, *self._walk.said(self.resolver.language))
+
+    def _step(self, ask: Ask) -> Reply:
+        """Next, back or wait, while the steps are said."""
+        walk = self._walk
+        assert walk is not None
+        if ask is Ask.WAIT:
+            self._walk = replace(walk, held=True)
+            return self._speak(self._directions["waiting"])
+        moved = walk.backward() if ask is Ask.BACK else walk.forward()
+        if moved is None:
+            return self._walk_end()
+        self._walk = moved
+        first = (self._directions["first_step"],) if ask is Ask.BACK and walk.at_first else ()
+        return self._speak(*first, *moved.said(self.resolver.language))
+
+    def _walk_end(self) -> Reply:
+        """After the last step: massage what was found (say start), or say where it hurts."""
+        self._walk, self.state = None, self._after_walk
+        last = self._offer_timer() if self.state is State.INSTRUCTED else self._say["ask_where"]
+        return self._speak(self._directions["finished"], last)
+
     # ------------------------------------------------------------ a vague place
 
     def _which(self, resolution: Resolution) -> Reply:
@@ -528,7 +610,7 @@ class Conversation:
             return replace(self._speak(self._say["not_caught"], *self._vague.instruction), decision=Decision.REJECTED)
         if self.state is State.WHERE:
             return Reply((Say(self._say["not_understood"]), Say(self._say["example"])), Decision.REJECTED)
-        return Reply((Say(self._say["not_caught"]), Say(self._say[f"help_{self._help_topic()}"])),
+        return Reply((Say(self._say["not_caught"]), Say(self._help())),
                      Decision.REJECTED)
 
     # ------------------------------------------------------------ words
@@ -542,7 +624,14 @@ class Conversation:
             State.INSTRUCTED: self._say["remind_start"],
             State.OFFER: self._offer() if self._also else self._say["help_offer"],
             State.WHICH: self._vague.instruction[0] if self._vague else self._say["ask_where"],
+            State.FINDING: self._directions["waiting"],
         }.get(self.state, self._say["ask_where"])
+
+    def _help(self) -> str:
+        """What can be said now."""
+        if self.state is State.FINDING:
+            return self._directions["help"]
+        return self._say[f"help_{self._help_topic()}"]
 
     def _help_topic(self) -> str:
         return {State.PREGNANCY: "pregnancy", State.INSTRUCTED: "instructed",

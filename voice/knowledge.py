@@ -83,7 +83,6 @@ TEMPLATE_FIELDS: dict[str, frozenset[str]] = {
         # listening instead of looking: answers at another length
         "brief_instruction": {"target", "duration"},
         "detail_why": {"pain", "target"},
-        "detail_find": {"target"},
         "detail_points": {"points"},
         "verbosity_brief": set(),
         "verbosity_normal": set(),
@@ -335,6 +334,39 @@ NO_WORDS = WordClass()
 
 
 @dataclass(frozen=True)
+class PlaceSteps:
+    """How to find one area or point by touch, eyes closed: steps from landmarks that can be felt,
+    then `spot`, how the spot to work on feels."""
+
+    steps: tuple[str, ...]
+    spot: str
+    qualifiers: Mapping[str, str] = field(default_factory=dict)
+    """An area's own words for one of its sides (the inner knee); else Directions.qualifiers."""
+    names: tuple[tuple[str, ...], ...] = ()
+    """A point's names to ask for it by ("large intestine four"), besides its code."""
+
+
+@dataclass(frozen=True)
+class Directions:
+    """A pack's `directions:`: the steps to every place massaged and every point (voice/finding.py),
+    and the words that ask for them (voice/walkthrough.py)."""
+
+    sources: Mapping[str, str]
+    """Where the steps come from: "points" (WHO 2008) and "areas" (surface anatomy)."""
+    asking: Mapping[tuple[str, ...], str]
+    """Each phrase that asks for directions, and what it asks (one of DIRECTION_ASKS)."""
+    say: Mapping[str, str]
+    qualifiers: Mapping[str, str]
+    areas: Mapping[str, PlaceSteps]
+    points: Mapping[str, PlaceSteps]
+
+    def words(self) -> frozenset[str]:
+        """Every word that asks for directions or names a point."""
+        phrases = [*self.asking, *(name for point in self.points.values() for name in point.names)]
+        return frozenset(word for phrase in phrases for word in phrase)
+
+
+@dataclass(frozen=True)
 class LanguagePack:
     """The words of one language: phrases understood and sentences spoken."""
 
@@ -387,13 +419,16 @@ class LanguagePack:
     """Whose body a place is on, for {whose}: "self" (the speaker's) and "other" (someone else's)."""
     confirm: Confirm = Confirm.UNSURE
     """Which places heard its model's way are asked back first (the `confirm` setting may change it)."""
+    directions: Directions = field(default_factory=lambda: Directions({}, {}, {}, {}, {}, {}))
+    """How to find each place and point by touch, and the words that ask for it."""
 
     def text_of(self, phrase: tuple[str, ...]) -> str:
         return self.texts.get(phrase) or " ".join(phrase)
 
     def words(self) -> frozenset[str]:
         """Every single word that occurs in a phrase of this pack."""
-        return frozenset(word for phrase in self.phrases for word in phrase if word != DETERMINER)
+        return frozenset(word for phrase in self.phrases for word in phrase if word != DETERMINER) | \
+            self.directions.words()
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -656,7 +691,7 @@ def load_language(code: str, knowledge: Knowledge, data_dir: Traversable | None 
 _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions", "contractions_in_context",
               "suffixes",
               "endings_before_numbers", "sides",
-              "qualifiers", "areas", "points", "special_care", "pregnancy", "systemic",
+              "qualifiers", "areas", "points", "directions", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar")
@@ -700,7 +735,8 @@ PREGNANCY_SAID = ("yes", "no", "maybe", "past")
 def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     root = _read_yaml(path)
     top = root.mapping(_PACK_KEYS, required=_PACK_KEYS[:5] + ("sides", "qualifiers", "areas", "points",
-                                                               "place", "side_names", "durations", "lists", "say"))
+                                                               "place", "side_names", "durations", "lists", "say",
+                                                               "directions"))
     grammar = _read_grammar(root.get("grammar", {}))
     phrases = _PhraseTable(path, grammar["determiners"])
     area_names, area_places = _read_pack_areas(top["areas"], knowledge, phrases)
@@ -746,7 +782,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         path=path,
         phrases=phrases.table,
         contractions={k: v.text().lower() for k, v in root.get("contractions", {}).mapping().items()},
-        not_in_grammar=_read_not_in_grammar(root.get("not_in_grammar", []), phrases, red_signs),
+        not_in_grammar=_read_not_in_grammar(root.get("not_in_grammar", []), phrases, red_signs, grammar),
         contractions_in_context={where: {k: v.text().lower() for k, v in entries.mapping().items()}
                                  for where, entries in root.get("contractions_in_context", {})
                                  .mapping(allowed=CONTRACTIONS_IN_CONTEXT).items()},
@@ -774,6 +810,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         barge_in=_read_barge_in(root.get("barge_in", {})),
         whose=_read_whose(top.get("whose"), saying_whose),
         confirm=root.get("confirm", Confirm.UNSURE.value).choice(Confirm),
+        directions=_read_directions(top["directions"], knowledge),
     )
 
 
@@ -791,9 +828,10 @@ def _read_vague(node: _Node, knowledge: Knowledge,
     return names, questions
 
 
-def _read_not_in_grammar(node: _Node, phrases: _PhraseTable,
-                         red_signs: Mapping[tuple[str, ...], frozenset[str]]) -> frozenset[str]:
+def _read_not_in_grammar(node: _Node, phrases: _PhraseTable, red_signs: Mapping[tuple[str, ...], frozenset[str]],
+                         grammar: Mapping[str, WordClass]) -> frozenset[str]:
     words = {word for phrase in [*phrases.table, *red_signs] for word in phrase}
+    words |= {word for word_class in grammar.values() for phrase in word_class for word in phrase.split()}
     for item in node.items():
         if item.text() not in words:
             raise item.fail(f"'{item.text()}' is not a word of this pack; list only words it uses")
@@ -1004,6 +1042,99 @@ def _read_whose(node: _Node | None, place_nodes: Mapping[str, tuple[_Node, str]]
             raise at.fail("says {whose} but the pack has no `whose: {self: ..., other: ...}` "
                           "(the words for the speaker's body and for someone else's)")
     return {key: "" for key in WHOSE_KEYS}
+
+
+# ---------------------------------------------------------------- directions by touch
+
+
+DIRECTION_ASKS = ("find", "point", "next", "back", "wait")
+"""What a pack's `directions.asking` phrases ask: the steps to what was just recommended (find), to
+the points just named (point); while they are said, the next step, the one before, or to wait."""
+DIRECTION_SAY_FIELDS: dict[str, frozenset[str]] = {
+    name: frozenset(fields)
+    for name, fields in {
+        "start": {"place", "count"},
+        "start_keep_off": {"place", "count"},
+        "step": {"n", "step"},
+        "keep_off": {"point"},
+        "finished": set(),
+        "first_step": set(),
+        "waiting": set(),
+        "nothing_to_find": set(),
+        "no_points": set(),
+        "help": set(),
+    }.items()
+}
+STEPS_TO_A_PLACE = (2, 4)
+"""The fewest and most steps to a place or point before the one that finds the spot: few enough to
+keep in mind with the eyes closed."""
+
+
+def _read_directions(node: _Node, knowledge: Knowledge) -> Directions:
+    """A pack's `directions:`; every place that is ever massaged and every point must have steps."""
+    fields = node.mapping(("source", "asking", "say", "qualifiers", "areas", "points"),
+                          required=("source", "asking", "say", "qualifiers", "areas", "points"))
+    targets = [area.id for area in knowledge.areas.values() if area.corresponds_to is None] + \
+        sorted({area.corresponds_to for area in knowledge.areas.values() if area.corresponds_to})
+    areas = _read_place_steps(fields["areas"], knowledge.areas, targets, "area", knowledge.qualifiers)
+    return Directions(
+        sources=_read_exact(fields["source"], ("points", "areas")),
+        asking=_read_asking(fields["asking"]),
+        say=_read_templates(fields["say"], DIRECTION_SAY_FIELDS),
+        qualifiers=_read_steps_of(fields["qualifiers"], knowledge.qualifiers, "qualifier"),
+        areas=areas,
+        points=_read_place_steps(fields["points"], knowledge.points, list(knowledge.points), "point"),
+    )
+
+
+def _read_place_steps(node: _Node, known: Iterable[str], required: list[str], what: str,
+                      qualifiers: Mapping[str, str] | None = None) -> dict[str, PlaceSteps]:
+    entries = node.mapping(allowed=list(known))
+    missing = [key for key in required if key not in entries]
+    if missing:
+        raise node.fail(f"no directions for the {what} '{missing[0]}': every {what} the assistant names needs "
+                        f"{STEPS_TO_A_PLACE[0]} to {STEPS_TO_A_PLACE[1]} steps to find it by touch, and its spot")
+    allowed = ("steps", "spot", "qualifiers") if qualifiers is not None else ("steps", "spot", "names")
+    places = {}
+    for key, entry in entries.items():
+        fields = entry.mapping(allowed, required=("steps", "spot"))
+        steps = [_plain_sentence(item) for item in fields["steps"].items()]
+        fewest, most = STEPS_TO_A_PLACE
+        if not fewest <= len(steps) <= most:
+            raise fields["steps"].fail(f"has {len(steps)} steps; give {fewest} to {most}, then the spot")
+        places[key] = PlaceSteps(
+            steps=tuple(steps),
+            spot=_plain_sentence(fields["spot"]),
+            qualifiers=_read_steps_of(fields["qualifiers"], qualifiers or {}, "qualifier", required=False)
+            if "qualifiers" in fields else {},
+            names=tuple(tuple(name.lower().split()) for name in entry.get("names", []).texts()),
+        )
+    return places
+
+
+def _read_steps_of(node: _Node, known: Iterable[str], what: str, required: bool = True) -> dict[str, str]:
+    known = list(known)
+    entries = node.mapping(allowed=known, required=known if required else ())
+    return {key: _plain_sentence(entry) for key, entry in entries.items()}
+
+
+def _plain_sentence(node: _Node) -> str:
+    """A sentence said as it is: it fills in no field."""
+    text = node.text()
+    _check_template(node, text, frozenset())
+    return text
+
+
+def _read_asking(node: _Node) -> dict[tuple[str, ...], str]:
+    phrases: dict[tuple[str, ...], str] = {}
+    for ask, entry in node.mapping(allowed=DIRECTION_ASKS, required=DIRECTION_ASKS).items():
+        for item in entry.items():
+            words = tuple(item.text().lower().split())
+            if phrases.get(words, ask) != ask:
+                raise item.fail(f"the phrase '{' '.join(words)}' already asks for '{phrases[words]}'; "
+                                "a phrase may mean only one thing")
+            phrases[words] = ask
+    return phrases
 
 
 # ---------------------------------------------------------------- both together

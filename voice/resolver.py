@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from voice.finding import Find, find
 from voice.knowledge import DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
@@ -81,6 +82,8 @@ class Resolution:
     someone_else: bool = False
     """The place is on someone other than the speaker ("my son's knee"): spoken as "the left
     knee", not "your"."""
+    find: Find | None = None
+    """How to find the target, and each point named, by touch (voice/finding.py)."""
 
     @property
     def speech(self) -> str:
@@ -98,6 +101,7 @@ class Resolution:
             "target": self.target.to_json() if self.target else None,
             "points": list(self.points),
             "avoid_points": list(self.avoid_points),
+            "find": self.find.to_json() if self.find else None,
             "warnings": list(self.warnings),
             "speech": self.speech,
             "pregnancy": self.pregnancy.value,
@@ -443,6 +447,8 @@ class Resolver:
             also=also,
             someone_else=someone_else,
             target_hurts=said_to_hurt is not None,
+            find=find(self.language, target.area, target.qualifier, self.place_text(target, someone_else=someone_else),
+                      points, avoid),
         )
 
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:

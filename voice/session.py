@@ -129,6 +129,9 @@ class Session:
             spoke = self._perform(reply) or spoke
 
     def _limits(self) -> Limits:
+        pause = self.conversation.step_pause
+        if pause is not None:  # directions by touch: the next step comes after this much quiet
+            return replace(self.limits, silence_timeout=pause)
         due = self.conversation.timer_due
         if due is None:
             return self.limits

@@ -286,6 +286,9 @@ class Settings:
     unsure_confidence: float = _setting(Thresholds().unsure, _Number(0.0, 1.0),
                                         "confidence below which words heard are not taken as said at all",
                                         Group.AUDIO)
+    step_pause: float = _setting(8.0, _Number(2.0, 30.0),
+                                 "seconds of quiet after each step of directions by touch before the next "
+                                 "is said (\"next\" goes on at once, \"wait\" holds it)", Group.AUDIO)
     confirm: str | None = _setting(None, _Choice(Confirm),
                                    "which places heard are asked back (\"Did you say your left knee?\") before "
                                    "they are answered: unsure (those heard below sure_confidence) or always "

@@ -1,0 +1,89 @@
+"""Directions by touch: the steps to a place or a point, in the words of the language pack."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from voice.knowledge import LanguagePack, PlaceSteps
+
+
+@dataclass(frozen=True)
+class Route:
+    """The way to one place or point by touch, as it is said."""
+
+    place: str
+    """The place as spoken ("your right knee"), or the point's name."""
+    steps: tuple[str, ...]
+    """From landmarks that can be felt; the last one finds the spot, or says to keep off a point."""
+    source: str
+    """Where the steps come from (a point's: WHO Standard Acupuncture Point Locations, 2008)."""
+    point: str | None = None
+    keep_off: bool = False
+    """A point named to keep off in pregnancy: found so that it is not pressed."""
+
+    def title(self, language: LanguagePack) -> str:
+        """ "To find your right knee: 4 steps." """
+        key = "start_keep_off" if self.keep_off else "start"
+        return _capital(language.directions.say[key].format(place=self.place, count=len(self.steps)))
+
+    def step(self, index: int, language: LanguagePack) -> str:
+        """ "Step 2. Just below it, ..." """
+        return language.directions.say["step"].format(n=index + 1, step=self.steps[index])
+
+    def spoken(self, language: LanguagePack) -> tuple[str, ...]:
+        """Every step at once: for an answer that is read, not followed by hand."""
+        return (self.title(language), *(self.step(index, language) for index in range(len(self.steps))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"place": self.place, "point": self.point, "steps": list(self.steps), "keep_off": self.keep_off,
+                "source": self.source}
+
+
+@dataclass(frozen=True)
+class Find:
+    """How to find what an answer names: its target, the points it recommends, the points to keep off."""
+
+    target: Route
+    points: tuple[Route, ...] = ()
+    avoid_points: tuple[Route, ...] = ()
+
+    def recommended(self) -> tuple[Route, ...]:
+        """What "how do I find it?" leads to: the target, then each point recommended."""
+        return (self.target, *self.points)
+
+    def named_points(self) -> tuple[Route, ...]:
+        """What "where is that point?" leads to: every point the answer named."""
+        return (*self.points, *self.avoid_points)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"target": self.target.to_json(), "points": [route.to_json() for route in self.points],
+                "avoid_points": [route.to_json() for route in self.avoid_points]}
+
+
+def area_route(language: LanguagePack, area: str, qualifier: str | None, place: str) -> Route:
+    """The way to an area (`place`: how it is spoken), and to its side when a qualifier names one."""
+    directions = language.directions
+    steps = directions.areas[area]
+    side = (steps.qualifiers.get(qualifier) or directions.qualifiers[qualifier],) if qualifier else ()
+    return Route(place, (*steps.steps, *side, steps.spot), directions.sources["areas"])
+
+
+def point_route(language: LanguagePack, code: str, keep_off: bool = False) -> Route:
+    """The way to a point; `keep_off`: its last step says not to press it (pregnancy)."""
+    steps: PlaceSteps = language.directions.points[code]
+    name = language.point_names[code]
+    last = language.directions.say["keep_off"].format(point=name) if keep_off else steps.spot
+    return Route(name, (*steps.steps, _capital(last)), language.directions.sources["points"], code, keep_off)
+
+
+def find(language: LanguagePack, area: str, qualifier: str | None, place: str,
+         points: tuple[str, ...], avoid_points: tuple[str, ...]) -> Find:
+    """The directions for one answer: to its target, each point recommended and each point to keep off."""
+    return Find(area_route(language, area, qualifier, place),
+                tuple(point_route(language, code) for code in points),
+                tuple(point_route(language, code, keep_off=True) for code in avoid_points))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -280,6 +280,23 @@ def test_a_malformed_event_closes_that_connection_and_the_server_keeps_serving(h
     assert reasons[5] == "The connection ended in the middle of an event."
 
 
+@pytest.mark.parametrize("raw, reason", [
+    (b"[" * 30_000 + b"\n", "An event header is nested too deeply."),
+    (b'{"type": "transcript", "data": ' + b'{"a": ' * 10_000 + b"\n", "An event header is nested too deeply."),
+    (b'{"type": "transcript", "data_length": 30000}\n' + b"[" * 30_000, "The event data is nested too deeply."),
+])
+def test_deeply_nested_json_is_an_error_event_not_a_traceback(handler: Handler, raw: bytes, reason: str,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> list[Event]:
+        async with serving(handler) as port:
+            events = await send_raw(port, raw)
+            await still_serving(port)
+            return events
+
+    assert refusal(run(scenario())) == reason
+    assert not any(record.exc_info for record in caplog.records)
+
+
 def test_an_oversized_header_is_refused_before_it_is_read_whole(handler: Handler) -> None:
     async def scenario() -> tuple[list[Event], list[Event]]:
         async with serving(handler) as port:

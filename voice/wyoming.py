@@ -169,6 +169,8 @@ def _object(raw: bytes, what: str) -> dict[str, Any]:
         value = json.loads(raw)
     except ValueError:  # also bad UTF-8
         raise Refused(f"{what} is not valid JSON.", "malformed") from None
+    except RecursionError:  # "[[[[..." thousands deep: the parser gives up before the line ends
+        raise Refused(f"{what} is nested too deeply.", "malformed") from None
     if not isinstance(value, dict):
         raise Refused(f"{what} is not a JSON object.", "malformed")
     return value

@@ -79,7 +79,7 @@ def test_the_unit_runs_the_home_session_and_restarts_it() -> None:
     text = unit_text(PROGRAM, LISTEN_ARGS, Path("/home/pi"))
     lines = text.splitlines()
     assert "ExecStart=/home/pi/.venv/bin/acupressure listen --home" in lines
-    for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5",
+    for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5", "LimitNOFILE=1024",
                  "KillSignal=SIGTERM", "Environment=PYTHONUNBUFFERED=1", "StandardOutput=journal",
                  "WorkingDirectory=/home/pi", "After=sound.target", "[Install]", "WantedBy=default.target"):
         assert line in lines
@@ -345,6 +345,7 @@ def test_the_wyoming_unit_serves_home_assistant_and_restarts() -> None:
     lines = unit_text(PROGRAM, WYOMING.args, Path("/home/pi"), WYOMING).splitlines()
     assert "ExecStart=/home/pi/.venv/bin/acupressure wyoming --uri tcp://0.0.0.0:10700" in lines
     assert "Restart=always" in lines and "SyslogIdentifier=acupressure-wyoming" in lines
+    assert "LimitNOFILE=1024" in lines  # the limit the lock-out test in test_wyoming.py holds out against
     assert not any(line.startswith("After=") for line in lines)  # needs no sound device
 
 

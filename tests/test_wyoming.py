@@ -8,13 +8,15 @@ import os
 import select
 import signal
 import socket
+import resource
 import subprocess
 import sys
-from contextlib import asynccontextmanager
+import time
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
-from typing import AsyncIterator, Awaitable, Coroutine, TypeVar
+from typing import AsyncIterator, Awaitable, Coroutine, Iterator, TypeVar
 
 import pytest
 from wyoming.asr import Transcript
@@ -29,6 +31,7 @@ from voice.cli import main
 from voice.knowledge import available_languages
 from voice.resolver import Context, Resolver
 from voice.settings import Settings
+from voice.guard import Rationed
 from voice.wyoming import DEFAULT_URI, Handler, Limits, handler_for, parse_uri, start
 
 T = TypeVar("T")
@@ -55,12 +58,11 @@ async def serving(handler: Handler, limits: Limits | None = None) -> AsyncIterat
     """A real server on a free port of 127.0.0.1; yields the port."""
     if limits is not None:
         handler = Handler(handler.resolvers, handler.default, handler.context, limits)
-    server = await start(handler, "127.0.0.1", 0)
+    listening = await start(handler, "127.0.0.1", 0)
     try:
-        yield server.sockets[0].getsockname()[1]
+        yield listening.addresses[0][1]
     finally:
-        server.close()
-        await wait(server.wait_closed())
+        await wait(listening.stop())
 
 
 async def ask(port: int, text: str, language: str | None = None) -> Event:
@@ -403,6 +405,81 @@ def test_unknown_events_are_ignored(handler: Handler) -> None:
     assert event is not None and Handled.is_type(event.type)
 
 
+async def is_closed(reader: asyncio.StreamReader) -> bool:
+    """True when the server has closed this connection (it reads the end, or is reset)."""
+    try:
+        return await asyncio.wait_for(reader.read(), 0.5) == b""
+    except ConnectionResetError:
+        return True
+    except asyncio.TimeoutError:
+        return False
+
+
+async def describe_on(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> Event | None:
+    writer.write(json.dumps(Describe().event().to_dict()).encode() + b"\n")
+    return await wait(async_read_event(reader))
+
+
+def test_pings_do_not_keep_a_connection_open_but_requests_do(handler: Handler) -> None:
+    """Only a describe or a transcript counts: a client that keeps sending other events is closed
+    when it has asked nothing for idle_seconds, one that keeps asking stays."""
+    async def scenario() -> tuple[float, bool]:
+        async with serving(handler, replace(Limits(), idle_seconds=0.6)) as port:
+            loop = asyncio.get_running_loop()
+            pinging = await asyncio.open_connection("127.0.0.1", port)
+            asking = await asyncio.open_connection("127.0.0.1", port)
+            started = loop.time()
+            while not pinging[0].at_eof() and loop.time() - started < 5:
+                pinging[1].write(b'{"type": "ping"}\n')
+                assert Info.is_type((await describe_on(*asking)).type)  # type: ignore[union-attr]
+                await asyncio.sleep(0.1)
+            closed_after = loop.time() - started
+            still_asking = Info.is_type((await describe_on(*asking)).type)  # type: ignore[union-attr]
+            for _, writer in (pinging, asking):
+                writer.close()
+            return closed_after, still_asking
+
+    closed_after, still_asking = run(scenario())
+    assert 0.5 < closed_after < 2.0
+    assert still_asking
+
+
+def test_at_the_cap_a_new_client_is_answered_and_the_one_silent_longest_is_closed(
+        handler: Handler, caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> tuple[Event | None, list[bool], Event | None]:
+        async with serving(handler, replace(Limits(), max_connections=4)) as port:
+            held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(4)]
+            await describe_on(*held[0])  # the first has asked: the second has asked nothing for longest
+            newcomer = await asyncio.open_connection("127.0.0.1", port)
+            answer = await describe_on(*newcomer)
+            closed = [await is_closed(reader) for reader, _ in held[1:]]
+            again = await describe_on(*held[0])
+            for _, writer in (*held, newcomer):
+                writer.close()
+            return answer, closed, again
+
+    answer, closed, again = run(scenario())
+    assert answer is not None and Info.is_type(answer.type)
+    assert closed == [True, False, False]
+    assert again is not None and Info.is_type(again.type)
+    evicted = [record.getMessage() for record in caplog.records if "asked nothing for longest" in record.getMessage()]
+    assert len(evicted) == 1 and "4 connections were open" in evicted[0]
+
+
+def test_warnings_a_client_can_repeat_are_logged_once_a_minute_with_a_count(caplog: pytest.LogCaptureFixture) -> None:
+    clock = [0.0]
+    warnings = Rationed(60.0, clock=lambda: clock[0])
+    for second in range(1000):
+        clock[0] = second / 20  # 1,000 refusals in 50 s
+        warnings.warning("refused", "closing %s: bad", f"client {second}")
+    clock[0] = 61.0
+    warnings.warning("refused", "closing %s: bad", "client 1000")
+    warnings.warning("evicted", "closed another")
+    assert [record.getMessage() for record in caplog.records] == [
+        "closing client 0: bad", "closing client 1000: bad (and 999 more like it in the 61 s before)",
+        "closed another"]
+
+
 # ---------------------------------------------------------------- the command
 
 
@@ -436,34 +513,166 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) -> None:
-    """The real process: answers, stops on SIGTERM, and never imported vosk, sounddevice or pyttsx3."""
+@contextmanager
+def service_process(tmp_path: Path, *args: str, files: int | None = None,
+                    python: tuple[str, ...] = ()) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+    """`acupressure wyoming` as its own process on a free port of 127.0.0.1, once it answers; yields
+    the process, the port and the file its standard error goes to. `files`: its open-file limit."""
     port = _free_port()
-    log = tmp_path / "imports.log"
+    log = tmp_path / "service.log"
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
-    with log.open("w") as stderr:
-        process = subprocess.Popen([sys.executable, "-X", "importtime", "-m", "voice", "wyoming",
-                                    "--uri", f"tcp://127.0.0.1:{port}"], cwd=tmp_path, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
-    try:
-        async def scenario() -> Event:
-            for _ in range(100):
-                try:
-                    return await ask(port, "my left elbow hurts")
-                except OSError:
-                    await asyncio.sleep(0.1)
-            raise AssertionError("the service did not start")
 
-        assert Handled.is_type(run(scenario()).type)
-        with socket.create_connection(("127.0.0.1", port), timeout=WAIT):  # a client still connected
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=5) == 0
+    def limit_files() -> None:
+        if files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+
+    with log.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, *python, "-m", "voice", "wyoming",
+                                    "--uri", f"tcp://127.0.0.1:{port}", *args], cwd=tmp_path, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=limit_files)
+    try:
+        _wait_until_it_answers(port, process)
+        yield process, port, log
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _wait_until_it_answers(port: int, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(100):
+        assert process.poll() is None, "the service stopped at start-up"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=WAIT):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("the service did not start")
+
+
+def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) -> None:
+    """The real process: answers, stops on SIGTERM, and never imported vosk, sounddevice or pyttsx3."""
+    with service_process(tmp_path, python=("-X", "importtime")) as (process, port, log):
+        assert Handled.is_type(run(ask(port, "my left elbow hurts")).type)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=WAIT) == 0
     imported = {line.split("|")[-1].strip() for line in log.read_text().splitlines() if "|" in line}
     assert "voice.wyoming" in imported
     assert not imported & {"vosk", "sounddevice", "pyttsx3"}
     assert f"service on 127.0.0.1:{port}" in log.read_text()
     assert "Traceback" not in log.read_text() and "Exception" not in log.read_text()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_with_clients_connected_stops_it_within_a_second(tmp_path: Path, signum: int) -> None:
+    """Python 3.12 and later wait for every client before the server is closed: the service closes
+    them itself (a silent one, one halfway through an event, one that has asked and stays)."""
+    with service_process(tmp_path) as (process, port, log):
+        silent = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        halfway = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        halfway.sendall(b'{"type": "transcr')
+        asked = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        asked.sendall(json.dumps(Describe().event().to_dict()).encode() + b"\n")
+        assert asked.recv(1), "the describe was not answered"
+        started = time.monotonic()
+        process.send_signal(signum)
+        status = process.wait(timeout=WAIT)
+        took = time.monotonic() - started
+        for client in (silent, halfway, asked):
+            client.close()
+    assert status == 0 and took < 1.0, f"exit status {status} after {took:.2f} s"
+    assert "Traceback" not in log.read_text()
+
+
+def test_1100_idle_connections_against_1024_open_files_do_not_lock_home_assistant_out(tmp_path: Path) -> None:
+    """The attack of issue 18 as a systemd user service meets it: Home Assistant's describe (4 tries,
+    1 s each) is answered, a transcript too, the service never runs out of files, the log stays small."""
+    own, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if own < 1400:
+        if hard != resource.RLIM_INFINITY and hard < 1400:
+            pytest.skip(f"this test's own open-file limit ({hard}) cannot hold 1,100 connections")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1400, hard))
+    held: list[socket.socket] = []
+    try:
+        with service_process(tmp_path, files=1024) as (process, port, log):
+            for number in range(1100):
+                client = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+                if number % 11 == 0:
+                    client.sendall(b'{"type": "ping"}\n')  # not a request: keeps nothing open
+                held.append(client)
+            started = time.monotonic()
+            info = run(describe_as_home_assistant(port))
+            took = time.monotonic() - started
+            answer = run(ask(port, "my left elbow hurts"))
+            open_files = len(os.listdir(f"/proc/{process.pid}/fd"))
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=WAIT) == 0
+    finally:
+        for client in held:
+            client.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (own, hard))
+    assert info is not None and took < 4.0, f"describe: {info} after {took:.2f} s"
+    assert Handled.is_type(answer.type)
+    assert open_files < 1024 - 32
+    text = log.read_text()
+    assert "Traceback" not in text and len(text.encode()) < 2000, text
+
+
+async def describe_as_home_assistant(port: int) -> Info | None:
+    """As Home Assistant's Wyoming integration loads a service's info: up to 4 tries of 1 s each."""
+    for _ in range(4):
+        try:
+            async with AsyncTcpClient("127.0.0.1", port) as client:
+                await asyncio.wait_for(client.write_event(Describe().event()), 1)
+                event = await asyncio.wait_for(client.read_event(), 1)
+                if event is not None and Info.is_type(event.type):
+                    return Info.from_event(event)
+        except (OSError, asyncio.TimeoutError):
+            pass
+    return None
+
+
+OUT_OF_FILES_SERVICE = """
+import asyncio, logging, resource, sys
+from voice.settings import Settings
+from voice.wyoming import Limits, handler_for, start
+
+async def main():
+    limits = Limits(max_connections=10_000, files_reserved=0)  # no cap to speak of: accept() will fail
+    listening = await start(handler_for(Settings(), limits), "127.0.0.1", 0)
+    print(listening.addresses[0][1], flush=True)
+    await asyncio.sleep(60)
+
+logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+asyncio.run(main())
+"""
+
+
+def test_running_out_of_files_is_one_line_not_a_traceback_per_accept(tmp_path: Path) -> None:
+    """Should the files run out all the same, asyncio's 'accept() out of system resource' is one
+    rationed line, and the service answers again once connections are closed."""
+    log = tmp_path / "service.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen([sys.executable, "-c", OUT_OF_FILES_SERVICE], stdout=subprocess.PIPE,
+                                   stderr=stderr, text=True, cwd=tmp_path)
+    held: list[socket.socket] = []
+    try:
+        assert process.stdout is not None
+        assert select.select([process.stdout], [], [], WAIT)[0], "the service did not start"
+        port = int(process.stdout.readline())
+        for _ in range(120):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=WAIT))
+        time.sleep(2.5)  # asyncio tries to accept again every second
+        for client in held:
+            client.close()
+        info = run(describe_as_home_assistant(port))
+    finally:
+        process.kill()
+        process.wait()
+        for client in held:
+            client.close()
+    text = log.read_text()
+    assert info is not None
+    assert text.count("cannot accept new connections for a moment: Too many open files") == 1, text
+    assert "Traceback" not in text and len(text.encode()) < 1000, text

@@ -403,15 +403,12 @@ def run_wyoming(args: argparse.Namespace) -> int:
     from voice import wyoming as wyoming_service
 
     handler = wyoming_service.handler_for(settings_for(args).settings)
-
-    def ready(server: asyncio.Server) -> None:
-        where = ", ".join(f"{host}:{port}" for host, port, *_ in
-                          (sock.getsockname() for sock in server.sockets))
-        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
-              "Ctrl-C stops it.", file=sys.stderr, flush=True)
-
-    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, on_ready=ready))
+    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, show=_show_on_stderr))
     return 0
+
+
+def _show_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- config, devices, models

@@ -21,6 +21,10 @@ _UNSAFE_WORD_CHARS: Final = frozenset(" \t\"'\\;")
 WRITTEN_BY: Final = "# Written by `acupressure service install`; `acupressure service uninstall` removes it."
 """The first line of every unit file the assistant writes: how uninstall knows the file is its own."""
 
+OPEN_FILES: Final = 1024
+"""The units' open-file limit, the same whatever the user manager's default: the Wyoming service
+keeps its connections well below it (voice.guard)."""
+
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 """subprocess.run, or a stand-in with the same call signature."""
 
@@ -113,6 +117,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit =
         "Restart=always",
         "RestartSec=5",
         "TimeoutStopSec=5",
+        f"LimitNOFILE={OPEN_FILES}",
         "KillSignal=SIGTERM",
         "StandardOutput=journal",
         "StandardError=journal",

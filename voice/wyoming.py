@@ -20,6 +20,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice import __version__, assistant
 from voice.errors import SettingsError
+from voice.guard import Connections, Rationed, connection_cap, open_file_limit
 from voice.knowledge import available_languages
 from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
@@ -28,6 +29,8 @@ from voice.settings import Settings
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT: Final = 10700
+CLOSE_SECONDS: Final = 1.0
+"""Time a closing connection is given to take its last words, and the service to close them all."""
 DEFAULT_URI: Final = f"tcp://127.0.0.1:{DEFAULT_PORT}"
 """The loopback only: reaching it from another machine has to be asked for with --uri."""
 PROGRAM: Final = "acupressure"
@@ -44,7 +47,18 @@ class Limits:
     """Largest header line plus data, and largest payload, of one event."""
     max_transcript_chars: int = 1000
     idle_seconds: float = 60.0
-    """A connection that sends no whole event for this long is closed."""
+    """A connection that asks nothing (no describe, no transcript) for this long is closed, whatever
+    else it sends: events that are not requests do not keep it open."""
+    max_connections: int = 256
+    """Connections open at once, lowered to fit the open-file limit; at the cap a new connection
+    closes the one that has asked nothing for longest (voice.guard)."""
+    files_reserved: int = 64
+    """Open files kept free of connections for everything else."""
+    warning_interval: float = 60.0
+    """Warnings a client can cause again and again (refused events, connections closed at the cap)
+    are logged at most once per interval of each kind, with a count."""
+    backlog: int = 1024
+    """Connections the system queues before the service takes them (asyncio's default is 100)."""
 
 
 class Refused(Exception):
@@ -62,6 +76,8 @@ class Response:
 
     event: Event | None
     close: bool = False
+    asked: bool = False
+    """The event was a request (describe, transcript): the connection has been of use."""
 
 
 # ---------------------------------------------------------------- answering
@@ -82,7 +98,7 @@ class Handler:
 
     def respond(self, event: Event) -> Response:
         if Describe.is_type(event.type):
-            return Response(self.info)
+            return Response(self.info, asked=True)
         if Transcript.is_type(event.type):
             return self._transcript(event.data)
         log.debug("ignoring a %s event", event.type)
@@ -96,7 +112,7 @@ class Handler:
         if len(text) > self.limits.max_transcript_chars:
             log.warning("refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
-        return Response(answer_event(resolver.resolve(text, self.context), resolver))
+        return Response(answer_event(resolver.resolve(text, self.context), resolver), asked=True)
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""
@@ -204,13 +220,19 @@ async def _read_exactly(reader: asyncio.StreamReader, length: int) -> bytes:
 # ---------------------------------------------------------------- the server
 
 
-async def serve_connection(handler: Handler, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Answer one client until it leaves, stays idle too long, or breaks the protocol."""
+async def serve_connection(handler: Handler, connections: Connections,
+                           reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answer one client until it leaves, asks nothing for too long, or breaks the protocol."""
+    transport = writer.transport
+    if not connections.admit(transport):
+        return
     peer = writer.get_extra_info("peername")
     limits = handler.limits
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.idle_seconds
     try:
         while True:
-            event = await asyncio.wait_for(read_event(reader, limits), limits.idle_seconds)
+            event = await asyncio.wait_for(read_event(reader, limits), deadline - loop.time())
             if event is None:
                 break
             response = handler.respond(event)
@@ -218,28 +240,36 @@ async def serve_connection(handler: Handler, reader: asyncio.StreamReader, write
                 await asyncio.wait_for(async_write_event(response.event, writer), limits.idle_seconds)
             if response.close:
                 break
+            if response.asked:  # only a request keeps a connection open: pings and the like do not
+                deadline = loop.time() + limits.idle_seconds
+                connections.asked(transport)
     except asyncio.TimeoutError:
-        log.info("closing %s: idle for %s s", peer, limits.idle_seconds)
+        log.info("closing %s: it asked nothing for %s s", peer, limits.idle_seconds)
     except Refused as refused:
-        log.warning("closing %s: %s", peer, refused.reason)
-        await _try_send(writer, Error(refused.reason, refused.code).event(), limits)
+        if not transport.is_closing():  # else the service closed it (stopping, or at the cap): no fault of the client's
+            connections.warnings.warning("refused", "closing %s: %s", peer, refused.reason)
+            await _try_send(writer, Error(refused.reason, refused.code).event())
     except ConnectionError as error:
         log.info("lost %s: %s", peer, error)
     except Exception:  # a fault of ours ends this connection only; the server goes on
-        log.exception("closing %s after an internal error", peer)
+        connections.warnings.warning("internal", "closing %s after an internal error", peer, exc_info=True)
     finally:
         await _close(writer)
+        connections.leave(transport)
 
 
-async def _try_send(writer: asyncio.StreamWriter, event: Event, limits: Limits) -> None:
+async def _try_send(writer: asyncio.StreamWriter, event: Event) -> None:
     with contextlib.suppress(ConnectionError, asyncio.TimeoutError):
-        await asyncio.wait_for(async_write_event(event, writer), limits.idle_seconds)
+        await asyncio.wait_for(async_write_event(event, writer), CLOSE_SECONDS)
 
 
 async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close the connection; one whose client reads nothing (so its answers never leave) is cut off."""
     writer.close()
-    with contextlib.suppress(ConnectionError):
-        await writer.wait_closed()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), CLOSE_SECONDS)
+    except (ConnectionError, asyncio.TimeoutError):
+        writer.transport.abort()
 
 
 def parse_uri(uri: str) -> tuple[str, int]:
@@ -255,35 +285,64 @@ def parse_uri(uri: str) -> tuple[str, int]:
     return host, port
 
 
-async def start(handler: Handler, host: str, port: int) -> asyncio.Server:
+@dataclass(frozen=True)
+class Listening:
+    """A started service: its server and its open connections."""
+
+    server: asyncio.Server
+    connections: Connections
+
+    @property
+    def addresses(self) -> list[tuple[str, int]]:
+        """(host, port) of every socket it listens on."""
+        return [(name[0], name[1]) for name in (sock.getsockname() for sock in self.server.sockets)]
+
+    async def stop(self) -> None:
+        """Stop listening and close every client connection, without waiting for the clients."""
+        self.server.close()
+        self.connections.close_all()
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self.server.wait_closed(), CLOSE_SECONDS)
+        self.connections.warnings.flush()
+
+
+async def start(handler: Handler, host: str, port: int) -> Listening:
     """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
+    limits = handler.limits
+    cap = connection_cap(limits.max_connections, limits.files_reserved, open_file_limit())
+    connections = Connections(cap, Rationed(limits.warning_interval, log))
+    asyncio.get_running_loop().set_exception_handler(connections.loop_problem)
 
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
-            await serve_connection(handler, reader, writer)
+            await serve_connection(handler, connections, reader, writer)
 
     try:
-        return await asyncio.start_server(connected, host, port, limit=handler.limits.max_event_bytes)
+        server = await asyncio.start_server(connected, host, port, limit=limits.max_event_bytes,
+                                            backlog=limits.backlog)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         raise SettingsError(f"Cannot listen on {host}:{port}: {reason}.",
                             "Choose another address or port with --uri, or stop what is using it.") from None
+    return Listening(server, connections)
 
 
-async def serve(handler: Handler, uri: str,
-                on_ready: Callable[[asyncio.Server], None] | None = None) -> None:
-    """Run the service until SIGTERM or SIGINT."""
+async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None) -> None:
+    """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it."""
     host, port = parse_uri(uri)
-    server = await start(handler, host, port)
+    listening = await start(handler, host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    if on_ready is not None:
-        on_ready(server)
-    async with server:
+    where = ", ".join(f"{host}:{port}" for host, port in listening.addresses)
+    show(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+         "Ctrl-C stops it.")
+    try:
         await stop.wait()
+    finally:
+        await listening.stop()
 
 
 def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:

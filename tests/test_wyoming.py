@@ -31,6 +31,8 @@ from voice.cli import main
 from voice.knowledge import available_languages
 from voice.resolver import Context, Resolver
 from voice.settings import Settings
+from voice.verbosity import Verbosity
+from voice.verbosity import speech as speech_at
 from voice.guard import Rationed
 from voice.wyoming import DEFAULT_URI, Handler, Limits, handler_for, parse_uri, start
 
@@ -57,7 +59,7 @@ def handler() -> Handler:
 async def serving(handler: Handler, limits: Limits | None = None) -> AsyncIterator[int]:
     """A real server on a free port of 127.0.0.1; yields the port."""
     if limits is not None:
-        handler = Handler(handler.resolvers, handler.default, handler.context, limits)
+        handler = Handler(handler.resolvers, handler.default, handler.context, limits, handler.verbosity)
     listening = await start(handler, "127.0.0.1", 0)
     try:
         yield listening.addresses[0][1]
@@ -240,6 +242,33 @@ def test_fifty_clients_at_once_each_get_their_own_answer(handler: Handler) -> No
 
     for text, event in zip(questions, run(scenario())):
         assert event.data["text"] == speech(text), text
+
+
+@pytest.mark.parametrize("text", ["my left wrist hurts", "I have a headache"])
+def test_verbosity_shapes_the_answers_and_never_drops_the_pregnancy_warning(tmp_path: Path, text: str) -> None:
+    """--verbosity and the settings file's `verbosity` as `ask` honours them: brief is shorter than
+    detailed, and both say which points not to press if you are pregnant, before the instruction."""
+    settings = tmp_path / "acupressure" / "config.yaml"
+    settings.parent.mkdir()
+    settings.write_text("verbosity: detailed\n", encoding="utf-8")
+    said = {}
+    for verbosity, flags in (("brief", ("--verbosity", "brief")), ("detailed", ())):
+        with service_process(tmp_path, *flags) as (_, port, _):
+            said[verbosity] = Handled.from_event(run(ask(port, text))).text or ""
+    said["normal"] = Handled.from_event(run(_ask_in_process(text))).text or ""
+    resolver = Resolver(__import__("voice").load("en"))
+    resolution = resolver.resolve(text)
+    assert said["normal"] == resolution.speech
+    for verbosity in Verbosity:
+        assert said[verbosity.value] == speech_at(resolution, verbosity, resolver, 60)
+        warning = said[verbosity.value].index("If you are pregnant, do not press")
+        assert warning < said[verbosity.value].index("massage"), said[verbosity.value]
+    assert len(said["brief"]) < len(said["normal"]) < len(said["detailed"])
+
+
+async def _ask_in_process(text: str) -> Event:
+    async with serving(handler_for(Settings())) as port:
+        return await ask(port, text)
 
 
 # ---------------------------------------------------------------- defending itself

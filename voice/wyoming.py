@@ -25,6 +25,8 @@ from voice.knowledge import available_languages
 from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
 from voice.settings import Settings
+from voice.verbosity import Verbosity
+from voice.verbosity import speech as speech_at
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +89,17 @@ class Handler:
     """Answers Wyoming events with one resolver per language pack; holds no state between events."""
 
     def __init__(self, resolvers: Mapping[str, Resolver], default: str, context: Context,
-                 limits: Limits = Limits()) -> None:
+                 limits: Limits = Limits(), verbosity: Verbosity = Verbosity.NORMAL) -> None:
         if default not in resolvers:
             raise SettingsError(f"No language pack '{default}' is loaded for the Wyoming service.")
         self.resolvers = dict(resolvers)
         self.default = default
         self.context = replace(context, pregnancy=Pregnancy.UNKNOWN)  # every request may be someone new
         self.limits = limits
+        self.verbosity = verbosity
         self.info = info_event(sorted(self.resolvers))
+        self.warnings = Rationed(limits.warning_interval, log)
+        """Every warning a client can cause again and again goes through here."""
 
     def respond(self, event: Event) -> Response:
         if Describe.is_type(event.type):
@@ -110,9 +115,10 @@ class Handler:
             raise Refused("A transcript needs its text, and any language, as strings.", "bad-transcript")
         resolver = self.resolver_for(language)
         if len(text) > self.limits.max_transcript_chars:
-            log.warning("refused a transcript of %d characters", len(text))
+            self.warnings.warning("too-long", "refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
-        return Response(answer_event(resolver.resolve(text, self.context), resolver), asked=True)
+        resolution = resolver.resolve(text, self.context)
+        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds), asked=True)
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""
@@ -124,15 +130,18 @@ class Handler:
         return self.resolvers[self.default]
 
 
-def answer_event(resolution: Resolution, resolver: Resolver) -> Event:
-    """One answer that stands alone: Home Assistant cannot ask a follow-up question."""
+def answer_event(resolution: Resolution, resolver: Resolver, verbosity: Verbosity = Verbosity.NORMAL,
+                 seconds: int = Context().duration_seconds) -> Event:
+    """One answer that stands alone (Home Assistant cannot ask a follow-up question), as long as
+    `verbosity` says and with every warning (`seconds`: how long to massage)."""
+    said = speech_at(resolution, verbosity, resolver, seconds)
     if not resolution.understood and resolution.reason in NOT_UNDERSTOOD:
-        return NotHandled(resolution.speech).event()
+        return NotHandled(said).event()
     if not resolution.also:
-        return Handled(resolution.speech).event()
+        return Handled(said).event()
     # Not the session's "shall we do that next?": the person asks again instead.
     place = resolver.place_text(resolution.also[0], is_target=False, someone_else=resolution.also[0].whose != SELF)
-    return Handled(f"{resolution.speech} {resolver.language.say['also_ask'].format(place=place)}").event()
+    return Handled(f"{said} {resolver.language.say['also_ask'].format(place=place)}").event()
 
 
 def info_event(languages: list[str]) -> Event:
@@ -310,7 +319,7 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
     """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
     limits = handler.limits
     cap = connection_cap(limits.max_connections, limits.files_reserved, open_file_limit())
-    connections = Connections(cap, Rationed(limits.warning_interval, log))
+    connections = Connections(cap, handler.warnings)
     asyncio.get_running_loop().set_exception_handler(connections.loop_problem)
 
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -350,4 +359,5 @@ def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:
     codes = {*available_languages(), settings.language}
     answering = {code: assistant.answering(replace(settings, language=code)) for code in codes}
     resolvers = {code: text.resolver for code, text in answering.items()}
-    return Handler(resolvers, settings.language, answering[settings.language].context, limits)
+    chosen = answering[settings.language]
+    return Handler(resolvers, settings.language, chosen.context, limits, chosen.verbosity)

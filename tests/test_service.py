@@ -394,9 +394,13 @@ def test_uninstall_and_status_of_the_wyoming_unit_leave_the_assistant_alone(env:
 @pytest.mark.parametrize("argv, message", [
     (["service", "install", "--uri", "tcp://0.0.0.0:10700"], "--uri is for the Wyoming service: add --wyoming."),
     (["service", "install", "--wyoming", "--uri", "0.0.0.0"], "'0.0.0.0' is not a Wyoming address."),
+    (["service", "install", "--wyoming", "--uri", "tcp://127.0.0.1:10750/x"], "has a path (/x)"),
+    (["service", "install", "--wyoming", "--uri", "tcp://198.51.100.77:10750"],
+     "Cannot listen on 198.51.100.77: it is not an address of this machine."),
 ])
 def test_service_install_refuses_a_misplaced_or_bad_address_in_one_line(
         argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+    assert not list(Path(os.environ["XDG_CONFIG_HOME"]).rglob("*.service"))

@@ -512,8 +512,10 @@ def test_warnings_a_client_can_repeat_are_logged_once_a_minute_with_a_count(capl
 # ---------------------------------------------------------------- the command
 
 
-def test_without_uri_it_listens_on_the_loopback_only(tmp_path: Path) -> None:
-    assert parse_uri(DEFAULT_URI) == ("127.0.0.1", 10700)
+def test_without_uri_it_listens_on_the_loopback_only_on_a_port_no_common_wyoming_service_uses(
+        tmp_path: Path) -> None:
+    assert parse_uri(DEFAULT_URI) == ("127.0.0.1", 10750)
+    assert 10750 not in (10200, 10300, 10400, 10500, 10600, 10601, 10700, 10800)  # piper, whisper, wake words, ...
     env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
     process = subprocess.Popen([sys.executable, "-m", "voice", "wyoming"], stderr=subprocess.PIPE, text=True, env=env)
     try:
@@ -523,17 +525,65 @@ def test_without_uri_it_listens_on_the_loopback_only(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=WAIT)
-    if "in use" in said:
-        pytest.skip(f"port 10700 is taken on this machine: {said}")
-    assert "Wyoming handle service on 127.0.0.1:10700 " in said, said
+    if "another program listens" in said:
+        pytest.skip(f"port 10750 is taken on this machine: {said}")
+    assert "Wyoming handle service on 127.0.0.1:10750 " in said, said
+    assert "Warning" not in said
 
 
-@pytest.mark.parametrize("uri", ["0.0.0.0:10700", "tcp://:10700", "tcp://host", "tcp://host:port",
-                                 "udp://127.0.0.1:10700"])
+@pytest.mark.parametrize("uri", ["0.0.0.0:10750", "tcp://:10750", "tcp://host", "tcp://host:port",
+                                 "udp://127.0.0.1:10750"])
 def test_a_bad_uri_gets_one_line(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["wyoming", "--uri", uri]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "tcp://127.0.0.1:10700" in err
+    assert err.count("\n") == 1 and "tcp://127.0.0.1:10750" in err
+
+
+@pytest.mark.parametrize("uri, says", [
+    ("tcp://127.0.0.1:10750/wyoming", "has a path (/wyoming), which a Wyoming address cannot have. "
+                                      "Give only tcp://HOST:PORT, e.g. tcp://127.0.0.1:10750."),
+    ("tcp://127.0.0.1:10750/", "has a path (/)"),
+    ("tcp://127.0.0.1:10750?secure=1", "has a query (?secure=1)"),
+    ("tcp://127.0.0.1:10750#x", "has a fragment (#x)"),
+    ("tcp://ha:s3cret@127.0.0.1:10750", "A Wyoming address has no user name or password: the protocol has no log-in."),
+    ("tcp://ha@127.0.0.1:10750", "no user name or password"),
+])
+def test_an_address_with_more_than_host_and_port_is_refused(uri: str, says: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["wyoming", "--uri", uri]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err
+    assert "s3cret" not in err
+
+
+def test_an_address_it_cannot_listen_on_gets_one_line_saying_why(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        said = {}
+        for uri in ("tcp://256.1.1.1:10750", "tcp://198.51.100.77:10750", f"tcp://127.0.0.1:{busy}"):
+            assert main(["wyoming", "--uri", uri]) == 1
+            said[uri] = capsys.readouterr().err
+    for err in said.values():
+        assert err.count("\n") == 1 and "Error" not in err and "error -" not in err, err
+    assert "256.1.1.1: it is neither an address of this machine nor a name it can look up" in \
+        said["tcp://256.1.1.1:10750"]
+    assert "198.51.100.77: it is not an address of this machine. Give one of its addresses (`ip -brief address`" \
+        in said["tcp://198.51.100.77:10750"]
+    assert f"127.0.0.1:{busy}: another program listens on that port" in said[f"tcp://127.0.0.1:{busy}"]
+
+
+def test_listening_on_every_network_says_so_in_one_line(tmp_path: Path) -> None:
+    with service_process(tmp_path, host="0.0.0.0") as (process, port, log):
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=WAIT) == 0
+    lines = log.read_text().splitlines()
+    warnings = [line for line in lines if "Warning" in line]
+    assert warnings == [
+        "Warning: listening on every network this machine is on (0.0.0.0), with no password: anyone who can "
+        "reach it can ask it. Better: its address on your home network only (--uri tcp://ADDRESS:10750) and a "
+        "firewall; see docs/home-assistant.md."], lines
 
 
 def _free_port() -> int:
@@ -543,8 +593,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def service_process(tmp_path: Path, *args: str, files: int | None = None,
-                    python: tuple[str, ...] = ()) -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
+def service_process(tmp_path: Path, *args: str, files: int | None = None, python: tuple[str, ...] = (),
+                    host: str = "127.0.0.1") -> Iterator[tuple[subprocess.Popen[bytes], int, Path]]:
     """`acupressure wyoming` as its own process on a free port of 127.0.0.1, once it answers; yields
     the process, the port and the file its standard error goes to. `files`: its open-file limit."""
     port = _free_port()
@@ -557,7 +607,7 @@ def service_process(tmp_path: Path, *args: str, files: int | None = None,
 
     with log.open("w") as stderr:
         process = subprocess.Popen([sys.executable, *python, "-m", "voice", "wyoming",
-                                    "--uri", f"tcp://127.0.0.1:{port}", *args], cwd=tmp_path, env=env,
+                                    "--uri", f"tcp://{host}:{port}", *args], cwd=tmp_path, env=env,
                                    stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=limit_files)
     try:
         _wait_until_it_answers(port, process)

@@ -52,8 +52,8 @@ Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 WYOMING_EPILOG = """\
 examples:
   acupressure wyoming                              only this machine can reach it (the loopback)
-  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
-  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+  acupressure wyoming --uri tcp://0.0.0.0:10750    every machine on the network can (no password!)
+  acupressure wyoming --uri tcp://192.168.1.5:10750   only through that one network interface
 
 In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
 then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
@@ -455,7 +455,11 @@ def _unit(args: argparse.Namespace) -> service.Unit:
     from voice import wyoming as wyoming_service  # only for this command, as in run_wyoming
 
     uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
-    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    host, _ = wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    wyoming_service.check_host(host)
+    warning = wyoming_service.exposure_warning(host)
+    if warning and args.run is run_service_install:
+        print(warning, file=sys.stderr)
     return service.wyoming_unit(uri)
 
 

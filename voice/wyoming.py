@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
-import os
 import signal
+import socket
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Final, Mapping
 from urllib.parse import urlsplit
@@ -30,7 +31,8 @@ from voice.verbosity import speech as speech_at
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT: Final = 10700
+DEFAULT_PORT: Final = 10750
+"""Used by no common Wyoming service (piper 10200, whisper 10300, wake words 10400, satellites 10700, ...)."""
 CLOSE_SECONDS: Final = 1.0
 """Time a closing connection is given to take its last words, and the service to close them all."""
 DEFAULT_URI: Final = f"tcp://127.0.0.1:{DEFAULT_PORT}"
@@ -282,7 +284,7 @@ async def _close(writer: asyncio.StreamWriter) -> None:
 
 
 def parse_uri(uri: str) -> tuple[str, int]:
-    """(host, port) of a tcp://HOST:PORT address."""
+    """(host, port) of a tcp://HOST:PORT address; nothing else may be in it."""
     try:
         parts = urlsplit(uri)
         scheme, host, port = parts.scheme, parts.hostname, parts.port
@@ -291,7 +293,63 @@ def parse_uri(uri: str) -> tuple[str, int]:
     if scheme != "tcp" or not host or port is None:
         raise SettingsError(f"'{uri}' is not a Wyoming address. Give one like tcp://127.0.0.1:{DEFAULT_PORT} "
                             f"(or tcp://0.0.0.0:{DEFAULT_PORT} to be reachable from other machines).")
+    if parts.username is not None or parts.password is not None:  # the address itself is not repeated: a password
+        raise SettingsError("A Wyoming address has no user name or password: the protocol has no log-in.",
+                            f"Give only tcp://HOST:PORT, e.g. tcp://127.0.0.1:{DEFAULT_PORT}.")
+    extra = [what for what, present in ((f"a path ({parts.path})", parts.path),
+                                        (f"a query (?{parts.query})", parts.query),
+                                        (f"a fragment (#{parts.fragment})", parts.fragment)) if present]
+    if extra:
+        raise SettingsError(f"'{uri}' has {' and '.join(extra)}, which a Wyoming address cannot have.",
+                            f"Give only tcp://HOST:PORT, e.g. tcp://{parts.netloc}.")
     return host, port
+
+
+def everywhere(host: str) -> bool:
+    """True for an address that listens on every network the machine is on."""
+    return host in ("0.0.0.0", "::")
+
+
+def exposure_warning(host: str) -> str | None:
+    """The line to show when anyone on every network the machine is on can ask it."""
+    if not everywhere(host):
+        return None
+    return (f"Warning: listening on every network this machine is on ({host}), with no password: anyone "
+            "who can reach it can ask it. Better: its address on your home network only "
+            f"(--uri tcp://ADDRESS:{DEFAULT_PORT}) and a firewall; see docs/home-assistant.md.")
+
+
+def check_host(host: str) -> None:
+    """SettingsError when the service could never listen on host (not an address of this machine)."""
+    try:
+        for family, kind, protocol, _, address in socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.bind(address)
+    except OSError as error:
+        raise cannot_listen(host, 0, error) from None
+
+
+_ADDRESS_FIX: Final = ("Give one of its addresses (`ip -brief address` lists them), 127.0.0.1 for this "
+                       "machine only, or 0.0.0.0 for every network it is on.")
+
+
+def cannot_listen(host: str, port: int, error: OSError) -> SettingsError:
+    """One line for an address the service cannot listen on, and how to fix it."""
+    if isinstance(error, socket.gaierror):
+        return SettingsError(f"Cannot listen on {host}: it is neither an address of this machine nor a name "
+                             f"it can look up ({error.strerror}).", _ADDRESS_FIX)
+    if error.errno == errno.EADDRNOTAVAIL:
+        return SettingsError(f"Cannot listen on {host}: it is not an address of this machine.", _ADDRESS_FIX)
+    if error.errno == errno.EADDRINUSE:
+        return SettingsError(f"Cannot listen on {host}:{port}: another program listens on that port (a second "
+                             "`acupressure wyoming`, or another Wyoming service?).",
+                             f"`ss -ltnp 'sport = :{port}'` shows which; or choose another port with "
+                             f"--uri tcp://{host}:PORT.")
+    if error.errno == errno.EACCES and 0 < port < 1024:
+        return SettingsError(f"Cannot listen on port {port}: the ports below 1024 are the system's.",
+                             f"Choose one from 1024 up, e.g. {DEFAULT_PORT}.")
+    reason = error.strerror or str(error)
+    return SettingsError(f"Cannot listen on {host}:{port}: {reason}.", "Choose another address or port with --uri.")
 
 
 @dataclass(frozen=True)
@@ -330,9 +388,7 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
         server = await asyncio.start_server(connected, host, port, limit=limits.max_event_bytes,
                                             backlog=limits.backlog)
     except OSError as error:
-        reason = os.strerror(error.errno) if error.errno else str(error)
-        raise SettingsError(f"Cannot listen on {host}:{port}: {reason}.",
-                            "Choose another address or port with --uri, or stop what is using it.") from None
+        raise cannot_listen(host, port, error) from None
     return Listening(server, connections)
 
 
@@ -340,6 +396,9 @@ async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda
     """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it."""
     host, port = parse_uri(uri)
     listening = await start(handler, host, port)
+    warning = exposure_warning(host)
+    if warning:
+        show(warning)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

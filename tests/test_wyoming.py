@@ -755,3 +755,74 @@ def test_running_out_of_files_is_one_line_not_a_traceback_per_accept(tmp_path: P
     assert info is not None
     assert text.count("cannot accept new connections for a moment: Too many open files") == 1, text
     assert "Traceback" not in text and len(text.encode()) < 1000, text
+
+
+# ---------------------------------------------------------------- found by itself (zeroconf)
+
+
+OWN_NETWORK = ("ip link set lo up && ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up"
+               " && ip addr add 198.51.100.1/24 dev v0 && ip route add default dev v0")
+"""A home network of its own, in a network namespace: this machine is 198.51.100.1 (an address kept
+for documentation) at one end of a virtual cable that leads nowhere. Multicast sent on it reaches
+the listeners in the namespace and nothing outside it."""
+
+
+def in_own_network(command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["unshare", "--net", "sh", "-c", f"{OWN_NETWORK} && {command}"], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT)
+
+
+@pytest.fixture(scope="module")
+def own_network() -> None:
+    """Skips, saying why, where no network namespace can be made (it takes root, or CAP_SYS_ADMIN and
+    CAP_NET_ADMIN, and veth in the kernel); zeroconf is not tried on this machine's real network."""
+    try:
+        made = in_own_network("ip -brief address show v0")
+    except FileNotFoundError as error:
+        pytest.skip(f"no network namespace for the zeroconf test: {error.filename} is not installed")
+    if made.returncode != 0 or "198.51.100.1" not in made.stdout:
+        pytest.skip(f"no network namespace for the zeroconf test: {made.stderr.strip() or made.stdout.strip()}")
+
+
+@pytest.mark.parametrize("host", ["198.51.100.1", "0.0.0.0"])
+def test_a_zeroconf_browser_finds_it_and_its_describe_answers(own_network: None, host: str) -> None:
+    """As Home Assistant discovers it: `_wyoming._tcp` on the address and port it serves, then a
+    describe to that address; at SIGTERM a goodbye, so it is not offered once it is gone."""
+    probe = in_own_network(f"exec {sys.executable} tests/discovery_probe.py {host} 10750 'acupressure test'")
+    assert probe.returncode == 0, probe.stderr
+    seen = json.loads(probe.stdout)
+    assert seen["found"], seen["log"]
+    assert seen["names"] == ["acupressure test._wyoming._tcp.local."]
+    assert seen["addresses"] == ["198.51.100.1"] and seen["port"] == 10750
+    assert seen["programs"] == ["acupressure"]
+    assert seen["exit_status"] == 0 and seen["exit_seconds"] < 1.0
+    assert seen["goodbye_seen"]
+    assert "Announced on the local network as 'acupressure test' (198.51.100.1:10750, zeroconf _wyoming._tcp)" \
+        in seen["log"]
+    assert "Traceback" not in seen["log"]
+
+
+def test_without_a_network_yet_it_serves_and_says_it_will_announce_later(own_network: None) -> None:
+    """At boot the network may come after the service: it answers meanwhile and tries again."""
+    started = in_own_network(f"ip route del default && {{ {sys.executable} -m voice wyoming --uri tcp://0.0.0.0:10750 "
+                             "--zeroconf 2>&1 & sleep 3; kill -TERM $!; wait $!; }")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert "Wyoming handle service on 0.0.0.0:10750" in started.stdout
+    assert "not announced on the local network yet: this machine has no network yet; trying again every 30 s" \
+        in started.stdout
+    assert "Traceback" not in started.stdout
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--uri", "tcp://127.0.0.1:10750", "--zeroconf"],
+     "--zeroconf tells other machines where the service is, but on 127.0.0.1 only this machine can reach it."),
+    (["--uri", "tcp://localhost:10750", "--zeroconf"], "on localhost only this machine can reach it"),
+    (["--zeroconf"], "on 127.0.0.1 only this machine can reach it"),
+    (["--uri", "tcp://0.0.0.0:10750", "--zeroconf", "kitchen.pi"], "'kitchen.pi' cannot be a zeroconf name"),
+    (["--uri", "tcp://0.0.0.0:10750", "--zeroconf", "x" * 64], "cannot be a zeroconf name: it needs 1 to 63 bytes"),
+])
+def test_an_announcement_that_would_lead_nowhere_is_refused_in_one_line(
+        args: list[str], says: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["wyoming", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and says in err, err

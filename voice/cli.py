@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
                        WYOMING_EPILOG)
     wyoming.add_argument("--uri", help="where to listen, tcp://HOST:PORT (default: the loopback, this machine only)")
+    wyoming.add_argument("--zeroconf", nargs="?", const="", metavar="NAME",
+                         help="announce it on the local network (zeroconf, _wyoming._tcp), so Home Assistant "
+                              "finds it by itself, as NAME (default: 'acupressure on' this machine's name)")
     add_answer_settings(wyoming)
     wyoming.set_defaults(run=run_wyoming)
 
@@ -402,8 +405,14 @@ def run_wyoming(args: argparse.Namespace) -> int:
 
     from voice import wyoming as wyoming_service
 
+    zeroconf = None
+    if args.zeroconf is not None:
+        from voice import discovery
+
+        zeroconf = discovery.check_name(args.zeroconf) if args.zeroconf else discovery.default_name()
     handler = wyoming_service.handler_for(settings_for(args).settings)
-    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, show=_show_on_stderr))
+    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, show=_show_on_stderr,
+                                      zeroconf=zeroconf))
     return 0
 
 
@@ -460,7 +469,9 @@ def _unit(args: argparse.Namespace) -> service.Unit:
     warning = wyoming_service.exposure_warning(host)
     if warning and args.run is run_service_install:
         print(warning, file=sys.stderr)
-    return service.wyoming_unit(uri)
+    from voice import discovery
+
+    return service.wyoming_unit(uri, announce=not discovery.loopback_only(host))
 
 
 def _outcome(outcome: service.Outcome) -> int:

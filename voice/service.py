@@ -63,11 +63,13 @@ ASSISTANT: Final = Unit("acupressure.service", LISTEN_ARGS, "Acupressure voice a
                         "The assistant now runs in the background and starts at boot.", after="sound.target")
 
 
-def wyoming_unit(uri: str) -> Unit:
-    """The second unit: answers Home Assistant over the Wyoming protocol on `uri`."""
-    return Unit("acupressure-wyoming.service", ("wyoming", "--uri", uri),
+def wyoming_unit(uri: str, announce: bool = False) -> Unit:
+    """The second unit: answers Home Assistant over the Wyoming protocol on `uri`; `announce`: on
+    the local network too (zeroconf), for Home Assistant to find it by itself."""
+    found = " Home Assistant will find it by itself (Settings > Devices & services > Discovered)." if announce else ""
+    return Unit("acupressure-wyoming.service", ("wyoming", "--uri", uri, *(("--zeroconf",) if announce else ())),
                 "Acupressure answers for Home Assistant (Wyoming protocol)",
-                f"The Wyoming service for Home Assistant now listens on {uri} and starts at boot.")
+                f"The Wyoming service for Home Assistant now listens on {uri} and starts at boot.{found}")
 
 
 @dataclass(frozen=True)

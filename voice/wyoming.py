@@ -392,9 +392,15 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
     return Listening(server, connections)
 
 
-async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None) -> None:
-    """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it."""
+async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None,
+                zeroconf: str | None = None) -> None:
+    """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it.
+    `zeroconf`: the name to announce it by on the local network (voice.discovery); None: not announced."""
     host, port = parse_uri(uri)
+    if zeroconf is not None:
+        from voice import discovery  # the zeroconf library, only when it is asked for
+
+        discovery.check_announceable(host)
     listening = await start(handler, host, port)
     warning = exposure_warning(host)
     if warning:
@@ -407,10 +413,14 @@ async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda
     where = ", ".join(f"{host}:{port}" for host, port in listening.addresses)
     show(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
          "Ctrl-C stops it.")
+    announcer = None
+    if zeroconf is not None:
+        announcer = discovery.Announcer(zeroconf, host, listening.addresses[0][1], show)
+        announcer.start()
     try:
         await stop.wait()
     finally:
-        await listening.stop()
+        await asyncio.gather(listening.stop(), *([announcer.stop()] if announcer else []))
 
 
 def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:

@@ -63,7 +63,7 @@ def probe(host: str, port: int, name: str) -> dict[str, Any]:
         try:
             report["found"] = seen.added.wait(WAIT)
             if report["found"]:
-                report["names"] = seen.names
+                report["names"] = sorted(set(seen.names))  # some zeroconf versions report it twice
                 info = browser_zeroconf.get_service_info(SERVICE_TYPE, seen.names[0], timeout=5000)
                 assert info is not None and info.port is not None
                 report["addresses"], report["port"] = info.parsed_addresses(), info.port

@@ -271,6 +271,23 @@ async def _ask_in_process(text: str) -> Event:
         return await ask(port, text)
 
 
+def test_two_hundred_clients_at_once_are_all_answered(tmp_path: Path) -> None:
+    """Clients that come and go faster than the service sees them leave must not make it close the
+    ones it is answering: 200 clients ask five times each, a new connection each time, of the service
+    in its own process."""
+    async def client(port: int, number: int) -> list[Event]:
+        return [await ask(port, ["my left elbow hurts", "my neck is sore"][turn % 2]) for turn in range(5)]
+
+    async def scenario(port: int) -> list[Event]:
+        answers = await asyncio.gather(*(client(port, number) for number in range(200)))
+        return [event for answered in answers for event in answered]
+
+    with service_process(tmp_path) as (_, port, log):
+        answers = run(scenario(port))
+    assert len(answers) == 1000 and all(Handled.is_type(event.type) for event in answers)
+    assert "asked nothing for longest" not in log.read_text()
+
+
 # ---------------------------------------------------------------- defending itself
 
 

@@ -53,7 +53,7 @@ class Limits:
     idle_seconds: float = 60.0
     """A connection that asks nothing (no describe, no transcript) for this long is closed, whatever
     else it sends: events that are not requests do not keep it open."""
-    max_connections: int = 256
+    max_connections: int = 512
     """Connections open at once, lowered to fit the open-file limit; at the cap a new connection
     closes the one that has asked nothing for longest (voice.guard)."""
     files_reserved: int = 64
@@ -247,13 +247,13 @@ async def serve_connection(handler: Handler, connections: Connections,
             if event is None:
                 break
             response = handler.respond(event)
+            if response.asked:  # only a request keeps a connection open: pings and the like do not
+                deadline = loop.time() + limits.idle_seconds
+                connections.asked(transport)  # before the answer is written: not closed at the cap meanwhile
             if response.event is not None:
                 await asyncio.wait_for(async_write_event(response.event, writer), limits.idle_seconds)
             if response.close:
                 break
-            if response.asked:  # only a request keeps a connection open: pings and the like do not
-                deadline = loop.time() + limits.idle_seconds
-                connections.asked(transport)
     except asyncio.TimeoutError:
         log.info("closing %s: it asked nothing for %s s", peer, limits.idle_seconds)
     except Refused as refused:

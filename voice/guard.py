@@ -5,7 +5,10 @@
 # describe times out, and asyncio logs a traceback for every failed accept. So connections are
 # counted, the cap stays well below the file limit, and at the cap a new client is let in by
 # closing the connection that has asked nothing for longest: Home Assistant opens a fresh
-# connection for every request, so it is never that one for long.
+# connection for every request, so it is never that one for long. The service accepts its
+# connections itself, one at a time, each counted (and room made for it) before the next: asyncio's
+# own server accepts a whole queue at once before any of them can be counted, and runs out of
+# files in a burst however low the cap.
 
 from __future__ import annotations
 
@@ -13,9 +16,10 @@ import asyncio
 import errno
 import logging
 import resource
+import socket
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Final
+from typing import Any, Callable, Coroutine, Final
 
 log = logging.getLogger(__name__)
 
@@ -68,59 +72,111 @@ class Rationed:
         self._held.clear()
 
 
+class Client:
+    """One accepted connection as it is counted: its socket, until asyncio has made a transport of it."""
+
+    def __init__(self, sock: socket.socket, peer: str) -> None:
+        self.sock = sock
+        self.peer = peer
+        self.transport: asyncio.Transport | None = None
+
+    def abort(self) -> None:
+        """Close it at once, whatever it has not read or been sent."""
+        if self.transport is not None:
+            self.transport.abort()
+        else:
+            self.sock.close()
+
+
 class Connections:
     """The open connections, the one that has asked nothing for longest first; at most `cap`."""
 
     def __init__(self, cap: int, warnings: Rationed) -> None:
         self.cap = cap
         self.warnings = warnings
-        self._open: OrderedDict[asyncio.WriteTransport, None] = OrderedDict()
+        self._open: OrderedDict[Client, None] = OrderedDict()
         self.closed = False
         """True once the service is stopping: no connection is let in any more."""
 
     def __len__(self) -> int:
         return len(self._open)
 
-    def admit(self, transport: asyncio.WriteTransport) -> bool:
+    def admit(self, client: Client) -> bool:
         """Count a new connection in (False when the service is stopping and it was closed instead);
         at the cap, first close the one that has asked nothing for longest."""
         if self.closed:
-            transport.abort()
+            client.abort()
             return False
         while len(self._open) >= self.cap:
             oldest, _ = self._open.popitem(last=False)
             self.warnings.warning("evicted", "closed the connection from %s, which had asked nothing for longest: "
-                                  "%d connections were open, the most this service keeps",
-                                  _peer(oldest), self.cap)
-            oldest.abort()  # at once, its file freed, whatever it has not read
-        self._open[transport] = None
+                                  "%d connections were open, the most this service keeps", oldest.peer, self.cap)
+            oldest.abort()
+        self._open[client] = None
         return True
 
-    def asked(self, transport: asyncio.WriteTransport) -> None:
-        """The connection has just been answered a request: it is the last to be closed at the cap."""
-        if transport in self._open:
-            self._open.move_to_end(transport)
+    def asked(self, client: Client) -> None:
+        """The connection has just asked something: it is the last to be closed at the cap."""
+        if client in self._open:
+            self._open.move_to_end(client)
 
-    def leave(self, transport: asyncio.WriteTransport) -> None:
-        self._open.pop(transport, None)
+    def leave(self, client: Client) -> None:
+        self._open.pop(client, None)
 
     def close_all(self) -> None:
         """The service is stopping: end every connection now rather than wait for its clients."""
         self.closed = True
         while self._open:
-            transport, _ = self._open.popitem()
-            transport.abort()
-
-    def loop_problem(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-        """asyncio's exception handler: a failed accept() is one rationed line, not a traceback each time."""
-        error = context.get("exception")
-        if isinstance(error, OSError) and error.errno in OUT_OF_FILES:
-            self.warnings.warning("accept", "cannot accept new connections for a moment: %s (%d open here, "
-                                  "open-file limit %s)", error.strerror, len(self._open), open_file_limit())
-            return
-        loop.default_exception_handler(context)
+            client, _ = self._open.popitem()
+            client.abort()
 
 
-def _peer(transport: asyncio.BaseTransport) -> str:
-    peer = transport.get_extra_info("peername")
-    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) and len(peer) >= 2 else str(peer)
+def listening_sockets(host: str, port: int, backlog: int) -> list[socket.socket]:
+    """Sockets listening on every address of host (port 0: a free one); OSError when one cannot."""
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, protocol, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                                     flags=socket.AI_PASSIVE):
+            sock = socket.socket(family, kind, protocol)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(backlog)
+            sock.setblocking(False)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+RETRY_ACCEPT_SECONDS: Final = 0.1
+
+
+async def accept_forever(sock: socket.socket, connections: Connections,
+                         serve: Callable[[Client], Coroutine[Any, Any, None]], serving: set[asyncio.Task[None]]) -> None:
+    """Accept connections on sock one at a time, each counted in (room made for it) before the next,
+    and serve each in a task kept in `serving` while it runs."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            connection, address = await loop.sock_accept(sock)
+        except OSError as error:
+            if error.errno not in OUT_OF_FILES:
+                raise
+            connections.warnings.warning("accept", "cannot accept new connections for a moment: %s (%d open here, "
+                                         "open-file limit %s)", error.strerror, len(connections), open_file_limit())
+            await asyncio.sleep(RETRY_ACCEPT_SECONDS)
+            continue
+        client = Client(connection, _peer(address))
+        if connections.admit(client):
+            task = loop.create_task(serve(client))
+            serving.add(task)
+            task.add_done_callback(serving.discard)
+        await asyncio.sleep(0)  # a connection closed to make room gives its file back before the next
+
+
+def _peer(address: Any) -> str:
+    return f"{address[0]}:{address[1]}" if isinstance(address, tuple) and len(address) >= 2 else str(address)

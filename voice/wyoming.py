@@ -21,7 +21,8 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice import __version__, assistant
 from voice.errors import SettingsError
-from voice.guard import Connections, Rationed, connection_cap, open_file_limit
+from voice.guard import (Client, Connections, Rationed, accept_forever, connection_cap, listening_sockets,
+                         open_file_limit)
 from voice.knowledge import available_languages
 from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
@@ -231,13 +232,27 @@ async def _read_exactly(reader: asyncio.StreamReader, length: int) -> bytes:
 # ---------------------------------------------------------------- the server
 
 
-async def serve_connection(handler: Handler, connections: Connections,
+async def serve_accepted(handler: Handler, connections: Connections, client: Client) -> None:
+    """Make streams of a connection the service has accepted (and counted), then answer it."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=handler.limits.max_event_bytes)
+    protocol = asyncio.StreamReaderProtocol(reader)
+    try:
+        transport, _ = await loop.connect_accepted_socket(lambda: protocol, client.sock)
+    except OSError:  # closed at the cap, or by the service stopping, before it was ready
+        connections.leave(client)
+        client.sock.close()
+        return
+    client.transport = transport
+    with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
+        await serve_connection(handler, connections, client, reader, asyncio.StreamWriter(transport, protocol,
+                                                                                           reader, loop))
+
+
+async def serve_connection(handler: Handler, connections: Connections, client: Client,
                            reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """Answer one client until it leaves, asks nothing for too long, or breaks the protocol."""
-    transport = writer.transport
-    if not connections.admit(transport):
-        return
-    peer = writer.get_extra_info("peername")
+    peer = client.peer
     limits = handler.limits
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limits.idle_seconds
@@ -249,7 +264,7 @@ async def serve_connection(handler: Handler, connections: Connections,
             response = handler.respond(event)
             if response.asked:  # only a request keeps a connection open: pings and the like do not
                 deadline = loop.time() + limits.idle_seconds
-                connections.asked(transport)  # before the answer is written: not closed at the cap meanwhile
+                connections.asked(client)  # before the answer is written: not closed at the cap meanwhile
             if response.event is not None:
                 await asyncio.wait_for(async_write_event(response.event, writer), limits.idle_seconds)
             if response.close:
@@ -257,7 +272,7 @@ async def serve_connection(handler: Handler, connections: Connections,
     except asyncio.TimeoutError:
         log.info("closing %s: it asked nothing for %s s", peer, limits.idle_seconds)
     except Refused as refused:
-        if not transport.is_closing():  # else the service closed it (stopping, or at the cap): no fault of the client's
+        if not writer.is_closing():  # else the service closed it (stopping, or at the cap): no fault of the client's
             connections.warnings.warning("refused", "closing %s: %s", peer, refused.reason)
             await _try_send(writer, Error(refused.reason, refused.code).event())
     except ConnectionError as error:
@@ -266,7 +281,7 @@ async def serve_connection(handler: Handler, connections: Connections,
         connections.warnings.warning("internal", "closing %s after an internal error", peer, exc_info=True)
     finally:
         await _close(writer)
-        connections.leave(transport)
+        connections.leave(client)
 
 
 async def _try_send(writer: asyncio.StreamWriter, event: Event) -> None:
@@ -354,22 +369,28 @@ def cannot_listen(host: str, port: int, error: OSError) -> SettingsError:
 
 @dataclass(frozen=True)
 class Listening:
-    """A started service: its server and its open connections."""
+    """A started service: its listening sockets, its open connections and the tasks that serve them."""
 
-    server: asyncio.Server
+    sockets: list[socket.socket]
     connections: Connections
+    accepting: list[asyncio.Task[None]]
+    serving: set[asyncio.Task[None]]
 
     @property
     def addresses(self) -> list[tuple[str, int]]:
         """(host, port) of every socket it listens on."""
-        return [(name[0], name[1]) for name in (sock.getsockname() for sock in self.server.sockets)]
+        return [(name[0], name[1]) for name in (sock.getsockname() for sock in self.sockets)]
 
     async def stop(self) -> None:
         """Stop listening and close every client connection, without waiting for the clients."""
-        self.server.close()
+        for task in self.accepting:
+            task.cancel()
+        await asyncio.gather(*self.accepting, return_exceptions=True)
+        for sock in self.sockets:
+            sock.close()
         self.connections.close_all()
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self.server.wait_closed(), CLOSE_SECONDS)
+        if self.serving:
+            await asyncio.wait(set(self.serving), timeout=CLOSE_SECONDS)
         self.connections.warnings.flush()
 
 
@@ -378,18 +399,19 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
     limits = handler.limits
     cap = connection_cap(limits.max_connections, limits.files_reserved, open_file_limit())
     connections = Connections(cap, handler.warnings)
-    asyncio.get_running_loop().set_exception_handler(connections.loop_problem)
-
-    async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
-            await serve_connection(handler, connections, reader, writer)
-
     try:
-        server = await asyncio.start_server(connected, host, port, limit=limits.max_event_bytes,
-                                            backlog=limits.backlog)
+        sockets = await asyncio.get_running_loop().run_in_executor(
+            None, listening_sockets, host, port, limits.backlog)  # a host name may be looked up
     except OSError as error:
         raise cannot_listen(host, port, error) from None
-    return Listening(server, connections)
+
+    async def serve(client: Client) -> None:
+        await serve_accepted(handler, connections, client)
+
+    serving: set[asyncio.Task[None]] = set()
+    accepting = [asyncio.get_running_loop().create_task(accept_forever(sock, connections, serve, serving))
+                 for sock in sockets]
+    return Listening(sockets, connections, accepting, serving)
 
 
 async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None,

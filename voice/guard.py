@@ -6,9 +6,9 @@
 # counted, the cap stays well below the file limit, and at the cap a new client is let in by
 # closing the connection that has asked nothing for longest: Home Assistant opens a fresh
 # connection for every request, so it is never that one for long. The service accepts its
-# connections itself, one at a time, each counted (and room made for it) before the next: asyncio's
-# own server accepts a whole queue at once before any of them can be counted, and runs out of
-# files in a burst however low the cap.
+# connections itself and counts each (making room for it) as it is accepted: asyncio's own server
+# accepts a whole queue at once and counts none until a later turn of the loop, so a burst runs it
+# out of files however low the cap.
 
 from __future__ import annotations
 
@@ -153,29 +153,57 @@ def listening_sockets(host: str, port: int, backlog: int) -> list[socket.socket]
 
 
 RETRY_ACCEPT_SECONDS: Final = 0.1
+ACCEPT_AT_ONCE: Final = 32
+"""Connections accepted before the others get a turn; the ones closed meanwhile to make room give
+their files back only then, so this many more may be open for a moment (files_reserved covers it)."""
 
 
-async def accept_forever(sock: socket.socket, connections: Connections,
-                         serve: Callable[[Client], Coroutine[Any, Any, None]], serving: set[asyncio.Task[None]]) -> None:
-    """Accept connections on sock one at a time, each counted in (room made for it) before the next,
-    and serve each in a task kept in `serving` while it runs."""
-    loop = asyncio.get_running_loop()
-    while True:
-        try:
-            connection, address = await loop.sock_accept(sock)
-        except OSError as error:
-            if error.errno not in OUT_OF_FILES:
-                raise
-            connections.warnings.warning("accept", "cannot accept new connections for a moment: %s (%d open here, "
-                                         "open-file limit %s)", error.strerror, len(connections), open_file_limit())
-            await asyncio.sleep(RETRY_ACCEPT_SECONDS)
-            continue
-        client = Client(connection, _peer(address))
-        if connections.admit(client):
-            task = loop.create_task(serve(client))
-            serving.add(task)
-            task.add_done_callback(serving.discard)
-        await asyncio.sleep(0)  # a connection closed to make room gives its file back before the next
+class Acceptor:
+    """Accepts the connections on one listening socket, each counted in (room made for it) as it is
+    accepted, and serves each in a task kept in `serving` while it runs."""
+
+    def __init__(self, sock: socket.socket, connections: Connections,
+                 serve: Callable[[Client], Coroutine[Any, Any, None]], serving: set[asyncio.Task[None]]) -> None:
+        self.sock = sock
+        self.connections = connections
+        self.serve = serve
+        self.serving = serving
+        self.loop = asyncio.get_running_loop()
+        self._retry: asyncio.TimerHandle | None = None
+        self.loop.add_reader(sock, self._accept)
+
+    def _accept(self) -> None:
+        for _ in range(ACCEPT_AT_ONCE):
+            try:
+                connection, address = self.sock.accept()
+            except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+                return
+            except OSError as error:
+                if error.errno in OUT_OF_FILES:
+                    self._out_of_files(error)
+                else:  # the client gave up halfway (a reset), and the like: it is the next one's turn
+                    self.connections.warnings.warning("accept-failed", "could not accept a connection: %s",
+                                                      error.strerror or error)
+                return
+            connection.setblocking(False)
+            client = Client(connection, _peer(address))
+            if self.connections.admit(client):
+                task = self.loop.create_task(self.serve(client))
+                self.serving.add(task)
+                task.add_done_callback(self.serving.discard)
+
+    def _out_of_files(self, error: OSError) -> None:
+        self.connections.warnings.warning("accept", "cannot accept new connections for a moment: %s (%d open "
+                                          "here, open-file limit %s)", error.strerror, len(self.connections),
+                                          open_file_limit())
+        self.loop.remove_reader(self.sock)
+        self._retry = self.loop.call_later(RETRY_ACCEPT_SECONDS, self.loop.add_reader, self.sock, self._accept)
+
+    def stop(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+        self.loop.remove_reader(self.sock)
+        self.sock.close()
 
 
 def _peer(address: Any) -> str:

@@ -21,7 +21,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice import __version__, assistant
 from voice.errors import SettingsError
-from voice.guard import (Client, Connections, Rationed, accept_forever, connection_cap, listening_sockets,
+from voice.guard import (Acceptor, Client, Connections, Rationed, connection_cap, listening_sockets,
                          open_file_limit)
 from voice.knowledge import available_languages
 from voice.reading import SELF
@@ -371,23 +371,16 @@ def cannot_listen(host: str, port: int, error: OSError) -> SettingsError:
 class Listening:
     """A started service: its listening sockets, its open connections and the tasks that serve them."""
 
-    sockets: list[socket.socket]
+    addresses: list[tuple[str, int]]
+    """(host, port) of every socket it listens on."""
+    acceptors: list[Acceptor]
     connections: Connections
-    accepting: list[asyncio.Task[None]]
     serving: set[asyncio.Task[None]]
-
-    @property
-    def addresses(self) -> list[tuple[str, int]]:
-        """(host, port) of every socket it listens on."""
-        return [(name[0], name[1]) for name in (sock.getsockname() for sock in self.sockets)]
 
     async def stop(self) -> None:
         """Stop listening and close every client connection, without waiting for the clients."""
-        for task in self.accepting:
-            task.cancel()
-        await asyncio.gather(*self.accepting, return_exceptions=True)
-        for sock in self.sockets:
-            sock.close()
+        for acceptor in self.acceptors:
+            acceptor.stop()
         self.connections.close_all()
         if self.serving:
             await asyncio.wait(set(self.serving), timeout=CLOSE_SECONDS)
@@ -409,9 +402,9 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
         await serve_accepted(handler, connections, client)
 
     serving: set[asyncio.Task[None]] = set()
-    accepting = [asyncio.get_running_loop().create_task(accept_forever(sock, connections, serve, serving))
-                 for sock in sockets]
-    return Listening(sockets, connections, accepting, serving)
+    addresses = [(name[0], name[1]) for name in (sock.getsockname() for sock in sockets)]
+    return Listening(addresses, [Acceptor(sock, connections, serve, serving) for sock in sockets], connections,
+                     serving)
 
 
 async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None,

@@ -509,7 +509,7 @@ def test_at_the_cap_a_new_client_is_answered_and_the_one_silent_longest_is_close
     assert closed == [True, False, False]
     assert again is not None and Info.is_type(again.type)
     evicted = [record.getMessage() for record in caplog.records if "asked nothing for longest" in record.getMessage()]
-    assert len(evicted) == 1 and "4 connections were open" in evicted[0]
+    assert len(evicted) == 1 and "keeps at most 4 connections open" in evicted[0]
 
 
 def test_warnings_a_client_can_repeat_are_logged_once_a_minute_with_a_count(caplog: pytest.LogCaptureFixture) -> None:

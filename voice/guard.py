@@ -109,8 +109,9 @@ class Connections:
             return False
         while len(self._open) >= self.cap:
             oldest, _ = self._open.popitem(last=False)
-            self.warnings.warning("evicted", "closed the connection from %s, which had asked nothing for longest: "
-                                  "%d connections were open, the most this service keeps", oldest.peer, self.cap)
+            self.warnings.warning("evicted", "closed the connection from %s, which had asked nothing for longest, "
+                                  "to make room: this service keeps at most %d connections open", oldest.peer,
+                                  self.cap)
             oldest.abort()
         self._open[client] = None
         return True

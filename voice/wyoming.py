@@ -239,7 +239,7 @@ async def serve_accepted(handler: Handler, connections: Connections, client: Cli
     protocol = asyncio.StreamReaderProtocol(reader)
     try:
         transport, _ = await loop.connect_accepted_socket(lambda: protocol, client.sock)
-    except OSError:  # closed at the cap, or by the service stopping, before it was ready
+    except (OSError, ValueError):  # closed at the cap, or by the service stopping, before it was ready
         connections.leave(client)
         client.sock.close()
         return

@@ -52,11 +52,13 @@ Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 WYOMING_EPILOG = """\
 examples:
   acupressure wyoming                              only this machine can reach it (the loopback)
-  acupressure wyoming --uri tcp://0.0.0.0:10750    every machine on the network can (no password!)
-  acupressure wyoming --uri tcp://192.168.1.5:10750   only through that one network interface
+  acupressure wyoming --uri tcp://192.168.1.5:10750 --zeroconf
+                                                   that one network, and Home Assistant finds it
+  acupressure wyoming --uri tcp://0.0.0.0:10750    every machine on every network can (no password!)
 
-In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
-then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+Port 10750 is used by no common Wyoming service. With --zeroconf, Home Assistant shows it under
+Settings > Devices & services > Discovered; without, Add integration > Wyoming Protocol, then this
+machine's address and the port. Ctrl-C or SIGTERM stops it."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -79,7 +79,7 @@ def test_the_unit_runs_the_home_session_and_restarts_it() -> None:
     text = unit_text(PROGRAM, LISTEN_ARGS, Path("/home/pi"))
     lines = text.splitlines()
     assert "ExecStart=/home/pi/.venv/bin/acupressure listen --home" in lines
-    for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5",
+    for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5", "LimitNOFILE=1024",
                  "KillSignal=SIGTERM", "Environment=PYTHONUNBUFFERED=1", "StandardOutput=journal",
                  "WorkingDirectory=/home/pi", "After=sound.target", "[Install]", "WantedBy=default.target"):
         assert line in lines
@@ -338,13 +338,14 @@ def test_the_real_systemctl_without_systemd_gives_lines_not_tracebacks(env: dict
 # ---------------------------------------------------------------- the second unit: the Wyoming service
 
 
-WYOMING = wyoming_unit("tcp://0.0.0.0:10700")
+WYOMING = wyoming_unit("tcp://0.0.0.0:10750", announce=True)
 
 
 def test_the_wyoming_unit_serves_home_assistant_and_restarts() -> None:
     lines = unit_text(PROGRAM, WYOMING.args, Path("/home/pi"), WYOMING).splitlines()
-    assert "ExecStart=/home/pi/.venv/bin/acupressure wyoming --uri tcp://0.0.0.0:10700" in lines
+    assert "ExecStart=/home/pi/.venv/bin/acupressure wyoming --uri tcp://0.0.0.0:10750 --zeroconf" in lines
     assert "Restart=always" in lines and "SyslogIdentifier=acupressure-wyoming" in lines
+    assert "LimitNOFILE=1024" in lines  # the limit the lock-out test in test_wyoming.py holds out against
     assert not any(line.startswith("After=") for line in lines)  # needs no sound device
 
 
@@ -368,12 +369,13 @@ def test_install_wyoming_adds_a_second_unit_beside_the_assistant(env: dict[str, 
     outcome = install(env, run, PROGRAM, unit=WYOMING)
     second = unit.with_name("acupressure-wyoming.service")
     assert outcome.status == 0
-    assert "wyoming --uri tcp://0.0.0.0:10700" in second.read_text(encoding="utf-8")
+    assert "wyoming --uri tcp://0.0.0.0:10750 --zeroconf" in second.read_text(encoding="utf-8")
     assert "listen --home" in unit.read_text(encoding="utf-8")
     assert run.commands == [DAEMON_RELOAD, ["systemctl", "--user", "enable", "--now", "acupressure-wyoming.service"],
                             LINGER]
-    assert outcome.lines[-2:] == ("The Wyoming service for Home Assistant now listens on tcp://0.0.0.0:10700 "
-                                  "and starts at boot.", "Logs: journalctl --user -u acupressure-wyoming -f")
+    assert outcome.lines[-2:] == ("The Wyoming service for Home Assistant now listens on tcp://0.0.0.0:10750 "
+                                  "and starts at boot. Home Assistant will find it by itself (Settings > Devices "
+                                  "& services > Discovered).", "Logs: journalctl --user -u acupressure-wyoming -f")
 
 
 def test_uninstall_and_status_of_the_wyoming_unit_leave_the_assistant_alone(env: dict[str, str],
@@ -390,12 +392,32 @@ def test_uninstall_and_status_of_the_wyoming_unit_leave_the_assistant_alone(env:
     assert unit.exists() and not unit.with_name("acupressure-wyoming.service").exists()
 
 
+@pytest.mark.parametrize("uri, announced", [(None, False), ("tcp://localhost:10750", False),
+                                             ("tcp://0.0.0.0:10750", True)])
+def test_install_wyoming_announces_it_by_zeroconf_when_other_machines_can_reach_it(
+        uri: str | None, announced: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no systemctl: the unit is written, the rest is said to run by hand
+    main(["service", "install", "--wyoming", *(["--uri", uri] if uri else [])])
+    err = capsys.readouterr().err
+    unit = Path(os.environ["XDG_CONFIG_HOME"]) / "systemd" / "user" / "acupressure-wyoming.service"
+    command = next(line for line in unit.read_text(encoding="utf-8").splitlines() if line.startswith("ExecStart="))
+    assert command.endswith(f"wyoming --uri {uri or 'tcp://127.0.0.1:10750'}" + (" --zeroconf" if announced else ""))
+    assert ("Warning: listening on every network" in err) is announced
+
+
 @pytest.mark.parametrize("argv, message", [
     (["service", "install", "--uri", "tcp://0.0.0.0:10700"], "--uri is for the Wyoming service: add --wyoming."),
     (["service", "install", "--wyoming", "--uri", "0.0.0.0"], "'0.0.0.0' is not a Wyoming address."),
+    (["service", "install", "--wyoming", "--uri", "tcp://127.0.0.1:10750/x"], "has a path (/x)"),
+    (["service", "install", "--wyoming", "--uri", "tcp://198.51.100.77:10750"],
+     "Cannot listen on 198.51.100.77: it is not an address of this machine."),
 ])
 def test_service_install_refuses_a_misplaced_or_bad_address_in_one_line(
         argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+    assert not list(Path(os.environ["XDG_CONFIG_HOME"]).rglob("*.service"))

@@ -52,11 +52,13 @@ Say "help" at any time to hear what you can say. Ctrl-C ends the session."""
 WYOMING_EPILOG = """\
 examples:
   acupressure wyoming                              only this machine can reach it (the loopback)
-  acupressure wyoming --uri tcp://0.0.0.0:10700    every machine on the network can (no password!)
-  acupressure wyoming --uri tcp://192.168.1.5:10700   only through that one network interface
+  acupressure wyoming --uri tcp://192.168.1.5:10750 --zeroconf
+                                                   that one network, and Home Assistant finds it
+  acupressure wyoming --uri tcp://0.0.0.0:10750    every machine on every network can (no password!)
 
-In Home Assistant: Settings > Devices & services > Add integration > Wyoming Protocol,
-then this machine's address and the port. Ctrl-C or SIGTERM stops it."""
+Port 10750 is used by no common Wyoming service. With --zeroconf, Home Assistant shows it under
+Settings > Devices & services > Discovered; without, Add integration > Wyoming Protocol, then this
+machine's address and the port. Ctrl-C or SIGTERM stops it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -94,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     wyoming = _command(commands, "wyoming", "answer Home Assistant Assist over the Wyoming protocol",
                        WYOMING_EPILOG)
     wyoming.add_argument("--uri", help="where to listen, tcp://HOST:PORT (default: the loopback, this machine only)")
+    wyoming.add_argument("--zeroconf", nargs="?", const="", metavar="NAME",
+                         help="announce it on the local network (zeroconf, _wyoming._tcp), so Home Assistant "
+                              "finds it by itself, as NAME (default: 'acupressure on' this machine's name)")
     add_answer_settings(wyoming)
     wyoming.set_defaults(run=run_wyoming)
 
@@ -402,16 +407,19 @@ def run_wyoming(args: argparse.Namespace) -> int:
 
     from voice import wyoming as wyoming_service
 
+    zeroconf = None
+    if args.zeroconf is not None:
+        from voice import discovery
+
+        zeroconf = discovery.check_name(args.zeroconf) if args.zeroconf else discovery.default_name()
     handler = wyoming_service.handler_for(settings_for(args).settings)
-
-    def ready(server: asyncio.Server) -> None:
-        where = ", ".join(f"{host}:{port}" for host, port, *_ in
-                          (sock.getsockname() for sock in server.sockets))
-        print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
-              "Ctrl-C stops it.", file=sys.stderr, flush=True)
-
-    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, on_ready=ready))
+    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, show=_show_on_stderr,
+                                      zeroconf=zeroconf))
     return 0
+
+
+def _show_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 # ---------------------------------------------------------------- config, devices, models
@@ -458,8 +466,14 @@ def _unit(args: argparse.Namespace) -> service.Unit:
     from voice import wyoming as wyoming_service  # only for this command, as in run_wyoming
 
     uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
-    wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
-    return service.wyoming_unit(uri)
+    host, _ = wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    wyoming_service.check_host(host)
+    warning = wyoming_service.exposure_warning(host)
+    if warning and args.run is run_service_install:
+        print(warning, file=sys.stderr)
+    from voice import discovery
+
+    return service.wyoming_unit(uri, announce=not discovery.loopback_only(host))
 
 
 def _outcome(outcome: service.Outcome) -> int:

@@ -21,6 +21,10 @@ _UNSAFE_WORD_CHARS: Final = frozenset(" \t\"'\\;")
 WRITTEN_BY: Final = "# Written by `acupressure service install`; `acupressure service uninstall` removes it."
 """The first line of every unit file the assistant writes: how uninstall knows the file is its own."""
 
+OPEN_FILES: Final = 1024
+"""The units' open-file limit, the same whatever the user manager's default: the Wyoming service
+keeps its connections well below it (voice.guard)."""
+
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 """subprocess.run, or a stand-in with the same call signature."""
 
@@ -59,11 +63,13 @@ ASSISTANT: Final = Unit("acupressure.service", LISTEN_ARGS, "Acupressure voice a
                         "The assistant now runs in the background and starts at boot.", after="sound.target")
 
 
-def wyoming_unit(uri: str) -> Unit:
-    """The second unit: answers Home Assistant over the Wyoming protocol on `uri`."""
-    return Unit("acupressure-wyoming.service", ("wyoming", "--uri", uri),
+def wyoming_unit(uri: str, announce: bool = False) -> Unit:
+    """The second unit: answers Home Assistant over the Wyoming protocol on `uri`; `announce`: on
+    the local network too (zeroconf), for Home Assistant to find it by itself."""
+    found = " Home Assistant will find it by itself (Settings > Devices & services > Discovered)." if announce else ""
+    return Unit("acupressure-wyoming.service", ("wyoming", "--uri", uri, *(("--zeroconf",) if announce else ())),
                 "Acupressure answers for Home Assistant (Wyoming protocol)",
-                f"The Wyoming service for Home Assistant now listens on {uri} and starts at boot.")
+                f"The Wyoming service for Home Assistant now listens on {uri} and starts at boot.{found}")
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit =
         "Restart=always",
         "RestartSec=5",
         "TimeoutStopSec=5",
+        f"LimitNOFILE={OPEN_FILES}",
         "KillSignal=SIGTERM",
         "StandardOutput=journal",
         "StandardError=journal",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
-import os
 import signal
+import socket
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Final, Mapping
 from urllib.parse import urlsplit
@@ -20,6 +21,8 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice import __version__, assistant
 from voice.errors import SettingsError
+from voice.guard import (Acceptor, Client, Connections, Rationed, connection_cap, listening_sockets,
+                         open_file_limit)
 from voice.knowledge import available_languages
 from voice.reading import SELF
 from voice.resolver import Context, Pregnancy, Resolution, Resolver
@@ -29,7 +32,10 @@ from voice.verbosity import speech as speech_at
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PORT: Final = 10700
+DEFAULT_PORT: Final = 10750
+"""Used by no common Wyoming service (piper 10200, whisper 10300, wake words 10400, satellites 10700, ...)."""
+CLOSE_SECONDS: Final = 1.0
+"""Time a closing connection is given to take its last words, and the service to close them all."""
 DEFAULT_URI: Final = f"tcp://127.0.0.1:{DEFAULT_PORT}"
 """The loopback only: reaching it from another machine has to be asked for with --uri."""
 PROGRAM: Final = "acupressure"
@@ -46,7 +52,18 @@ class Limits:
     """Largest header line plus data, and largest payload, of one event."""
     max_transcript_chars: int = 1000
     idle_seconds: float = 60.0
-    """A connection that sends no whole event for this long is closed."""
+    """A connection that asks nothing (no describe, no transcript) for this long is closed, whatever
+    else it sends: events that are not requests do not keep it open."""
+    max_connections: int = 512
+    """Connections open at once, lowered to fit the open-file limit; at the cap a new connection
+    closes the one that has asked nothing for longest (voice.guard)."""
+    files_reserved: int = 64
+    """Open files kept free of connections for everything else."""
+    warning_interval: float = 60.0
+    """Warnings a client can cause again and again (refused events, connections closed at the cap)
+    are logged at most once per interval of each kind, with a count."""
+    backlog: int = 1024
+    """Connections the system queues before the service takes them (asyncio's default is 100)."""
 
 
 class Refused(Exception):
@@ -64,6 +81,8 @@ class Response:
 
     event: Event | None
     close: bool = False
+    asked: bool = False
+    """The event was a request (describe, transcript): the connection has been of use."""
 
 
 # ---------------------------------------------------------------- answering
@@ -82,10 +101,12 @@ class Handler:
         self.limits = limits
         self.verbosity = verbosity
         self.info = info_event(sorted(self.resolvers))
+        self.warnings = Rationed(limits.warning_interval, log)
+        """Every warning a client can cause again and again goes through here."""
 
     def respond(self, event: Event) -> Response:
         if Describe.is_type(event.type):
-            return Response(self.info)
+            return Response(self.info, asked=True)
         if Transcript.is_type(event.type):
             return self._transcript(event.data)
         log.debug("ignoring a %s event", event.type)
@@ -97,10 +118,10 @@ class Handler:
             raise Refused("A transcript needs its text, and any language, as strings.", "bad-transcript")
         resolver = self.resolver_for(language)
         if len(text) > self.limits.max_transcript_chars:
-            log.warning("refused a transcript of %d characters", len(text))
+            self.warnings.warning("too-long", "refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
         resolution = resolver.resolve(text, self.context)
-        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds))
+        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds), asked=True)
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""
@@ -176,6 +197,8 @@ def _object(raw: bytes, what: str) -> dict[str, Any]:
         value = json.loads(raw)
     except ValueError:  # also bad UTF-8
         raise Refused(f"{what} is not valid JSON.", "malformed") from None
+    except RecursionError:  # "[[[[..." thousands deep: the parser gives up before the line ends
+        raise Refused(f"{what} is nested too deeply.", "malformed") from None
     if not isinstance(value, dict):
         raise Refused(f"{what} is not a JSON object.", "malformed")
     return value
@@ -209,46 +232,74 @@ async def _read_exactly(reader: asyncio.StreamReader, length: int) -> bytes:
 # ---------------------------------------------------------------- the server
 
 
-async def serve_connection(handler: Handler, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    """Answer one client until it leaves, stays idle too long, or breaks the protocol."""
-    peer = writer.get_extra_info("peername")
+async def serve_accepted(handler: Handler, connections: Connections, client: Client) -> None:
+    """Make streams of a connection the service has accepted (and counted), then answer it."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=handler.limits.max_event_bytes)
+    protocol = asyncio.StreamReaderProtocol(reader)
+    try:
+        transport, _ = await loop.connect_accepted_socket(lambda: protocol, client.sock)
+    except (OSError, ValueError):  # closed at the cap, or by the service stopping, before it was ready
+        connections.leave(client)
+        client.sock.close()
+        return
+    client.transport = transport
+    with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
+        await serve_connection(handler, connections, client, reader, asyncio.StreamWriter(transport, protocol,
+                                                                                           reader, loop))
+
+
+async def serve_connection(handler: Handler, connections: Connections, client: Client,
+                           reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Answer one client until it leaves, asks nothing for too long, or breaks the protocol."""
+    peer = client.peer
     limits = handler.limits
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.idle_seconds
     try:
         while True:
-            event = await asyncio.wait_for(read_event(reader, limits), limits.idle_seconds)
+            event = await asyncio.wait_for(read_event(reader, limits), deadline - loop.time())
             if event is None:
                 break
             response = handler.respond(event)
+            if response.asked:  # only a request keeps a connection open: pings and the like do not
+                deadline = loop.time() + limits.idle_seconds
+                connections.asked(client)  # before the answer is written: not closed at the cap meanwhile
             if response.event is not None:
                 await asyncio.wait_for(async_write_event(response.event, writer), limits.idle_seconds)
             if response.close:
                 break
     except asyncio.TimeoutError:
-        log.info("closing %s: idle for %s s", peer, limits.idle_seconds)
+        log.info("closing %s: it asked nothing for %s s", peer, limits.idle_seconds)
     except Refused as refused:
-        log.warning("closing %s: %s", peer, refused.reason)
-        await _try_send(writer, Error(refused.reason, refused.code).event(), limits)
+        if not writer.is_closing():  # else the service closed it (stopping, or at the cap): no fault of the client's
+            connections.warnings.warning("refused", "closing %s: %s", peer, refused.reason)
+            await _try_send(writer, Error(refused.reason, refused.code).event())
     except ConnectionError as error:
         log.info("lost %s: %s", peer, error)
     except Exception:  # a fault of ours ends this connection only; the server goes on
-        log.exception("closing %s after an internal error", peer)
+        connections.warnings.warning("internal", "closing %s after an internal error", peer, exc_info=True)
     finally:
         await _close(writer)
+        connections.leave(client)
 
 
-async def _try_send(writer: asyncio.StreamWriter, event: Event, limits: Limits) -> None:
+async def _try_send(writer: asyncio.StreamWriter, event: Event) -> None:
     with contextlib.suppress(ConnectionError, asyncio.TimeoutError):
-        await asyncio.wait_for(async_write_event(event, writer), limits.idle_seconds)
+        await asyncio.wait_for(async_write_event(event, writer), CLOSE_SECONDS)
 
 
 async def _close(writer: asyncio.StreamWriter) -> None:
+    """Close the connection; one whose client reads nothing (so its answers never leave) is cut off."""
     writer.close()
-    with contextlib.suppress(ConnectionError):
-        await writer.wait_closed()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), CLOSE_SECONDS)
+    except (ConnectionError, asyncio.TimeoutError):
+        writer.transport.abort()
 
 
 def parse_uri(uri: str) -> tuple[str, int]:
-    """(host, port) of a tcp://HOST:PORT address."""
+    """(host, port) of a tcp://HOST:PORT address; nothing else may be in it."""
     try:
         parts = urlsplit(uri)
         scheme, host, port = parts.scheme, parts.hostname, parts.port
@@ -257,38 +308,134 @@ def parse_uri(uri: str) -> tuple[str, int]:
     if scheme != "tcp" or not host or port is None:
         raise SettingsError(f"'{uri}' is not a Wyoming address. Give one like tcp://127.0.0.1:{DEFAULT_PORT} "
                             f"(or tcp://0.0.0.0:{DEFAULT_PORT} to be reachable from other machines).")
+    if parts.username is not None or parts.password is not None:  # the address itself is not repeated: a password
+        raise SettingsError("A Wyoming address has no user name or password: the protocol has no log-in.",
+                            f"Give only tcp://HOST:PORT, e.g. tcp://127.0.0.1:{DEFAULT_PORT}.")
+    extra = [what for what, present in ((f"a path ({parts.path})", parts.path),
+                                        (f"a query (?{parts.query})", parts.query),
+                                        (f"a fragment (#{parts.fragment})", parts.fragment)) if present]
+    if extra:
+        raise SettingsError(f"'{uri}' has {' and '.join(extra)}, which a Wyoming address cannot have.",
+                            f"Give only tcp://HOST:PORT, e.g. tcp://{parts.netloc}.")
     return host, port
 
 
-async def start(handler: Handler, host: str, port: int) -> asyncio.Server:
-    """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
+def everywhere(host: str) -> bool:
+    """True for an address that listens on every network the machine is on."""
+    return host in ("0.0.0.0", "::")
 
-    async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        with contextlib.suppress(asyncio.CancelledError):  # the service is stopping: not an error to log
-            await serve_connection(handler, reader, writer)
 
+def exposure_warning(host: str) -> str | None:
+    """The line to show when anyone on every network the machine is on can ask it."""
+    if not everywhere(host):
+        return None
+    return (f"Warning: listening on every network this machine is on ({host}), with no password: anyone "
+            "who can reach it can ask it. Better: its address on your home network only "
+            f"(--uri tcp://ADDRESS:{DEFAULT_PORT}) and a firewall; see docs/home-assistant.md.")
+
+
+def check_host(host: str) -> None:
+    """SettingsError when the service could never listen on host (not an address of this machine)."""
     try:
-        return await asyncio.start_server(connected, host, port, limit=handler.limits.max_event_bytes)
+        for family, kind, protocol, _, address in socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.bind(address)
     except OSError as error:
-        reason = os.strerror(error.errno) if error.errno else str(error)
-        raise SettingsError(f"Cannot listen on {host}:{port}: {reason}.",
-                            "Choose another address or port with --uri, or stop what is using it.") from None
+        raise cannot_listen(host, 0, error) from None
 
 
-async def serve(handler: Handler, uri: str,
-                on_ready: Callable[[asyncio.Server], None] | None = None) -> None:
-    """Run the service until SIGTERM or SIGINT."""
+_ADDRESS_FIX: Final = ("Give one of its addresses (`ip -brief address` lists them), 127.0.0.1 for this "
+                       "machine only, or 0.0.0.0 for every network it is on.")
+
+
+def cannot_listen(host: str, port: int, error: OSError) -> SettingsError:
+    """One line for an address the service cannot listen on, and how to fix it."""
+    if isinstance(error, socket.gaierror):
+        return SettingsError(f"Cannot listen on {host}: it is neither an address of this machine nor a name "
+                             f"it can look up ({error.strerror}).", _ADDRESS_FIX)
+    if error.errno == errno.EADDRNOTAVAIL:
+        return SettingsError(f"Cannot listen on {host}: it is not an address of this machine.", _ADDRESS_FIX)
+    if error.errno == errno.EADDRINUSE:
+        return SettingsError(f"Cannot listen on {host}:{port}: another program listens on that port (a second "
+                             "`acupressure wyoming`, or another Wyoming service?).",
+                             f"`ss -ltnp 'sport = :{port}'` shows which; or choose another port with "
+                             f"--uri tcp://{host}:PORT.")
+    if error.errno == errno.EACCES and 0 < port < 1024:
+        return SettingsError(f"Cannot listen on port {port}: the ports below 1024 are the system's.",
+                             f"Choose one from 1024 up, e.g. {DEFAULT_PORT}.")
+    reason = error.strerror or str(error)
+    return SettingsError(f"Cannot listen on {host}:{port}: {reason}.", "Choose another address or port with --uri.")
+
+
+@dataclass(frozen=True)
+class Listening:
+    """A started service: its listening sockets, its open connections and the tasks that serve them."""
+
+    addresses: list[tuple[str, int]]
+    """(host, port) of every socket it listens on."""
+    acceptors: list[Acceptor]
+    connections: Connections
+    serving: set[asyncio.Task[None]]
+
+    async def stop(self) -> None:
+        """Stop listening and close every client connection, without waiting for the clients."""
+        for acceptor in self.acceptors:
+            acceptor.stop()
+        self.connections.close_all()
+        if self.serving:
+            await asyncio.wait(set(self.serving), timeout=CLOSE_SECONDS)
+        self.connections.warnings.flush()
+
+
+async def start(handler: Handler, host: str, port: int) -> Listening:
+    """Listen on host:port (port 0 picks a free one) and answer every client that connects."""
+    limits = handler.limits
+    cap = connection_cap(limits.max_connections, limits.files_reserved, open_file_limit())
+    connections = Connections(cap, handler.warnings)
+    try:
+        sockets = await asyncio.get_running_loop().run_in_executor(
+            None, listening_sockets, host, port, limits.backlog)  # a host name may be looked up
+    except OSError as error:
+        raise cannot_listen(host, port, error) from None
+
+    async def serve(client: Client) -> None:
+        await serve_accepted(handler, connections, client)
+
+    serving: set[asyncio.Task[None]] = set()
+    addresses = [(name[0], name[1]) for name in (sock.getsockname() for sock in sockets)]
+    return Listening(addresses, [Acceptor(sock, connections, serve, serving) for sock in sockets], connections,
+                     serving)
+
+
+async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None,
+                zeroconf: str | None = None) -> None:
+    """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it.
+    `zeroconf`: the name to announce it by on the local network (voice.discovery); None: not announced."""
     host, port = parse_uri(uri)
-    server = await start(handler, host, port)
+    if zeroconf is not None:
+        from voice import discovery  # the zeroconf library, only when it is asked for
+
+        discovery.check_announceable(host)
+    listening = await start(handler, host, port)
+    warning = exposure_warning(host)
+    if warning:
+        show(warning)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(signum, stop.set)
-    if on_ready is not None:
-        on_ready(server)
-    async with server:
+    where = ", ".join(f"{host}:{port}" for host, port in listening.addresses)
+    show(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
+         "Ctrl-C stops it.")
+    announcer = None
+    if zeroconf is not None:
+        announcer = discovery.Announcer(zeroconf, host, listening.addresses[0][1], show)
+        announcer.start()
+    try:
         await stop.wait()
+    finally:
+        await asyncio.gather(listening.stop(), *([announcer.stop()] if announcer else []))
 
 
 def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:

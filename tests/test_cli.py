@@ -304,6 +304,14 @@ def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path:
     assert odd.returncode == 0 and odd.stdout.decode("utf-8").count("\n") == 2  # bytes that are not UTF-8: \ufffd
 
 
+def test_digits_that_are_no_numbers_are_answered_line_by_line() -> None:
+    """Found by random bytes into `ask -`: "❼" is a digit to str.isdigit(), but int() refuses it."""
+    result = run("ask", "-", stdin="my ❼ knee\n❼\nmy left elbow hurts ²\n")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and lines[2].startswith("Your left elbow.")
+
+
 @pytest.mark.parametrize("args, command, wrong", [
     (["ask", "--bogus", "my knee"], "acupressure ask", "unrecognized arguments: --bogus"),
     (["ask", "--pregnant", "maybe", "my knee"], "acupressure ask", "invalid choice: 'maybe'"),

@@ -450,3 +450,42 @@ def test_the_command_serves_without_loading_any_speech_engine(tmp_path: Path) ->
     assert not imported & {"vosk", "sounddevice", "pyttsx3"}
     assert f"service on 127.0.0.1:{port}" in log.read_text()
     assert "Traceback" not in log.read_text() and "Exception" not in log.read_text()
+
+
+def test_a_transcript_of_random_characters_is_answered(handler: Handler) -> None:
+    """ "❼" is a digit to str.isdigit() but no number: it once closed the connection with a traceback."""
+    async def scenario() -> list[Event]:
+        async with serving(handler) as port:
+            return [await ask(port, text) for text in ("my ❼ knee", "❼", "my left elbow hurts ²")]
+
+    odd, alone, after = run(scenario())
+    assert NotHandled.is_type(odd.type) and NotHandled.is_type(alone.type)
+    assert Handled.from_event(after).text == speech("my left elbow hurts")
+
+
+class _Failing:
+    """A resolver with a fault of ours in it: what a bug would do."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.language = resolver.language
+
+    def resolve(self, text: str, context: Context) -> None:
+        raise ValueError("a bug")
+
+
+def test_a_fault_of_ours_gets_an_error_event_one_log_line_and_the_server_goes_on(
+        handler: Handler, caplog: pytest.LogCaptureFixture) -> None:
+    resolvers = {"en": _Failing(handler.resolvers["en"]), "ko": handler.resolvers["ko"]}
+    faulty = Handler(resolvers, "en", handler.context)  # type: ignore[arg-type]
+
+    async def scenario() -> tuple[list[Event], Event]:
+        async with serving(faulty) as port:
+            failed = await send_raw(port, json.dumps(Transcript("my knee").event().to_dict()).encode() + b"\n")
+            return failed, await ask(port, "왼쪽 팔꿈치가 아파요", language="ko")
+
+    failed, korean = run(scenario())
+    assert refusal(failed) == "The assistant failed to answer; its log says why."
+    assert Handled.is_type(korean.type)
+    errors = [record for record in caplog.records if record.levelname == "ERROR"]
+    assert len(errors) == 1 and "internal error: ValueError('a bug')" in errors[0].getMessage()
+    assert not errors[0].exc_info  # no traceback in the service's log

@@ -170,7 +170,7 @@ class Resolver:
         """ "my dad's 92": the word and what its ending stands for before a number ("dad is"), but
         not before a number of body parts ("my dad's 2 knees")."""
         number = following[0] if following else None
-        if number is None or not (number.isdigit() or number in self.language.numbers):
+        if number is None or not (number.isdecimal() or number in self.language.numbers):
             return None
         after = following[1] if len(following) > 1 else None
         body = self._phrases.get((self._known_form(after),)) if after is not None else None
@@ -202,7 +202,7 @@ class Resolver:
             match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
             if match is None:
                 word = words[position]
-                if word.isdigit() and len(word) < 4:
+                if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
                 else:
                     unknown.append(word)

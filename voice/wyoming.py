@@ -223,8 +223,10 @@ async def serve_connection(handler: Handler, reader: asyncio.StreamReader, write
         await _try_send(writer, Error(refused.reason, refused.code).event(), limits)
     except ConnectionError as error:
         log.info("lost %s: %s", peer, error)
-    except Exception:  # a fault of ours ends this connection only; the server goes on
-        log.exception("closing %s after an internal error", peer)
+    except Exception as error:  # a fault of ours ends this connection only; the server goes on
+        log.error("closing %s after an internal error: %r", peer, error, exc_info=log.isEnabledFor(logging.DEBUG))
+        await _try_send(writer, Error("The assistant failed to answer; its log says why.", "internal").event(),
+                        limits)
     finally:
         await _close(writer)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Final, Mapping, Sequence
 
+from voice import files
 from voice.errors import VoiceError
 
 LISTEN_ARGS: Final = ("listen", "--home")
@@ -239,16 +240,11 @@ def _write_unit(path: Path, text: str, force: bool) -> str | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the unit file whole or not at all; the temporary file goes on every way out."""
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Replace the unit file whole or not at all."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        files.replace_whole(path, text.encode("utf-8"))
     except OSError as error:
         raise ServiceError(f"cannot write {path} ({error.strerror or error})") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,

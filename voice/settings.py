@@ -6,7 +6,6 @@ import difflib
 import logging
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Callable, Final, Mapping
 
 import yaml
 
+from voice import files
 from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import Confirm, LanguagePack, available_languages
@@ -504,26 +504,11 @@ def _dump(values: Mapping[str, Any]) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the file whole, or leave it as it was: the temporary file goes on every way out."""
+    """Replace the file whole, or leave it as it was."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        files.replace_whole(path, text.encode("utf-8"))
     except OSError as error:
         raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
-    replaced = False
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-        replaced = True
-    except OSError as error:
-        raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
-    finally:
-        if not replaced:
-            Path(temp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- showing

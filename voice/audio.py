@@ -9,7 +9,7 @@ import shlex
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Generator, Iterator, Protocol, Sequence
+from typing import BinaryIO, Final, Generator, Iterator, Protocol, Sequence
 
 import numpy as np
 import soundfile as sf
@@ -308,14 +308,20 @@ def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
 def write_wav(path: str | Path, chunk: AudioChunk) -> None:
     """Write the chunk as a 16-bit mono WAV file."""
     try:
-        with open(path, "wb") as file, wave.open(file, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(chunk.rate)
-            wav.writeframes(chunk.audio)
+        with open(path, "wb") as file:
+            write_wav_into(file, chunk)
     except OSError as error:
         problem = error.strerror or error
         raise AudioError(f"Cannot write the audio file '{path}': {problem}") from error
+
+
+def write_wav_into(file: BinaryIO, chunk: AudioChunk) -> None:
+    """Write the chunk as a 16-bit mono WAV into an open file; OSError when it cannot be written."""
+    with wave.open(file, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(chunk.rate)
+        wav.writeframes(chunk.audio)
 
 
 # --- sources ------------------------------------------------------------------

@@ -205,7 +205,7 @@ def test_without_a_speaker_it_carries_on_in_text_and_says_how_to_pick_one(tmp_pa
     assert len(notices) == 1 and "No speaker" in notices[0]
     assert "--output-device" in notices[0] and "--text-only" in notices[0]
     assert result.stdout.rstrip().endswith("안녕히 계세요. 몸조심하세요.")  # it heard "stop" and said goodbye
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "No speaker" not in result.stderr  # said once, not logged again
 
 
 def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: Path, korean_model_path: Path,
@@ -381,3 +381,24 @@ def test_a_read_only_speech_folder_is_refused_before_the_session(
         result, f"Cannot write speech into the folder '{out}': permission denied. Let your user write to it "
                 f"(chmod u+w {out})")
     assert sorted(out.iterdir()) == [kept] and kept.read_bytes() == b"an earlier session's speech"
+
+
+def test_a_full_disk_under_the_speech_folder_stops_the_session_in_one_line_and_leaves_nothing(
+        tmp_path: Path, korean_model_path: Path, speak_ko: Any) -> None:
+    """A small disk of its own (tmpfs, in a private mount namespace): the first spoken turn fills it."""
+    import shutil
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f"mount -t tmpfs -o size=16k none {disk} || exit 99; \"$@\"; echo \"status $?\"; ls -A {disk}/out"
+    args = ["listen", "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰")),
+            "--speech-out", str(disk / "out")]
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *CLI, *args], capture_output=True,
+                            text=True, timeout=120)
+    if result.returncode == 99:
+        pytest.skip(f"this machine allows no private mount: {result.stderr.strip()}")
+    assert result.stdout.endswith("status 1\n"), result.stdout  # and nothing listed in the folder after it
+    assert result.stderr == (f"acupressure: Cannot write speech into the folder '{disk / 'out'}': no space left "
+                             "on device. Free some space there, or name another folder with --speech-out.\n")

@@ -326,7 +326,7 @@ class Session:
 
     def _fall_back_to_text(self, error: SpeechError | AudioError) -> None:
         """No speaker, or the speech failed: one line saying so and what to do, then text."""
-        log.error("speech failed: %s", error)
+        log.debug("speech failed: %s", error)  # said once, by the line below
         hint = NO_SPEAKER_HINT if isinstance(error, AudioError) else ""
         self.show(f"! {error} {hint}".rstrip())
         self.show(f"Assistant: {self._sentence('no_speech_engine')}")

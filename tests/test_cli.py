@@ -285,6 +285,43 @@ def test_a_closed_standard_output_is_one_line_and_a_failure() -> None:
     assert result.stderr.startswith("acupressure: standard output is closed") and result.stderr.count("\n") == 1
 
 
+def test_the_version_to_an_output_that_cannot_take_it_is_one_line_and_a_failure() -> None:
+    """As for the answers (above): a full disk, a reader gone, a closed standard output."""
+    args = ["--version"]
+    with open("/dev/full", "w") as full:
+        disk = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    reader, writer = os.pipe()
+    os.close(reader)  # the reading program is gone before a byte is written
+    try:
+        pipe = subprocess.run([*CLI, *args], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    closed = subprocess.run([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            timeout=60, preexec_fn=lambda: os.close(1))
+    assert (disk.returncode, pipe.returncode, closed.returncode) == (1, 1, 1)
+    assert disk.stderr == ("acupressure: cannot write the answer to the output (No space left on device); "
+                           "free some space or write elsewhere\n")
+    assert pipe.stderr == "acupressure: the output was closed before the answer was written (is the reading " \
+                          "program gone?)\n"
+    assert closed.stderr.startswith("acupressure: standard output is closed") and closed.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_that_cannot_show_the_characters_shows_question_marks_and_says_how_to_see_them(
+        encoding: str) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    korean = subprocess.run([*CLI, "ask", "--lang", "ko", "-"], input="무릎\n머리\n".encode(), capture_output=True,
+                            timeout=60, env=env)
+    assert korean.returncode == 0
+    lines = korean.stdout.decode(encoding).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("??.")
+    assert korean.stderr.decode() == (f"acupressure: the output's character set ({encoding}) cannot show some "
+                                      "characters, shown as '?'; use a UTF-8 locale to see them (e.g. export "
+                                      "LANG=C.UTF-8)\n")  # once, however many lines
+    english = subprocess.run([*CLI, "ask", "my left elbow hurts"], capture_output=True, timeout=60, env=env)
+    assert english.returncode == 0 and english.stderr == b"" and english.stdout.startswith(b"Your left elbow.")
+
+
 def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
     process = subprocess.Popen([*CLI, "ask", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -292,6 +329,18 @@ def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
     _, err = process.communicate("my knee hurts\n" * 2000, timeout=60)
     assert process.returncode == 1
     assert err == "acupressure: the output was closed before the answer was written (is the reading program gone?)\n"
+
+
+def test_a_line_of_exactly_the_longest_length_is_answered_and_one_more_character_is_refused() -> None:
+    from voice.cli import MAX_LINE
+
+    for ending in ("\n", "\r\n", ""):
+        longest = subprocess.run([*CLI, "ask", "--json", "-"], input=b"k" * MAX_LINE + ending.encode(),
+                                 capture_output=True, timeout=60)
+        assert longest.returncode == 0 and longest.stderr == b"", longest.stderr[-300:]
+        assert len(json.loads(longest.stdout)["text"]) == MAX_LINE
+    over = subprocess.run([*CLI, "ask", "-"], input=b"k" * (MAX_LINE + 1) + b"\n", capture_output=True, timeout=60)
+    assert over.returncode == 1 and b"line 1 of the input is longer than 1048576 characters" in over.stderr
 
 
 def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path: Path) -> None:

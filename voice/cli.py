@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import errno
 import io
 import json
@@ -145,7 +146,10 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        print(f"{parser.prog} {voice.__version__}")
+        if sys.stdout is None:
+            parser.exit(1, f"{parser.prog}: {NO_OUTPUT}\n")
+        print(f"{parser.prog} {voice.__version__}")  # a full disk or a closed pipe: main says so
+        sys.stdout.flush()
         parser.exit()
 
 
@@ -241,12 +245,13 @@ def _utterances(stream: TextIO) -> Iterator[str]:
     """The lines of standard input, each checked to be of a sane length."""
     source = _utf8(stream)
     number = 0
-    while line := source.readline(MAX_LINE + 1):
+    while line := source.readline(MAX_LINE + len("\r\n")):
         number += 1
-        if len(line) > MAX_LINE:
+        text = line.rstrip("\r\n")
+        if len(text) > MAX_LINE:
             raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
                              "give one utterance per line")
-        yield _valid_text(line.rstrip("\r\n"))
+        yield _valid_text(text)
 
 
 def _utf8(stream: TextIO) -> TextIO:
@@ -540,9 +545,24 @@ def _installed(name: str, dest: Path | None) -> Path | None:
 # ---------------------------------------------------------------- main
 
 
+NO_OUTPUT: Final = ("standard output is closed, so there is nowhere to write the answer; "
+                    "run it with its output going to a terminal, file or pipe")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     exits.install()
-    parser = build_parser()
+    _narrow_output_shows_question_marks()
+    try:
+        return _run(build_parser(), argv)
+    except VoiceError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt as interrupt:
+        return exits.exit_status(interrupt)
+    except OSError as error:
+        return _fail(_os_problem(error))
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command they were given to: "see `acupressure ask --help`"
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
@@ -553,18 +573,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if sys.stdout is None:
-        return _fail("standard output is closed, so there is nowhere to write the answer; "
-                     "run it with its output going to a terminal, file or pipe")
-    try:
-        status = run(args)
-        sys.stdout.flush()
-        return status
-    except VoiceError as error:
-        return _fail(str(error))
-    except KeyboardInterrupt as interrupt:
-        return exits.exit_status(interrupt)
-    except OSError as error:
-        return _fail(_os_problem(error))
+        return _fail(NO_OUTPUT)
+    status = run(args)
+    sys.stdout.flush()
+    return status
+
+
+UNSHOWABLE: Final = "acupressure-unshowable"
+"""The error handler of an output whose character set cannot show every character."""
+
+
+def _narrow_output_shows_question_marks() -> None:
+    """An output whose character set cannot show every character (PYTHONIOENCODING=ascii, a
+    Latin-1 locale) shows those as "?" and says once how to see them, instead of failing."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
+        return
+    told: list[str] = []
+
+    def question_marks(error: UnicodeError) -> tuple[str, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        if not told and sys.stderr is not None:
+            told.append(error.encoding)
+            print(f"acupressure: the output's character set ({error.encoding}) cannot show some characters, "
+                  "shown as '?'; use a UTF-8 locale to see them (e.g. export LANG=C.UTF-8)", file=sys.stderr)
+        return "?" * (error.end - error.start), error.end
+
+    codecs.register_error(UNSHOWABLE, question_marks)
+    stream.reconfigure(errors=UNSHOWABLE)
 
 
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:

@@ -252,3 +252,27 @@ def other_user(tmp_path: Path) -> Iterator[OtherUser]:
         yield OtherUser(folder, ("setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"))
     finally:
         shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------- a named pipe nobody writes into yet
+
+import select  # noqa: E402
+
+
+def waiting_on_a_pipe(command: list[str], pipe: Path, data: bytes) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """Run a command that opens the named pipe `pipe` for reading: the first line it writes to
+    standard error within 3 s (nothing comes from the pipe so long), then, once `data` is written
+    into the pipe, how it ended."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        said = process.stderr.readline() if select.select([process.stderr], [], [], 3.0)[0] else ""
+        writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)  # fails at once, not hangs, when nobody reads it
+        try:
+            os.write(writer, data)  # a pipe holds 64 KiB
+        finally:
+            os.close(writer)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return said, subprocess.CompletedProcess(command, process.returncode, out, err)

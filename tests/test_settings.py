@@ -319,6 +319,23 @@ def test_a_file_just_under_the_limit_is_read(config: Path) -> None:
     assert load_settings(config).settings.rate == 150
 
 
+def test_a_settings_pipe_nobody_writes_into_says_what_it_waits_for(tmp_path: Path) -> None:
+    """Waiting is fine (a program may yet write the settings); waiting in silence looks like a hang."""
+    import os
+    import sys
+
+    from conftest import waiting_on_a_pipe
+
+    pipe = tmp_path / "settings.pipe"
+    os.mkfifo(pipe)
+    said, result = waiting_on_a_pipe([sys.executable, "-m", "voice", "config", "--config", str(pipe)], pipe,
+                                     b"rate: 150\n")
+    assert said == (f"WARNING voice.files: Waiting for a program to write into the named pipe {pipe}; nothing "
+                    "goes on until one does (Ctrl-C stops it).\n")
+    assert result.returncode == 0 and result.stderr == ""
+    assert f"rate: 150  (from {pipe})" in result.stdout
+
+
 def test_settings_errors_are_voice_errors() -> None:
     assert issubclass(SettingsError, VoiceError)
 

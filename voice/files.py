@@ -1,15 +1,22 @@
-"""Files written whole: a scratch file nobody can guess or plant a link for, then moved into place."""
+"""Files: written whole through a scratch file nobody can guess or link, and named pipes that make us wait."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import stat
 import tempfile
+import threading
 from pathlib import Path
 from typing import BinaryIO, Final, Iterator
 
+log = logging.getLogger(__name__)
+
 MODE: Final = 0o644
 """What a file we write may be: read by everyone, written by its owner (as the usual umask gives)."""
+WAIT_NOTICE_SECONDS: Final = 1.0
+"""How long opening a named pipe may wait before it is said what it waits for."""
 
 
 @contextlib.contextmanager
@@ -37,3 +44,29 @@ def replace_whole(path: Path, data: bytes) -> None:
         file.flush()
         os.fsync(file.fileno())
         os.replace(written, path)
+
+
+def is_pipe(path: Path) -> bool:
+    """A named pipe (FIFO): opening it waits until a program opens it for writing."""
+    try:
+        return stat.S_ISFIFO(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def said_while_waiting(path: Path) -> Iterator[None]:
+    """Around opening `path`: when it is a named pipe nobody writes into yet, say so (once)
+    after WAIT_NOTICE_SECONDS. Waiting is fine; waiting in silence looks like a hang."""
+    if not is_pipe(path):
+        yield
+        return
+    notice = threading.Timer(WAIT_NOTICE_SECONDS, log.warning,
+                             ("Waiting for a program to write into the named pipe %s; nothing goes on until one "
+                              "does (Ctrl-C stops it).", path))
+    notice.daemon = True
+    notice.start()
+    try:
+        yield
+    finally:
+        notice.cancel()

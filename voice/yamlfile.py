@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+import contextlib
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, Iterator
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
+from voice import files
 from voice.errors import VoiceError
 
 if TYPE_CHECKING:
@@ -81,7 +84,7 @@ def read_text(path: Traversable, error: type[VoiceError]) -> str:
     FileNotFoundError is left to the caller: a missing file means different things to each.
     """
     try:
-        with path.open("rb") as file:
+        with _opened(path) as file:
             data: bytes = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise
@@ -95,6 +98,19 @@ def read_text(path: Traversable, error: type[VoiceError]) -> str:
     except UnicodeDecodeError as problem:
         raise error(f"{path}: not UTF-8 text (byte {problem.start + 1} cannot be read); "
                     "save it as UTF-8") from None
+
+
+@contextlib.contextmanager
+def _opened(path: Traversable) -> Iterator[IO[bytes]]:
+    """The file open for reading; a named pipe that keeps it waiting is said (voice.files)."""
+    if not isinstance(path, Path):  # a file inside the installed package
+        with path.open("rb") as file:
+            yield file
+        return
+    with files.said_while_waiting(path):
+        file = path.open("rb")
+    with file:
+        yield file
 
 
 def parse(text: str, path: Traversable, error: type[VoiceError]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import logging
 import math
@@ -99,12 +100,17 @@ class _Flag(_Rule):
 @dataclass(frozen=True)
 class _Text(_Rule):
     what: str
+    longest: int = 4096
+    """Characters at most: a path or a voice name is far shorter (PATH_MAX is 4096)."""
 
     def allowed(self) -> str:
         return self.what
 
     def convert(self, value: Any) -> str:
-        return _text(value)
+        text = _text(value)
+        if len(text) > self.longest:
+            raise ValueError(value)
+        return text
 
 
 @dataclass(frozen=True)
@@ -395,7 +401,7 @@ def _check_all(raw: Mapping[Any, Any], label: Callable[[str], str]) -> dict[str,
     """Checked settings for raw ones; label(key) names where a key came from in errors."""
     values = {}
     for key, value in raw.items():
-        name = _check_key(str(key), label(str(key)))
+        name = _check_key(str(key), label(_cut(str(key))))
         values[name] = _check(name, value, f"{label(name)}: ")
     return values
 
@@ -408,6 +414,10 @@ def _check_key(key: str, where: str) -> str:
     raise SettingsError(f"{where}: unknown setting{hint}. Allowed keys: {', '.join(ALLOWED_KEYS)}")
 
 
+SHOWN_CHARS: Final = 60
+"""A value quoted in an error line is cut to about this many characters: the line stays one line."""
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "an empty value"
@@ -415,7 +425,21 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):  # YAML reads 2024-01-01 as a date
+        return f"the date {value.isoformat()}"
+    if isinstance(value, bytes):
+        return "binary data"
+    if not isinstance(value, (str, int, float)):  # !!set, ...: what it is, not Python's repr
+        return f"a value of YAML type {type(value).__name__}"
+    return _cut(str(value), repr(value))
+
+
+def _cut(text: str, shown: str | None = None) -> str:
+    """How `text` is shown (itself, or `shown`: as quoted), cut to SHOWN_CHARS with how long it is."""
+    shown = text if shown is None else shown
+    if len(shown) <= SHOWN_CHARS:
+        return shown
+    return f"{shown[:SHOWN_CHARS]}… ({len(text):,} characters)"
 
 
 # ---------------------------------------------------------------- the file
@@ -426,6 +450,9 @@ def _parse(path: Path) -> dict[Any, Any] | None:
     try:
         value = read_yaml(path, SettingsError)
     except FileNotFoundError:
+        if path.is_symlink():  # a link to a file that is gone is a mistake, not "no settings"
+            raise SettingsError(f"{path}: it is a link to {os.readlink(path)}, which does not exist; point the "
+                                "link at your settings file, or remove it to use the defaults") from None
         return None
     if value is None:
         return {}

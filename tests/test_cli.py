@@ -233,13 +233,49 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
     process.wait(10)
     # The session itself goes silent and ends within 0.5 s (test_session.py); the process exits at once after.
     assert time.monotonic() - sent < 2.0  # a loaded machine adds scheduling delays
-    assert process.returncode == 0 and "Traceback" not in process.stderr.read()
+    assert process.returncode == 128 + signal.SIGTERM and "Traceback" not in process.stderr.read()
     written = sorted(out.iterdir())
     assert 1 <= len(written) <= 3
     for path in written:  # whole files only: every header agrees with the data behind it
         assert path.name.endswith("-say.wav")
         with wave.open(str(path)) as wav:
             assert wav.getnframes() > 0 and len(wav.readframes(wav.getnframes())) == 2 * wav.getnframes()
+
+
+def _stop_signals_as_at_a_terminal() -> None:
+    """A shell starts background jobs with Ctrl-C ignored; a test may run as one."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch(
+        name: str, tmp_path: Path, korean_model_path: Path, speak_ko: Any) -> None:
+    """The one rule (voice/exits.py): Ctrl-C gives 130 and SIGTERM 143, whatever was going on."""
+    import signal
+
+    number = signal.Signals[name]
+    options: dict[str, Any] = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)},
+                                   preexec_fn=_stop_signals_as_at_a_terminal)
+    batch = subprocess.Popen([*CLI, "ask", "-"], **options)
+    session = subprocess.Popen([*CLI, "listen", "--text-only", "--lang", "ko", "--model", str(korean_model_path),
+                                "--input", *[str(speak_ko("도움말"))] * 20], **options)
+    try:
+        batch.stdin.write("my knee hurts\n")
+        batch.stdin.flush()
+        assert batch.stdout.readline().startswith("Your knee.")  # answered; now it waits for the next line
+        while not session.stdout.readline().startswith("Assistant: "):  # the session is under way
+            pass
+        for process in (batch, session):
+            process.send_signal(number)
+        ended = [process.communicate(timeout=30) for process in (batch, session)]
+    finally:
+        batch.kill()
+        session.kill()
+    assert (batch.returncode, session.returncode) == (128 + number, 128 + number)
+    assert [err for _, err in ended] == ["", ""]  # no traceback, no line at all: it was asked to stop
 
 
 def _a_value(option) -> str | None:

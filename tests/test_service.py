@@ -81,7 +81,8 @@ def test_the_unit_runs_the_home_session_and_restarts_it() -> None:
     lines = text.splitlines()
     assert "ExecStart=/home/pi/.venv/bin/acupressure listen --home" in lines
     for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5",
-                 "KillSignal=SIGTERM", "Environment=PYTHONUNBUFFERED=1", "StandardOutput=journal",
+                 "KillSignal=SIGTERM", "SuccessExitStatus=129 130 143", "Environment=PYTHONUNBUFFERED=1",
+                 "StandardOutput=journal",
                  "WorkingDirectory=/home/pi", "After=sound.target", "[Install]", "WantedBy=default.target"):
         assert line in lines
     assert "network" not in text.lower()

@@ -304,8 +304,8 @@ def run_listen(args: argparse.Namespace) -> int:
     if args.json:
         session.on_heard = _heard_printer(session.conversation, sys.stdout)
     session.run()
-    if session.signalled:
-        _exit_at_once()
+    if session.signalled is not None:
+        _exit_at_once(exits.status_of(session.signalled))
     return 0
 
 
@@ -326,12 +326,12 @@ def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, 
     return show
 
 
-def _exit_at_once() -> None:
+def _exit_at_once(status: int) -> None:
     """After SIGTERM or Ctrl-C, once the session has stopped and everything is written: exit now.
     Freeing the Vosk model alone takes up to a second; the system frees it at once."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(status)
 
 
 def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
@@ -415,8 +415,9 @@ def run_wyoming(args: argparse.Namespace) -> int:
         print(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
               "Ctrl-C stops it.", file=sys.stderr, flush=True)
 
-    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, on_ready=ready))
-    return 0
+    stopped_by = asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI,
+                                                   on_ready=ready))
+    return exits.status_of(stopped_by)
 
 
 # ---------------------------------------------------------------- config, devices, models

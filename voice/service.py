@@ -13,6 +13,7 @@ from typing import Any, Callable, Final, Mapping, Sequence
 
 from voice import files
 from voice.errors import VoiceError
+from voice.exits import STOP_SIGNALS, status_of
 
 LISTEN_ARGS: Final = ("listen", "--home")
 """What the service runs: wait for the wake phrase, go back to waiting after each session."""
@@ -115,6 +116,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit =
         "RestartSec=5",
         "TimeoutStopSec=5",
         "KillSignal=SIGTERM",
+        "SuccessExitStatus=" + " ".join(str(status_of(number)) for number in sorted(STOP_SIGNALS)),
         "StandardOutput=journal",
         "StandardError=journal",
         f"SyslogIdentifier={unit.name.removesuffix('.service')}",

@@ -271,19 +271,19 @@ async def start(handler: Handler, host: str, port: int) -> asyncio.Server:
 
 
 async def serve(handler: Handler, uri: str,
-                on_ready: Callable[[asyncio.Server], None] | None = None) -> None:
-    """Run the service until SIGTERM or SIGINT."""
+                on_ready: Callable[[asyncio.Server], None] | None = None) -> int:
+    """Run the service until SIGTERM or SIGINT; the number of the signal that stopped it."""
     host, port = parse_uri(uri)
     server = await start(handler, host, port)
-    stop = asyncio.Event()
+    stopped: asyncio.Queue[int] = asyncio.Queue()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, stopped.put_nowait, signum)
     if on_ready is not None:
         on_ready(server)
     async with server:
-        await stop.wait()
+        return await stopped.get()
 
 
 def handler_for(settings: Settings, limits: Limits = Limits()) -> Handler:

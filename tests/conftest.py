@@ -227,10 +227,13 @@ class OtherUser:
     become: tuple[str, ...] = ()
     """The command that runs the rest as that user; empty: this user."""
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        home = {name: str(self.folder) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")}
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """The command line as this user, at home in `folder` (models: ~/.cache/vosk, VOSK_MODEL_PATH
+        `folder`/models unless `env` says otherwise)."""
+        home = {name: str(self.folder) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+        home.update(XDG_CACHE_HOME=str(self.folder / ".cache"), VOSK_MODEL_PATH=str(self.folder / "models"))
         return subprocess.run([*self.become, sys.executable, "-m", "voice", *args], capture_output=True, text=True,
-                              timeout=120, env={**os.environ, **home}, cwd=self.folder)
+                              timeout=120, env={**os.environ, **home, **(env or {})}, cwd=self.folder)
 
 
 @pytest.fixture

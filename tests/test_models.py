@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import io
 import json
+import shutil
 import socket
 import stat
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import OtherUser
 from voice.errors import ModelError
 from voice.download import download_model, fetch_model_list, progress_bar
 from voice.models import (
@@ -452,6 +454,55 @@ def test_a_damaged_part_is_one_line_with_the_engines_reason(tmp_path: Path, kore
     assert result.stderr.count("\n") == 1, result.stderr
     assert "could not be loaded: " in result.stderr and "IvectorExtractor" in result.stderr
     assert "Download it again" in result.stderr
+
+
+def test_the_list_loads_each_model_once_and_marks_a_truncated_one_broken(tmp_path: Path,
+                                                                          korean_model_path: Path) -> None:
+    """The check a session makes, not only the files: a truncated am/final.mdl was listed as a working model.
+    The verdict is kept until a file of the model changes."""
+    cut = copy_of(korean_model_path, tmp_path / "models" / "vosk-model-cut", without="am")
+    (cut / "am").mkdir()
+    (cut / "am" / "final.mdl").write_bytes((korean_model_path / "am" / "final.mdl").read_bytes()[:7_000_000])
+    env = {"VOSK_MODEL_PATH": str(tmp_path / "models"), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    first = cli("--debug", "model", "list", env=env)
+    assert first.returncode == 1
+    assert f"vosk-model-cut  BROKEN: The Vosk model in {cut} could not be loaded: Failed to read matrix from " \
+           "stream. File position at start is" in first.stdout
+    assert "vosk-model-cut: Download it again with `acupressure model download vosk-model-cut`." in first.stdout
+    assert "checking the model" in first.stderr and "Traceback" not in first.stderr
+    again = cli("--debug", "model", "list", env=env)
+    assert again.stdout == first.stdout and "checking the model" not in again.stderr  # kept, not loaded again
+    (cut / "am" / "final.mdl").unlink()
+    (cut / "am" / "final.mdl").symlink_to(korean_model_path / "am" / "final.mdl")  # mended: checked again
+    mended = cli("--debug", "model", "list", env=env)
+    assert mended.returncode == 0 and "checking the model" in mended.stderr
+    assert mended.stdout.startswith("vosk-model-cut  ") and "BROKEN" not in mended.stdout
+
+
+def test_a_model_the_user_may_not_read_says_so_with_the_chmod_and_a_closed_folder_is_skipped(
+        other_user: OtherUser, korean_model_path: Path) -> None:
+    """Not "damaged, download it again": the fix is a chmod. One folder it may not look into does
+    not stop the list; the models elsewhere are listed."""
+    closed = copy_of(korean_model_path, other_user.folder / "models" / "vosk-model-closed", without="am")
+    (closed / "am").mkdir()
+    shutil.copy(korean_model_path / "am" / "final.mdl", closed / "am" / "final.mdl")
+    (closed / "am" / "final.mdl").chmod(0)
+    listed = other_user.run("model", "list")
+    model = other_user.run("listen", "--once", "--lang", "ko", "--model", str(closed), "--input", "x.wav")
+    locked = other_user.folder / "locked"
+    locked.mkdir(mode=0)
+    copy_of(korean_model_path, other_user.folder / ".cache" / "vosk" / "vosk-model-small-ko-0.22")
+    skipped = other_user.run("model", "list", env={"VOSK_MODEL_PATH": str(locked)})
+    locked.chmod(0o700)
+    problem = f"Your user may not read am/final.mdl of the Vosk model in {closed} (permission denied)."
+    fix = f"Let it be read: chmod -R a+rX {closed} (as its owner, or with sudo), or run as a user who may read it."
+    assert listed.returncode == 1 and f"vosk-model-closed  BROKEN: {problem}  {closed}" in listed.stdout
+    assert f"vosk-model-closed: {fix}" in listed.stdout and "damaged" not in listed.stdout
+    assert model.returncode == 1 and model.stderr == f"acupressure: {problem} {fix}\n"
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert skipped.stdout.startswith("vosk-model-small-ko-0.22  ")
+    assert f"Skipped: Your user may not look into {locked} (permission denied). Let it be read: chmod a+rx {locked}" \
+        in skipped.stdout and "Traceback" not in skipped.stderr
 
 
 def _ctrl_c_as_at_a_terminal() -> None:

@@ -21,8 +21,8 @@ from voice.conversation import Conversation, Reply
 from voice.decision import Decision
 from voice.recognizer import End, Heard, VoskRecognizer
 from voice.resolver import Pregnancy, Resolution
-from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
-                            forget_voice, load_settings, option, remember_voice)
+from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, cache_path, config_path, describe,
+                            flag_help, forget_voice, load_settings, option, remember_voice)
 from voice.speech import Voice
 
 log = logging.getLogger(__name__)
@@ -499,14 +499,19 @@ def _outputs() -> list[devices.Device]:
 
 
 def run_model_list(args: argparse.Namespace) -> int:
-    installed = models.list_models()
+    installed = models.loading_checked(models.list_models(), cache_path(models.CHECKS_FILE))
     for model in installed:
         if model.problem:
             print(f"{model.name}  BROKEN: {model.problem}  {model.path}")
         else:
             grammar = "grammar" if model.grammar else "no grammar"
             print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
-    if any(model.problem for model in installed):
+    for unreadable in models.unreadable_places():
+        print(f"Skipped: {unreadable}")
+    for model in installed:
+        if model.problem and model.fix:
+            print(f"{model.name}: {model.fix}")
+    if any(model.problem and not model.fix for model in installed):
         print("Download a broken model again with: acupressure model download NAME")
     if not any(model.problem is None for model in installed):
         places = ", ".join(str(place) for place in models.default_search_dirs())

@@ -361,6 +361,12 @@ def state_path(env: Mapping[str, str] | None = None) -> Path:
     return _xdg_file(env, "XDG_STATE_HOME", (".local", "state"), "voice.yaml")
 
 
+def cache_path(name: str, env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/acupressure/NAME, else ~/.cache/acupressure/NAME: what can be worked out
+    again, kept to save the time (the verdicts of the model check)."""
+    return _xdg_file(env, "XDG_CACHE_HOME", (".cache",), name)
+
+
 def _xdg_file(env: Mapping[str, str] | None, variable: str, default: tuple[str, ...], name: str) -> Path:
     """The assistant's file `name` in an XDG base folder: $variable, else ~/<default>. A relative
     $variable is ignored, as the XDG spec says: it would be a different file in every folder."""

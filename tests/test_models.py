@@ -289,19 +289,55 @@ def test_existing_destination_is_not_overwritten(site: Site, dest: Path) -> None
     assert (mine / "notes.txt").read_text() == "mine"
 
 
-def test_server_down_mentions_internet(dest: Path) -> None:
+def test_server_down_mentions_internet_and_what_works_without_a_model(dest: Path) -> None:
+    """A newcomer on a train: the line says what can be done now, as the README does."""
     url = f"http://127.0.0.1:{closed_port()}/model-list.json"
-    with pytest.raises(ModelError, match="internet"):
+    with pytest.raises(ModelError) as err:
         download_model(NAME, dest, list_url=url, timeout=TIMEOUT)
+    assert str(err.value).startswith(f"Could not fetch the model list from {url}: Connection refused. Downloading a "
+                                     "model needs internet access once: connect this machine and try again. "
+                                     'Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions')
+    assert "a model folder copied from another machine into" in str(err.value)
+    assert "`acupressure listen --input question.wav --text-only`" in str(err.value)
     assert leftovers(dest) == []
 
 
-def test_http_error_is_reported(site: Site, dest: Path) -> None:
+@pytest.mark.parametrize("missing", ["model-list.json", f"{NAME}.zip"])
+def test_a_file_the_server_does_not_have_is_its_answer_not_a_network_problem(site: Site, dest: Path,
+                                                                              missing: str) -> None:
     site.publish(NAME, model_zip())
-    del site.files[f"{NAME}.zip"]
-    with pytest.raises(ModelError, match="internet") as err:
+    del site.files[missing]
+    with pytest.raises(ModelError) as err:
         download(site, dest)
-    assert "Not Found" in str(err.value) and NAME in str(err.value)
+    assert f"{site.url(missing)}: the server answered 404 Not Found. It may have moved: download the model by " \
+           "hand from https://alphacephei.com/vosk/models" in str(err.value)
+    assert "connect" not in str(err.value)
+    assert leftovers(dest) == []
+
+
+@pytest.mark.parametrize("where", ["file", "file/models"])
+def test_a_dest_that_is_a_file_or_under_one_is_said_before_the_network_is_used(tmp_path: Path, where: str) -> None:
+    (tmp_path / "file").write_text("mine")
+    with pytest.raises(ModelError) as err:
+        download_model(NAME, tmp_path / where, list_url=f"http://127.0.0.1:{closed_port()}/", timeout=TIMEOUT)
+    said = "it is a file" if where == "file" else f"{tmp_path / 'file'} is a file"
+    assert str(err.value) == (f"Cannot put a model into {tmp_path / where}: {said}, not a folder. Name a folder "
+                              "with --dest (it is made when missing).")
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+def test_an_archive_that_unpacks_to_far_more_than_the_list_states_is_not_unpacked(site: Site, dest: Path) -> None:
+    """0.5 MB that would unpack to 301 MB: the checksum is right, the list states the archive's size."""
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in MODEL_FILES.items():
+            archive.writestr(f"{NAME}/{name}", data)
+        archive.writestr(f"{NAME}/graph/padding", bytes(300 * 2**20))
+    site.publish(NAME, bomb.getvalue())
+    with pytest.raises(ModelError) as err:
+        download(site, dest)
+    assert str(err.value).startswith(f"The archive of {NAME} would unpack to 300.0 MiB, more than 10 times the ")
+    assert str(err.value).endswith("it was not unpacked. Nothing was installed.")
     assert leftovers(dest) == []
 
 
@@ -352,6 +388,8 @@ def test_not_found_lists_every_place_and_the_fix(tmp_path: Path) -> None:
         assert str(place) in message
     assert f"acupressure model download {NAME}" in message
     assert "--model" in message and ENV_VAR in message
+    assert 'Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions' in message  # what works now
+    assert "`acupressure listen --input question.wav --text-only`" in message
 
 
 def test_default_search_dirs_order(tmp_path: Path) -> None:

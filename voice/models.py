@@ -270,6 +270,13 @@ def _exists(path: Path) -> bool:
         return True
 
 
+def without_a_model() -> str:
+    """What works while there is no model, said wherever one is missing (as the README says)."""
+    return ('Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions without a model, and a '
+            f"model folder copied from another machine into {default_model_dir()} gives spoken sessions from sound "
+            "files (`acupressure listen --input question.wav --text-only`).")
+
+
 def _not_found(name: str, places: Sequence[Path]) -> ModelError:
     closed = [place for place in places if not _may_look_into(place)]
     unread = f" Could not look into {', '.join(map(str, closed))} (permission denied)." if closed else ""
@@ -277,7 +284,7 @@ def _not_found(name: str, places: Sequence[Path]) -> ModelError:
         f'Speech model "{name}" was not found. Looked for a folder named {name} in: '
         f"{', '.join(str(p) for p in places)}.{unread}",
         fix=f"To fix, run `acupressure model download {name}` (needs internet once), "
-            f"or point --model PATH or {ENV_VAR} at an unpacked model folder.",
+            f"or point --model PATH or {ENV_VAR} at an unpacked model folder. {without_a_model()}",
     )
 
 

@@ -105,7 +105,21 @@ def test_devices_without_a_sound_card_says_so() -> None:
     result = run("devices")
     assert "Traceback" not in result.stderr
     if result.returncode == 1:
-        assert "No microphone found" in result.stderr
+        assert "No microphone found" in result.stderr and "acupressure listen --input question.wav" in result.stderr
+
+
+def test_listen_without_a_microphone_says_what_works_now(tmp_path: Path, korean_model_path: Path) -> None:
+    """A laptop on a train, a server, a container: sound files and typed questions work without one."""
+    from voice.devices import list_input_devices
+
+    if list_input_devices():
+        pytest.skip("this machine has a microphone")
+    result = run("listen", "--lang", "ko", "--model", str(korean_model_path),
+                 env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr == ("acupressure: No microphone found. Plug in a microphone, then run `acupressure devices`. "
+                             "Without one, `acupressure listen --input question.wav` hears a sound file and "
+                             '`acupressure ask "my left elbow hurts"` answers typed questions.\n')
 
 
 def test_doctor_says_what_is_missing_on_a_machine_without_sound(tmp_path: Path, korean_model_path: Path) -> None:
@@ -113,7 +127,8 @@ def test_doctor_says_what_is_missing_on_a_machine_without_sound(tmp_path: Path, 
     result = run("doctor", "--lang", "ko", "--model", str(korean_model_path), env=env)
     assert result.returncode == 1
     assert "ok   Speech model" in result.stdout and "ok   Speech engine" in result.stdout
-    assert "FAIL Microphone: no input device found" in result.stdout
+    assert "FAIL Microphone: no input device found. Fix: plug in a USB microphone" in result.stdout
+    assert "`acupressure listen --input question.wav` hears a sound file" in result.stdout
     assert "FAIL Speaker" in result.stdout and "Traceback" not in result.stderr
 
 

@@ -484,8 +484,8 @@ def run_devices(args: argparse.Namespace) -> int:
         if not found:
             print("  none found")
     if not inputs:
-        print("No microphone found: plug in a USB microphone, then run `acupressure devices` again.",
-              file=sys.stderr)
+        print("No microphone found: plug in a USB microphone, then run `acupressure devices` again. "
+              f"{devices.WITHOUT_A_MICROPHONE}", file=sys.stderr)
         return 1
     print("Choose one with --device INDEX or --device NAME (part of the name is enough).")
     return 0

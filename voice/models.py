@@ -385,6 +385,7 @@ def loading_checked(installed: Sequence[InstalledModel], cache: Path) -> list[In
     file of the model changes size or time, so each model is loaded once, not at every list."""
     verdicts = _read_verdicts(cache)
     checked = []
+    new = False
     for model in installed:
         if model.problem is not None:
             checked.append(model)
@@ -392,9 +393,10 @@ def loading_checked(installed: Sequence[InstalledModel], cache: Path) -> list[In
         key, stamp = str(model.path.resolve()), _stamp(model.path)
         if verdicts.get(key, {}).get("stamp") != stamp:
             log.debug("checking the model %s by loading it", model.path)
-            verdicts[key] = {"stamp": stamp, **_load_verdict(model.path)}
+            verdicts[key], new = {"stamp": stamp, **_load_verdict(model.path)}, True
         checked.append(replace(model, problem=verdicts[key].get("problem"), fix=verdicts[key].get("fix")))
-    _write_verdicts(cache, verdicts)
+    if new:
+        _write_verdicts(cache, verdicts)
     return checked
 
 

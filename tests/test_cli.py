@@ -232,9 +232,11 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
     import wave
 
     out = tmp_path / "out"
-    help_requests = [speak_ko("도움말")] * 20  # "help", again and again: long answers to speak
+    # "my head hurts", again and again: each is asked back ("머리, 맞아요?"), so every one is spoken
+    # ("help" was heard as other words, and the session ended before the signal was sent)
+    requests = [speak_ko("머리가 아파요")] * 20
     process = subprocess.Popen([*CLI, "listen", "--lang", "ko", "--model", str(korean_model_path), "--no-cues",
-                                "--speech-out", str(out), "--input", *map(str, help_requests)],
+                                "--speech-out", str(out), "--input", *map(str, requests)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
     assert process.stdout is not None
@@ -243,6 +245,7 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
         lines += line.startswith("Assistant: ")
         if lines == 3:
             break
+    assert lines == 3, "the session ended before it could be signalled"
     sent = time.monotonic()
     process.send_signal(signal.SIGTERM)
     process.wait(10)
@@ -276,13 +279,15 @@ def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch
                                    preexec_fn=_stop_signals_as_at_a_terminal)
     batch = subprocess.Popen([*CLI, "ask", "-"], **options)
     session = subprocess.Popen([*CLI, "listen", "--text-only", "--lang", "ko", "--model", str(korean_model_path),
-                                "--input", *[str(speak_ko("도움말"))] * 20], **options)
+                                "--input", "-"], **{**options, "text": False})
     try:
         batch.stdin.write("my knee hurts\n")
         batch.stdin.flush()
         assert batch.stdout.readline().startswith("Your knee.")  # answered; now it waits for the next line
-        while not session.stdout.readline().startswith("Assistant: "):  # the session is under way
-            pass
+        header = speak_ko("머리가 아파요").read_bytes()[:44]  # then a sound that never ends, as arecord's
+        session.stdin.write(header[:40] + (0x7FFFFFF0).to_bytes(4, "little") + bytes(32000))
+        session.stdin.flush()
+        assert session.stdout.readline().startswith("Assistant: ".encode())  # the session is under way
         for process in (batch, session):
             process.send_signal(number)
         ended = [process.communicate(timeout=30) for process in (batch, session)]
@@ -290,7 +295,7 @@ def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch
         batch.kill()
         session.kill()
     assert (batch.returncode, session.returncode) == (128 + number, 128 + number)
-    assert [err for _, err in ended] == ["", ""]  # no traceback, no line at all: it was asked to stop
+    assert [ended[0][1], ended[1][1]] == ["", b""]  # no traceback, no line at all: it was asked to stop
 
 
 def _a_value(option) -> str | None:

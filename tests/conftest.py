@@ -227,10 +227,13 @@ class OtherUser:
     become: tuple[str, ...] = ()
     """The command that runs the rest as that user; empty: this user."""
 
-    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        home = {name: str(self.folder) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")}
+    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        """The command line as this user, at home in `folder` (models: ~/.cache/vosk, VOSK_MODEL_PATH
+        `folder`/models unless `env` says otherwise)."""
+        home = {name: str(self.folder) for name in ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME")}
+        home.update(XDG_CACHE_HOME=str(self.folder / ".cache"), VOSK_MODEL_PATH=str(self.folder / "models"))
         return subprocess.run([*self.become, sys.executable, "-m", "voice", *args], capture_output=True, text=True,
-                              timeout=120, env={**os.environ, **home}, cwd=self.folder)
+                              timeout=120, env={**os.environ, **home, **(env or {})}, cwd=self.folder)
 
 
 @pytest.fixture
@@ -252,3 +255,27 @@ def other_user(tmp_path: Path) -> Iterator[OtherUser]:
         yield OtherUser(folder, ("setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups"))
     finally:
         shutil.rmtree(folder)
+
+
+# ---------------------------------------------------------------- a named pipe nobody writes into yet
+
+import select  # noqa: E402
+
+
+def waiting_on_a_pipe(command: list[str], pipe: Path, data: bytes) -> tuple[str, subprocess.CompletedProcess[str]]:
+    """Run a command that opens the named pipe `pipe` for reading: the first line it writes to
+    standard error within 3 s (nothing comes from the pipe so long), then, once `data` is written
+    into the pipe, how it ended."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        said = process.stderr.readline() if select.select([process.stderr], [], [], 3.0)[0] else ""
+        writer = os.open(pipe, os.O_WRONLY | os.O_NONBLOCK)  # fails at once, not hangs, when nobody reads it
+        try:
+            os.write(writer, data)  # a pipe holds 64 KiB
+        finally:
+            os.close(writer)
+        out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    return said, subprocess.CompletedProcess(command, process.returncode, out, err)

@@ -1,19 +1,24 @@
 """The fuzz corpus: hostile inputs and signals for every command, and the checks on each run.
 
 Each run must end cleanly (0, or one line saying what is wrong, or the signal's status; never a
-traceback), leave every file the user had byte-identical, and leave no temporary file behind.
+traceback), leave every file the user had byte-identical, and leave no temporary file behind;
+`ask -` answers every line in with one line out, and the Wyoming service answers or refuses every
+transcript with one event.
 tests/test_fuzz.py runs a small seeded sweep; bench/fuzz.py runs a longer one and prints counts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
 import json
 import os
 import random
+import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +29,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable, Iterator
+
+from wyoming.event import async_read_event
 
 from voice.cli import main
 
@@ -95,6 +102,34 @@ def _flip(rng: random.Random, data: bytes) -> bytes:
     return data[:position] + bytes([rng.randrange(256)]) + data[position + 1:]
 
 
+TRICKY = "❼²½①٣𝟘\u0300\u200d\u202e\ufeff\u2028\x85\x00\x1b'’\"\\"
+"""Characters that have tripped text handling: digits that are no decimal numbers ("❼", "²": isdigit()
+but no int()), numbers of other scripts, combining marks, joiners, direction marks, odd line ends."""
+
+
+def random_text(rng: random.Random, length: int) -> str:
+    """Characters from all of Unicode (lone surrogates too), mixed with the tricky ones."""
+    return "".join(rng.choice(TRICKY) if rng.random() < 0.3 else chr(rng.randint(1, 0x10FFFF))
+                   for _ in range(length))
+
+
+def hostile_lines(rng: random.Random) -> list[bytes]:
+    """Lines for `ask -` and transcripts: random bytes, random text, and utterances with either inside."""
+    lines = []
+    for _ in range(rng.randint(1, 8)):
+        kind = rng.randrange(3)
+        if kind == 0:
+            line = rng.randbytes(rng.randint(0, 200))
+        elif kind == 1:
+            line = random_text(rng, rng.randint(1, 80)).encode("utf-8", "surrogatepass")
+        else:
+            words = rng.choice(UTTERANCES[:-1]).split()
+            words.insert(rng.randint(0, len(words)), random_text(rng, rng.randint(1, 3)))
+            line = " ".join(words).encode("utf-8", "surrogatepass")
+        lines.append(line)
+    return lines
+
+
 def hostile_wavs(rng: random.Random, good: bytes) -> Iterator[tuple[str, bytes]]:
     yield "random bytes", rng.randbytes(rng.randint(0, 3000))
     yield "truncated wav", good[:rng.randint(0, min(len(good), 200))]
@@ -155,7 +190,7 @@ class Home:
         files: dict[str, bytes] = {}
         for path in sorted(self.user.rglob("*")):
             relative = str(path.relative_to(self.user))
-            if relative.startswith(SOUND_SYSTEM):
+            if relative.startswith((*SOUND_SYSTEM, ASSISTANTS_CACHE)) or ASSISTANTS_CACHE.startswith(relative + "/"):
                 continue
             if path.is_symlink():
                 files[relative] = b"-> " + str(os.readlink(path)).encode()
@@ -194,6 +229,8 @@ def _remove(path: Path) -> None:
 
 INFORMATION = ("Downloading ", "Downloaded ", "Microphone: ")
 """Lines on standard error that say what is going on, not what went wrong."""
+ASSISTANTS_CACHE = ".cache/acupressure"
+"""The assistant's own cache (the verdicts of the model check): not a file of the user's."""
 SOUND_SYSTEM = ("config/pulse", "pulse-")
 """Folders the sound system (PulseAudio's client library) keeps in ~/.config and, without
 XDG_RUNTIME_DIR, in $TMPDIR for any program that opens a sound device: not the assistant's
@@ -238,8 +275,9 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
         sys.unraisablehook = hook
 
 
-def run_inside(home: Home, argv: list[str], tally: Tally, stdin: bytes | None = None) -> None:
-    """One command in this process (fast): an exception escaping main() counts as a traceback."""
+def run_inside(home: Home, argv: list[str], tally: Tally, stdin: bytes | None = None) -> str:
+    """One command in this process (fast): an exception escaping main() counts as a traceback.
+    Its standard output is returned."""
     what = " ".join(argv)[:120]
     before = home.snapshot()
     out, err = io.StringIO(), io.StringIO()
@@ -260,6 +298,7 @@ def run_inside(home: Home, argv: list[str], tally: Tally, stdin: bytes | None = 
     tally.inputs += 1
     _judge(what, status, err.getvalue(), tally)
     home.check(before, what, tally)
+    return out.getvalue()
 
 
 def _stop_signals_as_at_a_terminal() -> None:
@@ -357,8 +396,10 @@ def model_archive(rng: random.Random, padding: int = 0) -> bytes:
 
 
 def sweep(root: Path, seed: int, rounds: int, wav: bytes, korean_model: Path, signal_runs: int,
-          listen_runs: int, deadline: float, log: Callable[[str], None] = lambda line: None) -> Tally:
-    """Every command with hostile input, then signals at random moments; stops at the deadline."""
+          listen_runs: int, deadline: float, log: Callable[[str], None] = lambda line: None,
+          transcripts: int = 0) -> Tally:
+    """Every command with hostile input, then signals at random moments; stops at the deadline.
+    `transcripts`: how many hostile transcripts the Wyoming service gets."""
     rng = random.Random(seed)
     tally = Tally()
     home = Home(root)
@@ -370,6 +411,9 @@ def sweep(root: Path, seed: int, rounds: int, wav: bytes, korean_model: Path, si
         _stdin_round(home, rng, tally)
         run_inside(home, hostile_argv(rng), tally)
         log(f"round {round_number + 1}: {tally.summary()}")
+    if transcripts and time.monotonic() < deadline:
+        wyoming_round(home, rng, tally, transcripts)
+        log(f"wyoming: {tally.summary()}")
     _listen_runs(home, rng, tally, wav, korean_model, listen_runs, deadline)
     _signal_runs(home, rng, tally, wav, korean_model, signal_runs, deadline)
     return tally
@@ -409,11 +453,15 @@ def _model_round(home: Home, rng: random.Random, tally: Tally) -> None:
 
 
 def _stdin_round(home: Home, rng: random.Random, tally: Tally) -> None:
-    lines = [rng.choice(UTTERANCES).encode() for _ in range(rng.randint(0, 5))]
+    lines = [rng.choice(UTTERANCES).encode() for _ in range(rng.randint(0, 5))] + hostile_lines(rng)
+    rng.shuffle(lines)
     noise = rng.choice([rng.randbytes(rng.randint(0, 2000)), b"x" * 20000, "\u00e9\U0001F600\n".encode(),
                         b"\r\n\r\n", b"\x00" * 100])
-    run_inside(home, ["ask", rng.choice(["--json", "--same-side"]), "-"], tally,
-               stdin=b"\n".join(lines + [noise]))
+    stdin = b"\n".join(lines + [noise])
+    answers = run_inside(home, ["ask", rng.choice(["--json", "--same-side"]), "-"], tally, stdin=stdin)
+    read = len(io.StringIO(stdin.decode("utf-8", "replace"), newline="").readlines())
+    if answers.count("\n") != read:  # one line out for every line in, whatever the line held
+        tally.unclean.append(f"ask -: {read} lines in, {answers.count(chr(10))} out: {stdin[:200]!r}")
 
 
 def _listen_runs(home: Home, rng: random.Random, tally: Tally, wav: bytes, model: Path, runs: int,
@@ -452,6 +500,95 @@ def _signal_runs(home: Home, rng: random.Random, tally: Tally, wav: bytes, model
         else:
             run_outside(home, ["ask", "--json", "-"], tally, rng, signal_within=1.5,
                         stdin=b"my left elbow hurts\n" * 200)
+
+
+# ---------------------------------------------------------------- the Wyoming service
+
+
+ANSWERS = ("handled", "not-handled", "error malformed", "error incomplete", "error too-large", "error bad-transcript")
+"""Every transcript, however broken, gets exactly one of these back before its connection closes: an
+answer, or the refusal of what broke the protocol (never "error internal": a fault of ours)."""
+
+
+def wyoming_round(home: Home, rng: random.Random, tally: Tally, transcripts: int) -> None:
+    """`acupressure wyoming` on 127.0.0.1, as Home Assistant reaches it: transcripts of random
+    text, random bytes spliced raw into a transcript event, and events of random bytes, one
+    connection each; then SIGTERM. Each must get one answer or error event; the service must
+    keep answering, print no traceback and exit with SIGTERM's status."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, **home.env(), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "voice", "wyoming", "--uri", f"tcp://127.0.0.1:{port}"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=_stop_signals_as_at_a_terminal)
+    before = home.snapshot()
+    try:
+        assert process.stderr is not None
+        ready = process.stderr.readline() if select.select([process.stderr], [], [], 60)[0] else b""
+        if b"Wyoming handle service on" not in ready:
+            tally.unclean.append(f"wyoming: did not start: {ready!r}")
+            return
+        answers = asyncio.run(_send_all(port, [_transcript_event(rng) for _ in range(transcripts)]))
+        for sent, events in answers:
+            tally.inputs += 1
+            if len(events) != 1 or events[0] not in ANSWERS:
+                tally.unclean.append(f"wyoming: {sent[:120]!r} got {events}")
+        if answers[-1][1] != ["handled"]:
+            tally.unclean.append(f"wyoming: after the hostile transcripts, a plain question got {answers[-1][1]}")
+        process.send_signal(signal.SIGTERM)
+        tally.signals += 1
+        _, err = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        tally.unclean.append("wyoming: did not stop within 30 s of SIGTERM")
+        return
+    finally:
+        process.kill()
+        process.wait()
+    said = err.decode(errors="replace")
+    if any(noise in said for noise in (*NOISE, "internal error")):
+        tally.tracebacks.append(f"wyoming: {said[-300:]}")
+    elif process.returncode != 128 + signal.SIGTERM:
+        tally.unclean.append(f"wyoming: status {process.returncode} after SIGTERM, {said[-300:]!r}")
+    home.check(before, "wyoming", tally)
+
+
+def _transcript_event(rng: random.Random) -> bytes:
+    """One event on the wire: a transcript of random text, random bytes raw inside one, or random bytes."""
+    kind = rng.randrange(3)
+    if kind == 0:
+        text = rng.choice(hostile_lines(rng)).decode("utf-8", "replace")
+        return json.dumps({"type": "transcript", "data": {"text": text, "language": rng.choice(["en", "ko", None])},
+                           "version": "1.0.0"}).encode() + b"\n"
+    if kind == 1:
+        raw = rng.randbytes(rng.randint(0, 100)).replace(b"\n", b" ")
+        return b'{"type": "transcript", "data": {"text": "my knee ' + raw + b'"}}\n'
+    return rng.randbytes(rng.randint(1, 300)).replace(b"\n", b" ") + b"\n"
+
+
+async def _send_all(port: int, events: list[bytes]) -> list[tuple[bytes, list[str]]]:
+    """Each event on its own connection (the sending side then closed): the types of what came back."""
+    answers = []
+    for event in [*events, _plain_question()]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            writer.write(event)
+            writer.write_eof()
+            await writer.drain()
+            received = []
+            while (answer := await asyncio.wait_for(async_read_event(reader), 10)) is not None:
+                received.append(f"error {answer.data.get('code')}" if answer.type == "error" else answer.type)
+        except (OSError, asyncio.TimeoutError) as error:
+            received = [f"{type(error).__name__}: {error}"]
+        finally:
+            writer.close()
+        answers.append((event, received))
+    return answers
+
+
+def _plain_question() -> bytes:
+    """Asked last: the service still answers after everything before it."""
+    return json.dumps({"type": "transcript", "data": {"text": "my left elbow hurts"}}).encode() + b"\n"
 
 
 def _remove_installed(folder: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import pty
-import shutil
 import struct
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import pytest
 import soundfile as sf
 import soxr
 
-from conftest import OtherUser
+from conftest import OtherUser, waiting_on_a_pipe
 from voice.audio import (
     STREAM_FIX,
     AudioChunk,
@@ -214,8 +213,8 @@ def test_read_wav_reads_espeak_output(tmp_path: Path) -> None:
     assert level(chunk) > 0.01
 
 
-@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed")
 def test_read_wav_reads_sox_24_bit_extensible(tmp_path: Path) -> None:
+    """sox's own WAVE_FORMAT_EXTENSIBLE, not libsndfile's: tests/run installs sox, so this never skips."""
     path = tmp_path / "sox24.wav"
     command = ["sox", "-n", "-r", "44100", "-c", "2", "-b", "24", str(path)]
     command += ["synth", "0.4", "sine", "440"]
@@ -505,11 +504,44 @@ def test_flac_on_a_pipe_says_to_give_the_file(tmp_path: Path) -> None:
     cat = subprocess.Popen(["cat", str(recording)], stdout=subprocess.PIPE)
     try:
         assert cat.stdout is not None
-        with pytest.raises(AudioError, match="FLAC and MP3 must come as files"):
+        with pytest.raises(AudioError, match="FLAC and MP3 must come as files") as caught:
             read_wav(f"/dev/fd/{cat.stdout.fileno()}")
     finally:
         cat.kill()
         cat.wait(5)
+    assert "it is FLAC, which cannot be read from a pipe" in str(caught.value)
+    assert "damaged" not in str(caught.value) and "lost sync" not in str(caught.value)
+
+
+WAITING = (
+    "import logging, sys; from voice.audio import FileSource\n"
+    "logging.basicConfig(format='%(message)s')\n"
+    "source = FileSource(sys.argv[1:], gap_seconds=0.0); source.validate()\n"
+    "print(sum(block.samples for block in iter(lambda: source.read(1.0), None)))\n"
+)
+
+
+def test_a_named_pipe_nobody_writes_into_says_what_it_waits_for(tmp_path: Path) -> None:
+    """Waiting is fine (a program may yet write into it); waiting in silence looks like a hang."""
+    recording = write_test_wav(tmp_path / "speech.wav", 16000, 1, 2, seconds=0.5)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    said, result = waiting_on_a_pipe([sys.executable, "-c", WAITING, str(fifo)], fifo, recording.read_bytes())
+    assert said == (f"Waiting for a program to write into the named pipe {fifo}; nothing goes on until one "
+                    "does (Ctrl-C stops it).\n")
+    assert result.returncode == 0 and result.stderr == "" and int(result.stdout) == 8000  # then played as any pipe
+
+
+def test_a_closed_standard_input_and_one_given_twice_are_one_line_each() -> None:
+    closed = subprocess.run([sys.executable, "-c", STDIN_LENGTH, "-"], capture_output=True, text=True, timeout=30,
+                            preexec_fn=lambda: os.close(0))
+    assert closed.stderr.strip().splitlines()[-1].endswith(
+        "Cannot read the audio file standard input: it is closed. Pipe sound in, e.g. arecord -f S16_LE -r 16000 "
+        "| acupressure listen --input -")
+    with pytest.raises(AudioError) as twice:
+        FileSource(["-", "-"]).validate()  # refused before a byte is read
+    assert str(twice.value) == ("Cannot read the audio file standard input: it is given more than once, and a "
+                                "pipe can be read only once. Give it once.")
 
 
 # --- memory -----------------------------------------------------------------------

@@ -105,7 +105,21 @@ def test_devices_without_a_sound_card_says_so() -> None:
     result = run("devices")
     assert "Traceback" not in result.stderr
     if result.returncode == 1:
-        assert "No microphone found" in result.stderr
+        assert "No microphone found" in result.stderr and "acupressure listen --input question.wav" in result.stderr
+
+
+def test_listen_without_a_microphone_says_what_works_now(tmp_path: Path, korean_model_path: Path) -> None:
+    """A laptop on a train, a server, a container: sound files and typed questions work without one."""
+    from voice.devices import list_input_devices
+
+    if list_input_devices():
+        pytest.skip("this machine has a microphone")
+    result = run("listen", "--lang", "ko", "--model", str(korean_model_path),
+                 env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr == ("acupressure: No microphone found. Plug in a microphone, then run `acupressure devices`. "
+                             "Without one, `acupressure listen --input question.wav` hears a sound file and "
+                             '`acupressure ask "my left elbow hurts"` answers typed questions.\n')
 
 
 def test_doctor_says_what_is_missing_on_a_machine_without_sound(tmp_path: Path, korean_model_path: Path) -> None:
@@ -113,7 +127,8 @@ def test_doctor_says_what_is_missing_on_a_machine_without_sound(tmp_path: Path, 
     result = run("doctor", "--lang", "ko", "--model", str(korean_model_path), env=env)
     assert result.returncode == 1
     assert "ok   Speech model" in result.stdout and "ok   Speech engine" in result.stdout
-    assert "FAIL Microphone: no input device found" in result.stdout
+    assert "FAIL Microphone: no input device found. Fix: plug in a USB microphone" in result.stdout
+    assert "`acupressure listen --input question.wav` hears a sound file" in result.stdout
     assert "FAIL Speaker" in result.stdout and "Traceback" not in result.stderr
 
 
@@ -205,7 +220,7 @@ def test_without_a_speaker_it_carries_on_in_text_and_says_how_to_pick_one(tmp_pa
     assert len(notices) == 1 and "No speaker" in notices[0]
     assert "--output-device" in notices[0] and "--text-only" in notices[0]
     assert result.stdout.rstrip().endswith("안녕히 계세요. 몸조심하세요.")  # it heard "stop" and said goodbye
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "No speaker" not in result.stderr  # said once, not logged again
 
 
 def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: Path, korean_model_path: Path,
@@ -217,9 +232,11 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
     import wave
 
     out = tmp_path / "out"
-    help_requests = [speak_ko("도움말")] * 20  # "help", again and again: long answers to speak
+    # "my head hurts", again and again: each is asked back ("머리, 맞아요?"), so every one is spoken
+    # ("help" was heard as other words, and the session ended before the signal was sent)
+    requests = [speak_ko("머리가 아파요")] * 20
     process = subprocess.Popen([*CLI, "listen", "--lang", "ko", "--model", str(korean_model_path), "--no-cues",
-                                "--speech-out", str(out), "--input", *map(str, help_requests)],
+                                "--speech-out", str(out), "--input", *map(str, requests)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
     assert process.stdout is not None
@@ -228,18 +245,57 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
         lines += line.startswith("Assistant: ")
         if lines == 3:
             break
+    assert lines == 3, "the session ended before it could be signalled"
     sent = time.monotonic()
     process.send_signal(signal.SIGTERM)
     process.wait(10)
     # The session itself goes silent and ends within 0.5 s (test_session.py); the process exits at once after.
     assert time.monotonic() - sent < 2.0  # a loaded machine adds scheduling delays
-    assert process.returncode == 0 and "Traceback" not in process.stderr.read()
+    assert process.returncode == 128 + signal.SIGTERM and "Traceback" not in process.stderr.read()
     written = sorted(out.iterdir())
     assert 1 <= len(written) <= 3
     for path in written:  # whole files only: every header agrees with the data behind it
         assert path.name.endswith("-say.wav")
         with wave.open(str(path)) as wav:
             assert wav.getnframes() > 0 and len(wav.readframes(wav.getnframes())) == 2 * wav.getnframes()
+
+
+def _stop_signals_as_at_a_terminal() -> None:
+    """A shell starts background jobs with Ctrl-C ignored; a test may run as one."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch(
+        name: str, tmp_path: Path, korean_model_path: Path, speak_ko: Any) -> None:
+    """The one rule (voice/exits.py): Ctrl-C gives 130 and SIGTERM 143, whatever was going on."""
+    import signal
+
+    number = signal.Signals[name]
+    options: dict[str, Any] = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                   env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)},
+                                   preexec_fn=_stop_signals_as_at_a_terminal)
+    batch = subprocess.Popen([*CLI, "ask", "-"], **options)
+    session = subprocess.Popen([*CLI, "listen", "--text-only", "--lang", "ko", "--model", str(korean_model_path),
+                                "--input", "-"], **{**options, "text": False})
+    try:
+        batch.stdin.write("my knee hurts\n")
+        batch.stdin.flush()
+        assert batch.stdout.readline().startswith("Your knee.")  # answered; now it waits for the next line
+        header = speak_ko("머리가 아파요").read_bytes()[:44]  # then a sound that never ends, as arecord's
+        session.stdin.write(header[:40] + (0x7FFFFFF0).to_bytes(4, "little") + bytes(32000))
+        session.stdin.flush()
+        assert session.stdout.readline().startswith("Assistant: ".encode())  # the session is under way
+        for process in (batch, session):
+            process.send_signal(number)
+        ended = [process.communicate(timeout=30) for process in (batch, session)]
+    finally:
+        batch.kill()
+        session.kill()
+    assert (batch.returncode, session.returncode) == (128 + number, 128 + number)
+    assert [ended[0][1], ended[1][1]] == ["", b""]  # no traceback, no line at all: it was asked to stop
 
 
 def _a_value(option) -> str | None:
@@ -285,6 +341,43 @@ def test_a_closed_standard_output_is_one_line_and_a_failure() -> None:
     assert result.stderr.startswith("acupressure: standard output is closed") and result.stderr.count("\n") == 1
 
 
+def test_the_version_to_an_output_that_cannot_take_it_is_one_line_and_a_failure() -> None:
+    """As for the answers (above): a full disk, a reader gone, a closed standard output."""
+    args = ["--version"]
+    with open("/dev/full", "w") as full:
+        disk = subprocess.run([*CLI, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    reader, writer = os.pipe()
+    os.close(reader)  # the reading program is gone before a byte is written
+    try:
+        pipe = subprocess.run([*CLI, *args], stdout=writer, stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(writer)
+    closed = subprocess.run([*CLI, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            timeout=60, preexec_fn=lambda: os.close(1))
+    assert (disk.returncode, pipe.returncode, closed.returncode) == (1, 1, 1)
+    assert disk.stderr == ("acupressure: cannot write the answer to the output (No space left on device); "
+                           "free some space or write elsewhere\n")
+    assert pipe.stderr == "acupressure: the output was closed before the answer was written (is the reading " \
+                          "program gone?)\n"
+    assert closed.stderr.startswith("acupressure: standard output is closed") and closed.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_an_output_that_cannot_show_the_characters_shows_question_marks_and_says_how_to_see_them(
+        encoding: str) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    korean = subprocess.run([*CLI, "ask", "--lang", "ko", "-"], input="무릎\n머리\n".encode(), capture_output=True,
+                            timeout=60, env=env)
+    assert korean.returncode == 0
+    lines = korean.stdout.decode(encoding).splitlines()
+    assert len(lines) == 2 and lines[0].startswith("??.")
+    assert korean.stderr.decode() == (f"acupressure: the output's character set ({encoding}) cannot show some "
+                                      "characters, shown as '?'; use a UTF-8 locale to see them (e.g. export "
+                                      "LANG=C.UTF-8)\n")  # once, however many lines
+    english = subprocess.run([*CLI, "ask", "my left elbow hurts"], capture_output=True, timeout=60, env=env)
+    assert english.returncode == 0 and english.stderr == b"" and english.stdout.startswith(b"Your left elbow.")
+
+
 def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
     process = subprocess.Popen([*CLI, "ask", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -292,6 +385,18 @@ def test_a_reader_that_goes_away_is_one_line_and_a_failure() -> None:
     _, err = process.communicate("my knee hurts\n" * 2000, timeout=60)
     assert process.returncode == 1
     assert err == "acupressure: the output was closed before the answer was written (is the reading program gone?)\n"
+
+
+def test_a_line_of_exactly_the_longest_length_is_answered_and_one_more_character_is_refused() -> None:
+    from voice.cli import MAX_LINE
+
+    for ending in ("\n", "\r\n", ""):
+        longest = subprocess.run([*CLI, "ask", "--json", "-"], input=b"k" * MAX_LINE + ending.encode(),
+                                 capture_output=True, timeout=60)
+        assert longest.returncode == 0 and longest.stderr == b"", longest.stderr[-300:]
+        assert len(json.loads(longest.stdout)["text"]) == MAX_LINE
+    over = subprocess.run([*CLI, "ask", "-"], input=b"k" * (MAX_LINE + 1) + b"\n", capture_output=True, timeout=60)
+    assert over.returncode == 1 and b"line 1 of the input is longer than 1048576 characters" in over.stderr
 
 
 def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path: Path) -> None:
@@ -302,6 +407,14 @@ def test_an_overlong_input_line_is_one_line_and_odd_bytes_are_no_error(tmp_path:
     odd = subprocess.run([*CLI, "ask", "-"], input=b"my knee\n\xff\xfe hurts\n", capture_output=True, timeout=60,
                          env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
     assert odd.returncode == 0 and odd.stdout.decode("utf-8").count("\n") == 2  # bytes that are not UTF-8: \ufffd
+
+
+def test_digits_that_are_no_numbers_are_answered_line_by_line() -> None:
+    """Found by random bytes into `ask -`: "❼" is a digit to str.isdigit(), but int() refuses it."""
+    result = run("ask", "-", stdin="my ❼ knee\n❼\nmy left elbow hurts ²\n")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3 and lines[2].startswith("Your left elbow.")
 
 
 @pytest.mark.parametrize("args, command, wrong", [
@@ -373,3 +486,24 @@ def test_a_read_only_speech_folder_is_refused_before_the_session(
         result, f"Cannot write speech into the folder '{out}': permission denied. Let your user write to it "
                 f"(chmod u+w {out})")
     assert sorted(out.iterdir()) == [kept] and kept.read_bytes() == b"an earlier session's speech"
+
+
+def test_a_full_disk_under_the_speech_folder_stops_the_session_in_one_line_and_leaves_nothing(
+        tmp_path: Path, korean_model_path: Path, speak_ko: Any) -> None:
+    """A small disk of its own (tmpfs, in a private mount namespace): the first spoken turn fills it."""
+    import shutil
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = f"mount -t tmpfs -o size=16k none {disk} || exit 99; \"$@\"; echo \"status $?\"; ls -A {disk}/out"
+    args = ["listen", "--lang", "ko", "--model", str(korean_model_path), "--input", str(speak_ko("멈춰")),
+            "--speech-out", str(disk / "out")]
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script, "sh", *CLI, *args], capture_output=True,
+                            text=True, timeout=120)
+    if result.returncode == 99:
+        pytest.skip(f"this machine allows no private mount: {result.stderr.strip()}")
+    assert result.stdout.endswith("status 1\n"), result.stdout  # and nothing listed in the folder after it
+    assert result.stderr == (f"acupressure: Cannot write speech into the folder '{disk / 'out'}': no space left "
+                             "on device. Free some space there, or name another folder with --speech-out.\n")

@@ -91,7 +91,9 @@ def test_without_a_microphone_it_says_so(checks: list[Check]) -> None:
     microphone = by_name(checks)["Microphone"]
     assert (microphone.ok, microphone.needed) == (False, True)
     assert microphone.detail == "no input device found"
-    assert microphone.fix == "plug in a USB microphone, then run `acupressure devices`"
+    assert microphone.fix == ("plug in a USB microphone, then run `acupressure devices`. Without one, `acupressure "
+                              "listen --input question.wav` hears a sound file and `acupressure ask \"my left elbow "
+                              "hurts\"` answers typed questions.")
 
 
 @no_outputs
@@ -107,8 +109,8 @@ def test_without_a_speaker_it_says_so(checks: list[Check]) -> None:
 def test_the_report_names_the_failures_and_the_exit_code_is_one(checks: list[Check]) -> None:
     lines = report(checks)
     assert len(lines) == len(checks) + 1
-    assert lines[4] == ("FAIL Microphone: no input device found. "
-                        "Fix: plug in a USB microphone, then run `acupressure devices`")
+    assert lines[4].startswith("FAIL Microphone: no input device found. "
+                               "Fix: plug in a USB microphone, then run `acupressure devices`. Without one, ")
     assert lines[5].startswith("FAIL Speaker: no sound output device found. Fix: connect a speaker")
     assert all(line.startswith("ok   ") for index, line in enumerate(lines[:-1]) if index not in (4, 5))
     assert lines[-1].startswith("2 of 7 checks failed: Microphone, Speaker.")

@@ -20,7 +20,7 @@ def test_hostile_input_and_signals_end_cleanly_and_leave_everything_as_it_was(
         tmp_path: Path, korean_model_path: Path, speak_ko) -> None:
     wav = speak_ko("머리가 아파요").read_bytes()
     tally = sweep(tmp_path, SEED, rounds=3, wav=wav, korean_model=korean_model_path, signal_runs=4,
-                  listen_runs=2, deadline=time.monotonic() + SECONDS)
+                  listen_runs=2, deadline=time.monotonic() + SECONDS, transcripts=20)
     assert tally.inputs >= 60, tally.summary()
     assert tally.failures == [], "\n".join(tally.failures[:10])
 

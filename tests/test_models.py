@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import io
 import json
+import shutil
 import socket
 import stat
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import OtherUser
 from voice.errors import ModelError
 from voice.download import download_model, fetch_model_list, progress_bar
 from voice.models import (
@@ -287,19 +289,55 @@ def test_existing_destination_is_not_overwritten(site: Site, dest: Path) -> None
     assert (mine / "notes.txt").read_text() == "mine"
 
 
-def test_server_down_mentions_internet(dest: Path) -> None:
+def test_server_down_mentions_internet_and_what_works_without_a_model(dest: Path) -> None:
+    """A newcomer on a train: the line says what can be done now, as the README does."""
     url = f"http://127.0.0.1:{closed_port()}/model-list.json"
-    with pytest.raises(ModelError, match="internet"):
+    with pytest.raises(ModelError) as err:
         download_model(NAME, dest, list_url=url, timeout=TIMEOUT)
+    assert str(err.value).startswith(f"Could not fetch the model list from {url}: Connection refused. Downloading a "
+                                     "model needs internet access once: connect this machine and try again. "
+                                     'Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions')
+    assert "a model folder copied from another machine into" in str(err.value)
+    assert "`acupressure listen --input question.wav --text-only`" in str(err.value)
     assert leftovers(dest) == []
 
 
-def test_http_error_is_reported(site: Site, dest: Path) -> None:
+@pytest.mark.parametrize("missing", ["model-list.json", f"{NAME}.zip"])
+def test_a_file_the_server_does_not_have_is_its_answer_not_a_network_problem(site: Site, dest: Path,
+                                                                              missing: str) -> None:
     site.publish(NAME, model_zip())
-    del site.files[f"{NAME}.zip"]
-    with pytest.raises(ModelError, match="internet") as err:
+    del site.files[missing]
+    with pytest.raises(ModelError) as err:
         download(site, dest)
-    assert "Not Found" in str(err.value) and NAME in str(err.value)
+    assert f"{site.url(missing)}: the server answered 404 Not Found. It may have moved: download the model by " \
+           "hand from https://alphacephei.com/vosk/models" in str(err.value)
+    assert "connect" not in str(err.value)
+    assert leftovers(dest) == []
+
+
+@pytest.mark.parametrize("where", ["file", "file/models"])
+def test_a_dest_that_is_a_file_or_under_one_is_said_before_the_network_is_used(tmp_path: Path, where: str) -> None:
+    (tmp_path / "file").write_text("mine")
+    with pytest.raises(ModelError) as err:
+        download_model(NAME, tmp_path / where, list_url=f"http://127.0.0.1:{closed_port()}/", timeout=TIMEOUT)
+    said = "it is a file" if where == "file" else f"{tmp_path / 'file'} is a file"
+    assert str(err.value) == (f"Cannot put a model into {tmp_path / where}: {said}, not a folder. Name a folder "
+                              "with --dest (it is made when missing).")
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+def test_an_archive_that_unpacks_to_far_more_than_the_list_states_is_not_unpacked(site: Site, dest: Path) -> None:
+    """0.5 MB that would unpack to 301 MB: the checksum is right, the list states the archive's size."""
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in MODEL_FILES.items():
+            archive.writestr(f"{NAME}/{name}", data)
+        archive.writestr(f"{NAME}/graph/padding", bytes(300 * 2**20))
+    site.publish(NAME, bomb.getvalue())
+    with pytest.raises(ModelError) as err:
+        download(site, dest)
+    assert str(err.value).startswith(f"The archive of {NAME} would unpack to 300.0 MiB, more than 10 times the ")
+    assert str(err.value).endswith("it was not unpacked. Nothing was installed.")
     assert leftovers(dest) == []
 
 
@@ -350,6 +388,8 @@ def test_not_found_lists_every_place_and_the_fix(tmp_path: Path) -> None:
         assert str(place) in message
     assert f"acupressure model download {NAME}" in message
     assert "--model" in message and ENV_VAR in message
+    assert 'Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions' in message  # what works now
+    assert "`acupressure listen --input question.wav --text-only`" in message
 
 
 def test_default_search_dirs_order(tmp_path: Path) -> None:
@@ -452,6 +492,55 @@ def test_a_damaged_part_is_one_line_with_the_engines_reason(tmp_path: Path, kore
     assert result.stderr.count("\n") == 1, result.stderr
     assert "could not be loaded: " in result.stderr and "IvectorExtractor" in result.stderr
     assert "Download it again" in result.stderr
+
+
+def test_the_list_loads_each_model_once_and_marks_a_truncated_one_broken(tmp_path: Path,
+                                                                          korean_model_path: Path) -> None:
+    """The check a session makes, not only the files: a truncated am/final.mdl was listed as a working model.
+    The verdict is kept until a file of the model changes."""
+    cut = copy_of(korean_model_path, tmp_path / "models" / "vosk-model-cut", without="am")
+    (cut / "am").mkdir()
+    (cut / "am" / "final.mdl").write_bytes((korean_model_path / "am" / "final.mdl").read_bytes()[:7_000_000])
+    env = {"VOSK_MODEL_PATH": str(tmp_path / "models"), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    first = cli("--debug", "model", "list", env=env)
+    assert first.returncode == 1
+    assert f"vosk-model-cut  BROKEN: The Vosk model in {cut} could not be loaded: Failed to read matrix from " \
+           "stream. File position at start is" in first.stdout
+    assert "vosk-model-cut: Download it again with `acupressure model download vosk-model-cut`." in first.stdout
+    assert "checking the model" in first.stderr and "Traceback" not in first.stderr
+    again = cli("--debug", "model", "list", env=env)
+    assert again.stdout == first.stdout and "checking the model" not in again.stderr  # kept, not loaded again
+    (cut / "am" / "final.mdl").unlink()
+    (cut / "am" / "final.mdl").symlink_to(korean_model_path / "am" / "final.mdl")  # mended: checked again
+    mended = cli("--debug", "model", "list", env=env)
+    assert mended.returncode == 0 and "checking the model" in mended.stderr
+    assert mended.stdout.startswith("vosk-model-cut  ") and "BROKEN" not in mended.stdout
+
+
+def test_a_model_the_user_may_not_read_says_so_with_the_chmod_and_a_closed_folder_is_skipped(
+        other_user: OtherUser, korean_model_path: Path) -> None:
+    """Not "damaged, download it again": the fix is a chmod. One folder it may not look into does
+    not stop the list; the models elsewhere are listed."""
+    closed = copy_of(korean_model_path, other_user.folder / "models" / "vosk-model-closed", without="am")
+    (closed / "am").mkdir()
+    shutil.copy(korean_model_path / "am" / "final.mdl", closed / "am" / "final.mdl")
+    (closed / "am" / "final.mdl").chmod(0)
+    listed = other_user.run("model", "list")
+    model = other_user.run("listen", "--once", "--lang", "ko", "--model", str(closed), "--input", "x.wav")
+    locked = other_user.folder / "locked"
+    locked.mkdir(mode=0)
+    copy_of(korean_model_path, other_user.folder / ".cache" / "vosk" / "vosk-model-small-ko-0.22")
+    skipped = other_user.run("model", "list", env={"VOSK_MODEL_PATH": str(locked)})
+    locked.chmod(0o700)
+    problem = f"Your user may not read am/final.mdl of the Vosk model in {closed} (permission denied)."
+    fix = f"Let it be read: chmod -R a+rX {closed} (as its owner, or with sudo), or run as a user who may read it."
+    assert listed.returncode == 1 and f"vosk-model-closed  BROKEN: {problem}  {closed}" in listed.stdout
+    assert f"vosk-model-closed: {fix}" in listed.stdout and "damaged" not in listed.stdout
+    assert model.returncode == 1 and model.stderr == f"acupressure: {problem} {fix}\n"
+    assert skipped.returncode == 0, skipped.stdout + skipped.stderr
+    assert skipped.stdout.startswith("vosk-model-small-ko-0.22  ")
+    assert f"Skipped: Your user may not look into {locked} (permission denied). Let it be read: chmod a+rx {locked}" \
+        in skipped.stdout and "Traceback" not in skipped.stderr
 
 
 def _ctrl_c_as_at_a_terminal() -> None:

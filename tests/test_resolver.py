@@ -326,3 +326,15 @@ def test_a_red_flag_names_only_the_signs_not_denied(resolver: Resolver) -> None:
     assert result.reason == "red_flag" and result.red_flags == ("chest_pain",)
     said = " ".join(result.cautions)
     assert said.startswith("Chest pain needs a doctor") and "fever" not in said
+
+
+@pytest.mark.parametrize("text", ["my left elbow hurts ❼", "my dad's ❼", "my ² knee", "❼❼❼", "my 5❼ year old's knee"])
+def test_a_digit_that_is_no_decimal_number_is_a_word_not_a_crash(resolver: Resolver, text: str) -> None:
+    """ "❼" and "²" are digits to str.isdigit() but no number to int(): found by random bytes into `ask -`."""
+    result = resolver.resolve(text)
+    assert result.speech
+    assert result.understood is text.startswith("my left elbow")
+
+
+def test_a_number_in_another_script_is_a_number(resolver: Resolver) -> None:
+    assert resolver.resolve("my dad is ٩٢ and his left elbow hurts").special_care == ("elderly",)

@@ -15,6 +15,7 @@ import pytest
 from voice.cli import main
 from voice.service import (
     LISTEN_ARGS,
+    WRITTEN_BY,
     ServiceError,
     default_command,
     install,
@@ -80,7 +81,8 @@ def test_the_unit_runs_the_home_session_and_restarts_it() -> None:
     lines = text.splitlines()
     assert "ExecStart=/home/pi/.venv/bin/acupressure listen --home" in lines
     for line in ("[Service]", "Type=simple", "Restart=always", "RestartSec=5", "TimeoutStopSec=5", "LimitNOFILE=1024",
-                 "KillSignal=SIGTERM", "Environment=PYTHONUNBUFFERED=1", "StandardOutput=journal",
+                 "KillSignal=SIGTERM", "SuccessExitStatus=129 130 143", "Environment=PYTHONUNBUFFERED=1",
+                 "StandardOutput=journal",
                  "WorkingDirectory=/home/pi", "After=sound.target", "[Install]", "WantedBy=default.target"):
         assert line in lines
     assert "network" not in text.lower()
@@ -264,6 +266,22 @@ def test_install_on_a_full_disk_names_the_file_and_leaves_nothing(tmp_path: Path
     assert result.stdout == f"Cannot install the service: cannot write {folder / 'acupressure.service'} " \
                             "(File too large)\n", result.stdout + result.stderr
     assert list(folder.iterdir()) == []
+
+
+def test_a_link_planted_beside_the_unit_is_never_written_through(env: dict[str, str], unit: Path,
+                                                                   tmp_path: Path) -> None:
+    """The scratch file once had a fixed name (.acupressure.service.tmp) and was opened following links."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n", encoding="utf-8")
+    unit.parent.mkdir(parents=True)
+    planted = [unit.parent / name for name in (".acupressure.service.tmp", ".acupressure.service.tmp.tmp")]
+    for link in planted:
+        link.symlink_to(precious)
+    for force in (False, True):  # written new, then replaced
+        assert install(env, Recorder(), PROGRAM, force=force).status == 0
+    assert precious.read_text(encoding="utf-8") == "the user's own file\n"
+    assert not unit.is_symlink() and unit.read_text(encoding="utf-8").startswith(WRITTEN_BY)
+    assert sorted(unit.parent.iterdir()) == sorted([unit, *planted])  # no scratch file left
 
 
 def test_uninstall_without_systemctl_just_removes_the_unit(env: dict[str, str], unit: Path) -> None:

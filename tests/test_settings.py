@@ -244,6 +244,8 @@ def test_an_unknown_key_with_nothing_close(config: Path) -> None:
     ("wake_phrase: one two three four five six\n", "wake_phrase: 'one two three four five six' is not 1 to 5"),
     ("wake_phrase: hey, you\n", "wake_phrase: 'hey, you' is not 1 to 5 words"),
     ("wake_phrase: '  '\n", "wake_phrase: '  ' is not 1 to 5 words"),
+    ("rate: 2024-01-01\n", "rate: the date 2024-01-01 is not a whole number between 80 and 450"),
+    ("rate: !!binary aGVsbG8=\n", "rate: binary data is not a whole number"),
 ])
 def test_bad_values_name_the_file_the_key_the_value_and_what_is_allowed(
         config: Path, text: str, expected: str) -> None:
@@ -317,6 +319,49 @@ def test_a_huge_file_is_refused_at_once(config: Path) -> None:
 def test_a_file_just_under_the_limit_is_read(config: Path) -> None:
     write(config, "rate: 150\n#" + "x" * (1024 * 1024 - 20) + "\n")
     assert load_settings(config).settings.rate == 150
+
+
+def test_a_settings_pipe_nobody_writes_into_says_what_it_waits_for(tmp_path: Path) -> None:
+    """Waiting is fine (a program may yet write the settings); waiting in silence looks like a hang."""
+    import os
+    import sys
+
+    from conftest import waiting_on_a_pipe
+
+    pipe = tmp_path / "settings.pipe"
+    os.mkfifo(pipe)
+    said, result = waiting_on_a_pipe([sys.executable, "-m", "voice", "config", "--config", str(pipe)], pipe,
+                                     b"rate: 150\n")
+    assert said == (f"WARNING voice.files: Waiting for a program to write into the named pipe {pipe}; nothing "
+                    "goes on until one does (Ctrl-C stops it).\n")
+    assert result.returncode == 0 and result.stderr == ""
+    assert f"rate: 150  (from {pipe})" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["rate: " + "9" * 300_000 + "x\n", "voice: " + "a" * 300_000 + "\n",
+                                  "k" * 1000 + ": 1\n"])
+def test_a_huge_value_or_key_is_cut_in_the_error_line(config: Path, text: str) -> None:
+    message = error_of(config, text)
+    assert len(message) < 700 and "\n" not in message  # the key message lists every allowed key
+    assert re.search(r"… \((300,00[01]|1,000) characters\)", message), message
+
+
+@pytest.mark.parametrize("control", ["\0", "\x07", "\x1b"])
+def test_a_control_character_names_its_line_and_column_not_invalid_yaml_twice(config: Path, control: str) -> None:
+    message = error_of(config, f"rate: 150\nvoice: a{control}b\n")
+    assert message == (f"{config}: not valid YAML at line 2, column 9: it holds the control character "
+                       f"U+{ord(control):04X}, which YAML does not allow; remove it (is it a text file?)")
+
+
+def test_a_link_to_a_settings_file_that_is_gone_is_said_not_taken_for_no_settings(config: Path,
+                                                                                   tmp_path: Path) -> None:
+    config.parent.mkdir(parents=True)
+    config.symlink_to(tmp_path / "moved-away.yaml")
+    for required in (False, True):
+        with pytest.raises(SettingsError) as caught:
+            load_settings(config, required=required)
+        assert str(caught.value) == (f"{config}: it is a link to {tmp_path / 'moved-away.yaml'}, which does not "
+                                     "exist; point the link at your settings file, or remove it to use the defaults")
 
 
 def test_settings_errors_are_voice_errors() -> None:

@@ -4,6 +4,7 @@ The loudspeaker is the fake sounddevice module of conftest.py (the hardware edge
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Iterator
 import pytest
 
 from voice import devices
-from voice.audio import tone
+from voice.audio import read_wav, tone
 from voice.speaker import SoundSpeaker, TextSpeaker, WavSpeaker
 from voice.speech import Pyttsx3Renderer, Voice
 
@@ -71,6 +72,25 @@ def test_wav_speaker_files_appear_only_complete(renderer, tmp_path: Path) -> Non
     speaker.say(("Press gently.",))
     speaker.play(tone(440.0, 0.2))
     assert [path.name for path in sorted(tmp_path.iterdir())] == ["001-say.wav", "002-cue.wav"]
+
+
+def test_a_link_planted_in_the_speech_folder_is_never_written_through(renderer, tmp_path: Path) -> None:
+    """The scratch file once had a name anyone could guess (.writing-<pid>-say.wav) and was opened
+    following links: the file it pointed to was overwritten, and the numbered file became a link."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the user's own file\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    planted = [out / f".writing-{os.getpid()}-{kind}.wav" for kind in ("say", "cue")]
+    for link in planted:
+        link.symlink_to(precious)
+    speaker = WavSpeaker(renderer, out)
+    speaker.say(("Press gently.",))
+    speaker.play(tone(440.0, 0.2))
+    assert precious.read_text() == "the user's own file\n"
+    for name in ("001-say.wav", "002-cue.wav"):
+        assert not (out / name).is_symlink() and read_wav(out / name).seconds > 0.1
+    assert sorted(out.iterdir()) == sorted([*planted, out / "001-say.wav", out / "002-cue.wav"])
 
 
 STEPS = ("Press gently.", "Then make small circles, and breathe slowly while you press the point.", "Rest.")

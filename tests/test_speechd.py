@@ -157,5 +157,8 @@ def test_auto_picks_speech_dispatcher_only_when_it_runs(dispatcher: Dispatcher, 
     fallback, _ = open_speaker(Audio(), Settings(speech="auto"), resolver)
     assert not isinstance(fallback, speechd.SpeechdSpeaker)
     fallback.close()
-    with pytest.raises(SpeechError, match="not running"):
+    with pytest.raises(SpeechError, match="not running") as caught:
         open_speaker(Audio(), Settings(speech="speechd"), resolver)
+    assert "\n" not in str(caught.value) and "Original error" not in str(caught.value)  # the library's 3 lines
+    assert str(caught.value).endswith("; start it (speech-dispatcher --spawn), or use --speech pyttsx3 (the "
+                                      "setting speech: pyttsx3)")

@@ -6,15 +6,17 @@ import logging
 import math
 import os
 import shlex
+import sys
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Generator, Iterator, Protocol, Sequence
+from typing import BinaryIO, Final, Generator, Iterator, Protocol, Sequence
 
 import numpy as np
 import soundfile as sf
 import soxr
 
+from voice import files
 from voice.errors import AudioError
 
 log = logging.getLogger(__name__)
@@ -188,7 +190,9 @@ def _is_stream(path: Path) -> bool:
     return str(path) == STDIN or not path.is_file()
 
 
-def _library_problem(error: sf.LibsndfileError) -> str:
+def _library_problem(error: sf.LibsndfileError, stream: bool = False) -> str:
+    if stream and "flac" in error.error_string.lower():  # libsndfile's FLAC decoder must seek
+        return "it is FLAC, which cannot be read from a pipe"
     if error.code == _SF_UNRECOGNISED:
         return "it is not a sound file soundfile can read (WAV, FLAC, OGG, MP3 and more work)"
     if error.code == _SF_MALFORMED:
@@ -198,6 +202,9 @@ def _library_problem(error: sf.LibsndfileError) -> str:
 
 def _check_path(path: Path) -> None:
     if str(path) == STDIN:
+        if sys.stdin is None:  # and descriptor 0 may now be any file the program opened since
+            raise _unreadable(path, "it is closed",
+                              "Pipe sound in, e.g. arecord -f S16_LE -r 16000 | acupressure listen --input -")
         if os.isatty(0):
             raise _unreadable(path, "it is the terminal, not a sound stream",
                               "Pipe one in, e.g. arecord -f S16_LE -r 16000 | acupressure listen --input -")
@@ -237,16 +244,26 @@ def open_sound(path: str | Path) -> sf.SoundFile:
     _check_path(path)
     stream = _is_stream(path)
     try:
-        sound = sf.SoundFile(0, closefd=False) if str(path) == STDIN else sf.SoundFile(str(path))
+        sound = _open_stream(path) if stream else sf.SoundFile(str(path))
     except sf.LibsndfileError as error:
         fix = STREAM_FIX if stream else None
-        raise _unreadable(path, _library_problem(error), fix) from error
+        raise _unreadable(path, _library_problem(error, stream), fix) from error
     except OSError as error:
         raise _unreadable(path, str(error.strerror or error).lower()) from error
     if not stream and sound.frames == 0:
         sound.close()
         raise _unreadable(path, "it contains no audio")
     return sound
+
+
+def _open_stream(path: Path) -> sf.SoundFile:
+    """Standard input, or a pipe opened here: opening a named pipe waits for a program to write
+    into it, and that wait is said (voice.files) and can be stopped with Ctrl-C."""
+    if str(path) == STDIN:
+        return sf.SoundFile(0, closefd=False)
+    with files.said_while_waiting(path):
+        descriptor = os.open(path, os.O_RDONLY)
+    return sf.SoundFile(descriptor, closefd=True)  # libsndfile closes it when it fails, too
 
 
 def _mono_blocks(sound: sf.SoundFile, path: Path, frames: int) -> Iterator[np.ndarray]:
@@ -259,7 +276,7 @@ def _mono_blocks(sound: sf.SoundFile, path: Path, frames: int) -> Iterator[np.nd
         try:
             block = sound.read(frames, dtype="float32", always_2d=True)
         except sf.LibsndfileError as error:
-            raise _unreadable(path, _library_problem(error)) from error
+            raise _unreadable(path, _library_problem(error, _is_stream(path))) from error
         if not len(block):
             return
         yield block[:, 0] if sound.channels == 1 else block @ mix
@@ -308,14 +325,20 @@ def read_wav(path: str | Path, rate: int = DEFAULT_RATE) -> AudioChunk:
 def write_wav(path: str | Path, chunk: AudioChunk) -> None:
     """Write the chunk as a 16-bit mono WAV file."""
     try:
-        with open(path, "wb") as file, wave.open(file, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(chunk.rate)
-            wav.writeframes(chunk.audio)
+        with open(path, "wb") as file:
+            write_wav_into(file, chunk)
     except OSError as error:
         problem = error.strerror or error
         raise AudioError(f"Cannot write the audio file '{path}': {problem}") from error
+
+
+def write_wav_into(file: BinaryIO, chunk: AudioChunk) -> None:
+    """Write the chunk as a 16-bit mono WAV into an open file; OSError when it cannot be written."""
+    with wave.open(file, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(chunk.rate)
+        wav.writeframes(chunk.audio)
 
 
 # --- sources ------------------------------------------------------------------
@@ -354,6 +377,11 @@ class FileSource:
 
         Files are closed again and reopened when reached; streams stay open for playing.
         """
+        streams = [path for path in self._paths if _is_stream(path)]
+        for path in streams:
+            if streams.count(path) > 1:
+                raise _unreadable(path, "it is given more than once, and a pipe can be read only once",
+                                  "Give it once.")
         for index, path in enumerate(self._paths):
             if index not in self._kept:
                 sound = open_sound(path)

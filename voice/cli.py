@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import errno
 import io
 import json
@@ -20,8 +21,8 @@ from voice.conversation import Conversation, Reply
 from voice.decision import Decision
 from voice.recognizer import End, Heard, VoskRecognizer
 from voice.resolver import Pregnancy, Resolution
-from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, config_path, describe, flag_help,
-                            forget_voice, load_settings, option, remember_voice)
+from voice.settings import (ALLOWED_KEYS, OPTIONS, Group, Loaded, Settings, Switch, cache_path, config_path, describe,
+                            flag_help, forget_voice, load_settings, option, remember_voice)
 from voice.speech import Voice
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,10 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        print(f"{parser.prog} {voice.__version__}")
+        if sys.stdout is None:
+            parser.exit(1, f"{parser.prog}: {NO_OUTPUT}\n")
+        print(f"{parser.prog} {voice.__version__}")  # a full disk or a closed pipe: main says so
+        sys.stdout.flush()
         parser.exit()
 
 
@@ -246,12 +250,13 @@ def _utterances(stream: TextIO) -> Iterator[str]:
     """The lines of standard input, each checked to be of a sane length."""
     source = _utf8(stream)
     number = 0
-    while line := source.readline(MAX_LINE + 1):
+    while line := source.readline(MAX_LINE + len("\r\n")):
         number += 1
-        if len(line) > MAX_LINE:
+        text = line.rstrip("\r\n")
+        if len(text) > MAX_LINE:
             raise VoiceError(f"line {number} of the input is longer than {MAX_LINE} characters; "
                              "give one utterance per line")
-        yield _valid_text(line.rstrip("\r\n"))
+        yield _valid_text(text)
 
 
 def _utf8(stream: TextIO) -> TextIO:
@@ -304,8 +309,8 @@ def run_listen(args: argparse.Namespace) -> int:
     if args.json:
         session.on_heard = _heard_printer(session.conversation, sys.stdout)
     session.run()
-    if session.signalled:
-        _exit_at_once()
+    if session.signalled is not None:
+        _exit_at_once(exits.status_of(session.signalled))
     return 0
 
 
@@ -326,12 +331,12 @@ def _heard_printer(conversation: Conversation, out: TextIO) -> Callable[[Heard, 
     return show
 
 
-def _exit_at_once() -> None:
+def _exit_at_once(status: int) -> None:
     """After SIGTERM or Ctrl-C, once the session has stopped and everything is written: exit now.
     Freeing the Vosk model alone takes up to a second; the system frees it at once."""
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(status)
 
 
 def listen_once(args: argparse.Namespace, settings: Settings, text: assistant.Answering,
@@ -413,9 +418,9 @@ def run_wyoming(args: argparse.Namespace) -> int:
 
         zeroconf = discovery.check_name(args.zeroconf) if args.zeroconf else discovery.default_name()
     handler = wyoming_service.handler_for(settings_for(args).settings)
-    asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI, show=_show_on_stderr,
-                                      zeroconf=zeroconf))
-    return 0
+    stopped_by = asyncio.run(wyoming_service.serve(handler, args.uri or wyoming_service.DEFAULT_URI,
+                                                   show=_show_on_stderr, zeroconf=zeroconf))
+    return exits.status_of(stopped_by)
 
 
 def _show_on_stderr(line: str) -> None:
@@ -492,8 +497,8 @@ def run_devices(args: argparse.Namespace) -> int:
         if not found:
             print("  none found")
     if not inputs:
-        print("No microphone found: plug in a USB microphone, then run `acupressure devices` again.",
-              file=sys.stderr)
+        print("No microphone found: plug in a USB microphone, then run `acupressure devices` again. "
+              f"{devices.WITHOUT_A_MICROPHONE}", file=sys.stderr)
         return 1
     print("Choose one with --device INDEX or --device NAME (part of the name is enough).")
     return 0
@@ -507,14 +512,19 @@ def _outputs() -> list[devices.Device]:
 
 
 def run_model_list(args: argparse.Namespace) -> int:
-    installed = models.list_models()
+    installed = models.loading_checked(models.list_models(), cache_path(models.CHECKS_FILE))
     for model in installed:
         if model.problem:
             print(f"{model.name}  BROKEN: {model.problem}  {model.path}")
         else:
             grammar = "grammar" if model.grammar else "no grammar"
             print(f"{model.name}  {model.size_bytes / 2**20:.0f} MiB  {grammar}  {model.path}")
-    if any(model.problem for model in installed):
+    for unreadable in models.unreadable_places():
+        print(f"Skipped: {unreadable}")
+    for model in installed:
+        if model.problem and model.fix:
+            print(f"{model.name}: {model.fix}")
+    if any(model.problem and not model.fix for model in installed):
         print("Download a broken model again with: acupressure model download NAME")
     if not any(model.problem is None for model in installed):
         places = ", ".join(str(place) for place in models.default_search_dirs())
@@ -554,9 +564,24 @@ def _installed(name: str, dest: Path | None) -> Path | None:
 # ---------------------------------------------------------------- main
 
 
+NO_OUTPUT: Final = ("standard output is closed, so there is nowhere to write the answer; "
+                    "run it with its output going to a terminal, file or pipe")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     exits.install()
-    parser = build_parser()
+    _narrow_output_shows_question_marks()
+    try:
+        return _run(build_parser(), argv)
+    except VoiceError as error:
+        return _fail(str(error))
+    except KeyboardInterrupt as interrupt:
+        return exits.exit_status(interrupt)
+    except OSError as error:
+        return _fail(_os_problem(error))
+
+
+def _run(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> int:
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command they were given to: "see `acupressure ask --help`"
         _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(unknown)}")
@@ -567,18 +592,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if sys.stdout is None:
-        return _fail("standard output is closed, so there is nowhere to write the answer; "
-                     "run it with its output going to a terminal, file or pipe")
-    try:
-        status = run(args)
-        sys.stdout.flush()
-        return status
-    except VoiceError as error:
-        return _fail(str(error))
-    except KeyboardInterrupt as interrupt:
-        return exits.exit_status(interrupt)
-    except OSError as error:
-        return _fail(_os_problem(error))
+        return _fail(NO_OUTPUT)
+    status = run(args)
+    sys.stdout.flush()
+    return status
+
+
+UNSHOWABLE: Final = "acupressure-unshowable"
+"""The error handler of an output whose character set cannot show every character."""
+
+
+def _narrow_output_shows_question_marks() -> None:
+    """An output whose character set cannot show every character (PYTHONIOENCODING=ascii, a
+    Latin-1 locale) shows those as "?" and says once how to see them, instead of failing."""
+    stream = sys.stdout
+    if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
+        return
+    told: list[str] = []
+
+    def question_marks(error: UnicodeError) -> tuple[str, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        if not told and sys.stderr is not None:
+            told.append(error.encoding)
+            print(f"acupressure: the output's character set ({error.encoding}) cannot show some characters, "
+                  "shown as '?'; use a UTF-8 locale to see them (e.g. export LANG=C.UTF-8)", file=sys.stderr)
+        return "?" * (error.end - error.start), error.end
+
+    codecs.register_error(UNSHOWABLE, question_marks)
+    stream.reconfigure(errors=UNSHOWABLE)
 
 
 def _command_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:

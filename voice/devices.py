@@ -23,6 +23,9 @@ MAX_QUEUED_BLOCKS: Final = 200
 """Microphone blocks kept before the oldest is dropped."""
 PORTAUDIO_FIX: Final = "Install it: sudo apt install libportaudio2"
 DEVICES_HINT: Final = "run `acupressure devices` to see them"
+WITHOUT_A_MICROPHONE: Final = ("Without one, `acupressure listen --input question.wav` hears a sound file and "
+                               '`acupressure ask "my left elbow hurts"` answers typed questions.')
+"""What works while there is no microphone (as the README says)."""
 
 Clock = Callable[[], float]
 
@@ -127,9 +130,8 @@ def _by_name(inputs: Sequence[Device], wanted: str) -> Device:
 
 def _find_input(inputs: Sequence[Device], wanted: str | int | None) -> Device:
     if not inputs:
-        raise AudioError(
-            "No microphone found. Plug in a microphone, then run `acupressure devices`."
-        )
+        raise AudioError("No microphone found.",
+                         f"Plug in a microphone, then run `acupressure devices`. {WITHOUT_A_MICROPHONE}")
     if wanted is None:
         return next((device for device in inputs if device.is_default), inputs[0])
     if isinstance(wanted, int) or wanted.strip().isdigit():

@@ -29,7 +29,7 @@ MEMINFO: Final = Path("/proc/meminfo")
 TEST_SENTENCE: Final = "Hello."
 """Spoken when the language pack cannot give its own "listening" sentence."""
 
-MICROPHONE_FIX: Final = "plug in a USB microphone, then run `acupressure devices`"
+MICROPHONE_FIX: Final = f"plug in a USB microphone, then run `acupressure devices`. {devices.WITHOUT_A_MICROPHONE}"
 SPEAKER_FIX: Final = "connect a speaker or headphones (or run headless with --speech-out DIR)"
 PORTAUDIO_FIX: Final = "sudo apt install libportaudio2"
 ESPEAK_FIX: Final = "sudo apt install espeak-ng"

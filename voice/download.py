@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO, Callable, Final, Iterator, Mapping, Sequence, TextIO
 
 from voice.errors import ModelError
-from voice.models import ENV_VAR, check_model_dir, default_model_dir
+from voice.models import ENV_VAR, check_model_dir, default_model_dir, without_a_model
 
 log = logging.getLogger(__name__)
 
@@ -89,16 +89,27 @@ class RemoteModel:
 # --- Downloading -----------------------------------------------------------------
 
 
+MODELS_PAGE: Final = "https://alphacephei.com/vosk/models"
+UNPACKED_FACTOR: Final = 10
+"""An archive may unpack to at most this many times the size the model list states for it (Vosk's
+models unpack to two or three times it): more is a zip bomb, refused before a byte is unpacked."""
+
+
 @contextlib.contextmanager
 def _network(what: str) -> Iterator[None]:
     try:
         yield
+    except urllib.error.HTTPError as exc:  # the server answered: the network is there, the file is not
+        raise ModelError(
+            f"Could not {what}: the server answered {exc.code} {exc.reason}.",
+            f"It may have moved: download the model by hand from {MODELS_PAGE} and unpack it into "
+            f"{default_model_dir()} (or point --model / {ENV_VAR} at it).",
+        ) from exc
     except NETWORK_ERRORS as exc:
         reason = getattr(exc, "reason", None) or exc
         raise ModelError(
-            f"Could not {what}: {reason}. Downloading a model is the one command that needs "
-            "internet access: connect this machine and try again, or copy an unpacked model "
-            f"folder into {default_model_dir()} (or point --model / {ENV_VAR} at it)."
+            f"Could not {what}: {getattr(reason, 'strerror', None) or reason}. Downloading a model needs internet "
+            "access once: connect this machine and try again.", without_a_model(),
         ) from exc
 
 
@@ -161,6 +172,15 @@ def _refuse_existing(target: Path) -> None:
         )
 
 
+def _check_folder(dest_dir: Path) -> None:
+    """Before the network is used: a models folder that is a file (or under one) cannot be one."""
+    for path in (dest_dir, *dest_dir.parents):
+        if path.exists() and not path.is_dir():
+            where = "it is a file" if path == dest_dir else f"{path} is a file"
+            raise ModelError(f"Cannot put a model into {dest_dir}: {where}, not a folder. Name a folder with "
+                             "--dest (it is made when missing).")
+
+
 def _copy_body(
     response: BinaryIO, out: BinaryIO, model: RemoteModel, progress: Progress | None
 ) -> tuple[int, str]:
@@ -211,7 +231,8 @@ def _unsafe_reason(info: zipfile.ZipInfo, into: Path) -> str | None:
     return None
 
 
-def _extract(archive: Path, into: Path, model_name: str) -> None:
+def _extract(archive: Path, into: Path, model: RemoteModel) -> None:
+    model_name = model.name
     try:
         with zipfile.ZipFile(archive) as zf:
             members = zf.infolist()
@@ -222,9 +243,19 @@ def _extract(archive: Path, into: Path, model_name: str) -> None:
                         f"The archive of {model_name} is unsafe: entry {info.filename!r} {reason}. "
                         "Nothing was installed."
                     )
+            _refuse_a_bomb(members, model)
             zf.extractall(into, members)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise ModelError(f"The archive of {model_name} is not a valid zip file ({exc}). Nothing was installed.") from exc
+
+
+def _refuse_a_bomb(members: Sequence[zipfile.ZipInfo], model: RemoteModel) -> None:
+    """The sizes the archive states bound what unpacking writes (zipfile stops at them)."""
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > UNPACKED_FACTOR * model.size:
+        raise ModelError(f"The archive of {model.name} would unpack to {_mib(unpacked)} MiB, more than "
+                         f"{UNPACKED_FACTOR} times the {_mib(model.size)} MiB the model list states for it; "
+                         "it was not unpacked. Nothing was installed.")
 
 
 def _model_root(extracted: Path, model_name: str) -> Path:
@@ -242,7 +273,7 @@ def _install(model: RemoteModel, work: Path, target: Path, progress: Progress | 
     extracted = work / "extracted"
     _download_archive(model, archive, progress, timeout)
     extracted.mkdir()
-    _extract(archive, extracted, model.name)
+    _extract(archive, extracted, model)
     root = _model_root(extracted, model.name)
     _refuse_existing(target)
     os.replace(root, target)
@@ -315,6 +346,7 @@ def download_model(
     """Download, verify and unpack model NAME into dest_dir/NAME; leave nothing behind on failure."""
     dest_dir = Path(dest_dir).expanduser()
     _check_name(name)
+    _check_folder(dest_dir)
     target = dest_dir / name
     _refuse_existing(target)
     model = _find_remote(name, fetch_model_list(list_url, timeout))

@@ -26,6 +26,10 @@ class AudioError(VoiceError):
     """An audio device or audio file cannot be used."""
 
 
+class OutputError(VoiceError):
+    """What the user asked to have written cannot be written (a full disk, a folder gone): the run stops."""
+
+
 class SpeechError(VoiceError):
     """The text-to-speech engine is missing or failed."""
 

@@ -1,4 +1,9 @@
-"""Clean exits: signals become exceptions, native calls are not cut in half, no noise at shutdown."""
+"""Clean exits: signals become exceptions, native calls are not cut in half, no noise at shutdown.
+
+The one rule for the exit status: a command stopped by a signal exits with 128 + its number,
+whatever it was doing (130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP), after cleaning up, as the
+shell reports a program the signal ended; a script can tell a run that was stopped from one that
+finished. The service units count those as a clean stop (SuccessExitStatus, voice/service.py)."""
 
 from __future__ import annotations
 
@@ -27,10 +32,14 @@ def _terminate(number: int, frame: Any) -> None:
     raise Terminated(number)
 
 
-def exit_status(interrupt: KeyboardInterrupt) -> int:
-    """The shell's exit status for a process ended by this signal: 128 + its number."""
-    number = interrupt.number if isinstance(interrupt, Terminated) else signal.SIGINT
+def status_of(number: int) -> int:
+    """The exit status of a command this signal stopped: 128 + its number."""
     return 128 + int(number)
+
+
+def exit_status(interrupt: KeyboardInterrupt) -> int:
+    """The exit status of a command stopped by this signal (Ctrl-C, or SIGTERM or SIGHUP turned into one)."""
+    return status_of(interrupt.number if isinstance(interrupt, Terminated) else signal.SIGINT)
 
 
 def install() -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import logging
 import os
+import shlex
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Final, Iterator, Mapping, Sequence
 
+from voice import files
 from voice.errors import ModelError
 from voice.exits import uninterrupted
 
@@ -46,6 +50,8 @@ class InstalledModel:
     """True when the model accepts a runtime grammar (small models)."""
     problem: str | None = None
     """Why the folder cannot be used; None when it looks complete."""
+    fix: str | None = None
+    """What to do about the problem; None: download it again."""
 
 
 # --- Validating a folder -------------------------------------------------------
@@ -67,8 +73,37 @@ def _missing_ivector(path: Path) -> list[str]:
 
 
 def is_model_dir(path: Path) -> bool:
-    """True when the folder has the files of a Vosk model."""
-    return path.is_dir() and not _missing_files(path)
+    """True when the folder has the files of a Vosk model (and this user may look into it)."""
+    try:
+        return path.is_dir() and not _missing_files(path)
+    except OSError:
+        return False
+
+
+def _unreadable_part(path: Path) -> Path | None:
+    """The first folder or file of the model this user may not read; None when every one can be."""
+    if not os.access(path, os.R_OK | os.X_OK):
+        return path
+    for root, folders, names in os.walk(path):
+        for folder in folders:
+            if not os.access(os.path.join(root, folder), os.R_OK | os.X_OK):
+                return Path(root, folder)
+        for name in names:
+            if not os.access(os.path.join(root, name), os.R_OK):
+                return Path(root, name)
+    return None
+
+
+def _permission_problem(path: Path, part: Path) -> ModelError:
+    what = "the folder" if part == path else str(part.relative_to(path))
+    return ModelError(f"Your user may not read {what} of the Vosk model in {path} (permission denied).",
+                      fix=f"Let it be read: chmod -R a+rX {shlex.quote(str(path))} (as its owner, or with sudo), "
+                          "or run as a user who may read it.")
+
+
+def _unreadable_folder(folder: Path) -> ModelError:
+    return ModelError(f"Your user may not look into {folder} (permission denied).",
+                      fix=f"Let it be read: chmod a+rx {shlex.quote(str(folder))} (as its owner, or with sudo).")
 
 
 def supports_grammar(path: Path) -> bool:
@@ -86,10 +121,17 @@ def _model_subfolders(path: Path) -> list[Path]:
 def check_model_dir(path: Path) -> None:
     """Raise ModelError saying what is wrong when the folder is not a Vosk model."""
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, folder = path.exists(), path.is_dir()
+    except PermissionError:
+        raise _unreadable_folder(path.parent) from None
+    if not exists:
         raise ModelError(f"The model folder {path} does not exist.")
-    if not path.is_dir():
+    if not folder:
         raise ModelError(f"{path} is a file, not a Vosk model folder.")
+    unreadable = _unreadable_part(path)
+    if unreadable is not None:  # not "damaged, download it again": a chmod is the fix
+        raise _permission_problem(path, unreadable)
     missing = _missing_files(path)
     if not missing:
         return
@@ -124,7 +166,7 @@ def open_model(path: Path) -> Any:
 
 
 def _broken(path: Path, what: str, said: str) -> ModelError:
-    detail = f": {said.rstrip('.')}" if said else ""
+    detail = f": {' '.join(said.split()).rstrip('.')}" if said else ""  # Kaldi pads its lines with spaces
     return ModelError(f"The Vosk model in {path} {what}{detail}. A part of it is damaged.",
                       fix=f"Download it again with `acupressure model download {path.name}`.")
 
@@ -214,19 +256,47 @@ def default_model_dir() -> Path:
 
 def _checked_explicit(path: Path) -> Path:
     path = path.expanduser()
-    if not path.exists():
+    if not _exists(path):
         raise ModelError(f"The model path {path} (given with --model) does not exist; check the path.")
     check_model_dir(path)
     return path
 
 
+def _exists(path: Path) -> bool:
+    """Whether the path exists; True too when this user may not look (check_model_dir says so)."""
+    try:
+        return path.exists()
+    except PermissionError:
+        return True
+
+
+def without_a_model() -> str:
+    """What works while there is no model, said wherever one is missing (as the README says)."""
+    return ('Meanwhile, `acupressure ask "my left elbow hurts"` answers typed questions without a model, and a '
+            f"model folder copied from another machine into {default_model_dir()} gives spoken sessions from sound "
+            "files (`acupressure listen --input question.wav --text-only`).")
+
+
 def _not_found(name: str, places: Sequence[Path]) -> ModelError:
+    closed = [place for place in places if not _may_look_into(place)]
+    unread = f" Could not look into {', '.join(map(str, closed))} (permission denied)." if closed else ""
     return ModelError(
         f'Speech model "{name}" was not found. Looked for a folder named {name} in: '
-        f"{', '.join(str(p) for p in places)}.",
+        f"{', '.join(str(p) for p in places)}.{unread}",
         fix=f"To fix, run `acupressure model download {name}` (needs internet once), "
-            f"or point --model PATH or {ENV_VAR} at an unpacked model folder.",
+            f"or point --model PATH or {ENV_VAR} at an unpacked model folder. {without_a_model()}",
     )
+
+
+def _may_look_into(folder: Path) -> bool:
+    """False for a folder that exists but that this user may not list or enter."""
+    return not os.path.isdir(folder) or os.access(folder, os.R_OK | os.X_OK)
+
+
+def unreadable_places(env: Mapping[str, str] | None = None,
+                      search_dirs: Sequence[Path] | None = None) -> list[ModelError]:
+    """The search folders this user may not look into (skipped by the search), each with its fix."""
+    return [_unreadable_folder(folder) for folder in _search_plan(env, search_dirs) if not _may_look_into(folder)]
 
 
 def find_model(
@@ -245,7 +315,7 @@ def find_model(
     places = _search_plan(env, search_dirs)
     for folder in places:
         candidate = folder / name
-        if candidate.is_dir():
+        if _may_look_into(folder) and candidate.is_dir():
             check_model_dir(candidate)
             log.debug("Found model %s in %s", name, folder)
             return candidate
@@ -262,6 +332,10 @@ def _folder_size(path: Path) -> int:
 
 
 def _installed(path: Path) -> InstalledModel:
+    unreadable = _unreadable_part(path)
+    if unreadable is not None:
+        error = _permission_problem(path, unreadable)
+        return InstalledModel(path.name, path, _folder_size(path), False, error.problem, error.fix)
     missing = _missing_files(path)
     problem = f"it lacks {', '.join(missing)}" if missing else None
     return InstalledModel(path.name, path, _folder_size(path), supports_grammar(path), problem)
@@ -293,5 +367,71 @@ def list_models(
 
 
 def _looks_like_model(path: Path) -> bool:
+    if not _may_look_into(path):
+        return True  # cannot tell: listed, with why it cannot be used
     return any((path / part).exists() for part in ("am", "conf", "graph", "ivector")) or \
         path.name.startswith("vosk-model")
+
+
+# --- The loading check, for the list ----------------------------------------------------
+
+CHECKS_FILE: Final = "model-checks.json"
+"""The verdicts of the loading check, kept in the cache folder (voice.settings.cache_path)."""
+
+
+def loading_checked(installed: Sequence[InstalledModel], cache: Path) -> list[InstalledModel]:
+    """The models, each that looks complete put through the one check (open_model: loading it
+    and making a recognizer, as a session does). A verdict is kept in `cache` for as long as no
+    file of the model changes size or time, so each model is loaded once, not at every list."""
+    verdicts = _read_verdicts(cache)
+    checked = []
+    new = False
+    for model in installed:
+        if model.problem is not None:
+            checked.append(model)
+            continue
+        key, stamp = str(model.path.resolve()), _stamp(model.path)
+        if verdicts.get(key, {}).get("stamp") != stamp:
+            log.debug("checking the model %s by loading it", model.path)
+            verdicts[key], new = {"stamp": stamp, **_load_verdict(model.path)}, True
+        checked.append(replace(model, problem=verdicts[key].get("problem"), fix=verdicts[key].get("fix")))
+    if new:
+        _write_verdicts(cache, verdicts)
+    return checked
+
+
+def _load_verdict(path: Path) -> dict[str, str | None]:
+    try:
+        model = open_model(path)
+    except ModelError as error:
+        return {"problem": error.problem, "fix": error.fix}
+    del model
+    return {"problem": None, "fix": None}
+
+
+def _stamp(path: Path) -> str:
+    """Changes when any file of the model is added, removed, resized or written."""
+    digest = hashlib.sha256()
+    for root, _folders, names in sorted(os.walk(path)):
+        for name in sorted(names):
+            with contextlib.suppress(OSError):
+                found = os.stat(os.path.join(root, name))
+                digest.update(f"{os.path.join(root, name)}\0{found.st_size}\0{found.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _read_verdicts(cache: Path) -> dict[str, dict[str, Any]]:
+    try:
+        verdicts = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {key: value for key, value in verdicts.items() if isinstance(value, dict)} \
+        if isinstance(verdicts, dict) else {}
+
+
+def _write_verdicts(cache: Path, verdicts: Mapping[str, Any]) -> None:
+    """Kept when it can be: a cache that cannot be written only costs the time of the check."""
+    try:
+        files.replace_whole(cache, json.dumps(verdicts, indent=1, sort_keys=True).encode("utf-8"))
+    except OSError as error:
+        log.debug("cannot keep the model checks in %s: %s", cache, error)

@@ -250,7 +250,7 @@ class Resolver:
             match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
             if match is None:
                 word = words[position]
-                if word.isdigit() and len(word) < 4:
+                if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
                 else:
                     unknown.append(word)

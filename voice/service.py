@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Final, Mapping, Sequence
 
+from voice import files
 from voice.errors import VoiceError
+from voice.exits import STOP_SIGNALS, status_of
 
 LISTEN_ARGS: Final = ("listen", "--home")
 """What the service runs: wait for the wake phrase, go back to waiting after each session."""
@@ -121,6 +123,7 @@ def unit_text(executable: Path, args: Sequence[str], workdir: Path, unit: Unit =
         "TimeoutStopSec=5",
         f"LimitNOFILE={OPEN_FILES}",
         "KillSignal=SIGTERM",
+        "SuccessExitStatus=" + " ".join(str(status_of(number)) for number in sorted(STOP_SIGNALS)),
         "StandardOutput=journal",
         "StandardError=journal",
         f"SyslogIdentifier={unit.name.removesuffix('.service')}",
@@ -246,16 +249,11 @@ def _write_unit(path: Path, text: str, force: bool) -> str | None:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the unit file whole or not at all; the temporary file goes on every way out."""
-    temporary = path.with_name(f".{path.name}.tmp")
+    """Replace the unit file whole or not at all."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        files.replace_whole(path, text.encode("utf-8"))
     except OSError as error:
         raise ServiceError(f"cannot write {path} ({error.strerror or error})") from None
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def uninstall(env: Mapping[str, str] | None = None, run: Run = subprocess.run,

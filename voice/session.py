@@ -76,8 +76,8 @@ class Session:
     _stopping: bool = field(default=False, init=False)
     _echo: EchoPath = field(default_factory=EchoPath, init=False)
     """How loud its own voice comes back into the microphone (learned while it speaks)."""
-    signalled: bool = field(default=False, init=False)
-    """SIGTERM or SIGINT ended the session."""
+    signalled: int | None = field(default=None, init=False)
+    """The signal that ended the session (SIGTERM or SIGINT), if one did."""
 
     def run(self) -> None:
         """Until the person says stop, the input files end, or SIGTERM / Ctrl-C."""
@@ -88,8 +88,8 @@ class Session:
                 self.source.close()
                 self.speaker.close()
 
-    def _on_signal(self) -> None:
-        self.signalled = True
+    def _on_signal(self, number: int) -> None:
+        self.signalled = number
         self.stop()
 
     def stop(self) -> None:
@@ -329,7 +329,7 @@ class Session:
 
     def _fall_back_to_text(self, error: SpeechError | AudioError) -> None:
         """No speaker, or the speech failed: one line saying so and what to do, then text."""
-        log.error("speech failed: %s", error)
+        log.debug("speech failed: %s", error)  # said once, by the line below
         hint = NO_SPEAKER_HINT if isinstance(error, AudioError) else ""
         self.show(f"! {error} {hint}".rstrip())
         self.show(f"Assistant: {self._sentence('no_speech_engine')}")
@@ -364,8 +364,8 @@ def _grouped(reply: Reply) -> Iterator[Cue | AdjustVoice | tuple[str, ...]]:
 
 
 @contextlib.contextmanager
-def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
-    """SIGTERM (systemd) and SIGINT (Ctrl-C) call stop() on a helper thread.
+def _stop_on_signals(stop: Callable[[int], None]) -> Iterator[None]:
+    """SIGTERM (systemd) and SIGINT (Ctrl-C) call stop(number) on a helper thread.
 
     The handler only writes a byte to a pipe: it runs between two bytecodes of the main
     thread, where raising or taking a lock could leave a file half written or deadlock.
@@ -375,7 +375,7 @@ def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     previous = {}
     for number in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(ValueError):  # not the main thread: tests run sessions in threads
-            previous[number] = signal.signal(number, lambda *_: _poke(wake_write, b"s"))
+            previous[number] = signal.signal(number, lambda number, _: _poke(wake_write, bytes([number])))
     watcher = threading.Thread(target=_watch, args=(wake_read, stop), daemon=True, name="signals")
     watcher.start()
     try:
@@ -383,7 +383,7 @@ def _stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-        _poke(wake_write, b"q")
+        _poke(wake_write, _QUIT)
         watcher.join(1.0)
         os.close(wake_write)
 
@@ -393,10 +393,14 @@ def _poke(fd: int, byte: bytes) -> None:
         os.write(fd, byte)
 
 
-def _watch(fd: int, stop: Callable[[], None]) -> None:
-    """Calls stop() for every signal until told to quit."""
+_QUIT = bytes([0])
+"""Written to the watcher's pipe to end it; a signal writes its number, never 0."""
+
+
+def _watch(fd: int, stop: Callable[[int], None]) -> None:
+    """Calls stop(number) for every signal until told to quit."""
     try:
-        while os.read(fd, 1) == b"s":
-            stop()
+        while (byte := os.read(fd, 1)) not in (_QUIT, b""):
+            stop(byte[0])
     finally:
         os.close(fd)

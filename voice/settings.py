@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import logging
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any, Callable, Final, Mapping
 
 import yaml
 
+from voice import files
 from voice.decision import Pauses, Thresholds
 from voice.errors import SettingsError
 from voice.knowledge import Confirm, LanguagePack, available_languages
@@ -99,12 +100,17 @@ class _Flag(_Rule):
 @dataclass(frozen=True)
 class _Text(_Rule):
     what: str
+    longest: int = 4096
+    """Characters at most: a path or a voice name is far shorter (PATH_MAX is 4096)."""
 
     def allowed(self) -> str:
         return self.what
 
     def convert(self, value: Any) -> str:
-        return _text(value)
+        text = _text(value)
+        if len(text) > self.longest:
+            raise ValueError(value)
+        return text
 
 
 @dataclass(frozen=True)
@@ -358,6 +364,12 @@ def state_path(env: Mapping[str, str] | None = None) -> Path:
     return _xdg_file(env, "XDG_STATE_HOME", (".local", "state"), "voice.yaml")
 
 
+def cache_path(name: str, env: Mapping[str, str] | None = None) -> Path:
+    """$XDG_CACHE_HOME/acupressure/NAME, else ~/.cache/acupressure/NAME: what can be worked out
+    again, kept to save the time (the verdicts of the model check)."""
+    return _xdg_file(env, "XDG_CACHE_HOME", (".cache",), name)
+
+
 def _xdg_file(env: Mapping[str, str] | None, variable: str, default: tuple[str, ...], name: str) -> Path:
     """The assistant's file `name` in an XDG base folder: $variable, else ~/<default>. A relative
     $variable is ignored, as the XDG spec says: it would be a different file in every folder."""
@@ -398,7 +410,7 @@ def _check_all(raw: Mapping[Any, Any], label: Callable[[str], str]) -> dict[str,
     """Checked settings for raw ones; label(key) names where a key came from in errors."""
     values = {}
     for key, value in raw.items():
-        name = _check_key(str(key), label(str(key)))
+        name = _check_key(str(key), label(_cut(str(key))))
         values[name] = _check(name, value, f"{label(name)}: ")
     return values
 
@@ -411,6 +423,10 @@ def _check_key(key: str, where: str) -> str:
     raise SettingsError(f"{where}: unknown setting{hint}. Allowed keys: {', '.join(ALLOWED_KEYS)}")
 
 
+SHOWN_CHARS: Final = 60
+"""A value quoted in an error line is cut to about this many characters: the line stays one line."""
+
+
 def _show(value: Any) -> str:
     if value is None:
         return "an empty value"
@@ -418,7 +434,21 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (dict, list)):
         return "a mapping" if isinstance(value, dict) else "a list"
-    return repr(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):  # YAML reads 2024-01-01 as a date
+        return f"the date {value.isoformat()}"
+    if isinstance(value, bytes):
+        return "binary data"
+    if not isinstance(value, (str, int, float)):  # !!set, ...: what it is, not Python's repr
+        return f"a value of YAML type {type(value).__name__}"
+    return _cut(str(value), repr(value))
+
+
+def _cut(text: str, shown: str | None = None) -> str:
+    """How `text` is shown (itself, or `shown`: as quoted), cut to SHOWN_CHARS with how long it is."""
+    shown = text if shown is None else shown
+    if len(shown) <= SHOWN_CHARS:
+        return shown
+    return f"{shown[:SHOWN_CHARS]}… ({len(text):,} characters)"
 
 
 # ---------------------------------------------------------------- the file
@@ -429,6 +459,9 @@ def _parse(path: Path) -> dict[Any, Any] | None:
     try:
         value = read_yaml(path, SettingsError)
     except FileNotFoundError:
+        if path.is_symlink():  # a link to a file that is gone is a mistake, not "no settings"
+            raise SettingsError(f"{path}: it is a link to {os.readlink(path)}, which does not exist; point the "
+                                "link at your settings file, or remove it to use the defaults") from None
         return None
     if value is None:
         return {}
@@ -507,26 +540,11 @@ def _dump(values: Mapping[str, Any]) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """Replace the file whole, or leave it as it was: the temporary file goes on every way out."""
+    """Replace the file whole, or leave it as it was."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        files.replace_whole(path, text.encode("utf-8"))
     except OSError as error:
         raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
-    replaced = False
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-        replaced = True
-    except OSError as error:
-        raise SettingsError(f"{path}: cannot write the file ({error.strerror or error})") from None
-    finally:
-        if not replaced:
-            Path(temp).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------- showing

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 from typing import Callable, Final, Protocol
 
-from voice import audio, devices
+from voice import audio, devices, files
 from voice.audio import AudioChunk
-from voice.errors import AudioError, SpeechError
+from voice.errors import AudioError, OutputError, SpeechError
 from voice.speech import Pyttsx3Renderer, Runner, Voice
 
 log = logging.getLogger(__name__)
@@ -271,20 +271,24 @@ def _highest_number(folder: Path) -> int:
 
 def _write_next(folder: Path, kind: str, chunk: AudioChunk) -> Path:
     """Write the chunk as the next numbered file; an existing file is never touched, and a
-    numbered file only ever appears complete (it is linked into place once written)."""
-    scratch = folder / f".writing-{os.getpid()}-{kind}.wav"
-    audio.write_wav(scratch, chunk)
+    numbered file only ever appears complete (it is linked into place once written). Nothing is
+    left behind when it cannot be written: the run stops with one line saying why."""
     try:
-        number = _highest_number(folder) + 1
-        while True:
-            path = folder / f"{number:03d}-{kind}.wav"
-            try:
-                os.link(scratch, path)
-                return path
-            except FileExistsError:
-                number += 1
-            except OSError as error:
-                problem = error.strerror or error
-                raise AudioError(f"Cannot write to the output folder '{folder}': {problem}") from error
-    finally:
-        scratch.unlink(missing_ok=True)
+        with files.scratch(folder, f".writing-{kind}-", ".wav") as (file, scratch):
+            audio.write_wav_into(file, chunk)
+            file.flush()
+            return _link_numbered(folder, kind, scratch)
+    except OSError as error:
+        raise OutputError(f"Cannot write speech into the folder '{folder}': {_reason(error)}.",
+                          "Free some space there, or name another folder with --speech-out.") from error
+
+
+def _link_numbered(folder: Path, kind: str, scratch: Path) -> Path:
+    number = _highest_number(folder) + 1
+    while True:
+        path = folder / f"{number:03d}-{kind}.wav"
+        try:
+            os.link(scratch, path)
+            return path
+        except FileExistsError:
+            number += 1

@@ -55,7 +55,9 @@ def _connect(address: str | None) -> Any:
     try:
         return speechd.SSIPClient(CLIENT_NAME, address=address, autospawn=False)
     except (speechd.SSIPCommunicationError, OSError) as error:
-        raise SpeechError(f"speech-dispatcher is not running ({error}); start it, or use speech: pyttsx3") from None
+        reason = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
+        raise SpeechError(f"speech-dispatcher is not running ({reason}); start it (speech-dispatcher --spawn), or "
+                          "use --speech pyttsx3 (the setting speech: pyttsx3)") from None  # the library's: 3 lines
 
 
 def _scaled(value: float, low: float, high: float) -> int:

@@ -279,6 +279,7 @@ async def serve_connection(handler: Handler, connections: Connections, client: C
         log.info("lost %s: %s", peer, error)
     except Exception:  # a fault of ours ends this connection only; the server goes on
         connections.warnings.warning("internal", "closing %s after an internal error", peer, exc_info=True)
+        await _try_send(writer, Error("The assistant failed to answer; its log says why.", "internal").event())
     finally:
         await _close(writer)
         connections.leave(client)
@@ -408,9 +409,10 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
 
 
 async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda line: None,
-                zeroconf: str | None = None) -> None:
-    """Run the service until SIGTERM or SIGINT; `show` gets the lines for the person who started it.
-    `zeroconf`: the name to announce it by on the local network (voice.discovery); None: not announced."""
+                zeroconf: str | None = None) -> int:
+    """Run the service until SIGTERM or SIGINT, and return that signal's number (the exit status
+    rule); `show` gets the lines for the person who started it. `zeroconf`: the name to announce it
+    by on the local network (voice.discovery); None: not announced."""
     host, port = parse_uri(uri)
     if zeroconf is not None:
         from voice import discovery  # the zeroconf library, only when it is asked for
@@ -420,11 +422,11 @@ async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda
     warning = exposure_warning(host)
     if warning:
         show(warning)
-    stop = asyncio.Event()
+    stopped: asyncio.Queue[int] = asyncio.Queue()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(signum, stop.set)
+            loop.add_signal_handler(signum, stopped.put_nowait, signum)
     where = ", ".join(f"{host}:{port}" for host, port in listening.addresses)
     show(f"Wyoming handle service on {where} (languages: {', '.join(sorted(handler.resolvers))}); "
          "Ctrl-C stops it.")
@@ -433,7 +435,7 @@ async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda
         announcer = discovery.Announcer(zeroconf, host, listening.addresses[0][1], show)
         announcer.start()
     try:
-        await stop.wait()
+        return await stopped.get()
     finally:
         await asyncio.gather(listening.stop(), *([announcer.stop()] if announcer else []))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+import contextlib
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Final, Iterator
 
 import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
+from voice import files
 from voice.errors import VoiceError
 
 if TYPE_CHECKING:
@@ -67,12 +70,21 @@ def _refuse_duplicates(loader: _Loader, node: yaml.MappingNode) -> None:
         first_line[key] = line
 
 
-def yaml_problem(error: yaml.YAMLError) -> str:
+def yaml_problem(error: yaml.YAMLError, text: str = "") -> str:
     """Where and what the YAML mistake is, in words."""
+    if isinstance(error, yaml.reader.ReaderError) and isinstance(error.character, int):  # NUL and the like
+        line, column = _line_and_column(text, error.position)
+        return (f"not valid YAML at line {line}, column {column}: it holds the control character "
+                f"U+{error.character:04X}, which YAML does not allow; remove it (is it a text file?)")
     mark = getattr(error, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
     problem = getattr(error, "problem", None) or "invalid YAML"
     return f"not valid YAML{where}: {problem}"
+
+
+def _line_and_column(text: str, position: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - line_start + 1
 
 
 def read_text(path: Traversable, error: type[VoiceError]) -> str:
@@ -81,7 +93,7 @@ def read_text(path: Traversable, error: type[VoiceError]) -> str:
     FileNotFoundError is left to the caller: a missing file means different things to each.
     """
     try:
-        with path.open("rb") as file:
+        with _opened(path) as file:
             data: bytes = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise
@@ -97,12 +109,25 @@ def read_text(path: Traversable, error: type[VoiceError]) -> str:
                     "save it as UTF-8") from None
 
 
+@contextlib.contextmanager
+def _opened(path: Traversable) -> Iterator[IO[bytes]]:
+    """The file open for reading; a named pipe that keeps it waiting is said (voice.files)."""
+    if not isinstance(path, Path):  # a file inside the installed package
+        with path.open("rb") as file:
+            yield file
+        return
+    with files.said_while_waiting(path):
+        file = path.open("rb")
+    with file:
+        yield file
+
+
 def parse(text: str, path: Traversable, error: type[VoiceError]) -> Any:
     """The YAML value of the text; `error` in one line naming the file and line when it is invalid."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as problem:
-        raise error(f"{path}: {yaml_problem(problem)}") from None
+        raise error(f"{path}: {yaml_problem(problem, text)}") from None
     except RecursionError:
         raise error(f"{path}: not valid YAML: nested too deeply") from None
 

@@ -36,9 +36,10 @@ def test_every_place_massaged_and_every_point_has_steps_in_every_pack(code: str)
         route = area_route(language, area, None, language.area_names[area][0])
         fewest, most = STEPS_TO_A_PLACE
         assert fewest + 1 <= len(route.steps) <= most + 1, area  # the steps, then the one that finds the spot
-        for qualifier in library.knowledge.qualifiers:  # a side of it is one more step, before the spot
+        for qualifier in library.knowledge.qualifiers:  # a side of it is one more step, and the spot stays there
             sided = area_route(language, area, qualifier, language.area_names[area][0])
-            assert sided.steps[-1] == route.steps[-1] and len(sided.steps) == len(route.steps) + 1
+            assert sided.steps[-1] == language.directions.say["spot_on_side"]
+            assert len(sided.steps) == len(route.steps) + 1
     for code_ in library.knowledge.points:
         route = point_route(language, code_)
         assert len(route.steps) >= 3 and "WHO" in route.source and "2008" in route.source, code_
@@ -204,6 +205,7 @@ def test_a_side_of_a_place_is_found_after_the_place(resolver: Resolver) -> None:
     assert answer.find.target.place == "the inner side of either ankle"
     assert steps[-2] == resolver.language.directions.areas["ankle"].qualifiers["inner"]
     assert "inner ankle bone" in steps[-2]
+    assert steps[-1].startswith("Stay on that side")  # not "press around the joint" (the blind trial, block 7)
 
 
 def test_ask_detailed_says_the_steps_after_the_instruction() -> None:

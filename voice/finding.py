@@ -62,11 +62,14 @@ class Find:
 
 
 def area_route(language: LanguagePack, area: str, qualifier: str | None, place: str) -> Route:
-    """The way to an area (`place`: how it is spoken), and to its side when a qualifier names one."""
+    """The way to an area (`place`: how it is spoken), and to its side when a qualifier names one,
+    where the last step stays (a blind trial of "the inner ankle" ended on the whole ankle)."""
     directions = language.directions
     steps = directions.areas[area]
-    side = (steps.qualifiers.get(qualifier) or directions.qualifiers[qualifier],) if qualifier else ()
-    return Route(place, (*steps.steps, *side, steps.spot), directions.sources["areas"])
+    if not qualifier:
+        return Route(place, (*steps.steps, steps.spot), directions.sources["areas"])
+    side = steps.qualifiers.get(qualifier) or directions.qualifiers[qualifier]
+    return Route(place, (*steps.steps, side, directions.say["spot_on_side"]), directions.sources["areas"])
 
 
 def point_route(language: LanguagePack, code: str, keep_off: bool = False) -> Route:

@@ -1057,6 +1057,7 @@ DIRECTION_SAY_FIELDS: dict[str, frozenset[str]] = {
         "start_keep_off": {"place", "count"},
         "step": {"n", "step"},
         "keep_off": {"point"},
+        "spot_on_side": set(),
         "finished": set(),
         "first_step": set(),
         "waiting": set(),

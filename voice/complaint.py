@@ -29,7 +29,9 @@ class Rank(IntEnum):
     PAST = 3
     """A pain said of it in a clause of the past or of treatment: "I sprained this ankle back in school"."""
     CONTEXT = 4
-    """Background: "I had hip surgery five weeks ago", "worse than my knee"."""
+    """Background: "I had hip surgery five weeks ago"."""
+    COMPARED = 5
+    """Only compared with: "worse than when I did my knee" (never the complaint, even alone)."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ class Clauses:
                                (place in pained or self._cue_in(clause)) and self._singled_out(start)):
             return Rank.FOCUS  # "it is my wrist", "what hurts is my knee", "ONLY the little finger"
         if self._compared(start):
-            return Rank.CONTEXT  # "worse than my knee", "worse than when I did my knee"
+            return Rank.COMPARED  # "worse than my knee", "worse than when I did my knee"
         if place in pained:  # "I had my knee replaced last year and it still aches": the aching is now
             return Rank.PAIN if any(not self.has(said, "context") for said in pained[place]) else Rank.PAST
         if self.has(clause, "also"):
@@ -232,6 +234,12 @@ class Clauses:
         if self._pained_clauses is None:
             self._pained_clauses = {self.clause[span.start] for span in self.spans if span.kind is Kind.CUE}
         return clause in self._pained_clauses
+
+    def singled_out(self, span: Span) -> bool:
+        """ "This is just my shoulder", "mostly the forearm": a place singled out is a body."""
+        start = self._noun_phrase_start(span.start)
+        return start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2) or \
+            self._singled_out(start)
 
     def _singled_out(self, start: int) -> bool:
         """A focus word right before the place, past any preposition: "JUST my feet", "WORST in the heel"."""

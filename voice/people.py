@@ -72,7 +72,9 @@ class People:
         if kind is Kind.SELF:
             return WE if first in self.g["we"] else SELF
         if first in self.g["pronouns"] or last in self.g["pronouns"]:
-            named = [name for name in self.named if name not in self.g["unborn"]]  # "a baby in her belly, her neck"
+            pronoun_is_male = first in self.g["male"] or last in self.g["male"]
+            named = [name for name in self.named if name not in self.g["unborn"] and  # "a baby in her belly, her neck"
+                     (pronoun_is_male or not self.person(name).male)]  # "my mum, with my little brother, HER feet"
             if not named and (first in self.g["anaphors"] or last in self.g["anaphors"]):
                 return None
             identity = named[-1] if named else (first if first in self.g["pronouns"] else last)

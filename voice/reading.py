@@ -221,7 +221,8 @@ class _Pass:
         if not self.parse.signs and self.triage.words_needed:
             return ()  # every combination has a sign of words, and none was said
         said = list(self._signs_had())
-        denied = {place.index for place in self.places if place.state == "denied"}
+        denied = {place.index for place in self.places if place.state == "denied"} - \
+            {place.index for place in self.places if place.state != "denied"}  # "my left calf ..., the right one is fine"
         for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
             if token.kind in (Kind.AREA, Kind.VAGUE) and index not in denied:
                 sign = self.triage.area(token.start, token.end, token.meaning.id)
@@ -287,7 +288,8 @@ class _Pass:
             return
         if self._names_the_place_before(index):
             before = self.places[-1]
-            place = _Place(before.token, before.index, [side], before.owner, before.qualifier)
+            owner = self.subject if self.subject is not None else before.owner  # "his are strong, MINE ... the left one"
+            place = _Place(before.token, before.index, [side], owner, before.qualifier)
             self.corrected = False
             if self.deny_next:
                 place.state, self.deny_next = "denied", False
@@ -487,8 +489,8 @@ class _Pass:
         if described and not (self.talks_of_pain or named_with):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
-                self._is_verb(token):
-            return False  # "hand me the remote", "foot the bill"
+                self._is_verb(token) and not self._pain_word_within(after, 4):
+            return False  # "hand me the remote", "foot the bill"; not "knees a little swollen"
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
@@ -501,7 +503,11 @@ class _Pass:
         if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
                                                                            self.talks_of_care):
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known or named_with
+        return self.talks_of_pain or self.all_known or named_with or self._clauses().singled_out(token)
+
+    def _pain_word_within(self, start: int, reach: int) -> bool:
+        return any(self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.CUE
+                   for position in range(start, min(len(self.parse.words), start + reach)))
 
     def _a_pain_before(self, token: Token) -> bool:
         """ "I have pain in the knee", "my hand is paining me at the wrist side": a pain word
@@ -776,8 +782,8 @@ class _Pass:
 
     def _complaint(self, pain: list[_Place]) -> list[_Place]:
         """The places of the best rank said (Rank): the complaint before what is only context."""
-        if not pain or (len(pain) == 1 and not self.nothing_hurts):
-            return pain  # one place: nothing to rank it against
+        if not pain:
+            return pain
         indexes = [place.index for place in pain]
         clauses = self._clauses()
         pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],
@@ -798,6 +804,8 @@ class _Pass:
             if clauses.joined(pain[one - 1].index, pain[one].index):
                 _share(ranks, one - 1, one)
         best = min(ranks)
+        if best is Rank.COMPARED:
+            return []  # only compared with: "this toothache is worse than when I broke my wrist"
         return self._speaker_first([place for place, rank in zip(pain, ranks) if rank == best], clauses)
 
     def _speaker_first(self, pain: list[_Place], clauses: Clauses) -> list[_Place]:
@@ -836,10 +844,14 @@ class _Pass:
                    for position, word in enumerate(words)) and bool(pain)
 
     def _owner(self, place: _Place) -> str:
-        """Whose the place is: the person named last before it; anyone else named, when nobody was."""
+        """Whose the place is: the person named last before it ("we" say the speaker's own: "we
+        might be expecting, my finger is sore"); anyone else named in its clause, when nobody was."""
         if place.owner is not None:
-            return place.owner
-        return self.people.named[0] if self.people.named else SELF
+            return SELF if place.owner == WE else place.owner
+        clause = self._clauses().clause
+        named = [identity for start, _, identity in self.subjects if identity not in (SELF, WE) and
+                 clause[start] == clause[place.token.start]]
+        return named[0] if named else SELF  # "the left knee of my wife"; not "sore shoulder from carrying my grandson"
 
 
 def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
@@ -864,7 +876,7 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
 def _share(ranks: list[Rank], one: int, two: int) -> None:
     """Two mentions of one place, or places said together, share the better rank; a comparison
     ("worse than when I did my knee, my shoulder is agony") shares nothing."""
-    if Rank.CONTEXT not in (ranks[one], ranks[two]):
+    if Rank.COMPARED not in (ranks[one], ranks[two]):
         ranks[one] = ranks[two] = min(ranks[one], ranks[two])
 
 

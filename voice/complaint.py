@@ -227,8 +227,12 @@ class Clauses:
             start > 0 and self.words[start - 1] in self.g["prepositions"]
 
     def _compared(self, start: int) -> bool:
-        return any(self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
-                   if not any(position in self.breaks for position in range(end, start + 1)))
+        """A comparison word shortly before the place, in its clause ("better than last week BUT the
+        thumb" is no comparison of the thumb)."""
+        return start < len(self.words) and any(
+            self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
+            if not any(position in self.breaks or self.words[position] in self.g["contrasts"]
+                       for position in range(end, start + 1)))
 
     def _cue_in(self, clause: int) -> bool:
         if self._pained_clauses is None:

@@ -794,15 +794,26 @@ class _Pass:
             if all(index not in pained for index in indexes):
                 return []
         knowledge = self.reader.knowledge
-        for one, place in enumerate(pain):  # "the ring finger on my right hand hurts": one place
+        group = list(range(len(pain)))  # places said as one, or together, share the best rank of them
+
+        def root(one: int) -> int:
+            while group[one] != one:
+                one = group[one]
+            return one
+
+        for one, place in enumerate(pain):
             for two in range(max(0, one - _LOOK), one):
                 other = pain[two]
-                if place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
-                        _same_place(place.token.meaning, other.token.meaning, knowledge):
-                    _share(ranks, one, two)
-        for one in range(1, len(pain)):  # "my knee or my shin", "my knee and my elbow": one rank
-            if clauses.joined(pain[one - 1].index, pain[one].index):
-                _share(ranks, one - 1, one)
+                if Rank.COMPARED in (ranks[one], ranks[two]):
+                    continue  # "worse than when I did my knee, my shoulder is agony" shares nothing
+                same = place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
+                    _same_place(place.token.meaning, other.token.meaning, knowledge)  # "the ring finger on my right hand"
+                if same or (two == one - 1 and clauses.joined(other.index, place.index)):  # "my knee or my shin"
+                    group[root(one)] = root(two)
+        best_of: dict[int, Rank] = {}
+        for one, rank in enumerate(ranks):
+            best_of[root(one)] = min(rank, best_of.get(root(one), rank))
+        ranks = [best_of[root(one)] for one in range(len(pain))]
         best = min(ranks)
         if best is Rank.COMPARED:
             return []  # only compared with: "this toothache is worse than when I broke my wrist"
@@ -848,9 +859,9 @@ class _Pass:
         might be expecting, my finger is sore"); anyone else named in its clause, when nobody was."""
         if place.owner is not None:
             return SELF if place.owner == WE else place.owner
-        clause = self._clauses().clause
+        words, end = self.parse.words, place.token.end
         named = [identity for start, _, identity in self.subjects if identity not in (SELF, WE) and
-                 clause[start] == clause[place.token.start]]
+                 start in (end + 1, end + 2) and words[end] in self.g["prepositions"]]
         return named[0] if named else SELF  # "the left knee of my wife"; not "sore shoulder from carrying my grandson"
 
 
@@ -871,13 +882,6 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
         else:
             merged.append(place)
     return [_mentioned(place, knowledge) for place in merged]
-
-
-def _share(ranks: list[Rank], one: int, two: int) -> None:
-    """Two mentions of one place, or places said together, share the better rank; a comparison
-    ("worse than when I did my knee, my shoulder is agony") shares nothing."""
-    if Rank.COMPARED not in (ranks[one], ranks[two]):
-        ranks[one] = ranks[two] = min(ranks[one], ranks[two])
 
 
 def _sides_meet(one: list[str], two: list[str]) -> bool:

@@ -143,8 +143,10 @@ class Resolver:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words() | {word for words in self.language.grammar.values()
-                                               for phrase in words for word in phrase.split()}
-        """Every word the pack knows, its word classes' too ("wills" in "if god wills" is no "will")."""
+                                               for phrase in words for word in phrase.split()} | \
+            {word for phrase in self.language.red_signs for word in phrase}
+        """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
+        "will", "spots" in front of the eyes no "spot")."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()

@@ -172,14 +172,15 @@ class Clauses:
                 group.add(places[current])
         return group
 
-    def joined(self, one: int, two: int) -> bool:
-        return self._joined(one, two)
+    def joined(self, one: int, two: int, by_a_pause: bool = True) -> bool:
+        """Said together: "my knee and my elbow", or with a pause between ("my knee, my elbow")."""
+        return self._joined(one, two, by_a_pause)
 
-    def _joined(self, one: int, two: int) -> bool:
+    def _joined(self, one: int, two: int, by_a_pause: bool = True) -> bool:
         start, end = self.spans[one].end, self.spans[two].start
         if end - start > _SUBJECT_REACH:
             return False
-        joined = any(position in self.breaks for position in range(start, end + 1))
+        joined = by_a_pause and any(position in self.breaks for position in range(start, end + 1))
         for position in range(start, end):
             index = self.at[position]
             kind = self.spans[index].kind if index >= 0 else None

@@ -411,8 +411,8 @@ class _Pass:
             return []
         group = [pain[-1]]
         for place in reversed(pain[:-1]):
-            if not self._clauses().joined(place.index, group[0].index):
-                break
+            if not self._clauses().joined(place.index, group[0].index, by_a_pause=False):
+                break  # "a headache, my neck is fine": the neck only
             group.insert(0, place)
         return group
 
@@ -525,8 +525,9 @@ class _Pass:
         if token.kind is not Kind.VAGUE:
             return False
         phrases, name = self.reader.language.phrases, self.parse.words[token.end - 1]
-        return any((word, name) in phrases and phrases[(word, name)].kind is Kind.AREA
-                   for word in self.parse.words[token.end:token.end + _LOOK])
+        return any((word, name) in phrases and phrases[(word, name)].kind is Kind.AREA and
+                   (self.at[position] < 0 or self.tokens[self.at[position]].end - self.tokens[self.at[position]].start == 1)
+                   for position, word in enumerate(self.parse.words[token.end:token.end + _LOOK], token.end))
 
     def _named_with_another(self, token: Token) -> bool:
         """ "My shoulder or my upper arm, I can't tell": two places named together are a body."""
@@ -806,7 +807,7 @@ class _Pass:
                 other = pain[two]
                 if Rank.COMPARED in (ranks[one], ranks[two]):
                     continue  # "worse than when I did my knee, my shoulder is agony" shares nothing
-                same = place.index - other.index <= _LOOK and self._owner(place) == self._owner(other) and \
+                same = self._owner(place) == self._owner(other) and \
                     _same_place(place.token.meaning, other.token.meaning, knowledge)  # "the ring finger on my right hand"
                 if same or (two == one - 1 and clauses.joined(other.index, place.index)):  # "my knee or my shin"
                     group[root(one)] = root(two)

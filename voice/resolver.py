@@ -324,7 +324,7 @@ class Resolver:
         spoken = {word for word in self.language.contractions if "'" in word}
         signs = self._triage.words(self.language.not_in_grammar) - {DETERMINER}
         grammar = {word for words in self.language.grammar.values() for phrase in words for word in phrase.split()}
-        every = phrases | set(self._words) | spoken | signs | grammar | self._possessives()
+        every = phrases | set(self.language.words()) | spoken | signs | grammar | self._possessives()
         unheard = self.language.not_in_grammar
         return sorted(phrase for phrase in every if not unheard & set(phrase.split()))
 
@@ -375,7 +375,11 @@ class Resolver:
         """ "My back, the lower part", "my toe, the big one": a word said apart that names one
         of the vague place's parts with the place's own word ("lower back", "big toe")."""
         names = self._vague_words.get(vague.area, [])
-        for word in parse.words:
+        inside = {at for token in parse.tokens if token.kind in (Kind.AREA, Kind.VAGUE) and token.end - token.start > 1
+                  for at in range(token.start, token.end)}  # "lower" of "my lower back" names no lower leg
+        for position, word in enumerate(parse.words):
+            if position in inside:
+                continue
             for name in names:
                 meaning = self._phrases.get((word,) + name)
                 if meaning is not None and meaning.kind is Kind.AREA and \

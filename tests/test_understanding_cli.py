@@ -45,3 +45,14 @@ def test_a_long_line_takes_time_in_proportion_to_its_length() -> None:
     result = subprocess.run([*CLI, "-"], input=line + b"\nmy knee\n", capture_output=True, timeout=60)
     assert result.returncode == 0
     assert len(result.stdout.splitlines()) == 2
+
+
+def test_ask_reads_a_recognizers_transcript_with_its_unknown_words_as_the_session_does() -> None:
+    """What the grammar passes on for "I hope I'm not pregnant, I have a headache": no plain no, so
+    LI4 and LV3 are named to avoid, never recommended; "or" asks which."""
+    hedged, which = ask_lines(b"i [unk] not pregnant and i have a headache\nmy knee or my shin i [unk] tell\n")
+    assert hedged["pregnancy"] == "unknown" and hedged["points"] == []
+    assert {"LI4", "LV3"} <= set(hedged["avoid_points"])
+    assert hedged["speech"].index("do not press") < hedged["speech"].index("Gently massage")
+    assert not which["understood"] and which["reason"] == "which"
+    assert which["choices"] == ["knee", "lower_leg"] and len(which["either"]) == 2

@@ -149,3 +149,26 @@ def test_an_elided_yes_is_said_of_the_person_it_names(talk: Conversation) -> Non
     reply = said(talk.hear("I'm not pregnant but my wife is and she has a migraine"))
     assert "Because the person you are massaging is pregnant, do not press" in reply
     assert "press gently on" not in reply
+
+
+def test_two_places_said_as_alternatives_are_asked_about_and_the_answer_taken(talk: Conversation) -> None:
+    """ "My knee or my shin, I can't tell": never a guess; "the shin" is answered."""
+    assert said(talk.hear("my left knee or my left shin, I can't tell which")) == \
+        "Which hurts: your left knee or the front of your left lower leg?"
+    answer = said(talk.hear("the shin"))
+    assert answer.startswith("The front of your left lower leg.") and "forearm" in answer
+
+
+def test_a_word_not_heard_where_a_not_could_stand_is_asked_back(talk: Conversation) -> None:
+    """ "My knee [unk] hurt anymore": a "doesn't" may have been lost; the place is asked back first."""
+    assert said(talk.hear("my left knee [unk] hurt anymore")) == "Did you say your left knee?"
+    assert "Gently massage your right elbow" in said(talk.hear("yes"))
+
+
+@pytest.mark.parametrize("answer", ["no, probably not", "no I hope not", "not that I know of", "i [unk] not"])
+def test_a_hedged_answer_to_the_pregnancy_question_is_no_no(talk: Conversation, answer: str) -> None:
+    """To "are you pregnant?", only a plain no is a no: a hedged one leaves the points avoided."""
+    assert "pregnant?" in said(talk.hear("I have a headache"))
+    reply = said(talk.hear(answer))
+    assert "press gently on" not in reply
+    assert "pregnant" in reply  # asked again, or the points named to avoid

@@ -146,7 +146,8 @@ def grammar_view(resolver: Resolver, text: str) -> str:
     spoken.update({word.replace("'", ""): word for word in vocabulary if "'" in word})  # "dads": "dad's"
     heard = []
     for word in _SURFACE.findall(text.lower().replace("\u2019", "'")):
-        for said in _number_words(resolver, word) if word.isdecimal() else [spoken.get(word, word)]:
+        said_as = word if word in vocabulary else spoken.get(word, word)  # "knees" is a word, "necks" is "neck's"
+        for said in _number_words(resolver, word) if word.isdecimal() else [said_as]:
             heard.append(said if said in vocabulary else UNKNOWN_WORD)
     return " ".join(heard)
 

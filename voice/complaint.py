@@ -218,8 +218,8 @@ class Clauses:
             return Rank.COMPARED  # "worse than my knee", "worse than when I did my knee"
         if place in pained:  # "I had my knee replaced last year and it still aches": the aching is now
             return Rank.PAIN if any(not self.has(said, "context") for said in pained[place]) else Rank.PAST
-        if self.has(clause, "also"):
-            return Rank.PAST if background else Rank.PAIN
+        if self.has(clause, "also") or (start in self.breaks and clause and self.has(clause - 1, "also")):
+            return Rank.PAST if background else Rank.PAIN  # "...and now I've got it too, my right knuckles"
         return Rank.CONTEXT if background else Rank.NAMED
 
     def _refines(self, span: Span, start: int) -> bool:

@@ -86,7 +86,8 @@ class _Place:
 
     token: Token
     index: int
-    """The token's index in the parse."""
+    """The index in the parse of the token where it is said: the place's own, or the side that says
+    it again ("my left knee is fine, the RIGHT one hurts")."""
     sides: list[str] = field(default_factory=list)
     owner: str | None = None
     qualifier: str | None = None
@@ -243,10 +244,13 @@ class _Pass:
                 if not any(other.start <= sign.start and sign.end <= other.end for other in denied)]
 
     def _inside_a_saying(self, sign: Said) -> bool:
-        """ "Hit the nail on the head", "knocked up": words of a sign inside an idiom or a pregnancy phrase."""
+        """ "Hit the nail on the head", "knocked up": words of a sign inside an idiom or a phrase that
+        says someone is pregnant ("had the baby two weeks ago" still says a clot's circumstance)."""
         index = self.at[sign.start]
-        return index >= 0 and self.tokens[index].kind in (Kind.IDIOM, Kind.PREGNANCY) and \
-            sign.end <= self.tokens[index].end
+        if index < 0 or sign.end > self.tokens[index].end:
+            return False
+        token = self.tokens[index]
+        return token.kind is Kind.IDIOM or (token.kind is Kind.PREGNANCY and token.meaning.id == "yes")
 
     def _said_to_be_fine(self, sign: Said) -> bool:
         """ "My chest is fine": a negation said right after the sign."""
@@ -289,7 +293,7 @@ class _Pass:
         if self._names_the_place_before(index):
             before = self.places[-1]
             owner = self.subject if self.subject is not None else before.owner  # "his are strong, MINE ... the left one"
-            place = _Place(before.token, before.index, [side], owner, before.qualifier)
+            place = _Place(before.token, index, [side], owner, before.qualifier)  # said where the side is said
             self.corrected = False
             if self.deny_next:
                 place.state, self.deny_next = "denied", False
@@ -306,7 +310,7 @@ class _Pass:
             return
         if last.state != "pain" and (self.corrected or last.state == "denied"):
             # "my right elbow, no wait, my left": the same place, on the side said last
-            self.places.append(_Place(last.token, last.index, [side], last.owner, last.qualifier))
+            self.places.append(_Place(last.token, index, [side], last.owner, last.qualifier))
             self.corrected = False
         elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
             last.sides.append(side)  # "my knee, the left one"
@@ -399,8 +403,8 @@ class _Pass:
         if position < 0 or position + 1 in self.parse.breaks:
             return ""
         index = self.at[position]
-        if index < 0:
-            return "thing"
+        if index < 0 or self._is_person(position) and self.parse.words[position] not in self.g["anaphors"]:
+            return "thing"  # "my EYESIGHT is fine"; "HE'S fine, just a bit sore": the person, not a place
         return "place" if self.tokens[index].kind in (Kind.AREA, Kind.VAGUE) and self.places and \
             self.places[-1].index == index else ""
 

@@ -329,9 +329,11 @@ class Resolver:
         return sorted(phrase for phrase in every if not unheard & set(phrase.split()))
 
     def _possessives(self) -> set[str]:
-        """ "Dad's", "wife's": a person's word with the pack's possessive ending, as said."""
+        """ "Dad's", "wife's", "neck's" ("my neck's stiff"): a person's or a place's word with the
+        pack's possessive ending, as said."""
         people = {phrase[-1] for phrase, meaning in self._phrases.items()
-                  if meaning.kind is Kind.OTHER or (meaning.kind is Kind.CARE and meaning.person)}
+                  if meaning.kind in (Kind.OTHER, Kind.AREA, Kind.VAGUE) and len(phrase) == 1 or
+                  (meaning.kind is Kind.CARE and meaning.person)}
         endings = [ending for ending in self.language.suffixes if ending.startswith("'")]
         return {person + ending for person in people for ending in endings[:1]
                 if person not in self.language.grammar.get("pronouns", NO_WORDS)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Mapping, Sequence
 
@@ -41,10 +41,11 @@ class Span:
     start: int
     end: int
     meaning: Meaning
+    kind: Kind = field(init=False, compare=False)
+    """The meaning's kind, kept at hand: it is asked for at every step of a reading."""
 
-    @property
-    def kind(self) -> Kind:
-        return self.meaning.kind
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", self.meaning.kind)
 
 
 class Clauses:

@@ -787,8 +787,9 @@ class _Pass:
 
     def _complaint(self, pain: list[_Place]) -> list[_Place]:
         """The places of the best rank said (Rank): the complaint before what is only context."""
-        if not pain:
-            return pain
+        if not pain or (len(pain) == 1 and not self.nothing_hurts and
+                        not self.g["comparisons"].within(self.parse.words)):
+            return pain  # one place, not compared with anything: nothing to rank it against
         indexes = [place.index for place in pain]
         clauses = self._clauses()
         pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],

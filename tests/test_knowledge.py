@@ -112,7 +112,7 @@ def test_a_pack_states_which_places_are_asked_back_for_its_model(data: Path) -> 
 
 
 def test_area_missing_from_language_pack(data: Path) -> None:
-    edit(data / "lang" / "en.yaml", "  thumb: {name: [thumb, thumbs], phrases: [thumb], plurals: [thumbs]}\n", "")
+    edit(data / "lang" / "en.yaml", "  thumb: {name: [thumb, thumbs], phrases: [thumb, trigger thumb], plurals: [thumbs]}\n", "")
     check_error(data, "en.yaml", "areas", "missing key 'thumb'")
 
 

@@ -324,10 +324,10 @@ def find_model(
 
 def _folder_size(path: Path) -> int:
     total = 0
-    for root, _dirs, files in os.walk(path):
-        for file in files:
+    for root, _dirs, names in os.walk(path):
+        for name in names:
             with contextlib.suppress(OSError):
-                total += os.lstat(os.path.join(root, file)).st_size
+                total += os.lstat(os.path.join(root, name)).st_size
     return total
 
 

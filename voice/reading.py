@@ -574,7 +574,7 @@ class _Pass:
 
     def _before(self, token: Token) -> str:
         """What stands before the noun phrase of a body word."""
-        words, at, breaks = self.parse.words, self.at, self.parse.breaks
+        at, breaks = self.at, self.parse.breaks
         position = token.start - 1
         side = described = False
         for _ in range(_LOOK):

@@ -167,7 +167,7 @@ class Clauses:
             current = at
             while 0 <= current + step < len(places):
                 one, two = sorted((places[current], places[current + step]), key=lambda index: self.spans[index].start)
-                if not self._joined(one, two):
+                if not self.joined(one, two):
                     break
                 current += step
                 group.add(places[current])
@@ -175,25 +175,18 @@ class Clauses:
 
     def joined(self, one: int, two: int, by_a_pause: bool = True) -> bool:
         """Said together: "my knee and my elbow", or with a pause between ("my knee, my elbow")."""
-        return self._joined(one, two, by_a_pause)
-
-    def _joined(self, one: int, two: int, by_a_pause: bool = True) -> bool:
         start, end = self.spans[one].end, self.spans[two].start
         if end - start > _SUBJECT_REACH:
             return False
         joined = by_a_pause and any(position in self.breaks for position in range(start, end + 1))
         for position in range(start, end):
-            index = self.at[position]
-            kind = self.spans[index].kind if index >= 0 else None
-            if kind is Kind.JOIN:
+            span = self.spans[self.at[position]] if self.at[position] >= 0 else None
+            if span is not None and span.kind is Kind.JOIN:
                 joined = True
-            elif not (kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF, Kind.OTHER) or self._names_someone(index) or
-                      self.words[position] in self.g["determiners"] or self.words[position] in self.g["prepositions"]):
+            elif not (span is not None and (span.kind in (Kind.SIDE, Kind.QUALIFIER, Kind.SELF) or span.meaning.names_someone)
+                      or self.words[position] in self.g["determiners"] or self.words[position] in self.g["prepositions"]):
                 return False  # "my knee and MY WIFE'S RIGHT wrist" are joined, "my hands WERE COLD and my knee" not
         return joined
-
-    def _names_someone(self, index: int) -> bool:
-        return index >= 0 and self.spans[index].kind is Kind.CARE and self.spans[index].meaning.person
 
     def alternatives(self, one: int, two: int) -> bool:
         """Two places joined by "or" ("my knee or my shin, not sure which")."""

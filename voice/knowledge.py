@@ -301,6 +301,11 @@ class Meaning:
     person: bool = False
     """A special-care phrase that names someone else ("my daughter")."""
 
+    @property
+    def names_someone(self) -> bool:
+        """Names someone other than the speaker: "my wife", or a special-care phrase that is a person."""
+        return self.kind is Kind.OTHER or (self.kind is Kind.CARE and self.person)
+
 
 class WordClass(frozenset[str]):
     """A small word class of a pack's grammar: its words and phrases, looked up in running text
@@ -429,6 +434,10 @@ class LanguagePack:
         """Every single word that occurs in a phrase of this pack."""
         return frozenset(word for phrase in self.phrases for word in phrase if word != DETERMINER) | \
             self.directions.words()
+
+    def grammar_words(self) -> frozenset[str]:
+        """Every single word of the grammar's word classes ("probably", "hope", "than")."""
+        return _words_of(self.grammar)
 
 
 # ---------------------------------------------------------------- YAML reading
@@ -754,13 +763,11 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     for item in root.get("alternatives", []).items():  # "my knee OR my shin": which one?
         phrases.add(item, Meaning(Kind.JOIN, ALTERNATIVE))
     for kind, key in ((Kind.OTHER, "others"), (Kind.CORRECTION, "corrections"), (Kind.FILLER, "filler"),
-                      (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins"),
-                      (Kind.IDIOM, "idioms")):
+                      (Kind.SELF, "self"), (Kind.CUE, "cues"), (Kind.JOIN, "joins")):
         for item in root.get(key, []).items():
-            if kind is Kind.IDIOM:
-                phrases.add(item, Meaning(kind, kind.value), literal=True)
-            else:
-                phrases.add(item, Meaning(kind, item.text()))
+            phrases.add(item, Meaning(kind, item.text()))
+    for item in root.get("idioms", []).items():
+        phrases.add(item, Meaning(Kind.IDIOM, Kind.IDIOM.value), literal=True)
     numbers = {key: node.number() for key, node in root.get("numbers", {}).mapping().items()}
     for key, value in numbers.items():
         phrases.add(root.get("numbers", {}).child(key, key), Meaning(Kind.NUMBER, str(value)))
@@ -830,8 +837,7 @@ def _read_vague(node: _Node, knowledge: Knowledge,
 
 def _read_not_in_grammar(node: _Node, phrases: _PhraseTable, red_signs: Mapping[tuple[str, ...], frozenset[str]],
                          grammar: Mapping[str, WordClass]) -> frozenset[str]:
-    words = {word for phrase in [*phrases.table, *red_signs] for word in phrase}
-    words |= {word for word_class in grammar.values() for phrase in word_class for word in phrase.split()}
+    words = {word for phrase in [*phrases.table, *red_signs] for word in phrase} | _words_of(grammar)
     for item in node.items():
         if item.text() not in words:
             raise item.fail(f"'{item.text()}' is not a word of this pack; list only words it uses")
@@ -855,8 +861,7 @@ def _read_red_signs(node: _Node, knowledge: Knowledge,
     table: dict[tuple[str, ...], frozenset[str]] = {}
     for key, entry in node.mapping(allowed=spoken, required=spoken).items():
         for item in entry.items():
-            words = tuple(item.text().lower().split())
-            words = words[:1] + tuple(DETERMINER if word in determiners else word for word in words[1:])
+            words = _phrase_key(item.text(), determiners)
             table[words] = table.get(words, frozenset()) | {key}
     return table
 
@@ -869,6 +874,10 @@ def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:
         if meaning is None or meaning.kind is not Kind.AREA:
             raise item.fail(f"'{item.text()}' is not an area phrase of this pack")
         phrases.table[words] = replace(meaning, alone=True)
+
+
+def _words_of(grammar: Mapping[str, WordClass]) -> frozenset[str]:
+    return frozenset(word for word_class in grammar.values() for phrase in word_class for word in phrase.split())
 
 
 def _read_grammar(node: _Node) -> dict[str, WordClass]:
@@ -907,6 +916,12 @@ DETERMINER = "*"
 """Stands for any determiner inside a phrase: "ball of my thumb" also matches "ball of the thumb"."""
 
 
+def _phrase_key(text: str, determiners: frozenset[str]) -> tuple[str, ...]:
+    """A phrase as the tables hold it: any determiner after the first word stands for any."""
+    words = tuple(text.lower().split())
+    return words[:1] + tuple(DETERMINER if word in determiners else word for word in words[1:])
+
+
 class _PhraseTable:
     """Collects phrases and refuses one phrase with two meanings. A determiner inside a
     phrase stands for any determiner (DETERMINER)."""
@@ -919,9 +934,7 @@ class _PhraseTable:
         self.texts: dict[tuple[str, ...], str] = {}
 
     def key(self, text: str) -> tuple[str, ...]:
-        """The phrase as the table holds it: any determiner after the first word stands for any."""
-        words = tuple(text.lower().split())
-        return words[:1] + tuple(DETERMINER if word in self.determiners else word for word in words[1:])
+        return _phrase_key(text, self.determiners)
 
     def add(self, node: _Node, meaning: Meaning, literal: bool = False) -> None:
         """`literal`: the words as written ("pain in THE neck" is a saying, "pain in HIS neck" is not)."""

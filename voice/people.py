@@ -49,9 +49,12 @@ class Word:
 class People:
     """Everyone named in one utterance, and what was said of each."""
 
-    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge) -> None:
+    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge, words: Sequence[Word],
+                 breaks: frozenset[int]) -> None:
         self.g = grammar
         self.knowledge = knowledge
+        self.words, self.breaks = words, breaks
+        self.texts = [word.text for word in words]
         self.people: dict[str, Person] = {SELF: Person()}
         self.named: list[str] = []
         """Everyone but the speaker, in the order named."""
@@ -78,7 +81,7 @@ class People:
             if not named and (first in self.g["anaphors"] or last in self.g["anaphors"]):
                 return None
             identity = named[-1] if named else (first if first in self.g["pronouns"] else last)
-            if last in self.g["male"] or first in self.g["male"]:
+            if pronoun_is_male:
                 self.person(identity).male = True
             self.name(identity)
             return identity
@@ -91,17 +94,18 @@ class People:
             self.person(identity).male = True
         return identity
 
-    def merge(self, named_by_age: str, identity: str) -> None:
-        """ "My 80 year old father": the person named by an age is the one named right after."""
-        if named_by_age == identity:
+    def merge(self, named_first: str, identity: str) -> None:
+        """One person named twice: "my 80 year old father" (the one named by an age is the one
+        named right after), "she isn't pregnant, my girlfriend I mean" (the pronoun is the girlfriend)."""
+        if named_first == identity:
             return
-        old = self.people.pop(named_by_age, Person())
+        old = self.people.pop(named_first, Person())
         person = self.person(identity)
         person.said |= old.said
         person.care += old.care
         person.ages += old.ages
         person.male |= old.male
-        self.named = [name for name in self.named if name != named_by_age]
+        self.named = [name for name in self.named if name != named_first]
         self.name(identity)
 
     def name(self, identity: str) -> None:
@@ -111,21 +115,20 @@ class People:
 
     # ------------------------------------------------------------ pregnancy
 
-    def say_pregnancy(self, who: str, said: str, around: Sequence[Word], at: int, end: int) -> None:
+    def say_pregnancy(self, who: str, said: str, at: int, end: int) -> None:
         """A pregnancy phrase (words[at:end]) said of `who`. A plain "no" is the only "no": with any
         hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), or a word
         the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
         hedged yes ("I think I'm pregnant") are maybes too."""
-        start, stop = self._clause_around(around, at, end)
-        if said in ("no", "yes") and self._hedged(around, start, stop, at, end) or \
-                said == "yes" and self._asked(around, at):
+        start, stop = self._clause_around(at, end)
+        if said in ("no", "yes") and self._hedged(start, stop, at, end) or said == "yes" and self._asked(at):
             said = "maybe"
         self.person(who).said.add(said)
 
-    def _clause_around(self, words: Sequence[Word], at: int, end: int) -> tuple[int, int]:
+    def _clause_around(self, at: int, end: int) -> tuple[int, int]:
         """Where a hedge may stand: near the phrase, not past a "but" ("my sister might be, but
         I'm not" is a plain no for the speaker)."""
-        texts = [word.text for word in words]
+        texts = self.texts
         start, stop = max(0, at - _NEAR), min(len(texts), end + _NEAR)
         for position in range(at - 1, start - 1, -1):
             if texts[position] in self.g["contrasts"]:
@@ -137,20 +140,20 @@ class People:
                 break
         return start, stop
 
-    def _hedged(self, words: Sequence[Word], start: int, stop: int, at: int, end: int) -> bool:
-        texts = [word.text for word in words]
+    def _hedged(self, start: int, stop: int, at: int, end: int) -> bool:
+        texts = self.texts
         return UNKNOWN_WORD in texts[max(0, at - 2):end + 2] or self.g["hedges"].within(texts, start, stop)
 
-    def _asked(self, words: Sequence[Word], at: int) -> bool:
+    def _asked(self, at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject."""
-        return self.g["questions"].within([word.text for word in words[max(0, at - 3):at]])
+        return self.g["questions"].within(self.texts[max(0, at - 3):at])
 
-    def elided(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
+    def elided(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
         subject and a being word ending a clause say the pregnancy spoken of, of that subject."""
         if not any(person.said - {PAST} for person in self.people.values()):
             return
-        texts = [word.text for word in words]
+        words, texts, breaks = self.words, self.texts, self.breaks
         for start, end, identity in subjects:
             position = end
             if texts[end - 1] not in self.g["being"]:
@@ -165,7 +168,7 @@ class People:
                 texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
                                                          texts[position] not in self.g["determiners"])
             if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum" goes on
-                self.say_pregnancy(identity, "no" if negated else "yes", words, start, position)
+                self.say_pregnancy(identity, "no" if negated else "yes", start, position)
         for position in range(len(texts) - 1):
             if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
                     (position + 2 == len(texts) or position + 2 in breaks or words[position + 2].kind is not None):
@@ -173,9 +176,9 @@ class People:
                 if who is not None and not self.person(who).said:
                     self.person(who).said.add("no")  # "my sister's expecting, not me"
 
-    def described(self, words: Sequence[Word], breaks: frozenset[int], subjects: Sequence[tuple[int, int, str]]) -> None:
+    def described(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
-        texts = [word.text for word in words]
+        words, texts, breaks = self.words, self.texts, self.breaks
         if not any(text in self.g["male"] for text in texts):
             return
         for _, end, identity in subjects:
@@ -237,7 +240,7 @@ class People:
 
     def care_of(self, who: str) -> tuple[str, ...]:
         """A child named by a word ("my son") is not one when only older ages were said ("my 16
-        year old son"); an unborn baby ("the baby is kicking") is no child to massage."""
+        year old son")."""
         person = self.person(who)
         care = list(dict.fromkeys(person.care))
         if person.ages and min(person.ages) >= self.knowledge.ages.child_under and "child" in care:

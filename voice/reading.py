@@ -119,7 +119,6 @@ class _Pass:
         self.g = reader.grammar
         self.triage = reader.triage
         self.tokens = parse.tokens
-        self.people = People(self.g, reader.knowledge)
         self.subjects: list[tuple[int, int, str]] = []
         """Every subject named: (start, end, identity), for clauses that leave out what they say."""
         self.at: list[int] = [-1] * len(parse.words)
@@ -128,6 +127,9 @@ class _Pass:
             for position in range(token.start, token.end):
                 self.at[position] = index
         self.all_known = -1 not in self.at
+        words = [Word(word, self.tokens[self.at[position]].kind if self.at[position] >= 0 else None)
+                 for position, word in enumerate(parse.words)]
+        self.people = People(self.g, reader.knowledge, words, parse.breaks)
         self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
         """A pain word, a negation or a condition ("plantar fasciitis") is said."""
         self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
@@ -154,7 +156,6 @@ class _Pass:
         self.aged: str | None = None
         self.aged_end = -1
         """The person last named by an age ("my 80 year old ...") and where that age ends."""
-        self._word_views: list[Word] | None = None
         self._clause_view: Clauses | None = None
 
     # ------------------------------------------------------------ the pass
@@ -600,7 +601,7 @@ class _Pass:
             return "number"
         if side:
             return "side"
-        if before.kind in (Kind.SELF, Kind.OTHER) or (before.kind is Kind.CARE and before.meaning.person):
+        if before.kind is Kind.SELF or before.meaning.names_someone:
             return "owner"
         word = self.parse.words[position]
         if word in self.g["articles"]:
@@ -624,23 +625,15 @@ class _Pass:
 
     def _before_a_person(self, index: int) -> bool:
         following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
-        return following is not None and following.start == self.tokens[index].end and \
-            (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person))
+        return following is not None and following.start == self.tokens[index].end and following.meaning.names_someone
 
     def _pregnancy(self, index: int, said: str) -> None:
         token = self.tokens[index]
         following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
         if said != "no" and following is not None and following.start == token.end and \
-                following.start not in self.parse.breaks and \
-                (following.kind is Kind.OTHER or (following.kind is Kind.CARE and following.meaning.person)):
+                following.start not in self.parse.breaks and following.meaning.names_someone:
             self._subject(following)  # "my pregnant wife"
-        self.people.say_pregnancy(self.clause_subject or SELF, said, self._words(), token.start, token.end)
-
-    def _words(self) -> list[Word]:
-        if self._word_views is None:
-            self._word_views = [Word(word, self.tokens[self.at[position]].kind if self.at[position] >= 0 else None)
-                                for position, word in enumerate(self.parse.words)]
-        return self._word_views
+        self.people.say_pregnancy(self.clause_subject or SELF, said, token.start, token.end)
 
     def _number(self, index: int) -> None:
         value, end = self._value(index)
@@ -694,8 +687,7 @@ class _Pass:
         if words[start - 1] in self.g["articles"]:
             start -= 1
         person = self.tokens[self.at[start - 1]] if self.at[start - 1] >= 0 else None
-        if person is not None and (person.kind in (Kind.OTHER, Kind.SELF) or
-                                   (person.kind is Kind.CARE and person.meaning.person)):
+        if person is not None and (person.kind is Kind.SELF or person.meaning.names_someone):
             return True  # "my son 8 years old", "I'm a 45 year old"
         return self._said_of_someone(self.at[start] if self.at[start] >= 0 else index, start)
 
@@ -713,8 +705,8 @@ class _Pass:
 
     def _names_someone(self, position: int) -> bool:
         token = self.tokens[self.at[position]]
-        return token.end == position + 1 and (token.kind is Kind.OTHER or (token.kind is Kind.CARE and token.meaning.person)) \
-            and self.parse.words[position] not in self.g["pronouns"]
+        return token.end == position + 1 and token.meaning.names_someone and \
+            self.parse.words[position] not in self.g["pronouns"]
 
     def _body_follows(self, index: int) -> bool:
         """ "My son's 2 knees": a number of body parts, not an age."""
@@ -747,8 +739,8 @@ class _Pass:
 
     def _result(self) -> Reading:
         self._deny_earlier_mentions()
-        self.people.elided(self._words(), self.parse.breaks, self.subjects)
-        self.people.described(self._words(), self.parse.breaks, self.subjects)
+        self.people.elided(self.subjects)
+        self.people.described(self.subjects)
         pain = self._complaint([place for place in self.places if place.state == "pain"])
         for place in pain:
             place.owner = self._owner(place)

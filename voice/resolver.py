@@ -142,8 +142,7 @@ class Resolver:
             if len(phrase) > 1:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
-        self._words = self.language.words() | {word for words in self.language.grammar.values()
-                                               for phrase in words for word in phrase.split()} | \
+        self._words = self.language.words() | self.language.grammar_words() | \
             {word for phrase in self.language.red_signs for word in phrase}
         """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
         "will", "spots" in front of the eyes no "spot")."""
@@ -323,8 +322,7 @@ class Resolver:
         phrases = {" ".join(phrase) for phrase in self._phrases if DETERMINER not in phrase}
         spoken = {word for word in self.language.contractions if "'" in word}
         signs = self._triage.words(self.language.not_in_grammar) - {DETERMINER}
-        grammar = {word for words in self.language.grammar.values() for phrase in words for word in phrase.split()}
-        every = phrases | set(self.language.words()) | spoken | signs | grammar | self._possessives()
+        every = phrases | self.language.words() | spoken | signs | self.language.grammar_words() | self._possessives()
         unheard = self.language.not_in_grammar
         return sorted(phrase for phrase in every if not unheard & set(phrase.split()))
 

@@ -179,10 +179,10 @@ def test_a_place_to_massage_that_hurts_is_never_sent_to_unsaid(code: str, data: 
     join, cue = (joins[0] if joins else ""), pain_word(library)
     text = f"{left} {area_words(library, pain)} {join} {right} {area_words(library, target)} {cue}"
     result = resolver.resolve(text)
-    if result.understood and result.target is not None and result.pain is not None:
-        said = {(result.pain.area, result.pain.side), *((place.area, place.side) for place in result.also)}
-        if (result.target.area, result.target.side) in said:
-            assert result.target_hurts and len(result.cautions) > 1, text
+    assert result.understood and result.target is not None and result.pain is not None, text
+    said = {(result.pain.area, result.pain.side), *((place.area, place.side) for place in result.also)}
+    assert result.target_hurts and len(result.cautions) > 1, text
+    assert (result.target.area, result.target.side) not in said, text
 
 
 @pytest.mark.parametrize("code", PACKS)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, BinaryIO, Callable, Final, Iterator, Mapping, Sequence, TextIO
 
+from voice import files
 from voice.errors import ModelError
 from voice.models import ENV_VAR, check_model_dir, default_model_dir, without_a_model
 
@@ -174,11 +175,11 @@ def _refuse_existing(target: Path) -> None:
 
 def _check_folder(dest_dir: Path) -> None:
     """Before the network is used: a models folder that is a file (or under one) cannot be one."""
-    for path in (dest_dir, *dest_dir.parents):
-        if path.exists() and not path.is_dir():
-            where = "it is a file" if path == dest_dir else f"{path} is a file"
-            raise ModelError(f"Cannot put a model into {dest_dir}: {where}, not a folder. Name a folder with "
-                             "--dest (it is made when missing).")
+    path = files.file_in_the_way(dest_dir)
+    if path is not None:
+        where = "it is a file" if path == dest_dir else f"{path} is a file"
+        raise ModelError(f"Cannot put a model into {dest_dir}: {where}, not a folder. Name a folder with "
+                         "--dest (it is made when missing).")
 
 
 def _copy_body(

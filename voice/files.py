@@ -46,6 +46,15 @@ def replace_whole(path: Path, data: bytes) -> None:
         os.replace(written, path)
 
 
+def file_in_the_way(folder: Path) -> Path | None:
+    """The first of `folder` and the folders above it that exists but is not a folder: it stops
+    the folder from being made or used. None when there is no such file."""
+    for path in (folder, *folder.parents):
+        if path.exists() and not path.is_dir():
+            return path
+    return None
+
+
 def is_pipe(path: Path) -> bool:
     """A named pipe (FIFO): opening it waits until a program opens it for writing."""
     try:

@@ -258,9 +258,9 @@ def _prepare_folder(folder: Path) -> Path:
 
 def _reason(error: OSError, folder: Path | None = None) -> str:
     if isinstance(error, NotADirectoryError) and folder is not None:
-        for path in folder.parents:
-            if path.exists() and not path.is_dir():
-                return f"'{path}' is a file, not a folder"
+        path = files.file_in_the_way(folder.parent)
+        if path is not None:
+            return f"'{path}' is a file, not a folder"
     return str(error.strerror or error).lower()
 
 

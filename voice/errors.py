@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class VoiceError(Exception):
     """Base of every error the assistant reports to the user in one line."""
@@ -36,3 +38,9 @@ class SpeechError(VoiceError):
 
 class SettingsError(VoiceError):
     """The settings file or a command-line setting is invalid."""
+
+
+def first_line(text: Any) -> str:
+    """The first line of what a program or a library said, stripped; "" when it said nothing."""
+    lines = str(text or "").strip().splitlines()
+    return lines[0].strip() if lines else ""

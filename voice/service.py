@@ -9,10 +9,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Final, Mapping, Sequence
+from typing import Callable, Final, Mapping, Sequence
 
 from voice import files
-from voice.errors import VoiceError
+from voice.errors import VoiceError, first_line
 from voice.exits import STOP_SIGNALS, status_of
 
 LISTEN_ARGS: Final = ("listen", "--home")
@@ -175,14 +175,9 @@ def _call(run: Run, command: Sequence[str]) -> _Failed | None:
     except OSError as error:
         return _Failed(error.strerror or str(error))
     if result.returncode != 0:
-        return _Failed(_first_line(result.stderr) or _first_line(result.stdout)
+        return _Failed(first_line(result.stderr) or first_line(result.stdout)
                        or f"exit status {result.returncode}")
     return None
-
-
-def _first_line(text: Any) -> str:
-    lines = str(text or "").strip().splitlines()
-    return lines[0].strip() if lines else ""
 
 
 def _by_hand(command: Sequence[str]) -> str:
@@ -324,5 +319,5 @@ def _query(run: Run, question: str, unit: Unit) -> str:
         return "unknown (systemctl is not installed)"
     except (subprocess.TimeoutExpired, OSError) as error:
         return f"unknown ({error})"
-    answer = _first_line(result.stdout)
-    return answer or f"unknown ({_first_line(result.stderr) or f'exit status {result.returncode}'})"
+    answer = first_line(result.stdout)
+    return answer or f"unknown ({first_line(result.stderr) or f'exit status {result.returncode}'})"

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from voice import devices
 from voice.audio import AudioChunk
-from voice.errors import SpeechError
+from voice.errors import SpeechError, first_line
 from voice.settings import RATE_RANGE, VOLUME_RANGE
 from voice.speaker import Started, nothing
 from voice.speech import Voice
@@ -55,7 +55,7 @@ def _connect(address: str | None) -> Any:
     try:
         return speechd.SSIPClient(CLIENT_NAME, address=address, autospawn=False)
     except (speechd.SSIPCommunicationError, OSError) as error:
-        reason = str(error).strip().splitlines()[0].strip() if str(error).strip() else type(error).__name__
+        reason = first_line(str(error)) or type(error).__name__
         raise SpeechError(f"speech-dispatcher is not running ({reason}); start it (speech-dispatcher --spawn), or "
                           "use --speech pyttsx3 (the setting speech: pyttsx3)") from None  # the library's: 3 lines
 

@@ -332,13 +332,14 @@ def _folder_size(path: Path) -> int:
 
 
 def _installed(path: Path) -> InstalledModel:
+    size = _folder_size(path)
     unreadable = _unreadable_part(path)
     if unreadable is not None:
         error = _permission_problem(path, unreadable)
-        return InstalledModel(path.name, path, _folder_size(path), False, error.problem, error.fix)
+        return InstalledModel(path.name, path, size, False, error.problem, error.fix)
     missing = _missing_files(path)
     problem = f"it lacks {', '.join(missing)}" if missing else None
-    return InstalledModel(path.name, path, _folder_size(path), supports_grammar(path), problem)
+    return InstalledModel(path.name, path, size, supports_grammar(path), problem)
 
 
 def _candidates(folder: Path) -> list[Path]:
@@ -402,10 +403,9 @@ def loading_checked(installed: Sequence[InstalledModel], cache: Path) -> list[In
 
 def _load_verdict(path: Path) -> dict[str, str | None]:
     try:
-        model = open_model(path)
+        open_model(path)  # loaded only to see that it loads; let go at once
     except ModelError as error:
         return {"problem": error.problem, "fix": error.fix}
-    del model
     return {"problem": None, "fix": None}
 
 

@@ -278,7 +278,7 @@ def without_a_model() -> str:
 
 
 def _not_found(name: str, places: Sequence[Path]) -> ModelError:
-    closed = [place for place in places if not _may_look_into(place)]
+    closed = _closed(places)
     unread = f" Could not look into {', '.join(map(str, closed))} (permission denied)." if closed else ""
     return ModelError(
         f'Speech model "{name}" was not found. Looked for a folder named {name} in: '
@@ -293,10 +293,15 @@ def _may_look_into(folder: Path) -> bool:
     return not os.path.isdir(folder) or os.access(folder, os.R_OK | os.X_OK)
 
 
+def _closed(places: Sequence[Path]) -> list[Path]:
+    """The places that exist but that this user may not look into, in their order."""
+    return [place for place in places if not _may_look_into(place)]
+
+
 def unreadable_places(env: Mapping[str, str] | None = None,
                       search_dirs: Sequence[Path] | None = None) -> list[ModelError]:
     """The search folders this user may not look into (skipped by the search), each with its fix."""
-    return [_unreadable_folder(folder) for folder in _search_plan(env, search_dirs) if not _may_look_into(folder)]
+    return [_unreadable_folder(folder) for folder in _closed(_search_plan(env, search_dirs))]
 
 
 def find_model(

@@ -156,7 +156,7 @@ def _find_remote(name: str, models: Sequence[RemoteModel]) -> RemoteModel:
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise ModelError(
         f'There is no Vosk model named "{name}" in the model list.{hint} '
-        "All models are listed at https://alphacephei.com/vosk/models."
+        f"All models are listed at {MODELS_PAGE}."
     )
 
 

@@ -102,10 +102,14 @@ def test_listen_once_with_the_real_engine(korean_model_path: Path, speak_ko) -> 
 
 
 def test_devices_without_a_sound_card_says_so() -> None:
+    from voice.devices import list_input_devices
+
+    if list_input_devices():
+        pytest.skip("this machine has a microphone")
     result = run("devices")
     assert "Traceback" not in result.stderr
-    if result.returncode == 1:
-        assert "No microphone found" in result.stderr and "acupressure listen --input question.wav" in result.stderr
+    assert result.returncode == 1
+    assert "No microphone found" in result.stderr and "acupressure listen --input question.wav" in result.stderr
 
 
 def test_listen_without_a_microphone_says_what_works_now(tmp_path: Path, korean_model_path: Path) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Callable, Final, Iterator, NoReturn, Sequence, TextIO
 import voice
 from voice import assistant, devices, doctor, exits, models, service
 from voice.errors import AudioError, SettingsError, VoiceError
-from voice.knowledge import load
+from voice.knowledge import capital, load
 from voice.conversation import Conversation, Reply
 from voice.decision import Decision
 from voice.recognizer import End, Heard, VoskRecognizer
@@ -160,7 +160,7 @@ class _Version(argparse.Action):
 
 def _command(commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str,
              epilog: str | None = None) -> argparse.ArgumentParser:
-    return commands.add_parser(name, help=summary, description=summary[:1].upper() + summary[1:] + ".",
+    return commands.add_parser(name, help=summary, description=capital(summary) + ".",
                                epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
 
 

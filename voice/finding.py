@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from voice.knowledge import LanguagePack, PlaceSteps
+from voice.knowledge import LanguagePack, PlaceSteps, capital
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Route:
     def title(self, language: LanguagePack) -> str:
         """ "To find your right knee: 4 steps." """
         key = "start_keep_off" if self.keep_off else "start"
-        return _capital(language.directions.say[key].format(place=self.place, count=len(self.steps)))
+        return capital(language.directions.say[key].format(place=self.place, count=len(self.steps)))
 
     def step(self, index: int, language: LanguagePack) -> str:
         """ "Step 2. Just below it, ..." """
@@ -77,7 +77,7 @@ def point_route(language: LanguagePack, code: str, keep_off: bool = False) -> Ro
     steps: PlaceSteps = language.directions.points[code]
     name = language.point_names[code]
     last = language.directions.say["keep_off"].format(point=name) if keep_off else steps.spot
-    return Route(name, (*steps.steps, _capital(last)), language.directions.sources["points"], code, keep_off)
+    return Route(name, (*steps.steps, capital(last)), language.directions.sources["points"], code, keep_off)
 
 
 def find(language: LanguagePack, area: str, qualifier: str | None, place: str,
@@ -86,7 +86,3 @@ def find(language: LanguagePack, area: str, qualifier: str | None, place: str,
     return Find(area_route(language, area, qualifier, place),
                 tuple(point_route(language, code) for code in points),
                 tuple(point_route(language, code, keep_off=True) for code in avoid_points))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -440,6 +440,11 @@ class LanguagePack:
         return _words_of(self.grammar)
 
 
+def capital(text: str) -> str:
+    """The text with its first letter a capital, as a sentence or a description begins; the rest as it is."""
+    return text[:1].upper() + text[1:]
+
+
 # ---------------------------------------------------------------- YAML reading
 
 

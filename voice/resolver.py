@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from voice.finding import Find, find
-from voice.knowledge import DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken
+from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
+                             capital)
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 from voice.triage import Triage
@@ -596,8 +597,7 @@ class Resolver:
         return [self.language.point_names[code] for code in codes]
 
     def _sentence(self, key: str, **fields: str) -> str:
-        text = self.language.say[key].format(**fields)
-        return text[:1].upper() + text[1:]
+        return capital(self.language.say[key].format(**fields))
 
 
 def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:

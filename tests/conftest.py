@@ -279,3 +279,11 @@ def waiting_on_a_pipe(command: list[str], pipe: Path, data: bytes) -> tuple[str,
     finally:
         process.kill()
     return said, subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+# ---------------------------------------------------------------- a stop signal as a user sends it
+
+
+def ctrl_c_as_at_a_terminal() -> None:
+    """For preexec_fn: a shell starts background jobs with Ctrl-C ignored; a test may run as one."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

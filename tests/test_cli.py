@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import OtherUser
+from conftest import OtherUser, ctrl_c_as_at_a_terminal
 
 CLI = [sys.executable, "-m", "voice"]
 
@@ -264,13 +264,6 @@ def test_sigterm_while_speaking_stops_at_once_and_every_file_is_whole(tmp_path: 
             assert wav.getnframes() > 0 and len(wav.readframes(wav.getnframes())) == 2 * wav.getnframes()
 
 
-def _stop_signals_as_at_a_terminal() -> None:
-    """A shell starts background jobs with Ctrl-C ignored; a test may run as one."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
 def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch(
         name: str, tmp_path: Path, korean_model_path: Path, speak_ko: Any) -> None:
@@ -280,7 +273,7 @@ def test_a_stop_signal_exits_with_128_plus_its_number_in_a_session_as_in_a_batch
     number = signal.Signals[name]
     options: dict[str, Any] = dict(stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                    env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)},
-                                   preexec_fn=_stop_signals_as_at_a_terminal)
+                                   preexec_fn=ctrl_c_as_at_a_terminal)
     batch = subprocess.Popen([*CLI, "ask", "-"], **options)
     session = subprocess.Popen([*CLI, "listen", "--text-only", "--lang", "ko", "--model", str(korean_model_path),
                                 "--input", "-"], **{**options, "text": False})

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OtherUser
+from conftest import OtherUser, ctrl_c_as_at_a_terminal
 from voice.errors import ModelError
 from voice.download import download_model, fetch_model_list, progress_bar
 from voice.models import (
@@ -543,16 +543,11 @@ def test_a_model_the_user_may_not_read_says_so_with_the_chmod_and_a_closed_folde
         in skipped.stdout and "Traceback" not in skipped.stderr
 
 
-def _ctrl_c_as_at_a_terminal() -> None:
-    """A shell starts background jobs with Ctrl-C ignored; a test may run as one."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def _interrupted_while_loading(model: Path, wav: Path) -> tuple[int, str]:
     process = subprocess.Popen([sys.executable, "-m", "voice", "--debug", "listen", "--once", "--text-only",
                                 "--lang", "ko", "--model", str(model), "--input", str(wav)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_ctrl_c_as_at_a_terminal)
+                               preexec_fn=ctrl_c_as_at_a_terminal)
     try:
         said = ""
         while "using model" not in said:

@@ -19,6 +19,7 @@ from typing import Callable, Final
 from zeroconf.asyncio import AsyncServiceInfo, AsyncZeroconf
 
 from voice.errors import SettingsError
+from voice.guard import everywhere
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +67,14 @@ def check_announceable(host: str) -> None:
         raise SettingsError(f"--zeroconf tells other machines where the service is, but on {host} only this "
                             "machine can reach it.", "Give --uri tcp://ADDRESS:PORT with this machine's address "
                             "on your home network (or 0.0.0.0), or leave out --zeroconf.")
-    if not any(address.version == 4 for address in _addresses(host)) and host != "::":
+    if not any(address.version == 4 for address in _addresses(host)) and not everywhere(host):
         raise SettingsError(f"--zeroconf announces IPv4 addresses, and {host} has none.",
                             "Give --uri tcp://ADDRESS:PORT with an IPv4 address of this machine (or 0.0.0.0).")
 
 
 def address_to_announce(host: str) -> str | None:
     """The IPv4 address Home Assistant should connect to; None while there is no network to find it on."""
-    if host in ("0.0.0.0", "::"):
+    if everywhere(host):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
             try:
                 probe.connect(MDNS_GROUP)  # sends nothing: only picks the interface a packet would leave by

@@ -132,6 +132,11 @@ class Connections:
             client.abort()
 
 
+def everywhere(host: str) -> bool:
+    """True for an address that listens on every network the machine is on: "0.0.0.0" or "::"."""
+    return host in ("0.0.0.0", "::")
+
+
 def listening_sockets(host: str, port: int, backlog: int) -> list[socket.socket]:
     """Sockets listening on every address of host (port 0: a free one); OSError when one cannot."""
     sockets: list[socket.socket] = []

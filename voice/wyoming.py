@@ -21,7 +21,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 
 from voice import __version__, assistant
 from voice.errors import SettingsError
-from voice.guard import (Acceptor, Client, Connections, Rationed, connection_cap, listening_sockets,
+from voice.guard import (Acceptor, Client, Connections, Rationed, connection_cap, everywhere, listening_sockets,
                          open_file_limit)
 from voice.knowledge import available_languages
 from voice.reading import SELF
@@ -319,11 +319,6 @@ def parse_uri(uri: str) -> tuple[str, int]:
         raise SettingsError(f"'{uri}' has {' and '.join(extra)}, which a Wyoming address cannot have.",
                             f"Give only tcp://HOST:PORT, e.g. tcp://{parts.netloc}.")
     return host, port
-
-
-def everywhere(host: str) -> bool:
-    """True for an address that listens on every network the machine is on."""
-    return host in ("0.0.0.0", "::")
 
 
 def exposure_warning(host: str) -> str | None:

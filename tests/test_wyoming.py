@@ -26,8 +26,9 @@ from wyoming.event import Event, async_read_event
 from wyoming.handle import Handled, NotHandled
 from wyoming.info import Describe, Info
 
-from voice import __version__
+from voice import __version__, discovery
 from voice.cli import main
+from voice.errors import SettingsError
 from voice.knowledge import available_languages
 from voice.resolver import Context, Resolver
 from voice.settings import Settings
@@ -844,3 +845,16 @@ def test_an_announcement_that_would_lead_nowhere_is_refused_in_one_line(
     assert main(["wyoming", *args]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and says in err, err
+
+
+@pytest.mark.parametrize("host, announced", [("0.0.0.0", True), ("::", True), ("2001:db8::5", False),
+                                             ("127.0.0.1", False), ("localhost", False)])
+def test_one_rule_says_which_address_is_announced_for_the_service_and_its_unit(host: str, announced: bool) -> None:
+    """`service install --wyoming` adds --zeroconf to the unit exactly where the service accepts it:
+    an IPv6 address alone has no IPv4 address to announce (literals: no network is asked)."""
+    assert discovery.announceable(host) is announced
+    if announced:
+        discovery.check_announceable(host)
+    else:
+        with pytest.raises(SettingsError):
+            discovery.check_announceable(host)

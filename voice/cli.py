@@ -478,7 +478,7 @@ def _unit(args: argparse.Namespace) -> service.Unit:
         print(warning, file=sys.stderr)
     from voice import discovery
 
-    return service.wyoming_unit(uri, announce=not discovery.loopback_only(host))
+    return service.wyoming_unit(uri, announce=discovery.announceable(host))
 
 
 def _outcome(outcome: service.Outcome) -> int:

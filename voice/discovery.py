@@ -55,21 +55,30 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
     return [ipaddress.ip_address(str(address[0]).split("%")[0]) for *_, address in found]
 
 
-def loopback_only(host: str) -> bool:
-    """True when a service listening on host can be reached from this machine only."""
-    addresses = _addresses(host)
-    return bool(addresses) and all(address.is_loopback for address in addresses)
+def why_not_announceable(host: str) -> SettingsError | None:
+    """Why announcing a service listening on host would lead others nowhere ("127.0.0.1": only
+    this machine can reach it; "2001:db8::5": no IPv4 address to announce); None when it would not."""
+    addresses = _addresses(host)  # looked up once: every rule below sees the same addresses
+    if addresses and all(address.is_loopback for address in addresses):
+        return SettingsError(f"--zeroconf tells other machines where the service is, but on {host} only this "
+                             "machine can reach it.", "Give --uri tcp://ADDRESS:PORT with this machine's address "
+                             "on your home network (or 0.0.0.0), or leave out --zeroconf.")
+    if not any(address.version == 4 for address in addresses) and not everywhere(host):
+        return SettingsError(f"--zeroconf announces IPv4 addresses, and {host} has none.",
+                             "Give --uri tcp://ADDRESS:PORT with an IPv4 address of this machine (or 0.0.0.0).")
+    return None
+
+
+def announceable(host: str) -> bool:
+    """True when a service listening on host may be announced: "0.0.0.0" may, "127.0.0.1" may not."""
+    return why_not_announceable(host) is None
 
 
 def check_announceable(host: str) -> None:
     """SettingsError when announcing a service listening on host would lead others nowhere."""
-    if loopback_only(host):
-        raise SettingsError(f"--zeroconf tells other machines where the service is, but on {host} only this "
-                            "machine can reach it.", "Give --uri tcp://ADDRESS:PORT with this machine's address "
-                            "on your home network (or 0.0.0.0), or leave out --zeroconf.")
-    if not any(address.version == 4 for address in _addresses(host)) and not everywhere(host):
-        raise SettingsError(f"--zeroconf announces IPv4 addresses, and {host} has none.",
-                            "Give --uri tcp://ADDRESS:PORT with an IPv4 address of this machine (or 0.0.0.0).")
+    reason = why_not_announceable(host)
+    if reason is not None:
+        raise reason
 
 
 def address_to_announce(host: str) -> str | None:

@@ -454,7 +454,8 @@ def run_doctor(args: argparse.Namespace) -> int:
 def run_service_install(args: argparse.Namespace) -> int:
     if args.uri and not args.wyoming:
         raise SettingsError("--uri is for the Wyoming service: add --wyoming.")
-    return _outcome(service.install(force=args.force, unit=_unit(args)))
+    unit = _wyoming_unit_to_install(args.uri) if args.wyoming else service.ASSISTANT
+    return _outcome(service.install(force=args.force, unit=unit))
 
 
 def run_service_uninstall(args: argparse.Namespace) -> int:
@@ -466,18 +467,26 @@ def run_service_status(args: argparse.Namespace) -> int:
 
 
 def _unit(args: argparse.Namespace) -> service.Unit:
+    """The unit uninstall and status are about: they need only its name ("acupressure-wyoming.service")."""
     if not args.wyoming:
         return service.ASSISTANT
     from voice import wyoming as wyoming_service  # only for this command, as in run_wyoming
 
-    uri = getattr(args, "uri", None) or wyoming_service.DEFAULT_URI
-    host, _ = wyoming_service.parse_uri(uri)  # refuse a bad address now, not in the journal at every restart
+    return service.wyoming_unit(wyoming_service.DEFAULT_URI)
+
+
+def _wyoming_unit_to_install(uri: str | None) -> service.Unit:
+    """The Wyoming unit listening on uri (default: the loopback), its address checked now, not in the
+    journal at every restart, and announced where the service accepts it ("tcp://0.0.0.0:10750")."""
+    from voice import discovery
+    from voice import wyoming as wyoming_service  # only for this command, as in run_wyoming
+
+    uri = uri or wyoming_service.DEFAULT_URI
+    host, _ = wyoming_service.parse_uri(uri)
     wyoming_service.check_host(host)
     warning = wyoming_service.exposure_warning(host)
-    if warning and args.run is run_service_install:
+    if warning:
         print(warning, file=sys.stderr)
-    from voice import discovery
-
     return service.wyoming_unit(uri, announce=discovery.announceable(host))
 
 

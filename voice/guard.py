@@ -95,18 +95,12 @@ class Connections:
         self.cap = cap
         self.warnings = warnings
         self._open: OrderedDict[Client, None] = OrderedDict()
-        self.closed = False
-        """True once the service is stopping: no connection is let in any more."""
 
     def __len__(self) -> int:
         return len(self._open)
 
-    def admit(self, client: Client) -> bool:
-        """Count a new connection in (False when the service is stopping and it was closed instead);
-        at the cap, first close the one that has asked nothing for longest."""
-        if self.closed:
-            client.abort()
-            return False
+    def admit(self, client: Client) -> None:
+        """Count a new connection in; at the cap, first close the one that has asked nothing for longest."""
         while len(self._open) >= self.cap:
             oldest, _ = self._open.popitem(last=False)
             self.warnings.warning("evicted", "closed the connection from %s, which had asked nothing for longest, "
@@ -114,7 +108,6 @@ class Connections:
                                   self.cap)
             oldest.abort()
         self._open[client] = None
-        return True
 
     def asked(self, client: Client) -> None:
         """The connection has just asked something: it is the last to be closed at the cap."""
@@ -125,8 +118,8 @@ class Connections:
         self._open.pop(client, None)
 
     def close_all(self) -> None:
-        """The service is stopping: end every connection now rather than wait for its clients."""
-        self.closed = True
+        """The service is stopping: end every connection now rather than wait for its clients. Called
+        once every acceptor has stopped, so none is let in afterwards."""
         while self._open:
             client, _ = self._open.popitem()
             client.abort()
@@ -193,10 +186,10 @@ class Acceptor:
                 return
             connection.setblocking(False)
             client = Client(connection, _peer(address))
-            if self.connections.admit(client):
-                task = self.loop.create_task(self.serve(client))
-                self.serving.add(task)
-                task.add_done_callback(self.serving.discard)
+            self.connections.admit(client)
+            task = self.loop.create_task(self.serve(client))
+            self.serving.add(task)
+            task.add_done_callback(self.serving.discard)
 
     def _out_of_files(self, error: OSError) -> None:
         self.connections.warnings.warning("accept", "cannot accept new connections for a moment: %s (%d open "
@@ -206,6 +199,8 @@ class Acceptor:
         self._retry = self.loop.call_later(RETRY_ACCEPT_SECONDS, self.loop.add_reader, self.sock, self._accept)
 
     def stop(self) -> None:
+        """Accept nothing more, not even a connection the loop has already found waiting: taking the
+        reader off the loop cancels that call too."""
         if self._retry is not None:
             self._retry.cancel()
         self.loop.remove_reader(self.sock)

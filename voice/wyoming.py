@@ -81,8 +81,12 @@ class Response:
 
     event: Event | None
     close: bool = False
-    asked: bool = False
-    """The event was a request (describe, transcript): the connection has been of use."""
+
+    @property
+    def asked(self) -> bool:
+        """The event was a request (describe, transcript) and was answered: the connection has been of
+        use. Only a request is answered; a refused one ("too long") closes the connection instead."""
+        return self.event is not None and not self.close
 
 
 # ---------------------------------------------------------------- answering
@@ -106,7 +110,7 @@ class Handler:
 
     def respond(self, event: Event) -> Response:
         if Describe.is_type(event.type):
-            return Response(self.info, asked=True)
+            return Response(self.info)
         if Transcript.is_type(event.type):
             return self._transcript(event.data)
         log.debug("ignoring a %s event", event.type)
@@ -121,7 +125,7 @@ class Handler:
             self.warnings.warning("too-long", "refused a transcript of %d characters", len(text))
             return Response(NotHandled(resolver.language.say["too_long"]).event(), close=True)
         resolution = resolver.resolve(text, self.context)
-        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds), asked=True)
+        return Response(answer_event(resolution, resolver, self.verbosity, self.context.duration_seconds))
 
     def resolver_for(self, language: str | None) -> Resolver:
         """The pack of the transcript's language ("en", "en-US", "en_GB"), else the default one."""

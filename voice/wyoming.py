@@ -335,13 +335,14 @@ def exposure_warning(host: str) -> str | None:
 
 
 def check_host(host: str) -> None:
-    """SettingsError when the service could never listen on host (not an address of this machine)."""
+    """SettingsError when the service could never listen on host (not an address of this machine,
+    "198.51.100.77"): it opens the service's sockets on free ports, then closes them."""
     try:
-        for family, kind, protocol, _, address in socket.getaddrinfo(host, 0, type=socket.SOCK_STREAM):
-            with socket.socket(family, kind, protocol) as probe:
-                probe.bind(address)
+        probes = listening_sockets(host, 0, backlog=1)
     except OSError as error:
         raise cannot_listen(host, 0, error) from None
+    for probe in probes:
+        probe.close()
 
 
 _ADDRESS_FIX: Final = ("Give one of its addresses (`ip -brief address` lists them), 127.0.0.1 for this "

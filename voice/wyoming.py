@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import json
 import logging
 import signal
@@ -399,9 +400,7 @@ async def start(handler: Handler, host: str, port: int) -> Listening:
     except OSError as error:
         raise cannot_listen(host, port, error) from None
 
-    async def serve(client: Client) -> None:
-        await serve_accepted(handler, connections, client)
-
+    serve = functools.partial(serve_accepted, handler, connections)
     serving: set[asyncio.Task[None]] = set()
     addresses = [(name[0], name[1]) for name in (sock.getsockname() for sock in sockets)]
     return Listening(addresses, [Acceptor(sock, connections, serve, serving) for sock in sockets], connections,

@@ -31,6 +31,8 @@ from typing import IO, Any
 from common import describe, machine, print_report
 from resolver import SENTENCES
 
+from voice.service import OPEN_FILES
+
 # This script's own name hides the wyoming package while bench/ is first on the path.
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
 sys.modules.pop("wyoming", None)
@@ -48,8 +50,6 @@ atexit.register(lambda: print(json.dumps(sorted(sys.modules)), flush=True))
 from voice.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-SERVICE_FILES = 1024
-"""The open-file limit a systemd user service has (and the units' LimitNOFILE)."""
 ATTACK_CONNECTIONS = 1100
 
 
@@ -200,7 +200,7 @@ def lock_out() -> dict[str, Any]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (ATTACK_CONNECTIONS + 200, own[1]))
     held: list[socket.socket] = []
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryFile("w+") as log:
-        process = start_service(port, home, log, files=SERVICE_FILES)
+        process = start_service(port, home, log, files=OPEN_FILES)
         try:
             asyncio.run(wait_until_serving(port, process))
             started = time.perf_counter()
@@ -223,7 +223,7 @@ def lock_out() -> dict[str, Any]:
             resource.setrlimit(resource.RLIMIT_NOFILE, own)
         log.seek(0)
         text = log.read()
-    return {"connections": ATTACK_CONNECTIONS, "open_file_limit": SERVICE_FILES, "opened_s": opened_s,
+    return {"connections": ATTACK_CONNECTIONS, "open_file_limit": OPEN_FILES, "opened_s": opened_s,
             "describe_s": describe_s, "describe_tries": tries, "during": percentiles(during),
             "service_open_files": open_files, "log_bytes": len(text.encode()), "log_lines": text.count("\n"),
             "tracebacks": text.count("Traceback"), "stop_s": stop_s, "exit_status": process.returncode}

@@ -97,18 +97,20 @@ class _Flag(_Rule):
         raise ValueError(value)
 
 
+_LONGEST_TEXT: Final = 4096
+"""Characters at most in a text setting: a path or a voice name is far shorter (PATH_MAX is 4096)."""
+
+
 @dataclass(frozen=True)
 class _Text(_Rule):
     what: str
-    longest: int = 4096
-    """Characters at most: a path or a voice name is far shorter (PATH_MAX is 4096)."""
 
     def allowed(self) -> str:
         return self.what
 
     def convert(self, value: Any) -> str:
         text = _text(value)
-        if len(text) > self.longest:
+        if len(text) > _LONGEST_TEXT:
             raise ValueError(value)
         return text
 

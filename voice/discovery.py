@@ -57,13 +57,14 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
 
 def why_not_announceable(host: str) -> SettingsError | None:
     """Why announcing a service listening on host would lead others nowhere ("127.0.0.1": only
-    this machine can reach it; "2001:db8::5": no IPv4 address to announce); None when it would not."""
+    this machine can reach it; "2001:db8::5" and "::": no IPv4 address to announce, and a service
+    on "::" takes IPv6 connections only); None when it would not."""
     addresses = _addresses(host)  # looked up once: every rule below sees the same addresses
     if addresses and all(address.is_loopback for address in addresses):
         return SettingsError(f"--zeroconf tells other machines where the service is, but on {host} only this "
                              "machine can reach it.", "Give --uri tcp://ADDRESS:PORT with this machine's address "
                              "on your home network (or 0.0.0.0), or leave out --zeroconf.")
-    if not any(address.version == 4 for address in addresses) and not everywhere(host):
+    if not any(address.version == 4 for address in addresses):
         return SettingsError(f"--zeroconf announces IPv4 addresses, and {host} has none.",
                              "Give --uri tcp://ADDRESS:PORT with an IPv4 address of this machine (or 0.0.0.0).")
     return None

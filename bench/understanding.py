@@ -24,13 +24,14 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from voice.knowledge import Side, load
+from voice.reading import UNKNOWN_WORD
 from voice.resolver import Resolution, Resolver
 
 SIDES = {"L": Side.LEFT, "R": Side.RIGHT, "B": Side.BOTH, "-": None}
-UNKNOWN_WORD = "[unk]"
 
 
 @dataclass(frozen=True)
@@ -141,15 +142,23 @@ def grammar_view(resolver: Resolver, text: str) -> str:
     """The utterance as a grammar-mode recognizer would pass it on: every word that is not in
     the pack's vocabulary becomes [unk]. A contraction typed without its apostrophe ("dont") is
     the contraction a person said ("don't")."""
-    vocabulary = {word for phrase in resolver.vocabulary() for word in phrase.split()}
-    spoken = {key.replace("'", ""): key for key in resolver.language.contractions if "'" in key}
-    spoken.update({word.replace("'", ""): word for word in vocabulary if "'" in word})  # "dads": "dad's"
+    vocabulary, spoken = _hearing(resolver)
     heard = []
     for word in _SURFACE.findall(text.lower().replace("\u2019", "'")):
         said_as = word if word in vocabulary else spoken.get(word, word)  # "knees" is a word, "necks" is "neck's"
         for said in _number_words(resolver, word) if word.isdecimal() else [said_as]:
             heard.append(said if said in vocabulary else UNKNOWN_WORD)
     return " ".join(heard)
+
+
+@lru_cache(maxsize=None)
+def _hearing(resolver: Resolver) -> tuple[frozenset[str], dict[str, str]]:
+    """The words the pack's grammar can pass on, and each word said with an apostrophe as typed
+    without it; made once per resolver, not at every utterance."""
+    vocabulary = frozenset(word for phrase in resolver.vocabulary() for word in phrase.split())
+    spoken = {key.replace("'", ""): key for key in resolver.language.contractions if "'" in key}
+    spoken.update({word.replace("'", ""): word for word in vocabulary if "'" in word})  # "dads": "dad's"
+    return vocabulary, spoken
 
 
 def _number_words(resolver: Resolver, digits: str) -> list[str]:

@@ -51,9 +51,9 @@ class Triage:
         """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest")."""
         found = []
         for start, word in enumerate(words):
-            for length in range(1, self.longest_from.get(word, 0) + 1):
+            for length in range(1, min(self.longest_from.get(word, 0), len(words) - start) + 1):
                 signs = self.table.get((word, *shape[start + 1:start + length]))
-                if signs is not None and start + length <= len(words):
+                if signs is not None:
                     found.append(Said(start, start + length, signs))
         return tuple(found)
 

@@ -287,3 +287,23 @@ def waiting_on_a_pipe(command: list[str], pipe: Path, data: bytes) -> tuple[str,
 def ctrl_c_as_at_a_terminal() -> None:
     """For preexec_fn: a shell starts background jobs with Ctrl-C ignored; a test may run as one."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+# ---------------------------------------------------------------- the order files start in, in parallel
+
+STARTED_FIRST = ("test_soak.py", "test_barge_in.py", "test_session.py", "test_cli.py", "test_room.py",
+                 "test_fuzz.py", "test_wyoming.py", "test_audio.py", "test_models.py", "test_home.py")
+"""The files that take longest, slowest first. tests/run gives each of its workers (pytest-xdist,
+--dist loadfile) a whole file at a time in the order collected; started first, they end together
+with the many quick files: test_soak.py alone takes nearly four minutes."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput"):  # run in one process: the order of the files as written
+        return
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return STARTED_FIRST.index(name) if name in STARTED_FIRST else len(STARTED_FIRST)
+
+    items.sort(key=rank)  # stable: within a file the tests keep their order

@@ -307,3 +307,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return STARTED_FIRST.index(name) if name in STARTED_FIRST else len(STARTED_FIRST)
 
     items.sort(key=rank)  # stable: within a file the tests keep their order
+
+
+_finished_workers: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's, in the process that hands out the files
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """When all of tests/run's workers but one have finished (the one left runs test_soak.py for
+    minutes), it makes the file ACUPRESSURE_ONE_WORKER_LEFT names: the runs on the other Pythons
+    start then, on the CPU the finished workers have left."""
+    _finished_workers.append(node.gateway.id)
+    started = os.environ.get("ACUPRESSURE_ONE_WORKER_LEFT")
+    if started and len(_finished_workers) == node.config.option.numprocesses - 1:
+        Path(started).touch()

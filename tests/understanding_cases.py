@@ -779,3 +779,16 @@ I can't feel my fingers, no fever => !
 """
 
 CASES += [line for line in AGES_AND_DENIED_SIGNS.strip().splitlines()]
+
+SIDE_FOR_BOTH_AND_AGE_AT = """
+my elbow hurts and my knee hurts too, both on the left => elbow L +knee L
+my shoulder and my hip on the right both ache => shoulder R +hip R
+wrist and ankle are sore, left side for both => wrist L +ankle L
+my knee and my left elbow both hurt => knee - +elbow L
+at seventy eight my right knee is the trouble => knee R care=elderly
+now at ninety its my hands that ache => hand B care=elderly
+the car was doing 60 at the time, my neck is stiff => neck - care=none
+at 30 degrees my left knee clicks and aches => knee L care=none
+"""
+
+CASES += [line for line in SIDE_FOR_BOTH_AND_AGE_AT.strip().splitlines()]

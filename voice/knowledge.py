@@ -711,7 +711,8 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
+           "aged_at")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -735,7 +736,8 @@ unsure_which (two places said with these are asked about: "between my ankle and 
 KNOW WHICH") and requests (pain words that ask for help rather than say a pain: after "nothing
 hurts", "the MASSAGE for my knee helped" is no pain) and unborn (never the person a pronoun points
 back to: "a BABY in her belly, and her neck hurts") and refiners (after a place said after a
-preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE").
+preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE") and aged_at
+(right before a number past any clock's, it is an age: "AT ninety two I don't expect much").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

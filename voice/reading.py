@@ -13,6 +13,8 @@ __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", 
 
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
+_LATEST_HOUR = 24
+"""No clock shows a larger number: "at 25" and more is no time of day."""
 
 
 @dataclass(frozen=True)
@@ -290,6 +292,7 @@ class _Pass:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._follows_its_place(index):
             self.places[-1].sides.append(side)  # "my elbow ON THE LEFT hurts, my knee on the right"
+            self._for_both(index)
             return
         if self._names_the_place_before(index):
             before = self.places[-1]
@@ -313,8 +316,30 @@ class _Pass:
             # "my right elbow, no wait, my left": the same place, on the side said last
             self.places.append(_Place(last.token, index, [side], last.owner, last.qualifier))
             self.corrected = False
-        elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
+        elif side == Side.BOTH.value and self._distinct_pain() > 1:
+            self._for_both(index)  # "my knee and my elbow on the left, BOTH hurt"
+        elif not last.sides:
             last.sides.append(side)  # "my knee, the left one"
+            self._for_both(index)
+
+    def _for_both(self, index: int) -> None:
+        """A side said next to a "both" that means both places is the side of the places said last
+        without one: "my thumb and my big toe hurt, both on the right"."""
+        pair = [self.tokens[index]]
+        for step in (-1, 1):
+            at = index + step
+            while 0 <= at < len(self.tokens) and abs(at - index) <= 3 and self.tokens[at].kind is Kind.FILLER:
+                at += step
+            if 0 <= at < len(self.tokens) and self.tokens[at].kind is Kind.SIDE:
+                pair.append(self.tokens[at])
+        sides = {token.meaning.id for token in pair}
+        if len(pair) < 2 or Side.BOTH.value not in sides or len(sides) != 2:
+            return
+        side = next(one for one in sides if one != Side.BOTH.value)
+        for place in reversed(self.places):  # the places said last, back to one with a side of its own
+            if place.state != "pain" or place.sides not in ([], [side]):
+                break
+            place.sides[:] = [side]
 
     def _follows_its_place(self, index: int) -> bool:
         """Right after the last place said, past a preposition and an article, and that place has no side yet."""
@@ -645,8 +670,16 @@ class _Pass:
             self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
-        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end)):
+        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end) or
+                               self._aged_at(index, end, value)):
             self._age(value, index, end)  # "I'm 85", "seventy three and still gardening"
+
+    def _aged_at(self, index: int, end: int, value: int) -> bool:
+        """ "At ninety two I don't expect much": a number past any clock's after "at", followed by
+        words the pack knows ("at 60 mph", "at 40 degrees" are no ages)."""
+        start, after = self.tokens[index].start, self.tokens[end - 1].end
+        return value > _LATEST_HOUR and start > 0 and self.parse.words[start - 1] in self.g["aged_at"] and \
+            (after == len(self.parse.words) or self.at[after] >= 0)
 
     def _said_alone(self, index: int, end: int) -> bool:
         """A number that opens the utterance and stands alone is the speaker's age ("73, and

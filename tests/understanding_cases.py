@@ -789,6 +789,11 @@ at seventy eight my right knee is the trouble => knee R care=elderly
 now at ninety its my hands that ache => hand B care=elderly
 the car was doing 60 at the time, my neck is stiff => neck - care=none
 at 30 degrees my left knee clicks and aches => knee L care=none
+my girlfriends twenty eight weeks and her right hip aches => hip R preg=yes
+our babys due in august and my lower back aches => lower_back - preg=yes
+my dads 92 and his left knee is sore => knee L care=elderly
+my knees 2 weeks sore now => knee B
+my dads knee hurts => knee -
 """
 
 CASES += [line for line in SIDE_FOR_BOTH_AND_AGE_AT.strip().splitlines()]

@@ -155,9 +155,10 @@ class Resolver:
         self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
         self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
                             for word, expanded in words.items()}
-        self._said_after = {phrase[:2] for phrase, meaning in self._phrases.items()
-                            if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) and len(phrase) > 1}
-        """The first two words of negations and pregnancies: "'s fine" is "is fine" ("is", "fine")."""
+        self._said_after = {phrase[at:at + 2] for phrase, meaning in self._phrases.items()
+                            if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) for at in range(len(phrase) - 1)}
+        """Two words in a row of negations and pregnancies: "'s fine" is "is fine" ("is", "fine"),
+        "our baby's due" is "baby is due"."""
         self._vague_words: dict[str, list[tuple[str, ...]]] = {}
         for phrase, meaning in self._phrases.items():
             if meaning.kind is Kind.VAGUE and len(phrase) == 1:
@@ -223,8 +224,10 @@ class Resolver:
         if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
             return None
         said = self._phrases.get((self._known_form(number),))
+        if word in self._words:
+            return None  # "my knees 2": a word of its own, not one with an ending
         for ending, meaning in self.language.endings_before_numbers.items():
-            if word.endswith(ending) and len(word) > len(ending) and \
+            if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
                     (number.isdecimal() or number in self.language.numbers or
                      (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
                      (meaning, number) in self._said_after):

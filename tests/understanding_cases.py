@@ -797,3 +797,27 @@ my dads knee hurts => knee -
 """
 
 CASES += [line for line in SIDE_FOR_BOTH_AND_AGE_AT.strip().splitlines()]
+
+SIGNS_SAID_CASUALLY = """
+fell off my bike and my wrist looks a bit bent => !
+my ankle looks kind of wonky since the fall => !
+i couldnt put any weight on my ankle after i fell => !
+my son wont put weight on his foot since he jumped off the wall => !
+ive been unable to walk on my right foot since the fall => !
+my calf is sore and im a bit short of breath => !
+one leg is fatter than the other and my calf aches => !
+ive got diabetes and my little toe has gone a dark colour => !
+spilt oven cleaner on my hand and the skin is peeling => !
+thirty weeks pregnant with pain under my ribs => !
+im hot and shivery and my neck aches => !
+knocked myself out on the shelf, just my shoulder hurts now => !
+im not pregnant am i, my hip hurts => hip - preg=unknown
+she isnt pregnant is she, her wrist hurts => wrist - preg=unknown
+im not pregnant, its my right wrist => wrist R preg=no
+im a surrogate for my sister and my left hip is sore => hip L care=none
+back in the seventies i played rugby, now my right knee aches => knee R care=none
+my knee is a bit sore after running => knee -
+my ankle is kind of puffy but i walked home on it => ankle -
+"""
+
+CASES += [line for line in SIGNS_SAID_CASUALLY.strip().splitlines()]

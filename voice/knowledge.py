@@ -405,6 +405,8 @@ class LanguagePack:
     red_flag_names: Mapping[str, str] = field(default_factory=dict)
     red_signs: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     """The words of the signs of the red flags (knowledge: signs): phrase -> the signs it says."""
+    sign_forms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    """Ways of saying a word of the signs, read as that word when signs are found: "could not" -> "cannot"."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
@@ -708,11 +710,11 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "directions", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar")
+              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar", "sign_forms")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
-           "aged_at")
+           "aged_at", "softeners", "tags")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -737,7 +739,9 @@ KNOW WHICH") and requests (pain words that ask for help rather than say a pain: 
 hurts", "the MASSAGE for my knee helped" is no pain) and unborn (never the person a pronoun points
 back to: "a BABY in her belly, and her neck hurts") and refiners (after a place said after a
 preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE") and aged_at
-(right before a number past any clock's, it is an age: "AT ninety two I don't expect much").
+(right before a number past any clock's, it is an age: "AT ninety two I don't expect much") and
+softeners (passed over inside the words of a red flag's sign: "my wrist looks A BIT bent") and
+tags (right after a pregnancy, they ask rather than say: "I'm not pregnant, AM I?").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -816,6 +820,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         vague_questions=vague_questions,
         red_flag_names=red_flag_names,
         red_signs=red_signs,
+        sign_forms=_read_sign_forms(root.get("sign_forms", {})),
         numbers=numbers,
         endings_before_numbers={key: value.text().lower()
                                 for key, value in root.get("endings_before_numbers", {}).mapping().items()},
@@ -871,6 +876,17 @@ def _read_red_signs(node: _Node, knowledge: Knowledge,
             words = _phrase_key(item.text(), determiners)
             table[words] = table.get(words, frozenset()) | {key}
     return table
+
+
+def _read_sign_forms(node: _Node) -> dict[tuple[str, ...], tuple[str, ...]]:
+    forms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, entry in node.mapping().items():
+        for item in entry.items():
+            said = tuple(item.text().lower().split())
+            if said in forms:
+                raise item.fail(f"'{item.text()}' is already a way of saying '{' '.join(forms[said])}'")
+            forms[said] = tuple(key.lower().split())
+    return forms
 
 
 def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:

@@ -117,11 +117,12 @@ class People:
 
     def say_pregnancy(self, who: str, said: str, at: int, end: int) -> None:
         """A pregnancy phrase (words[at:end]) said of `who`. A plain "no" is the only "no": with any
-        hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), or a word
-        the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
+        hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), a question
+        tagged on ("I'm not, am I?"), or a word the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
         hedged yes ("I think I'm pregnant") are maybes too."""
         start, stop = self._clause_around(at, end)
-        if said in ("no", "yes") and self._hedged(start, stop, at, end) or said == "yes" and self._asked(at):
+        if said in ("no", "yes") and (self._hedged(start, stop, at, end) or self._tag_question(end, stop)) or \
+                said == "yes" and self._asked(at):
             said = "maybe"
         self.person(who).said.add(said)
 
@@ -139,6 +140,10 @@ class People:
                 stop = position
                 break
         return start, stop
+
+    def _tag_question(self, end: int, stop: int) -> bool:
+        """ "I'm not pregnant, AM I?": a question right after it asks rather than says."""
+        return self.g["tags"].within(self.texts[end:min(stop, end + 3)])
 
     def _hedged(self, start: int, stop: int, at: int, end: int) -> bool:
         texts = self.texts
@@ -192,6 +197,8 @@ class People:
                 elif being and texts[position] in self.g["male"]:
                     self.person(identity).male = True
                     break
+                elif words[position].kind in (Kind.OTHER, Kind.CARE):
+                    break  # "I'm a surrogate for my BROTHER": the first person word is what they are
 
     def said_of(self, who: str) -> set[str]:
         """What was said of one person's pregnancy, with what was said of "we"."""

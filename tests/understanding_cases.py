@@ -484,7 +484,7 @@ my right thumb and my left big toe hurt => thumb R +big_toe L
 my arms are sore => ? arm B
 my right leg aches => ? leg R
 I jammed my finger => ? finger -
-my toes hurt => foot B
+my toes hurt => ? toe B
 my back is killing me => ? back -
 the back of my neck is sore => neck -
 between my shoulder blades hurts => mid_back -
@@ -821,3 +821,16 @@ my ankle is kind of puffy but i walked home on it => ankle -
 """
 
 CASES += [line for line in SIGNS_SAID_CASUALLY.strip().splitlines()]
+
+FINGERS_AND_TOES = """
+my fingers ache => ? finger B
+all my toes hurt on the left foot => foot L
+all of my fingers ache => hand B
+one of my toes on the left is sore => ? toe L
+my fingers ache, mostly the middle one on my right hand => middle_finger R
+my toes on my left foot, the small one hurts => little_toe L
+the fleshy pad under my right thumb aches => thumb_ball R
+my fingers are swollen, my rings are tight => ? finger B
+"""
+
+CASES += [line for line in FINGERS_AND_TOES.strip().splitlines()]

@@ -280,6 +280,8 @@ class Knowledge:
     warnings: tuple[WarningRule, ...]
     vague: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Places too wide to answer, and the areas they may mean."""
+    vague_whole: Mapping[str, str] = field(default_factory=dict)
+    """The area that all the parts of a vague place make: every finger is the hand."""
     red_flags: Mapping[str, RedFlag] = field(default_factory=dict)
     """The triage table: each red flag and the combinations of signs that make it."""
     signs: Mapping[str, Sign] = field(default_factory=dict)
@@ -546,7 +548,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     """Read data/knowledge.yaml and check that every id it references exists."""
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
     top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings",
-                        "vague", "red_flags", "signs", "ages"),
+                        "vague", "vague_whole", "red_flags", "signs", "ages"),
                        required=("qualifiers", "areas", "points", "warnings", "ages"))
     qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
     for node in top["qualifiers"].mapping().values():
@@ -560,6 +562,8 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     vague = {key: tuple(item.ref(areas, "area") for item in node.items())
              for key, node in root.get("vague", {}).mapping().items()}
     signs = _read_signs(root.get("signs", {}), areas, vague)
+    vague_whole = {key: node.ref(areas, "area")
+                   for key, node in root.get("vague_whole", {}).mapping(allowed=vague).items()}
     return Knowledge(
         qualifiers=qualifiers,
         areas=areas,
@@ -568,6 +572,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
         systemic=tuple(root.get("systemic", []).texts()),
         warnings=warnings,
         vague=vague,
+        vague_whole=vague_whole,
         red_flags=_read_red_flags(root.get("red_flags", {}), signs),
         signs=signs,
         ages=_read_ages(top["ages"]),

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from voice.finding import Find, find
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
-                             capital)
+                             WordClass, capital)
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 from voice.triage import Triage
@@ -381,8 +381,9 @@ class Resolver:
         names = self._vague_words.get(vague.area, [])
         inside = {at for token in parse.tokens if token.kind in (Kind.AREA, Kind.VAGUE) and token.end - token.start > 1
                   for at in range(token.start, token.end)}  # "lower" of "my lower back" names no lower leg
+        being = self.language.grammar.get("being", NO_WORDS)
         for position, word in enumerate(parse.words):
-            if position in inside:
+            if position in inside or not self._names_a_part(parse, position, being):
                 continue
             for name in names:
                 meaning = self._phrases.get((word,) + name)
@@ -392,6 +393,12 @@ class Resolver:
                     return replace(vague, area=meaning.id, side=vague.side if sided else None,
                                    qualifier=meaning.qualifier, vague=False)
         return vague
+
+    @staticmethod
+    def _names_a_part(parse: Parse, position: int, being: WordClass) -> bool:
+        """ "My toe, the BIG one", "my fingers, mostly the MIDDLE one": a word that names a part;
+        not the subject of its own clause ("fingers swollen, RINGS are tight")."""
+        return not (position + 1 < len(parse.words) and being.at(parse.words, position + 1))
 
     @staticmethod
     def _pregnancy(reading: Reading, parse: Parse, context: Context) -> Pregnancy:

@@ -834,3 +834,15 @@ my fingers are swollen, my rings are tight => ? finger B
 """
 
 CASES += [line for line in FINGERS_AND_TOES.strip().splitlines()]
+
+ADDED_NOT_CORRECTED_AND_LIMBS = """
+um my thumb hurts and actually my big toe does too => thumb - +big_toe -
+my thumb hurts, actually no, my big toe => big_toe -
+i walked ten miles with no trouble in my feet but my right hip aches tonight => hip R
+my hip is all mended now but my left wrist aches => wrist L
+the elbow of left hand is paining => elbow L
+the ankle of my right foot hurts => ankle R
+the knuckle of my index finger hurts => index_finger -
+"""
+
+CASES += [line for line in ADDED_NOT_CORRECTED_AND_LIMBS.strip().splitlines()]

@@ -482,12 +482,20 @@ class _Pass:
             self._later = self._later_places()
         if not self._later[index]:
             return  # "my knee hurts, sorry": nothing said instead
+        if self._adds_rather_than_corrects(index):
+            return  # "my thumb hurts and actually my big toe does TOO"
         for place in self.places:
             if place.state == "pain":
                 place.state = "taken_back"
         self.corrected = True
         self.scope = len(self.places)
         self.sides = []
+
+    def _adds_rather_than_corrects(self, index: int) -> bool:
+        """An "also" word in the correction's clause: what follows is said as well, not instead."""
+        start = self.tokens[index].end
+        stop = next((at for at in sorted(self.parse.breaks) if at > start), len(self.parse.words))
+        return self.g["also"].within(self.parse.words, start, min(stop, start + 2 * _LOOK))
 
     def _later_places(self) -> list[bool]:
         """For each token: does a place or a side come after it? (one pass from the end)"""
@@ -774,7 +782,7 @@ class _Pass:
         self._deny_earlier_mentions()
         self.people.elided(self.subjects)
         self.people.described(self.subjects)
-        pain = self._complaint([place for place in self.places if place.state == "pain"])
+        pain = self._complaint(self._on_their_limbs([place for place in self.places if place.state == "pain"]))
         for place in pain:
             place.owner = self._owner(place)
         places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
@@ -792,6 +800,33 @@ class _Pass:
             either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
             unsure=self._unsure(pain),
         )
+
+    def _on_their_limbs(self, pain: list[_Place]) -> list[_Place]:
+        """A place named with the limb it is on is that place, on the limb's side: "the elbow of
+        left hand" (said for the arm) is the left elbow."""
+        kept: list[_Place] = []
+        for place in pain:
+            if kept and self._of_its_limb(kept[-1], place):
+                kept[-1].sides = kept[-1].sides or place.sides
+                kept[-1].owner = place.owner  # "the knuckles on MY left hand": whose the limb is
+            else:
+                kept.append(place)
+        return kept
+
+    def _of_its_limb(self, place: _Place, limb: _Place) -> bool:
+        """ "The elbow OF LEFT HAND", "the ankle of my right foot": a place, then "of" and another
+        place of the same limb (a vague place's parts), past a determiner or a side."""
+        between = self.parse.words[place.token.end:limb.token.start]
+        if not 0 < len(between) <= 3 or between[0] not in self.g["prepositions"] or \
+                any(word not in self.g["determiners"] and self._side_word(place.token.end + offset)
+                    is None for offset, word in enumerate(between[1:], 1)):
+            return False
+        one, other = place.token.meaning.id, limb.token.meaning.id
+        return any(one in parts and other in parts for parts in self.reader.knowledge.vague.values())
+
+    def _side_word(self, position: int) -> str | None:
+        index = self.at[position]
+        return self.tokens[index].meaning.id if index >= 0 and self.tokens[index].kind is Kind.SIDE else None
 
     def _deny_earlier_mentions(self) -> None:
         """A place said to be fine after it was said to hurt is fine: "the pain moved from my

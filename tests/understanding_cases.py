@@ -846,3 +846,24 @@ the knuckle of my index finger hurts => index_finger -
 """
 
 CASES += [line for line in ADDED_NOT_CORRECTED_AND_LIMBS.strip().splitlines()]
+
+LONG_AGO_AND_CASUAL_SIGNS = """
+dislocated my left shoulder years ago, its fine now, the right one aches => shoulder R
+my dad had a heart attack two years ago so i do the lifting and my lower back aches => lower_back -
+i had a stroke years ago and now my face is drooping again => !
+i broke my arm years ago but today i heard a crack in my ankle => !
+my laptop crashed and my upper back is in knots from redoing it all => mid_back -
+after the crash my neck hurts => !
+i havent been able to wee since this morning and my lower back aches => !
+theres bone poking through the skin on my shin => !
+theres a red line running up my arm from the cut => !
+my waters just went and my back aches => !
+the baby kicks me under the ribs and my lower back aches => lower_back - preg=yes
+thirty weeks pregnant with pain under my ribs and my neck aches => !
+i got bitten by midges last night, my left knee aches => knee L
+my calf has gone tight and sore after the run => lower_leg -
+my shoulder and my hip both ache on the left => shoulder L +hip L
+had my twelve week scan and my neck is stiff => neck - preg=yes
+"""
+
+CASES += [line for line in LONG_AGO_AND_CASUAL_SIGNS.strip().splitlines()]

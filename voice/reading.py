@@ -242,7 +242,8 @@ class _Pass:
     def _signs_had(self) -> list[Said]:
         """The signs not denied; one inside a denied one ("no high FEVER") goes with it."""
         signs = [sign for sign in self.parse.signs if not self._inside_a_saying(sign)]
-        denied = [sign for sign in signs if self._right_after_a_denial(sign) or self._said_to_be_fine(sign)]
+        denied = [sign for sign in signs if self._right_after_a_denial(sign) or self._said_to_be_fine(sign) or
+                  self._long_ago(sign)]
         return [sign for sign in signs
                 if not any(other.start <= sign.start and sign.end <= other.end for other in denied)]
 
@@ -263,6 +264,23 @@ class _Pass:
                     and self.tokens[index].meaning.id == "after":
                 return True
         return False
+
+    def _long_ago(self, sign: Said) -> bool:
+        """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago;
+        the clause ends at a pause, a contrast or a new clause ("...years ago and NOW my face droops")."""
+        words, breaks = self.parse.words, self.parse.breaks
+
+        def boundary(position: int) -> bool:
+            return position in breaks or bool(self.g["contrasts"].at(words, position) or
+                                              self.g["clauses"].at(words, position))
+
+        start = sign.start
+        while start > 0 and start - sign.start > -2 * _LOOK and not boundary(start):
+            start -= 1
+        stop = sign.end
+        while stop < len(words) and stop - sign.end < 2 * _LOOK and not boundary(stop):
+            stop += 1
+        return self.g["long_ago"].within(words, start, stop)
 
     def _right_after_a_denial(self, flag: Said) -> bool:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
@@ -328,7 +346,8 @@ class _Pass:
         pair = [self.tokens[index]]
         for step in (-1, 1):
             at = index + step
-            while 0 <= at < len(self.tokens) and abs(at - index) <= 3 and self.tokens[at].kind is Kind.FILLER:
+            while 0 <= at < len(self.tokens) and abs(at - index) <= 4 and \
+                    self.tokens[at].kind in (Kind.FILLER, Kind.CUE):  # "both ACHE on the left"
                 at += step
             if 0 <= at < len(self.tokens) and self.tokens[at].kind is Kind.SIDE:
                 pair.append(self.tokens[at])

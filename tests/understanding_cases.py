@@ -867,3 +867,11 @@ had my twelve week scan and my neck is stiff => neck - preg=yes
 """
 
 CASES += [line for line in LONG_AGO_AND_CASUAL_SIGNS.strip().splitlines()]
+
+THE_MIDDLE_ONE = """
+the pain is in my index finger or maybe the middle one, i cant tell => ?? index_finger middle_finger
+my big toe or the little one => ?? big_toe little_toe
+my toes on my left foot, the small one hurts => little_toe L
+"""
+
+CASES += [line for line in THE_MIDDLE_ONE.strip().splitlines()]

@@ -267,8 +267,30 @@ class Resolver:
             tokens.append(Token(position, end, meaning))
             position = end
         tokens.sort(key=lambda token: token.start)
+        tokens = self._ones_named(words, tokens)
         found = tuple((token.start, token.meaning) for token in tokens)
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
+
+    def _ones_named(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
+        """ "My index finger or the MIDDLE ONE", "my big toe or the LITTLE ONE": a word and "one"
+        after a place name the place of its kind with that word ("middle finger", "little toe")."""
+        ones = self.language.grammar.get("ones", NO_WORDS)
+        for position in range(1, len(words)):
+            if not ones.at(words, position):
+                continue
+            before = [token for token in tokens if token.end <= position - 1 and token.kind is Kind.AREA]
+            covering = [token for token in tokens if token.start < position + 1 and token.end > position - 1]
+            if not before or any(token.kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE) for token in covering) or \
+                    any(token.start == position + 1 and token.kind in (Kind.AREA, Kind.VAGUE) for token in tokens):
+                continue  # "my little one's KNEE": a child's
+            group = next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
+            meaning = next((self._phrases.get((words[position - 1],) + name)
+                            for name in self._vague_words.get(group or "", [])
+                            if (words[position - 1],) + name in self._phrases), None)
+            if meaning is not None and meaning.kind is Kind.AREA:
+                tokens = sorted([token for token in tokens if token not in covering] +
+                                [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
+        return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
                phrases: Mapping[tuple[str, ...], Meaning],

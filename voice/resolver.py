@@ -280,9 +280,10 @@ class Resolver:
                 continue
             before = [token for token in tokens if token.end <= position - 1 and token.kind is Kind.AREA]
             covering = [token for token in tokens if token.start < position + 1 and token.end > position - 1]
-            if not before or any(token.kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE) for token in covering) or \
+            if not before or any(token.kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE) or token.end > position + 1
+                                 for token in covering) or \
                     any(token.start == position + 1 and token.kind in (Kind.AREA, Kind.VAGUE) for token in tokens):
-                continue  # "my little one's KNEE": a child's
+                continue  # "my little one's KNEE": a child's; "a little one on the way": a baby
             group = next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
             meaning = next((self._phrases.get((words[position - 1],) + name)
                             for name in self._vague_words.get(group or "", [])

@@ -875,3 +875,20 @@ my toes on my left foot, the small one hurts => little_toe L
 """
 
 CASES += [line for line in THE_MIDDLE_ONE.strip().splitlines()]
+
+SIGNS_OF_BATCHES_J_AND_K = """
+the baby hasnt been moving as much today and my back aches, im thirty weeks => !
+im seventy two with a headache on the side and my jaw hurts when i chew => !
+my dads wrist is bend now after he fell off the scooter => !
+my knee is sore and my sons hand is pouring with blood => !
+i think nan might have had a small stroke in the night, its her hip => !
+caring for my dad since his stroke, my right forearm aches => forearm R
+lost my vision on one side for a few minutes and now i have a headache => !
+the taxi went into the back of a bus and my lower back aches => !
+my big toe has gone dusky and it feels cold => !
+sunburn on my shoulders with massive blisters => !
+my little finger is pointing sideways after the ball hit it => !
+had a plate put in my ankle after the fracture in ninety eight and now my right wrist aches => wrist R
+"""
+
+CASES += [line for line in SIGNS_OF_BATCHES_J_AND_K.strip().splitlines()]

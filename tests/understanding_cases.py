@@ -892,3 +892,13 @@ had a plate put in my ankle after the fracture in ninety eight and now my right 
 """
 
 CASES += [line for line in SIGNS_OF_BATCHES_J_AND_K.strip().splitlines()]
+
+WHICH_AND_NOT_ANY_MORE = """
+hurts around my elbow or maybe its the forearm, hard to say => ?? elbow forearm
+i dont have a headache anymore => x
+the elbow itself doesnt hurt, its the muscle just above it in my upper arm => upper_arm -
+the heels of my hands ache from doing press ups => heel_of_hand B
+between the shoulder is pain => mid_back -
+"""
+
+CASES += [line for line in WHICH_AND_NOT_ANY_MORE.strip().splitlines()]

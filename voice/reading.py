@@ -801,13 +801,14 @@ class _Pass:
         self._deny_earlier_mentions()
         self.people.elided(self.subjects)
         self.people.described(self.subjects)
-        pain = self._complaint(self._on_their_limbs([place for place in self.places if place.state == "pain"]))
-        for place in pain:
+        said = self._on_their_limbs([place for place in self.places if place.state == "pain"])
+        pain = self._complaint(said)
+        for place in said:
             place.owner = self._owner(place)
         places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
                   for place in _merge(pain, self.reader.knowledge)]
         owner = places[0].owner if places else SELF
-        either = self._either(pain)
+        either = self._either(pain) or self._either(said, only_alternatives=True)  # "my elbow or maybe the forearm"
         return Reading(
             places=tuple(places),
             denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
@@ -920,10 +921,10 @@ class _Pass:
             self._clause_view = Clauses(self.parse.words, self.parse.breaks, self.tokens, self.g)
         return self._clause_view
 
-    def _either(self, pain: list[_Place]) -> list[_Place]:
+    def _either(self, pain: list[_Place], only_alternatives: bool = False) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
-        unsure = self.g["unsure_which"].within(self.parse.words)
+        unsure = not only_alternatives and self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
                     Kind.VAGUE not in (one.token.kind, two.token.kind) and \

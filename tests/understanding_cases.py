@@ -902,3 +902,19 @@ between the shoulder is pain => mid_back -
 """
 
 CASES += [line for line in WHICH_AND_NOT_ANY_MORE.strip().splitlines()]
+
+MORE_SIGNS_OF_BATCH_K = """
+all confused suddenly and my arm feels weird on one side => !
+calf has ached since the flight and now i get out of breath walking => !
+my shoulder came out again, it usually goes back in => !
+we had a bump in the car yesterday and my back has been sore since => !
+grans mouth is sagging on the right => !
+his speech has been all mushy since lunch, can you help his shoulder => !
+heard something crunch in my foot when i jumped => !
+i cant see out of my left eye all of a sudden => !
+my lips went a bit blue and i cant catch my breath => !
+they put my arm in a cast and my fingers went blue and cold => !
+my ribs are sore from laughing at the kids => x
+"""
+
+CASES += [line for line in MORE_SIGNS_OF_BATCH_K.strip().splitlines()]

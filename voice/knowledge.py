@@ -330,7 +330,8 @@ class WordClass(frozenset[str]):
     def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
         """Does a phrase of the class start between `start` and `stop`?"""
         stop = len(words) if stop is None else min(stop, len(words))
-        return any(self.at(words, position) for position in range(max(0, start), stop))
+        starts = self.starts  # looked at first: most words start no phrase, and a call costs more than a lookup
+        return any(words[position] in starts and self.at(words, position) for position in range(max(0, start), stop))
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""

@@ -276,7 +276,7 @@ class Resolver:
         after a place name the place of its kind with that word ("middle finger", "little toe")."""
         ones = self.language.grammar.get("ones", NO_WORDS)
         for position in range(1, len(words)):
-            if not ones.at(words, position):
+            if words[position] not in ones.starts or not ones.at(words, position):
                 continue
             before = [token for token in tokens if token.end <= position - 1 and token.kind is Kind.AREA]
             covering = [token for token in tokens if token.start < position + 1 and token.end > position - 1]

@@ -27,6 +27,7 @@ class Triage:
         self.softeners = language.grammar.get("softeners", NO_WORDS)
         self.forms = language.sign_forms
         self.longest_form = max((len(said) for said in self.forms), default=0)
+        self.plain_starts = self.softeners.starts | {said[0] for said in self.forms}
         self.plain: dict[tuple[str, ...], frozenset[str]] = {}
         """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
         for phrase, signs in self.table.items():
@@ -60,6 +61,8 @@ class Triage:
         as said and as read plainly ("my wrist looks a bit bent", "I couldn't walk")."""
         said = [(at, at + 1) for at in range(len(words))]
         found = dict.fromkeys(self._found(self.table, words, shape, said))
+        if self.plain_starts.isdisjoint(words):
+            return tuple(found)  # nothing to read plainly: most utterances
         plain, spans = self._plainly(words)
         if spans != said:
             plain_shape = [shape[start] if end - start == 1 and word == words[start] else word

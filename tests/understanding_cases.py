@@ -918,3 +918,14 @@ my ribs are sore from laughing at the kids => x
 """
 
 CASES += [line for line in MORE_SIGNS_OF_BATCH_K.strip().splitlines()]
+
+PETS_PREGNANCY_AND_FRAILTY = """
+our labrador is stiff in his back hips, hes eleven => hip B care=pet
+my dog is limping on his hind left hip => hip L care=pet
+shes not pregnant shes just bloated, her upper back aches => mid_back - preg=no
+the baby keeps kicking me in the ribs and my upper back aches => mid_back - preg=yes
+twenty eight weeks with our first and my calf cramps every night => lower_leg - preg=yes
+my grandad is on warfarin and his right elbow aches => elbow R care=fragile
+"""
+
+CASES += [line for line in PETS_PREGNANCY_AND_FRAILTY.strip().splitlines()]

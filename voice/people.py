@@ -169,10 +169,11 @@ class People:
             position += negated
             while position < len(texts) and texts[position] in self.g["elision_ends"]:
                 position += 1
-            ends = position == len(texts) or position in breaks or texts[position] in self.g["contrasts"] or \
+            ends = position == len(texts) or position in breaks or \
+                texts[position] in self.g["contrasts"] and texts[position] not in self.g["focus"] or \
                 texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
                                                          texts[position] not in self.g["determiners"])
-            if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum" goes on
+            if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum", "she's JUST bloated" go on
                 self.say_pregnancy(identity, "no" if negated else "yes", start, position)
         for position in range(len(texts) - 1):
             if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \

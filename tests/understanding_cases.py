@@ -929,3 +929,14 @@ my grandad is on warfarin and his right elbow aches => elbow R care=fragile
 """
 
 CASES += [line for line in PETS_PREGNANCY_AND_FRAILTY.strip().splitlines()]
+
+YES_SAID_WITH_OTHERS_WORDS = """
+thirty weeks pregnant, the midwife says the braxton hicks are normal, my lower back aches => lower_back - preg=yes
+my girlfriend is pregnant and she says her right hip hurts => hip R preg=yes
+she says shes not pregnant, her right wrist hurts => wrist R preg=unknown
+im due my period today and my head is pounding, hopefully im not pregnant => head - preg=unknown
+my heart is broken since he left and my neck is stiff => neck -
+my left arm is sore at the top where i had my flu jab => upper_arm L
+"""
+
+CASES += [line for line in YES_SAID_WITH_OTHERS_WORDS.strip().splitlines()]

@@ -121,7 +121,7 @@ class People:
         tagged on ("I'm not, am I?"), or a word the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
         hedged yes ("I think I'm pregnant") are maybes too."""
         start, stop = self._clause_around(at, end)
-        if said in ("no", "yes") and (self._hedged(start, stop, at, end) or self._tag_question(end, stop)) or \
+        if said in ("no", "yes") and (self._hedged(start, stop, at, end, said) or self._tag_question(end, stop)) or \
                 said == "yes" and self._asked(at):
             said = "maybe"
         self.person(who).said.add(said)
@@ -145,9 +145,18 @@ class People:
         """ "I'm not pregnant, AM I?": a question right after it asks rather than says."""
         return self.g["tags"].within(self.texts[end:min(stop, end + 3)])
 
-    def _hedged(self, start: int, stop: int, at: int, end: int) -> bool:
+    def _hedged(self, start: int, stop: int, at: int, end: int, said: str) -> bool:
+        """A hedge near the phrase; a yes is not made unsure by what only questions a no ("the
+        midwife SAYS it's normal", "IVF worked, I'm pregnant": grammar: hedges_of_a_no)."""
         texts = self.texts
-        return UNKNOWN_WORD in texts[max(0, at - 2):end + 2] or self.g["hedges"].within(texts, start, stop)
+        if UNKNOWN_WORD in texts[max(0, at - 2):end + 2]:
+            return True
+        hedges, only_of_a_no = self.g["hedges"], self.g["hedges_of_a_no"]
+        for position in range(max(0, start), min(stop, len(texts))):
+            length = hedges.at(texts, position) if texts[position] in hedges.starts else 0
+            if length and (said == "no" or " ".join(texts[position:position + length]) not in only_of_a_no):
+                return True
+        return False
 
     def _asked(self, at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject."""

@@ -940,3 +940,10 @@ my left arm is sore at the top where i had my flu jab => upper_arm L
 """
 
 CASES += [line for line in YES_SAID_WITH_OTHERS_WORDS.strip().splitlines()]
+
+SIDES_INSIDE_PLACES = """
+the ball of my left foot and the pad under my right thumb both ache => ball_of_foot L +thumb_ball R
+the heel of my right foot and the heel of my left hand are sore => heel_of_foot R +heel_of_hand L
+"""
+
+CASES += [line for line in SIDES_INSIDE_PLACES.strip().splitlines()]

@@ -249,6 +249,7 @@ class Resolver:
         words, breaks = self._tokenize(text)
         shape = tuple(DETERMINER if word in self._determiners else word for word in words)
         tokens: list[Token] = []
+        order: dict[Token, tuple[int, int]] = {}
         unknown: list[str] = []
         position = 0
         while position < len(words):
@@ -262,11 +263,13 @@ class Resolver:
                 position += 1
                 continue
             meaning, end, inside = match
-            tokens.extend(Token(at, at + 1, self._phrases[(words[at],)]) for at in inside
-                          if (words[at],) in self._phrases)
+            said_inside = [Token(at, at + 1, self._phrases[(words[at],)]) for at in inside if (words[at],) in self._phrases]
+            order.update((token, (position, 0)) for token in said_inside
+                         if token.kind is Kind.SIDE)  # "the ball of my LEFT foot": the side before its place
+            tokens.extend(said_inside)
             tokens.append(Token(position, end, meaning))
             position = end
-        tokens.sort(key=lambda token: token.start)
+        tokens.sort(key=lambda token: order.get(token, (token.start, 1)))
         tokens = self._ones_named(words, tokens)
         found = tuple((token.start, token.meaning) for token in tokens)
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))

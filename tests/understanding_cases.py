@@ -947,3 +947,20 @@ the heel of my right foot and the heel of my left hand are sore => heel_of_foot 
 """
 
 CASES += [line for line in SIDES_INSIDE_PLACES.strip().splitlines()]
+
+SIGNS_OF_BATCH_L = """
+got my hand caught in the baler and its bleeding through two tea towels => !
+mums mouth has gone down on one side and her talking is all mumbly => !
+a headache and a rash that doesnt go when i roll a glass over it => !
+the baby hasnt kicked since yesterday and my back aches => !
+type one diabetic and my foot has gone hot, red and puffy => !
+grabbed the tractor exhaust and my palm is blistered => !
+the dog got me and the holes are deep => !
+his wrist is a funny bent shape after the trampoline => !
+the lorry jackknifed last night and my lower back hurts => !
+mum keeps clutching at her chest => !
+the hips are grand, its my left shoulder => shoulder L
+my sciatica cleared up in the spring, now my upper back is stiff => mid_back -
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_L.strip().splitlines()]

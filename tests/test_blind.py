@@ -15,9 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from understanding import Case, grammar_view, judge, read_batch, score  # noqa: E402
 
-RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.91, "batch-d.txt": 0.955,
-                  "batch-e.txt": 0.91, "batch-f.txt": 0.895, "batch-g.txt": 0.88, "batch-h.txt": 0.91,
-                  "batch-i.txt": 0.93, "batch-j.txt": 0.90, "batch-k.txt": 0.885}
+RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.925, "batch-d.txt": 0.96,
+                  "batch-e.txt": 0.92, "batch-f.txt": 0.915, "batch-g.txt": 0.895, "batch-h.txt": 0.93,
+                  "batch-i.txt": 0.94, "batch-j.txt": 0.92, "batch-k.txt": 0.90, "batch-l.txt": 0.885}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -58,6 +58,15 @@ NOT_YET = {
     "no pain just a bruise on my thigh from last month fading out",
     # "my lower back and then my shins, both of them ache": the shins are answered first.
     "um my lower back and then my shins both of them ache",
+    # "was the bad one last year": the heel of the past is answered, not the achilles of this year.
+    "my heel was the bad one last year this year its my achilles on the left",
+    # "my neck and um also my left shoulder": the "also" drops the neck.
+    "hmm my neck and um also my left shoulder are stiff",
+    # "with my first I had ... sore feet": a past pregnancy's feet are answered first.
+    "With my first I had terrible heartburn and sore feet, this time round it's been easier, 26 weeks now, but my "
+    "left hip aches when I lie on it",
+    # "could be my hip, could be my lower back": no "or", so both are taken as hurting.
+    "could be my hip could be my lower back its kind of both",
 }
 """Serious failures by the scorer's strict reading (a wrong area, a place answered when it should ask)
 that are not yet fixed; none of them recommends a pregnancy point, takes a pregnancy for a no or

@@ -15,8 +15,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from understanding import Case, grammar_view, judge, read_batch, score  # noqa: E402
 
-RIGHT_AT_LEAST = {"batch-a.txt": 0.96, "batch-b.txt": 0.965, "batch-c.txt": 0.88, "batch-d.txt": 0.95,
-                  "batch-e.txt": 0.895, "batch-f.txt": 0.89, "batch-g.txt": 0.84}
+RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.925, "batch-d.txt": 0.96,
+                  "batch-e.txt": 0.92, "batch-f.txt": 0.915, "batch-g.txt": 0.895, "batch-h.txt": 0.93,
+                  "batch-i.txt": 0.94, "batch-j.txt": 0.92, "batch-k.txt": 0.90, "batch-l.txt": 0.885}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -26,13 +27,12 @@ NOT_YET = {
     "my hand is paining me from the elbow down to the wrist the left one",
     # a friend's condition of last year, told out of curiosity: answered as if it hurt now.
     "my friend had tennis elbow last year, i was just curious how this works",
-    # the hand (of "my fingers") is answered, not the middle finger said after it.
-    "we had the family round for sunday lunch i did the whole roast peeling potatoes for twelve and my fingers "
-    "ache well mostly the middle one on my right hand",
-    # "the middle one", "the small one" after a plural or a pronoun is no place yet: the first is answered.
-    "its either my ring finger or my middle one, hard to pin down",
-    "my toes on left foot the small one is hurt i hit on the bed",
+    # "the fleshy pad under it", "the one next to it": a place said by pointing back is no place yet.
     "i cant work out if its my thumb or the fleshy pad under it",
+    "It's my thumb or the one next to it, the index, can't tell",
+    # "X or maybe it's my Y, hard to say" with no pain word: the first is no body, the second is answered.
+    "somewhere around my hip or maybe its my lower back hard to say",
+    "its my neck or maybe its my head cant tell which",
     # swollen ankles said as context of aching feet: the ankles are answered first, the feet offered next.
     "ankles a bit puffy by the evening at twenty eight weeks, no headache or anything, my feet ache",
     # through the grammar, "hips fine" (said "hip's fine") loses its "is": the hips are answered.
@@ -43,6 +43,30 @@ NOT_YET = {
     "my left wrist no ankle ankle i always mix them up left ankle",
     # sciatic pain "going from hip down the leg": the hip is answered, not the lower back.
     "pain is going from hip to down the leg sciatic nerve left side",
+    # a hip "all mended now" four clauses after it was bad: still read as a pain.
+    "well dear i dont really know how to use this but my doctor said try it i had a bad hip after my fall in the "
+    "spring thats all mended now but my left wrist aches when i knit",
+    # a friend "with the bad hip" in a long story: her hip is taken for the speaker's.
+    "Well love I went down to the co op this morning for my paper and I bumped into maureen you know the one with "
+    "the bad hip and we got talking about her grandson in australia and by the time I got home my right shoulder "
+    "was giving me gyp",
+    # "that ones fine" ("that one's fine") is not read as fine; an operation's place stays first.
+    "had my right knee replaced in march that ones fine its the left ankle now",
+    "after the carpal tunnel surgery on the right that hand is fine its the left thumb aching now",
+    "my toes are fine after the bunion op the ankle on that side aches though",
+    # "no pain, just a bruise ... fading out": the bruise's place is answered.
+    "no pain just a bruise on my thigh from last month fading out",
+    # "my lower back and then my shins, both of them ache": the shins are answered first.
+    "um my lower back and then my shins both of them ache",
+    # "was the bad one last year": the heel of the past is answered, not the achilles of this year.
+    "my heel was the bad one last year this year its my achilles on the left",
+    # "my neck and um also my left shoulder": the "also" drops the neck.
+    "hmm my neck and um also my left shoulder are stiff",
+    # "with my first I had ... sore feet": a past pregnancy's feet are answered first.
+    "With my first I had terrible heartburn and sore feet, this time round it's been easier, 26 weeks now, but my "
+    "left hip aches when I lie on it",
+    # "could be my hip, could be my lower back": no "or", so both are taken as hurting.
+    "could be my hip could be my lower back its kind of both",
 }
 """Serious failures by the scorer's strict reading (a wrong area, a place answered when it should ask)
 that are not yet fixed; none of them recommends a pregnancy point, takes a pregnancy for a no or

@@ -182,6 +182,16 @@ def test_every_sign_of_words_needs_words_in_every_pack(data: Path) -> None:
     check_error(data, "en.yaml", "red_signs", "missing key 'mottled'")
 
 
+def test_a_way_of_saying_a_sign_word_says_only_one(data: Path) -> None:
+    edit(data / "lang" / "en.yaml", "  cannot: [can not,", "  will not: [could not]\n  cannot: [can not,")
+    check_error(data, "en.yaml", "sign_forms", "'could not' is already a way of saying")
+
+
+def test_the_whole_of_a_vague_place_is_a_known_area(data: Path) -> None:
+    edit(data / "knowledge.yaml", "vague_whole: {finger: hand", "vague_whole: {finger: hnd")
+    check_error(data, "knowledge.yaml", "vague_whole.finger", "unknown area 'hnd'")
+
+
 def test_a_red_flag_is_made_of_known_signs(data: Path) -> None:
     edit(data / "knowledge.yaml", "      - [face_droop]", "      - [face_drop]")
     check_error(data, "knowledge.yaml", "red_flags.stroke.when", "unknown sign 'face_drop'")

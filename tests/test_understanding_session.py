@@ -25,7 +25,7 @@ def test_a_vague_place_is_asked_about_then_answered_on_its_side(talk: Conversati
 
 
 @pytest.mark.parametrize("text, question", [
-    ("I stubbed my toe", "Which toe?"), ("my finger hurts", "Which finger?"),
+    ("I stubbed my toe", "Which toe? Or all of them?"), ("my finger hurts", "Which finger? Or all of them?"),
     ("my back hurts", "Which part of your back: lower back or middle of the back?"),
     ("my leg is sore", "Which part of your leg: hip, thigh, knee, lower leg, ankle or foot?"),
 ])
@@ -39,6 +39,17 @@ def test_which_toe_is_understood_from_a_short_answer(talk: Conversation, answer:
     talk.hear("I stubbed my toe")
     talk.hear(answer)
     assert talk._pain is not None and talk._pain.area == area
+
+
+@pytest.mark.parametrize("pain, answer, said, target", [
+    ("my fingers ache", "all of them", "Both hands.", "Gently massage both feet."),
+    ("my left toes hurt", "all", "Your left foot.", "Gently massage your right hand."),
+])
+def test_all_the_fingers_or_toes_are_the_hand_or_the_foot(talk: Conversation, pain: str, answer: str, said: str,
+                                                           target: str) -> None:
+    talk.hear(pain)
+    assert " ".join(talk.hear(answer).spoken).startswith(said)
+    assert target in " ".join(talk.hear("no").spoken)  # not pregnant
 
 
 def test_an_unclear_answer_asks_again_and_stop_still_works(talk: Conversation) -> None:

@@ -182,7 +182,7 @@ def test_a_vague_place_gets_the_question_as_its_answer(handler: Handler) -> None
     arm, toe = run(scenario())
     assert Handled.from_event(arm).text == \
         "Which part of your arm: shoulder, upper arm, elbow, forearm, wrist or hand?"
-    assert Handled.from_event(toe).text == "Which toe?"
+    assert Handled.from_event(toe).text == "Which toe? Or all of them?"
 
 
 @pytest.mark.parametrize("text, also", [

@@ -484,7 +484,7 @@ my right thumb and my left big toe hurt => thumb R +big_toe L
 my arms are sore => ? arm B
 my right leg aches => ? leg R
 I jammed my finger => ? finger -
-my toes hurt => foot B
+my toes hurt => ? toe B
 my back is killing me => ? back -
 the back of my neck is sore => neck -
 between my shoulder blades hurts => mid_back -
@@ -779,3 +779,188 @@ I can't feel my fingers, no fever => !
 """
 
 CASES += [line for line in AGES_AND_DENIED_SIGNS.strip().splitlines()]
+
+SIDE_FOR_BOTH_AND_AGE_AT = """
+my elbow hurts and my knee hurts too, both on the left => elbow L +knee L
+my shoulder and my hip on the right both ache => shoulder R +hip R
+wrist and ankle are sore, left side for both => wrist L +ankle L
+my knee and my left elbow both hurt => knee - +elbow L
+at seventy eight my right knee is the trouble => knee R care=elderly
+now at ninety its my hands that ache => hand B care=elderly
+the car was doing 60 at the time, my neck is stiff => neck - care=none
+at 30 degrees my left knee clicks and aches => knee L care=none
+my girlfriends twenty eight weeks and her right hip aches => hip R preg=yes
+our babys due in august and my lower back aches => lower_back - preg=yes
+my dads 92 and his left knee is sore => knee L care=elderly
+my knees 2 weeks sore now => knee B
+my dads knee hurts => knee -
+"""
+
+CASES += [line for line in SIDE_FOR_BOTH_AND_AGE_AT.strip().splitlines()]
+
+SIGNS_SAID_CASUALLY = """
+fell off my bike and my wrist looks a bit bent => !
+my ankle looks kind of wonky since the fall => !
+i couldnt put any weight on my ankle after i fell => !
+my son wont put weight on his foot since he jumped off the wall => !
+ive been unable to walk on my right foot since the fall => !
+my calf is sore and im a bit short of breath => !
+one leg is fatter than the other and my calf aches => !
+ive got diabetes and my little toe has gone a dark colour => !
+spilt oven cleaner on my hand and the skin is peeling => !
+thirty weeks pregnant with pain under my ribs => !
+im hot and shivery and my neck aches => !
+knocked myself out on the shelf, just my shoulder hurts now => !
+im not pregnant am i, my hip hurts => hip - preg=unknown
+she isnt pregnant is she, her wrist hurts => wrist - preg=unknown
+im not pregnant, its my right wrist => wrist R preg=no
+im a surrogate for my sister and my left hip is sore => hip L care=none
+back in the seventies i played rugby, now my right knee aches => knee R care=none
+my knee is a bit sore after running => knee -
+my ankle is kind of puffy but i walked home on it => ankle -
+"""
+
+CASES += [line for line in SIGNS_SAID_CASUALLY.strip().splitlines()]
+
+FINGERS_AND_TOES = """
+my fingers ache => ? finger B
+all my toes hurt on the left foot => foot L
+all of my fingers ache => hand B
+one of my toes on the left is sore => ? toe L
+my fingers ache, mostly the middle one on my right hand => middle_finger R
+my toes on my left foot, the small one hurts => little_toe L
+the fleshy pad under my right thumb aches => thumb_ball R
+my fingers are swollen, my rings are tight => ? finger B
+"""
+
+CASES += [line for line in FINGERS_AND_TOES.strip().splitlines()]
+
+ADDED_NOT_CORRECTED_AND_LIMBS = """
+um my thumb hurts and actually my big toe does too => thumb - +big_toe -
+my thumb hurts, actually no, my big toe => big_toe -
+i walked ten miles with no trouble in my feet but my right hip aches tonight => hip R
+my hip is all mended now but my left wrist aches => wrist L
+the elbow of left hand is paining => elbow L
+the ankle of my right foot hurts => ankle R
+the knuckle of my index finger hurts => index_finger -
+"""
+
+CASES += [line for line in ADDED_NOT_CORRECTED_AND_LIMBS.strip().splitlines()]
+
+LONG_AGO_AND_CASUAL_SIGNS = """
+dislocated my left shoulder years ago, its fine now, the right one aches => shoulder R
+my dad had a heart attack two years ago so i do the lifting and my lower back aches => lower_back -
+i had a stroke years ago and now my face is drooping again => !
+i broke my arm years ago but today i heard a crack in my ankle => !
+my laptop crashed and my upper back is in knots from redoing it all => mid_back -
+after the crash my neck hurts => !
+i havent been able to wee since this morning and my lower back aches => !
+theres bone poking through the skin on my shin => !
+theres a red line running up my arm from the cut => !
+my waters just went and my back aches => !
+the baby kicks me under the ribs and my lower back aches => lower_back - preg=yes
+thirty weeks pregnant with pain under my ribs and my neck aches => !
+i got bitten by midges last night, my left knee aches => knee L
+my calf has gone tight and sore after the run => lower_leg -
+my shoulder and my hip both ache on the left => shoulder L +hip L
+had my twelve week scan and my neck is stiff => neck - preg=yes
+"""
+
+CASES += [line for line in LONG_AGO_AND_CASUAL_SIGNS.strip().splitlines()]
+
+THE_MIDDLE_ONE = """
+the pain is in my index finger or maybe the middle one, i cant tell => ?? index_finger middle_finger
+my big toe or the little one => ?? big_toe little_toe
+my toes on my left foot, the small one hurts => little_toe L
+"""
+
+CASES += [line for line in THE_MIDDLE_ONE.strip().splitlines()]
+
+SIGNS_OF_BATCHES_J_AND_K = """
+the baby hasnt been moving as much today and my back aches, im thirty weeks => !
+im seventy two with a headache on the side and my jaw hurts when i chew => !
+my dads wrist is bend now after he fell off the scooter => !
+my knee is sore and my sons hand is pouring with blood => !
+i think nan might have had a small stroke in the night, its her hip => !
+caring for my dad since his stroke, my right forearm aches => forearm R
+lost my vision on one side for a few minutes and now i have a headache => !
+the taxi went into the back of a bus and my lower back aches => !
+my big toe has gone dusky and it feels cold => !
+sunburn on my shoulders with massive blisters => !
+my little finger is pointing sideways after the ball hit it => !
+had a plate put in my ankle after the fracture in ninety eight and now my right wrist aches => wrist R
+"""
+
+CASES += [line for line in SIGNS_OF_BATCHES_J_AND_K.strip().splitlines()]
+
+WHICH_AND_NOT_ANY_MORE = """
+hurts around my elbow or maybe its the forearm, hard to say => ?? elbow forearm
+i dont have a headache anymore => x
+the elbow itself doesnt hurt, its the muscle just above it in my upper arm => upper_arm -
+the heels of my hands ache from doing press ups => heel_of_hand B
+between the shoulder is pain => mid_back -
+"""
+
+CASES += [line for line in WHICH_AND_NOT_ANY_MORE.strip().splitlines()]
+
+MORE_SIGNS_OF_BATCH_K = """
+all confused suddenly and my arm feels weird on one side => !
+calf has ached since the flight and now i get out of breath walking => !
+my shoulder came out again, it usually goes back in => !
+we had a bump in the car yesterday and my back has been sore since => !
+grans mouth is sagging on the right => !
+his speech has been all mushy since lunch, can you help his shoulder => !
+heard something crunch in my foot when i jumped => !
+i cant see out of my left eye all of a sudden => !
+my lips went a bit blue and i cant catch my breath => !
+they put my arm in a cast and my fingers went blue and cold => !
+my ribs are sore from laughing at the kids => x
+"""
+
+CASES += [line for line in MORE_SIGNS_OF_BATCH_K.strip().splitlines()]
+
+PETS_PREGNANCY_AND_FRAILTY = """
+our labrador is stiff in his back hips, hes eleven => hip B care=pet
+my dog is limping on his hind left hip => hip L care=pet
+shes not pregnant shes just bloated, her upper back aches => mid_back - preg=no
+the baby keeps kicking me in the ribs and my upper back aches => mid_back - preg=yes
+twenty eight weeks with our first and my calf cramps every night => lower_leg - preg=yes
+my grandad is on warfarin and his right elbow aches => elbow R care=fragile
+"""
+
+CASES += [line for line in PETS_PREGNANCY_AND_FRAILTY.strip().splitlines()]
+
+YES_SAID_WITH_OTHERS_WORDS = """
+thirty weeks pregnant, the midwife says the braxton hicks are normal, my lower back aches => lower_back - preg=yes
+my girlfriend is pregnant and she says her right hip hurts => hip R preg=yes
+she says shes not pregnant, her right wrist hurts => wrist R preg=unknown
+im due my period today and my head is pounding, hopefully im not pregnant => head - preg=unknown
+my heart is broken since he left and my neck is stiff => neck -
+my left arm is sore at the top where i had my flu jab => upper_arm L
+"""
+
+CASES += [line for line in YES_SAID_WITH_OTHERS_WORDS.strip().splitlines()]
+
+SIDES_INSIDE_PLACES = """
+the ball of my left foot and the pad under my right thumb both ache => ball_of_foot L +thumb_ball R
+the heel of my right foot and the heel of my left hand are sore => heel_of_foot R +heel_of_hand L
+"""
+
+CASES += [line for line in SIDES_INSIDE_PLACES.strip().splitlines()]
+
+SIGNS_OF_BATCH_L = """
+got my hand caught in the baler and its bleeding through two tea towels => !
+mums mouth has gone down on one side and her talking is all mumbly => !
+a headache and a rash that doesnt go when i roll a glass over it => !
+the baby hasnt kicked since yesterday and my back aches => !
+type one diabetic and my foot has gone hot, red and puffy => !
+grabbed the tractor exhaust and my palm is blistered => !
+the dog got me and the holes are deep => !
+his wrist is a funny bent shape after the trampoline => !
+the lorry jackknifed last night and my lower back hurts => !
+mum keeps clutching at her chest => !
+the hips are grand, its my left shoulder => shoulder L
+my sciatica cleared up in the spring, now my upper back is stiff => mid_back -
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_L.strip().splitlines()]

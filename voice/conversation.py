@@ -9,7 +9,7 @@ from typing import Any, Callable, Sequence, Union
 
 from voice.decision import Decision, Judge, Sureness, Thresholds, WordConfidence
 from voice.finding import Route
-from voice.knowledge import Confirm, Kind, Side
+from voice.knowledge import NO_WORDS, Confirm, Kind, Side
 from voice.reading import SELF, UNKNOWN_WORD
 from voice.resolver import Context, Parse, Place, Pregnancy, Resolution, Resolver
 from voice.verbosity import Verbosity, speech, spoken_answer
@@ -559,6 +559,11 @@ class Conversation:
         vague = self._vague.vague
         name = self.resolver.language.vague_names[vague.area]
         shorter = " ".join(text.split()[:-1])  # "the big one": the big toe
+        whole = self.resolver.knowledge.vague_whole.get(vague.area)
+        if whole is not None and self._all_of_them(text):
+            pain = replace(vague, area=whole)  # "which finger?" "all of them": the hand
+            return self._pain_reply(self.resolver.answer(pain, self.context, self._care, text=text,
+                                                         someone_else=self._someone_else), self._also)
         for said in (text, f"{text} {name}", f"{shorter} {name}"):
             resolution = self.resolver.resolve(said, self.context)
             if resolution.understood and resolution.pain is not None:
@@ -572,6 +577,11 @@ class Conversation:
             if resolution.reason in ("red_flag", "vague"):
                 return None
         return None
+
+    def _all_of_them(self, text: str) -> bool:
+        words = self.resolver.words(text)
+        together = self.resolver.language.grammar.get("together", NO_WORDS)
+        return bool(words) and together.at(words, 0) == len(words)
 
     def _either_answer(self, text: str) -> Reply | None:
         assert self._vague is not None

@@ -280,6 +280,8 @@ class Knowledge:
     warnings: tuple[WarningRule, ...]
     vague: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Places too wide to answer, and the areas they may mean."""
+    vague_whole: Mapping[str, str] = field(default_factory=dict)
+    """The area that all the parts of a vague place make: every finger is the hand."""
     red_flags: Mapping[str, RedFlag] = field(default_factory=dict)
     """The triage table: each red flag and the combinations of signs that make it."""
     signs: Mapping[str, Sign] = field(default_factory=dict)
@@ -328,7 +330,8 @@ class WordClass(frozenset[str]):
     def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
         """Does a phrase of the class start between `start` and `stop`?"""
         stop = len(words) if stop is None else min(stop, len(words))
-        return any(self.at(words, position) for position in range(max(0, start), stop))
+        starts = self.starts  # looked at first: most words start no phrase, and a call costs more than a lookup
+        return any(words[position] in starts and self.at(words, position) for position in range(max(0, start), stop))
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""
@@ -405,6 +408,8 @@ class LanguagePack:
     red_flag_names: Mapping[str, str] = field(default_factory=dict)
     red_signs: Mapping[tuple[str, ...], frozenset[str]] = field(default_factory=dict)
     """The words of the signs of the red flags (knowledge: signs): phrase -> the signs it says."""
+    sign_forms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    """Ways of saying a word of the signs, read as that word when signs are found: "could not" -> "cannot"."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
@@ -544,7 +549,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     """Read data/knowledge.yaml and check that every id it references exists."""
     root = _read_yaml(path or DATA_DIR / "knowledge.yaml")
     top = root.mapping(("qualifiers", "areas", "points", "special_care", "systemic", "warnings",
-                        "vague", "red_flags", "signs", "ages"),
+                        "vague", "vague_whole", "red_flags", "signs", "ages"),
                        required=("qualifiers", "areas", "points", "warnings", "ages"))
     qualifiers = {key: node.text() for key, node in top["qualifiers"].mapping().items()}
     for node in top["qualifiers"].mapping().values():
@@ -558,6 +563,8 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
     vague = {key: tuple(item.ref(areas, "area") for item in node.items())
              for key, node in root.get("vague", {}).mapping().items()}
     signs = _read_signs(root.get("signs", {}), areas, vague)
+    vague_whole = {key: node.ref(areas, "area")
+                   for key, node in root.get("vague_whole", {}).mapping(allowed=vague).items()}
     return Knowledge(
         qualifiers=qualifiers,
         areas=areas,
@@ -566,6 +573,7 @@ def load_knowledge(path: Traversable | None = None) -> Knowledge:
         systemic=tuple(root.get("systemic", []).texts()),
         warnings=warnings,
         vague=vague,
+        vague_whole=vague_whole,
         red_flags=_read_red_flags(root.get("red_flags", {}), signs),
         signs=signs,
         ages=_read_ages(top["ages"]),
@@ -708,10 +716,11 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "directions", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar")
+              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar", "sign_forms")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
+           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -735,7 +744,13 @@ unsure_which (two places said with these are asked about: "between my ankle and 
 KNOW WHICH") and requests (pain words that ask for help rather than say a pain: after "nothing
 hurts", "the MASSAGE for my knee helped" is no pain) and unborn (never the person a pronoun points
 back to: "a BABY in her belly, and her neck hurts") and refiners (after a place said after a
-preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE").
+preposition, they make it where another place hurts: "my hand hurts at the wrist SIDE") and aged_at
+(right before a number past any clock's, it is an age: "AT ninety two I don't expect much") and
+softeners (passed over inside the words of a red flag's sign: "my wrist looks A BIT bent") and
+tags (right after a pregnancy, they ask rather than say: "I'm not pregnant, AM I?") and long_ago
+(a red flag's sign said in their clause is not had now: "dislocated my shoulder YEARS AGO") and
+hedges_of_a_no (hedges that make only a "no" unsure: "she SAYS she's not", but "the midwife SAYS it's
+normal, I'm 30 weeks" is a yes).
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -814,6 +829,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         vague_questions=vague_questions,
         red_flag_names=red_flag_names,
         red_signs=red_signs,
+        sign_forms=_read_sign_forms(root.get("sign_forms", {})),
         numbers=numbers,
         endings_before_numbers={key: value.text().lower()
                                 for key, value in root.get("endings_before_numbers", {}).mapping().items()},
@@ -869,6 +885,17 @@ def _read_red_signs(node: _Node, knowledge: Knowledge,
             words = _phrase_key(item.text(), determiners)
             table[words] = table.get(words, frozenset()) | {key}
     return table
+
+
+def _read_sign_forms(node: _Node) -> dict[tuple[str, ...], tuple[str, ...]]:
+    forms: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for key, entry in node.mapping().items():
+        for item in entry.items():
+            said = tuple(item.text().lower().split())
+            if said in forms:
+                raise item.fail(f"'{item.text()}' is already a way of saying '{' '.join(forms[said])}'")
+            forms[said] = tuple(key.lower().split())
+    return forms
 
 
 def _mark_conditions(node: _Node, phrases: _PhraseTable) -> None:

@@ -117,11 +117,12 @@ class People:
 
     def say_pregnancy(self, who: str, said: str, at: int, end: int) -> None:
         """A pregnancy phrase (words[at:end]) said of `who`. A plain "no" is the only "no": with any
-        hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), or a word
-        the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
+        hedge near it ("I hope I'm not", "not as far as I know", "she says she's not"), a question
+        tagged on ("I'm not, am I?"), or a word the recognizer did not know next to it, it is a maybe. A question ("am I pregnant?") and a
         hedged yes ("I think I'm pregnant") are maybes too."""
         start, stop = self._clause_around(at, end)
-        if said in ("no", "yes") and self._hedged(start, stop, at, end) or said == "yes" and self._asked(at):
+        if said in ("no", "yes") and (self._hedged(start, stop, at, end, said) or self._tag_question(end, stop)) or \
+                said == "yes" and self._asked(at):
             said = "maybe"
         self.person(who).said.add(said)
 
@@ -140,9 +141,22 @@ class People:
                 break
         return start, stop
 
-    def _hedged(self, start: int, stop: int, at: int, end: int) -> bool:
+    def _tag_question(self, end: int, stop: int) -> bool:
+        """ "I'm not pregnant, AM I?": a question right after it asks rather than says."""
+        return self.g["tags"].within(self.texts[end:min(stop, end + 3)])
+
+    def _hedged(self, start: int, stop: int, at: int, end: int, said: str) -> bool:
+        """A hedge near the phrase; a yes is not made unsure by what only questions a no ("the
+        midwife SAYS it's normal", "IVF worked, I'm pregnant": grammar: hedges_of_a_no)."""
         texts = self.texts
-        return UNKNOWN_WORD in texts[max(0, at - 2):end + 2] or self.g["hedges"].within(texts, start, stop)
+        if UNKNOWN_WORD in texts[max(0, at - 2):end + 2]:
+            return True
+        hedges, only_of_a_no = self.g["hedges"], self.g["hedges_of_a_no"]
+        for position in range(max(0, start), min(stop, len(texts))):
+            length = hedges.at(texts, position) if texts[position] in hedges.starts else 0
+            if length and (said == "no" or " ".join(texts[position:position + length]) not in only_of_a_no):
+                return True
+        return False
 
     def _asked(self, at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject."""
@@ -164,10 +178,11 @@ class People:
             position += negated
             while position < len(texts) and texts[position] in self.g["elision_ends"]:
                 position += 1
-            ends = position == len(texts) or position in breaks or texts[position] in self.g["contrasts"] or \
+            ends = position == len(texts) or position in breaks or \
+                texts[position] in self.g["contrasts"] and texts[position] not in self.g["focus"] or \
                 texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
                                                          texts[position] not in self.g["determiners"])
-            if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum" goes on
+            if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum", "she's JUST bloated" go on
                 self.say_pregnancy(identity, "no" if negated else "yes", start, position)
         for position in range(len(texts) - 1):
             if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
@@ -192,6 +207,8 @@ class People:
                 elif being and texts[position] in self.g["male"]:
                     self.person(identity).male = True
                     break
+                elif words[position].kind in (Kind.OTHER, Kind.CARE):
+                    break  # "I'm a surrogate for my BROTHER": the first person word is what they are
 
     def said_of(self, who: str) -> set[str]:
         """What was said of one person's pregnancy, with what was said of "we"."""

@@ -13,6 +13,8 @@ __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", 
 
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
+_LATEST_HOUR = 24
+"""No clock shows a larger number: "at 25" and more is no time of day."""
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,8 @@ class _Pass:
     def _signs_had(self) -> list[Said]:
         """The signs not denied; one inside a denied one ("no high FEVER") goes with it."""
         signs = [sign for sign in self.parse.signs if not self._inside_a_saying(sign)]
-        denied = [sign for sign in signs if self._right_after_a_denial(sign) or self._said_to_be_fine(sign)]
+        denied = [sign for sign in signs if self._right_after_a_denial(sign) or self._said_to_be_fine(sign) or
+                  self._long_ago(sign)]
         return [sign for sign in signs
                 if not any(other.start <= sign.start and sign.end <= other.end for other in denied)]
 
@@ -261,6 +264,23 @@ class _Pass:
                     and self.tokens[index].meaning.id == "after":
                 return True
         return False
+
+    def _long_ago(self, sign: Said) -> bool:
+        """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago;
+        the clause ends at a pause, a contrast or a new clause ("...years ago and NOW my face droops")."""
+        words, breaks = self.parse.words, self.parse.breaks
+
+        def boundary(position: int) -> bool:
+            return position in breaks or bool(self.g["contrasts"].at(words, position) or
+                                              self.g["clauses"].at(words, position))
+
+        start = sign.start
+        while start > 0 and start - sign.start > -2 * _LOOK and not boundary(start):
+            start -= 1
+        stop = sign.end
+        while stop < len(words) and stop - sign.end < 2 * _LOOK and not boundary(stop):
+            stop += 1
+        return self.g["long_ago"].within(words, start, stop)
 
     def _right_after_a_denial(self, flag: Said) -> bool:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
@@ -290,6 +310,7 @@ class _Pass:
             return  # "not my left, my right elbow", "my knee, not the left": the side said not to hurt
         if self._follows_its_place(index):
             self.places[-1].sides.append(side)  # "my elbow ON THE LEFT hurts, my knee on the right"
+            self._for_both(index)
             return
         if self._names_the_place_before(index):
             before = self.places[-1]
@@ -313,8 +334,31 @@ class _Pass:
             # "my right elbow, no wait, my left": the same place, on the side said last
             self.places.append(_Place(last.token, index, [side], last.owner, last.qualifier))
             self.corrected = False
-        elif not last.sides and not (side == Side.BOTH.value and self._distinct_pain() > 1):
+        elif side == Side.BOTH.value and self._distinct_pain() > 1:
+            self._for_both(index)  # "my knee and my elbow on the left, BOTH hurt"
+        elif not last.sides:
             last.sides.append(side)  # "my knee, the left one"
+            self._for_both(index)
+
+    def _for_both(self, index: int) -> None:
+        """A side said next to a "both" that means both places is the side of the places said last
+        without one: "my thumb and my big toe hurt, both on the right"."""
+        pair = [self.tokens[index]]
+        for step in (-1, 1):
+            at = index + step
+            while 0 <= at < len(self.tokens) and abs(at - index) <= 4 and \
+                    self.tokens[at].kind in (Kind.FILLER, Kind.CUE):  # "both ACHE on the left"
+                at += step
+            if 0 <= at < len(self.tokens) and self.tokens[at].kind is Kind.SIDE:
+                pair.append(self.tokens[at])
+        sides = {token.meaning.id for token in pair}
+        if len(pair) < 2 or Side.BOTH.value not in sides or len(sides) != 2:
+            return
+        side = next(one for one in sides if one != Side.BOTH.value)
+        for place in reversed(self.places):  # the places said last, back to one with a side of its own
+            if place.state != "pain" or place.sides not in ([], [side]):
+                break
+            place.sides[:] = [side]
 
     def _follows_its_place(self, index: int) -> bool:
         """Right after the last place said, past a preposition and an article, and that place has no side yet."""
@@ -457,12 +501,20 @@ class _Pass:
             self._later = self._later_places()
         if not self._later[index]:
             return  # "my knee hurts, sorry": nothing said instead
+        if self._adds_rather_than_corrects(index):
+            return  # "my thumb hurts and actually my big toe does TOO"
         for place in self.places:
             if place.state == "pain":
                 place.state = "taken_back"
         self.corrected = True
         self.scope = len(self.places)
         self.sides = []
+
+    def _adds_rather_than_corrects(self, index: int) -> bool:
+        """An "also" word in the correction's clause: what follows is said as well, not instead."""
+        start = self.tokens[index].end
+        stop = next((at for at in sorted(self.parse.breaks) if at > start), len(self.parse.words))
+        return self.g["also"].within(self.parse.words, start, min(stop, start + 2 * _LOOK))
 
     def _later_places(self) -> list[bool]:
         """For each token: does a place or a side come after it? (one pass from the end)"""
@@ -645,8 +697,16 @@ class _Pass:
             self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
-        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end)):
+        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end) or
+                               self._aged_at(index, end, value)):
             self._age(value, index, end)  # "I'm 85", "seventy three and still gardening"
+
+    def _aged_at(self, index: int, end: int, value: int) -> bool:
+        """ "At ninety two I don't expect much": a number past any clock's after "at", followed by
+        words the pack knows ("at 60 mph", "at 40 degrees" are no ages)."""
+        start, after = self.tokens[index].start, self.tokens[end - 1].end
+        return value > _LATEST_HOUR and start > 0 and self.parse.words[start - 1] in self.g["aged_at"] and \
+            (after == len(self.parse.words) or self.at[after] >= 0)
 
     def _said_alone(self, index: int, end: int) -> bool:
         """A number that opens the utterance and stands alone is the speaker's age ("73, and
@@ -741,13 +801,14 @@ class _Pass:
         self._deny_earlier_mentions()
         self.people.elided(self.subjects)
         self.people.described(self.subjects)
-        pain = self._complaint([place for place in self.places if place.state == "pain"])
-        for place in pain:
+        said = self._on_their_limbs([place for place in self.places if place.state == "pain"])
+        pain = self._complaint(said)
+        for place in said:
             place.owner = self._owner(place)
         places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
                   for place in _merge(pain, self.reader.knowledge)]
         owner = places[0].owner if places else SELF
-        either = self._either(pain)
+        either = self._either(pain) or self._either(said, only_alternatives=True)  # "my elbow or maybe the forearm"
         return Reading(
             places=tuple(places),
             denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
@@ -759,6 +820,33 @@ class _Pass:
             either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
             unsure=self._unsure(pain),
         )
+
+    def _on_their_limbs(self, pain: list[_Place]) -> list[_Place]:
+        """A place named with the limb it is on is that place, on the limb's side: "the elbow of
+        left hand" (said for the arm) is the left elbow."""
+        kept: list[_Place] = []
+        for place in pain:
+            if kept and self._of_its_limb(kept[-1], place):
+                kept[-1].sides = kept[-1].sides or place.sides
+                kept[-1].owner = place.owner  # "the knuckles on MY left hand": whose the limb is
+            else:
+                kept.append(place)
+        return kept
+
+    def _of_its_limb(self, place: _Place, limb: _Place) -> bool:
+        """ "The elbow OF LEFT HAND", "the ankle of my right foot": a place, then "of" and another
+        place of the same limb (a vague place's parts), past a determiner or a side."""
+        between = self.parse.words[place.token.end:limb.token.start]
+        if not 0 < len(between) <= 3 or between[0] not in self.g["prepositions"] or \
+                any(word not in self.g["determiners"] and self._side_word(place.token.end + offset)
+                    is None for offset, word in enumerate(between[1:], 1)):
+            return False
+        one, other = place.token.meaning.id, limb.token.meaning.id
+        return any(one in parts and other in parts for parts in self.reader.knowledge.vague.values())
+
+    def _side_word(self, position: int) -> str | None:
+        index = self.at[position]
+        return self.tokens[index].meaning.id if index >= 0 and self.tokens[index].kind is Kind.SIDE else None
 
     def _deny_earlier_mentions(self) -> None:
         """A place said to be fine after it was said to hurt is fine: "the pain moved from my
@@ -833,10 +921,10 @@ class _Pass:
             self._clause_view = Clauses(self.parse.words, self.parse.breaks, self.tokens, self.g)
         return self._clause_view
 
-    def _either(self, pain: list[_Place]) -> list[_Place]:
+    def _either(self, pain: list[_Place], only_alternatives: bool = False) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
-        unsure = self.g["unsure_which"].within(self.parse.words)
+        unsure = not only_alternatives and self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
                     Kind.VAGUE not in (one.token.kind, two.token.kind) and \

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from voice.finding import Find, find
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
-                             capital)
+                             WordClass, capital)
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
 from voice.spelling import corrections
 from voice.triage import Triage
@@ -155,9 +155,10 @@ class Resolver:
         self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
         self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
                             for word, expanded in words.items()}
-        self._said_after = {phrase[:2] for phrase, meaning in self._phrases.items()
-                            if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) and len(phrase) > 1}
-        """The first two words of negations and pregnancies: "'s fine" is "is fine" ("is", "fine")."""
+        self._said_after = {phrase[at:at + 2] for phrase, meaning in self._phrases.items()
+                            if meaning.kind in (Kind.NEGATION, Kind.PREGNANCY) for at in range(len(phrase) - 1)}
+        """Two words in a row of negations and pregnancies: "'s fine" is "is fine" ("is", "fine"),
+        "our baby's due" is "baby is due"."""
         self._vague_words: dict[str, list[tuple[str, ...]]] = {}
         for phrase, meaning in self._phrases.items():
             if meaning.kind is Kind.VAGUE and len(phrase) == 1:
@@ -223,8 +224,10 @@ class Resolver:
         if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
             return None
         said = self._phrases.get((self._known_form(number),))
+        if word in self._words:
+            return None  # "my knees 2": a word of its own, not one with an ending
         for ending, meaning in self.language.endings_before_numbers.items():
-            if word.endswith(ending) and len(word) > len(ending) and \
+            if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
                     (number.isdecimal() or number in self.language.numbers or
                      (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
                      (meaning, number) in self._said_after):
@@ -246,6 +249,7 @@ class Resolver:
         words, breaks = self._tokenize(text)
         shape = tuple(DETERMINER if word in self._determiners else word for word in words)
         tokens: list[Token] = []
+        order: dict[Token, tuple[int, int]] = {}
         unknown: list[str] = []
         position = 0
         while position < len(words):
@@ -259,13 +263,38 @@ class Resolver:
                 position += 1
                 continue
             meaning, end, inside = match
-            tokens.extend(Token(at, at + 1, self._phrases[(words[at],)]) for at in inside
-                          if (words[at],) in self._phrases)
+            said_inside = [Token(at, at + 1, self._phrases[(words[at],)]) for at in inside if (words[at],) in self._phrases]
+            order.update((token, (position, 0)) for token in said_inside
+                         if token.kind is Kind.SIDE)  # "the ball of my LEFT foot": the side before its place
+            tokens.extend(said_inside)
             tokens.append(Token(position, end, meaning))
             position = end
-        tokens.sort(key=lambda token: token.start)
+        tokens.sort(key=lambda token: order.get(token, (token.start, 1)))
+        tokens = self._ones_named(words, tokens)
         found = tuple((token.start, token.meaning) for token in tokens)
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
+
+    def _ones_named(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
+        """ "My index finger or the MIDDLE ONE", "my big toe or the LITTLE ONE": a word and "one"
+        after a place name the place of its kind with that word ("middle finger", "little toe")."""
+        ones = self.language.grammar.get("ones", NO_WORDS)
+        for position in range(1, len(words)):
+            if words[position] not in ones.starts or not ones.at(words, position):
+                continue
+            before = [token for token in tokens if token.end <= position - 1 and token.kind is Kind.AREA]
+            covering = [token for token in tokens if token.start < position + 1 and token.end > position - 1]
+            if not before or any(token.kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE) or token.end > position + 1
+                                 for token in covering) or \
+                    any(token.start == position + 1 and token.kind in (Kind.AREA, Kind.VAGUE) for token in tokens):
+                continue  # "my little one's KNEE": a child's; "a little one on the way": a baby
+            group = next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
+            meaning = next((self._phrases.get((words[position - 1],) + name)
+                            for name in self._vague_words.get(group or "", [])
+                            if (words[position - 1],) + name in self._phrases), None)
+            if meaning is not None and meaning.kind is Kind.AREA:
+                tokens = sorted([token for token in tokens if token not in covering] +
+                                [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
+        return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
                phrases: Mapping[tuple[str, ...], Meaning],
@@ -378,8 +407,9 @@ class Resolver:
         names = self._vague_words.get(vague.area, [])
         inside = {at for token in parse.tokens if token.kind in (Kind.AREA, Kind.VAGUE) and token.end - token.start > 1
                   for at in range(token.start, token.end)}  # "lower" of "my lower back" names no lower leg
+        being = self.language.grammar.get("being", NO_WORDS)
         for position, word in enumerate(parse.words):
-            if position in inside:
+            if position in inside or not self._names_a_part(parse, position, being):
                 continue
             for name in names:
                 meaning = self._phrases.get((word,) + name)
@@ -389,6 +419,12 @@ class Resolver:
                     return replace(vague, area=meaning.id, side=vague.side if sided else None,
                                    qualifier=meaning.qualifier, vague=False)
         return vague
+
+    @staticmethod
+    def _names_a_part(parse: Parse, position: int, being: WordClass) -> bool:
+        """ "My toe, the BIG one", "my fingers, mostly the MIDDLE one": a word that names a part;
+        not the subject of its own clause ("fingers swollen, RINGS are tight")."""
+        return not (position + 1 < len(parse.words) and being.at(parse.words, position + 1))
 
     @staticmethod
     def _pregnancy(reading: Reading, parse: Parse, context: Context) -> Pregnancy:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from voice.knowledge import Combination, Knowledge, LanguagePack
+from voice.knowledge import NO_WORDS, Combination, Knowledge, LanguagePack
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,17 @@ class Triage:
     def __init__(self, knowledge: Knowledge, language: LanguagePack) -> None:
         self.knowledge = knowledge
         self.table = language.red_signs
+        self.softeners = language.grammar.get("softeners", NO_WORDS)
+        self.forms = language.sign_forms
+        self.longest_form = max((len(said) for said in self.forms), default=0)
+        self.plain_starts = self.softeners.starts | {said[0] for said in self.forms}
+        self.plain: dict[tuple[str, ...], frozenset[str]] = {}
+        """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
+        for phrase, signs in self.table.items():
+            plain = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
+            self.plain[plain] = self.plain.get(plain, frozenset()) | signs
         self.longest_from: dict[str, int] = {}
-        for phrase in self.table:
+        for phrase in [*self.table, *self.plain]:
             self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
@@ -48,14 +57,47 @@ class Triage:
         return {word for phrase in self.table if not unheard & set(phrase) for word in phrase}
 
     def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
-        """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest")."""
+        """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest"),
+        as said and as read plainly ("my wrist looks a bit bent", "I couldn't walk")."""
+        said = [(at, at + 1) for at in range(len(words))]
+        found = dict.fromkeys(self._found(self.table, words, shape, said))
+        if self.plain_starts.isdisjoint(words):
+            return tuple(found)  # nothing to read plainly: most utterances
+        plain, spans = self._plainly(words)
+        if spans != said:
+            plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
+                           for word, (start, end) in zip(plain, spans)]
+            found.update(dict.fromkeys(self._found(self.plain, plain, plain_shape, spans)))
+        return tuple(found)
+
+    def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
+               spans: Sequence[tuple[int, int]]) -> list[Said]:
         found = []
         for start, word in enumerate(words):
             for length in range(1, min(self.longest_from.get(word, 0), len(words) - start) + 1):
-                signs = self.table.get((word, *shape[start + 1:start + length]))
+                signs = table.get((word, *shape[start + 1:start + length]))
                 if signs is not None:
-                    found.append(Said(start, start + length, signs))
-        return tuple(found)
+                    found.append(Said(spans[start][0], spans[start + length - 1][1], signs))
+        return found
+
+    def _plainly(self, words: Sequence[str], soften: bool = True) -> tuple[list[str], list[tuple[int, int]]]:
+        """The words with the softeners passed over and each form read as the word it says ("could
+        not" -> "cannot"), with where each of them was said."""
+        plain: list[str] = []
+        spans: list[tuple[int, int]] = []
+        at = 0
+        while at < len(words):
+            softener = self.softeners.at(words, at) if soften else 0
+            if softener:
+                at += softener
+                continue
+            length = next((length for length in range(min(self.longest_form, len(words) - at), 0, -1)
+                           if tuple(words[at:at + length]) in self.forms), 0)
+            said = self.forms[tuple(words[at:at + length])] if length else (words[at],)
+            plain.extend(said)
+            spans.extend((at, at + max(length, 1)) for _ in said)
+            at += max(length, 1)
+        return plain, spans
 
     def area(self, start: int, end: int, area: str) -> Said | None:
         """A place named as a body says the signs of its area ("my calf": a leg)."""

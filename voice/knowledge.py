@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping, Sequence
 
 from voice.errors import DataError
 from voice.yamlfile import read_yaml
@@ -329,9 +329,16 @@ class WordClass(frozenset[str]):
 
     def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
         """Does a phrase of the class start between `start` and `stop`?"""
+        return any(True for _ in self.found(words, start, stop))
+
+    def found(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> Iterator[str]:
+        """The phrases of the class that start between `start` and `stop`, in order."""
         stop = len(words) if stop is None else min(stop, len(words))
         starts = self.starts  # looked at first: most words start no phrase, and a call costs more than a lookup
-        return any(words[position] in starts and self.at(words, position) for position in range(max(0, start), stop))
+        for position in range(max(0, start), stop):
+            length = self.at(words, position) if words[position] in starts else 0
+            if length:
+                yield " ".join(words[position:position + length])
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""

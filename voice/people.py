@@ -149,14 +149,8 @@ class People:
         """A hedge near the phrase; a yes is not made unsure by what only questions a no ("the
         midwife SAYS it's normal", "IVF worked, I'm pregnant": grammar: hedges_of_a_no)."""
         texts = self.texts
-        if UNKNOWN_WORD in texts[max(0, at - 2):end + 2]:
-            return True
-        hedges, only_of_a_no = self.g["hedges"], self.g["hedges_of_a_no"]
-        for position in range(max(0, start), min(stop, len(texts))):
-            length = hedges.at(texts, position) if texts[position] in hedges.starts else 0
-            if length and (said == "no" or " ".join(texts[position:position + length]) not in only_of_a_no):
-                return True
-        return False
+        return UNKNOWN_WORD in texts[max(0, at - 2):end + 2] or any(
+            said == "no" or hedge not in self.g["hedges_of_a_no"] for hedge in self.g["hedges"].found(texts, start, stop))
 
     def _asked(self, at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject."""

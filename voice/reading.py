@@ -266,21 +266,10 @@ class _Pass:
         return False
 
     def _long_ago(self, sign: Said) -> bool:
-        """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago;
-        the clause ends at a pause, a contrast or a new clause ("...years ago and NOW my face droops")."""
-        words, breaks = self.parse.words, self.parse.breaks
-
-        def boundary(position: int) -> bool:
-            return position in breaks or bool(self.g["contrasts"].at(words, position) or
-                                              self.g["clauses"].at(words, position))
-
-        start = sign.start
-        while start > 0 and start - sign.start > -2 * _LOOK and not boundary(start):
-            start -= 1
-        stop = sign.end
-        while stop < len(words) and stop - sign.end < 2 * _LOOK and not boundary(stop):
-            stop += 1
-        return self.g["long_ago"].within(words, start, stop)
+        """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago
+        ("...years ago AND NOW my face droops" is another clause)."""
+        clauses = self._clauses()
+        return clauses.has(clauses.clause[sign.start], "long_ago")
 
     def _right_after_a_denial(self, flag: Said) -> bool:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
@@ -838,15 +827,15 @@ class _Pass:
         place of the same limb (a vague place's parts), past a determiner or a side."""
         between = self.parse.words[place.token.end:limb.token.start]
         if not 0 < len(between) <= 3 or between[0] not in self.g["prepositions"] or \
-                any(word not in self.g["determiners"] and self._side_word(place.token.end + offset)
-                    is None for offset, word in enumerate(between[1:], 1)):
+                any(word not in self.g["determiners"] and not self._is_side(place.token.end + offset)
+                    for offset, word in enumerate(between[1:], 1)):
             return False
         one, other = place.token.meaning.id, limb.token.meaning.id
         return any(one in parts and other in parts for parts in self.reader.knowledge.vague.values())
 
-    def _side_word(self, position: int) -> str | None:
+    def _is_side(self, position: int) -> bool:
         index = self.at[position]
-        return self.tokens[index].meaning.id if index >= 0 and self.tokens[index].kind is Kind.SIDE else None
+        return index >= 0 and self.tokens[index].kind is Kind.SIDE
 
     def _deny_earlier_mentions(self) -> None:
         """A place said to be fine after it was said to hurt is fine: "the pain moved from my

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Final, Iterator, Sequence, TypeVar, cast
 
-from voice import audio
+from voice import audio, exits
 from voice.audio import AudioChunk
 from voice.errors import AudioError, SettingsError, SpeechError
 from voice.settings import RATE_RANGE, VOLUME_RANGE
@@ -338,7 +338,8 @@ class Pyttsx3Renderer:
         )
         self._default_voice = str(self._engine.getProperty("voice") or "")
         self._settings = (voice, self._resolve(voice))
-        self._scratch = tempfile.TemporaryDirectory(prefix="acupressure-speech-")
+        with exits.uninterrupted():  # a SIGTERM between making the folder and owning it would leave it behind
+            self._scratch = tempfile.TemporaryDirectory(prefix="acupressure-speech-")
         self._rendered = 0
         self._finished = threading.Event()
         self._completed = False

@@ -964,3 +964,26 @@ my sciatica cleared up in the spring, now my upper back is stiff => mid_back -
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_L.strip().splitlines()]
+
+# Batch N's signs, said in other words (a new red flag: a swelling mouth or throat, NHS Anaphylaxis),
+# and the look-alikes that must stay answered: a blood test is no bleeding, a neck that cracks when
+# it turns is no fracture, a sting that only swells the hand is no allergy.
+SIGNS_OF_BATCHES_M_AND_N = """
+i shut my thumb in the gate and theres so much blood and it wont stop => !
+she fell off the wall and her arm is all crooked now => !
+back went on monday and now i cant tell when i need a pee => !
+two weeks after my hip op and my calf is rock hard => !
+my back got burnt in the sun and its all blistered => !
+twenty eight weeks and my head is banging and i keep seeing zigzags => !
+after the wasp sting her lips are swelling up => !
+he fell off his bike and now he wont let me touch his wrist => !
+heard it crack when i landed on my ankle off the ladder => !
+my whole left side went funny for ten minutes => !
+the graze on my knee is oozing and smelly => !
+my dad feels like an elephant is sitting on my chest he says => !
+i am pregnant and had a blood test this morning, my lower back aches => lower_back -
+my neck cracks when i turn it and its stiff => neck -
+a bee stung my hand and its a bit swollen => hand -
+"""
+
+CASES += [line for line in SIGNS_OF_BATCHES_M_AND_N.strip().splitlines()]

@@ -417,6 +417,8 @@ class LanguagePack:
     """The words of the signs of the red flags (knowledge: signs): phrase -> the signs it says."""
     sign_forms: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     """Ways of saying a word of the signs, read as that word when signs are found: "could not" -> "cannot"."""
+    not_signs: frozenset[tuple[str, ...]] = frozenset()
+    """Phrases that hold words of signs but say none of them: "blood test" is no bleeding."""
     numbers: Mapping[str, int] = field(default_factory=dict)
     endings_before_numbers: Mapping[str, str] = field(default_factory=dict)
     """Word endings that are a word of their own before a number: "'s" is "is" ("my dad's 92")."""
@@ -723,7 +725,8 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "qualifiers", "areas", "points", "directions", "special_care", "pregnancy", "systemic",
               "commands", "others", "corrections", "filler", "place", "side_names", "durations", "lists", "say",
               "self", "vague", "conditions", "red_flags", "red_signs", "negations", "cues", "joins", "numbers", "ages",
-              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar", "sign_forms")
+              "grammar", "barge_in", "whose", "confirm", "idioms", "alternatives", "not_in_grammar", "sign_forms",
+              "not_signs")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
@@ -837,6 +840,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
         red_flag_names=red_flag_names,
         red_signs=red_signs,
         sign_forms=_read_sign_forms(root.get("sign_forms", {})),
+        not_signs=frozenset(_phrase_key(item.text(), grammar["determiners"]) for item in root.get("not_signs", []).items()),
         numbers=numbers,
         endings_before_numbers={key: value.text().lower()
                                 for key, value in root.get("endings_before_numbers", {}).mapping().items()},

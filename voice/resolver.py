@@ -144,7 +144,7 @@ class Resolver:
                 seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words() | self.language.grammar_words() | \
-            {word for phrase in self.language.red_signs for word in phrase}
+            {word for phrase in [*self.language.red_signs, *self.language.not_signs] for word in phrase}
         """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
         "will", "spots" in front of the eyes no "spot")."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()

@@ -33,8 +33,10 @@ class Triage:
         for phrase, signs in self.table.items():
             plain = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
             self.plain[plain] = self.plain.get(plain, frozenset()) | signs
+        self.hiding: dict[tuple[str, ...], frozenset[str]] = dict.fromkeys(language.not_signs, frozenset())
+        """Phrases that say no sign, though words of signs stand in them ("blood test")."""
         self.longest_from: dict[str, int] = {}
-        for phrase in [*self.table, *self.plain]:
+        for phrase in [*self.table, *self.plain, *self.hiding]:
             self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
@@ -52,23 +54,23 @@ class Triage:
                     self.combinations_of.setdefault(needed, []).append((flag.id, combination))
 
     def words(self, unheard: frozenset[str] = frozenset()) -> set[str]:
-        """Every word of every sign, for the recognizer's grammar; none of a phrase that holds a
-        word kept out of it."""
-        return {word for phrase in self.table if not unheard & set(phrase) for word in phrase}
+        """Every word of every sign and of every phrase that says none, for the recognizer's
+        grammar; none of a phrase that holds a word kept out of it."""
+        return {word for phrase in [*self.table, *self.hiding] if not unheard & set(phrase) for word in phrase}
 
     def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
         """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest"),
         as said and as read plainly ("my wrist looks a bit bent", "I couldn't walk")."""
         said = [(at, at + 1) for at in range(len(words))]
         found = dict.fromkeys(self._found(self.table, words, shape, said))
-        if self.plain_starts.isdisjoint(words):
-            return tuple(found)  # nothing to read plainly: most utterances
-        plain, spans = self._plainly(words)
-        if spans != said:
-            plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
-                           for word, (start, end) in zip(plain, spans)]
-            found.update(dict.fromkeys(self._found(self.plain, plain, plain_shape, spans)))
-        return tuple(found)
+        if not self.plain_starts.isdisjoint(words):  # most utterances have nothing to read plainly
+            plain, spans = self._plainly(words)
+            if spans != said:
+                plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
+                               for word, (start, end) in zip(plain, spans)]
+                found.update(dict.fromkeys(self._found(self.plain, plain, plain_shape, spans)))
+        hiding = self._found(self.hiding, words, shape, said) if found and self.hiding else []
+        return tuple(one for one in found if not any(_hides(phrase, one) for phrase in hiding))
 
     def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
                spans: Sequence[tuple[int, int]]) -> list[Said]:
@@ -114,6 +116,11 @@ class Triage:
         made = {flag for sign in had for flag, combination in self.combinations_of.get(sign, ())
                 if _made(combination, said, had)}
         return tuple(flag for flag in self.knowledge.red_flags if flag in made)
+
+
+def _hides(phrase: Said, sign: Said) -> bool:
+    """A phrase of no sign hides the signs said by its own words ("BLOOD test"), not one said by all of it."""
+    return phrase.start <= sign.start and sign.end <= phrase.end and (sign.start, sign.end) != (phrase.start, phrase.end)
 
 
 def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:

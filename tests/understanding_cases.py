@@ -987,3 +987,15 @@ a bee stung my hand and its a bit swollen => hand -
 """
 
 CASES += [line for line in SIGNS_OF_BATCHES_M_AND_N.strip().splitlines()]
+
+# A place's word with an "s" before a word of `grammar: fine`, as a transcript writes "shoulder's
+# fine": the place is fine, not "shoulders" that hurt; "gone" stays out ("my legs gone fat").
+FINE_WITHOUT_IS = """
+my shoulders fine but my elbow hurts => elbow -
+the pain went from my shoulder down to my elbow, the shoulders fine now => elbow -
+my knees better now its my right hip => hip R
+my elbows ok, its the wrist on the left => wrist L
+im six months gone and my neck is stiff => neck - preg=yes
+"""
+
+CASES += [line for line in FINE_WITHOUT_IS.strip().splitlines()]

@@ -224,15 +224,22 @@ class Resolver:
         if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
             return None
         said = self._phrases.get((self._known_form(number),))
-        if word in self._words:
-            return None  # "my knees 2": a word of its own, not one with an ending
+        own_word = word in self._words  # "my knees 2": a word of its own, not one with an ending
         for ending, meaning in self.language.endings_before_numbers.items():
             if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
-                    (number.isdecimal() or number in self.language.numbers or
-                     (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
-                     (meaning, number) in self._said_after):
+                    (not own_word and (number.isdecimal() or number in self.language.numbers or
+                                       (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
+                                       (meaning, number) in self._said_after) or
+                     own_word and self._is_fine(word[:-len(ending)], number)):
                 return f"{self._known_form(word[:-len(ending)])} {meaning}"
         return None
+
+    def _is_fine(self, stem: str, word: str) -> bool:
+        """ "my shoulders fine", as a transcript writes "my shoulder's fine": a place's word with the
+        ending, before a word of `grammar: fine`. Either reading says the place is fine."""
+        place = self._phrases.get((self._known_form(stem),))
+        return place is not None and place.kind in (Kind.AREA, Kind.VAGUE) and \
+            word in self.language.grammar.get("fine", NO_WORDS)
 
     def _known_form(self, word: str) -> str:
         if word in self._words:

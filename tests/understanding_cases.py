@@ -999,3 +999,17 @@ im six months gone and my neck is stiff => neck - preg=yes
 """
 
 CASES += [line for line in FINE_WITHOUT_IS.strip().splitlines()]
+
+# Two places, each said after a guess (grammar: guesses), or said as alternatives with no pain word:
+# asked about, never guessed.
+GUESSED_PLACES = """
+could be my hip could be my lower back it moves about => ?? hip lower_back
+maybe my shoulder maybe the top of my arm => ?? shoulder upper_arm
+might be my wrist might be my thumb, its hard to say => ?? wrist thumb
+maybe my knee hurts, maybe its my shin => ?? knee lower_leg
+its my neck or maybe its my head cant tell which => ?? neck head
+could be my knee or just below it in my shin => ?? knee lower_leg
+maybe my knee and my shin hurt => knee - +lower_leg -
+"""
+
+CASES += [line for line in GUESSED_PLACES.strip().splitlines()]

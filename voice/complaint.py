@@ -10,6 +10,8 @@ from typing import Mapping, Sequence
 from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
 
 _SUBJECT_REACH = 6
+_GUESS_REACH = 3
+"""How far before a place a guess stands that makes it one of two alternatives ("maybe it is my shin")."""
 """How far a pain word may follow the place it is said of ("my knee has been really sore")."""
 _ANAPHORA_REACH = 16
 """How far back "it" may point ("my knee started aching and it is still aching now")."""
@@ -189,11 +191,21 @@ class Clauses:
         return joined
 
     def alternatives(self, one: int, two: int) -> bool:
-        """Two places joined by "or" ("my knee or my shin, not sure which")."""
+        """Two places joined by "or" ("my knee or my shin, not sure which"), or each said after a
+        guess ("COULD BE my hip, COULD BE my lower back")."""
         start, end = self.spans[one].end, self.spans[two].start
         return end - start <= _SUBJECT_REACH and any(
             self.at[position] >= 0 and self.spans[self.at[position]].meaning == Meaning(Kind.JOIN, ALTERNATIVE)
-            for position in range(start, end))
+            for position in range(start, end)) or self._guessed_at(one, two)
+
+    def _guessed_at(self, one: int, two: int) -> bool:
+        """Two places near each other, each said after a guess: "COULD BE my hip, COULD BE my lower back"."""
+        return self.spans[two].start - self.spans[one].end <= _SUBJECT_REACH and self._guessed(one) and self._guessed(two)
+
+    def _guessed(self, place: int) -> bool:
+        """A guess right before the place, or before "it is" and the place ("maybe it's my shin")."""
+        start = self._noun_phrase_start(self.spans[place].start)
+        return self.g["guesses"].within(self.words, start - _GUESS_REACH, start)
 
     # ------------------------------------------------------------ rank
 

@@ -531,7 +531,8 @@ class _Pass:
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
-        named_with = self._named_with_another(token) or self._part_said_apart(token)  # "my shin or my knee"
+        alternative = self._alternative_of_another(token)  # "could be my hip, could be my back"
+        named_with = alternative or self._named_with_another(token) or self._part_said_apart(token)  # "my shin or my knee"
         if described and not (self.talks_of_pain or named_with):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
@@ -547,7 +548,7 @@ class _Pass:
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
             return named_with or self._a_pain_before(token)
         if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
-                                                                           self.talks_of_care):
+                                                                           self.talks_of_care or alternative):
             return False  # "on my feet all day", "under my thumb"
         return self.talks_of_pain or self.all_known or named_with or self._clauses().singled_out(token)
 
@@ -590,6 +591,16 @@ class _Pass:
                 if 0 <= beyond < len(self.tokens) and self.tokens[beyond].kind in (Kind.AREA, Kind.VAGUE):
                     return True
         return False
+
+    def _alternative_of_another(self, token: Token) -> bool:
+        """ "COULD BE my hip, COULD BE my lower back", "my knee or just below it in my shin": two
+        places said as alternatives are a body."""
+        index = self.at[token.start]
+        places = [other for other, said in enumerate(self.tokens) if said.kind in (Kind.AREA, Kind.VAGUE)]
+        at = places.index(index)
+        clauses = self._clauses()
+        return at > 0 and clauses.alternatives(places[at - 1], index) or \
+            at + 1 < len(places) and clauses.alternatives(index, places[at + 1])
 
     def _after_a_preposition(self, token: Token) -> bool:
         """The owner of the body word comes right after a preposition of place ("ON my feet")."""

@@ -1013,3 +1013,14 @@ maybe my knee and my shin hurt => knee - +lower_leg -
 """
 
 CASES += [line for line in GUESSED_PLACES.strip().splitlines()]
+
+# A treatment that mended the place said before (negations: treated), and a place of a past season
+# ("last winter it was ..., this time ...") is context, not the complaint.
+TREATED_AND_PAST = """
+my shoulder was bad but the injection sorted it, my left hip is sore though => hip L
+my knee was playing up, the physio fixed it, now its my right ankle => ankle R
+last winter it was my elbow this time its my heel => heel_of_foot -
+last summer my wrist, this year my left thumb => thumb L
+"""
+
+CASES += [line for line in TREATED_AND_PAST.strip().splitlines()]

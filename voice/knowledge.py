@@ -180,7 +180,8 @@ class Kind(str, Enum):
     RED_FLAG = "red_flag"
     """Something that needs medical help now, not massage."""
     NEGATION = "negation"
-    """A place said not to hurt: "not" before it (id "before"), "is fine" after it ("after")."""
+    """A place said not to hurt: "not" before it (id "before"), "is fine" after it ("after"), or
+    mended by a treatment said after it ("treated": "the injection SORTED IT")."""
     CUE = "cue"
     """Words that show a body word is about the body: pain, injury, a request."""
     JOIN = "join"
@@ -788,7 +789,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     _read_lists(top["sides"], [side.value for side in Side], Kind.SIDE, phrases)
     _read_lists(root.get("pregnancy", {}), PREGNANCY_SAID, Kind.PREGNANCY, phrases, required=("yes", "no"))
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
-    _read_lists(root.get("negations", {}), ("before", "after", "all"), Kind.NEGATION, phrases, required=())
+    _read_lists(root.get("negations", {}), ("before", "after", "all", "treated"), Kind.NEGATION, phrases, required=())
     _read_lists(root.get("ages", {}), ("years", "months", "weeks"), Kind.AGE, phrases, required=())
     red_flag_names = _read_red_flag_names(root.get("red_flags", {}), knowledge)
     red_signs = _read_red_signs(root.get("red_signs", {}), knowledge, grammar["determiners"])

@@ -398,6 +398,11 @@ class _Pass:
         if where == "all":  # "nothing hurts right now": what is only named is not a pain
             self.nothing_hurts = True
             return
+        if where == "treated":  # "my shoulder was bad but the injection SORTED IT": whatever did it
+            for place in self._joined_to_last():
+                place.state = "denied"
+            self.scope = len(self.places)
+            return
         if where == "before":
             if not self._said_of_a_person(token):  # "I'm not, my right thumb is sore": not the thumb
                 self.deny_next, self.deny_end = True, token.end

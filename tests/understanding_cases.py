@@ -1024,3 +1024,11 @@ last summer my wrist, this year my left thumb => thumb L
 """
 
 CASES += [line for line in TREATED_AND_PAST.strip().splitlines()]
+
+# The fleshy pads of both thumbs; a knee that hit someone is no knee that hurts.
+PADS_AND_KNEES = """
+nineteen weeks pregnant the pads of my thumbs ache => thumb_ball B preg=yes
+took a knee in the thigh at football and now my thigh is really sore => thigh -
+"""
+
+CASES += [line for line in PADS_AND_KNEES.strip().splitlines()]

@@ -1032,3 +1032,11 @@ took a knee in the thigh at football and now my thigh is really sore => thigh -
 """
 
 CASES += [line for line in PADS_AND_KNEES.strip().splitlines()]
+
+# "It" and a softener before "is fine" point back to the place: nothing to massage.
+IT_ACTUALLY_FEELS_BETTER = """
+heard my neck crack when i turned and it actually feels better now => x
+my wrist clicked and it honestly feels fine now => x
+"""
+
+CASES += [line for line in IT_ACTUALLY_FEELS_BETTER.strip().splitlines()]

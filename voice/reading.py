@@ -474,8 +474,11 @@ class _Pass:
             following.kind in (Kind.AREA, Kind.VAGUE) and following.start not in self.parse.breaks
 
     def _starts_its_clause(self, token: Token) -> bool:
-        """Nothing but "it" or an opener stands before it in its clause: "..., well, NOT SORE NOW"."""
+        """Nothing but "it" or an opener stands before it in its clause: "..., well, NOT SORE NOW",
+        past any softener ("it ACTUALLY feels better now")."""
         words, position = self.parse.words, token.start
+        while position and self.g["softeners"].ends_at(words, position) and words[position - 1] not in self.g["anaphors"]:
+            position -= 1
         if position and words[position - 1] in self.g["anaphors"]:
             return True
         return position == 0 or position in self.parse.breaks or words[position - 1] in self.g["openers"]

@@ -1040,3 +1040,14 @@ my wrist clicked and it honestly feels fine now => x
 """
 
 CASES += [line for line in IT_ACTUALLY_FEELS_BETTER.strip().splitlines()]
+
+# A place said again on the same limb right after a hesitation (grammar: hesitations) is said
+# instead; a whole said after its part says where the part is.
+RESTATED = """
+back of my heel um the achilles bit on the left => ankle L
+my wrist uh i mean my forearm the right one => forearm R
+my third toe uh right foot => third_toe R
+my knee and my left elbow hurt => knee - +elbow L
+"""
+
+CASES += [line for line in RESTATED.strip().splitlines()]

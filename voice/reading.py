@@ -809,7 +809,7 @@ class _Pass:
         self._deny_earlier_mentions()
         self.people.elided(self.subjects)
         self.people.described(self.subjects)
-        said = self._on_their_limbs([place for place in self.places if place.state == "pain"])
+        said = self._restated(self._on_their_limbs([place for place in self.places if place.state == "pain"]))
         pain = self._complaint(said)
         for place in said:
             place.owner = self._owner(place)
@@ -840,6 +840,36 @@ class _Pass:
             else:
                 kept.append(place)
         return kept
+
+    def _restated(self, pain: list[_Place]) -> list[_Place]:
+        """A place said again on the same limb right after a hesitation is said instead: "back of
+        my heel UM the achilles bit on the left" is the left achilles; a whole said after its part
+        says where the part is ("my third toe UH right foot")."""
+        kept: list[_Place] = []
+        for place in pain:
+            if kept and self._restates(kept[-1], place):
+                part, whole = kept[-1], place
+                if _more_exact(part.token.meaning, whole.token.meaning, self.reader.knowledge):
+                    part.sides = whole.sides or part.sides  # "my third toe uh right foot": the toe, on the right
+                    continue
+                place.sides = place.sides or kept[-1].sides
+                kept[-1] = place
+            else:
+                kept.append(place)
+        return kept
+
+    def _restates(self, said: _Place, again: _Place) -> bool:
+        between = range(said.token.end, again.token.start)
+        words = self.parse.words
+        if not between or said.owner != again.owner or \
+                not any(self.g["hesitations"].ends_at(words, end) for end in range(between.start + 1, between.stop + 1)):
+            return False
+        if any(words[at] not in self.g["hesitations"] and words[at] not in self.g["determiners"] and
+               not self._is_side(at) and (self.at[at] < 0 or self.tokens[self.at[at]].kind is not Kind.SELF)
+               and not self.g["hesitations"].within(words, max(0, at - 1), at + 1) for at in between):
+            return False
+        limb = _limb(said.token.meaning, self.reader.knowledge)
+        return limb is not None and limb == _limb(again.token.meaning, self.reader.knowledge)
 
     def _of_its_limb(self, place: _Place, limb: _Place) -> bool:
         """ "The elbow OF LEFT HAND", "the ankle of my right foot": a place, then "of" and another
@@ -976,6 +1006,15 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
         else:
             merged.append(place)
     return [_mentioned(place, knowledge) for place in merged]
+
+
+def _limb(meaning: Meaning, knowledge: Knowledge) -> str | None:
+    """The vague place a place is part of ("leg" for the heel), or the vague place itself."""
+    if meaning.kind is Kind.VAGUE:
+        return meaning.id
+    area = knowledge.areas.get(meaning.id)
+    whole = {meaning.id, area.part_of} if area is not None else {meaning.id}
+    return next((name for name, parts in knowledge.vague.items() if whole & set(parts)), None)
 
 
 def _sides_meet(one: list[str], two: list[str]) -> bool:

@@ -1051,3 +1051,12 @@ my knee and my left elbow hurt => knee - +elbow L
 """
 
 CASES += [line for line in RESTATED.strip().splitlines()]
+
+# A man said of the speaker by "as a ..." or after "her": no pregnancy question.
+SAID_TO_BE_A_MAN = """
+as a bloke of fifty two my lower back is not what it was => lower_back - noask
+my wife is pregnant im her husband and my lower back went from putting the cot together => lower_back - noask
+im his carer and my lower back aches => lower_back -
+"""
+
+CASES += [line for line in SAID_TO_BE_A_MAN.strip().splitlines()]

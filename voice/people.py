@@ -190,12 +190,14 @@ class People:
         words, texts, breaks = self.words, self.texts, self.breaks
         if not any(text in self.g["male"] for text in texts):
             return
-        for _, end, identity in subjects:
-            being = texts[end - 1] in self.g["being"]
+        said_as = [(at, at, SELF) for at in range(len(texts)) if self.g["as_one"].ends_at(texts, at)]
+        for _, end, identity in [*subjects, *said_as]:  # "AS A bloke of fifty two, my lower back ...": the speaker
+            being = end == 0 or texts[end - 1] in self.g["being"] or (end, end, identity) in said_as
             for position in range(end, min(len(texts), end + _NEAR)):
-                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF) or \
-                        texts[position] in self.g["pronouns"]:
-                    break  # "I'm HIS carer" says nothing of the speaker
+                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
+                    break
+                if texts[position] in self.g["pronouns"]:
+                    continue  # "I'm HIS carer" says nothing of the speaker; "I'm her HUSBAND" does
                 if texts[position] in self.g["being"]:
                     being = True
                 elif being and texts[position] in self.g["male"]:

@@ -1060,3 +1060,15 @@ im his carer and my lower back aches => lower_back -
 """
 
 CASES += [line for line in SAID_TO_BE_A_MAN.strip().splitlines()]
+
+# Weeks said roughly of someone are weeks of pregnancy (grammar: approximations); a baby said to sit
+# or push on a place, and "my bump", say a pregnancy; a bump on the head does not.
+ROUGHLY_PREGNANT = """
+im like twenty two weeks and my lower back aches => lower_back - preg=yes
+spotting and cramping, im about eight weeks => !
+my knee has hurt for about three weeks => knee -
+the baby keeps sitting on my right hip => hip R preg=yes
+my bump is getting big and my lower back is sore => lower_back - preg=yes
+"""
+
+CASES += [line for line in ROUGHLY_PREGNANT.strip().splitlines()]

@@ -731,7 +731,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
-           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine", "guesses", "hesitations", "as_one")
+           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine", "guesses", "hesitations", "as_one", "approximations")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -766,7 +766,8 @@ transcript writes it, they say the place is fine: "my shoulders FINE" is "my sho
 guesses (two places said each after one are alternatives, asked about: "COULD BE my hip, COULD BE my
 lower back") and hesitations (between two places of one limb, the second is said instead of the
 first: "back of my heel UM the achilles bit") and as_one (a man's word right after them says the
-speaker is a man: "AS A bloke of fifty two").
+speaker is a man: "AS A bloke of fifty two") and approximations (before a number, they make it
+rough, and weeks said so of someone are still weeks of pregnancy: "I'm ABOUT 8 weeks").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

@@ -735,13 +735,25 @@ class _Pass:
     def _weeks_along(self, index: int) -> bool:
         """ "I'm 34 weeks", "34 weeks, my back hurts" say how far along; "my knee hurts 3 weeks now"
         says how long it has hurt: weeks are a pregnancy only said of someone or on their own."""
-        start, words = self.tokens[index].start, self.parse.words
+        start, words = self._past_approximations(self.tokens[index].start), self.parse.words
         return start == 0 or start in self.parse.breaks or words[start - 1] in self.g["being"] or \
             (start > 1 and words[start - 1] == "at" and words[start - 2] in self.g["being"])  # "she is at 25 weeks"
 
+    def _past_approximations(self, start: int) -> int:
+        """Where a number starts with the words that make it rough: "I'm ABOUT 8 weeks", "im LIKE 22 weeks"."""
+        words = self.parse.words
+        while start and start not in self.parse.breaks and self.g["approximations"].ends_at(words, start):
+            start -= next(length for length in range(1, start + 1)
+                          if " ".join(words[start - length:start]) in self.g["approximations"])
+        return start
+
     def _a_length_of_time(self, index: int, end: int) -> bool:
-        """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy."""
+        """ "for 3 weeks", "3 weeks ago" are lengths of time, not weeks of pregnancy; "I'm about 8
+        weeks" is no "about 3 weeks"."""
         words, start = self.parse.words, self.tokens[index].start
+        rough = self._past_approximations(start)
+        if rough < start and rough and words[rough - 1] in self.g["being"]:
+            start = rough
         around = words[max(0, start - 2):start] + words[self.tokens[end].end:self.tokens[end].end + 1]
         return any(word in self.g["spans"] for word in around)
 

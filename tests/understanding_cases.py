@@ -1072,3 +1072,15 @@ my bump is getting big and my lower back is sore => lower_back - preg=yes
 """
 
 CASES += [line for line in ROUGHLY_PREGNANT.strip().splitlines()]
+
+# A side said after the place's pain word ("aches the left", "sore on the left", "hurts the left
+# one") is that place's, not the next place's; sides listed together still go to the place after.
+SIDES_AFTER_THE_PAIN = """
+ankle aches the left and the left wrist is starting too => ankle L +wrist L
+hip is sore on the left and my left shoulder hurts at night => hip L +shoulder L
+my elbow hurts the left one and my right knee is sore too => elbow L +knee R
+my left and my right knee hurt => knee B
+pain in the left and right knee => knee B
+"""
+
+CASES += [line for line in SIDES_AFTER_THE_PAIN.strip().splitlines()]

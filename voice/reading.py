@@ -377,10 +377,24 @@ class _Pass:
             if token.kind in (Kind.AREA, Kind.VAGUE):
                 return self._is_body(index + 1 + offset, token)
             if token.kind is Kind.JOIN:
+                if self.tokens[index + offset].kind is not Kind.SIDE or self._after_a_pain_word(index):
+                    return False  # "my elbow hurts the left one AND my knee", "hip is sore on the left AND ..."
                 continue  # "left and right elbows"
             if not self._in_noun_phrase(token):
                 return False
         return False
+
+    def _after_a_pain_word(self, index: int) -> bool:
+        """A side said after a place and then a pain word or a preposition, past an article: "ankle
+        aches THE LEFT", "hip is sore ON THE LEFT"; not "pain in the left and right knee"."""
+        if not self.places:
+            return False
+        words, position = self.parse.words, self.tokens[index].start - 1
+        while position >= 0 and words[position] in self.g["determiners"]:
+            position -= 1
+        said = self.at[position] if position >= 0 else -1
+        return position >= 0 and (words[position] in self.g["prepositions"] or
+                                  said >= 0 and self.tokens[said].kind is Kind.CUE)
 
     def _in_noun_phrase(self, token: Token) -> bool:
         """May stand between a side or "not" and its place: "not the left knee", "my left sore knee"."""

@@ -1084,3 +1084,12 @@ pain in the left and right knee => knee B
 """
 
 CASES += [line for line in SIDES_AFTER_THE_PAIN.strip().splitlines()]
+
+# "So am I" after a pregnancy says it of the speaker too (grammar: likewise), and is no question.
+SO_AM_I = """
+my sister is pregnant and so am i, my lower back aches => lower_back - preg=yes
+my sister is pregnant and so am i both due in june my lower back aches => lower_back - preg=yes
+am i pregnant, my knee hurts => knee - preg=unknown
+"""
+
+CASES += [line for line in SO_AM_I.strip().splitlines()]

@@ -153,16 +153,25 @@ class People:
             said == "no" or hedge not in self.g["hedges_of_a_no"] for hedge in self.g["hedges"].found(texts, start, stop))
 
     def _asked(self, at: int) -> bool:
-        """ "Am I pregnant", "could she be pregnant": a being word before its subject."""
-        return self.g["questions"].within(self.texts[max(0, at - 3):at])
+        """ "Am I pregnant", "could she be pregnant": a being word before its subject; not "so am I"."""
+        start = max(0, at - 3)
+        texts = self.texts
+        return any(not self.g["likewise"].ends_at(texts, position)
+                   for position in range(start, at) if self.g["questions"].at(texts, position) and
+                   position + self.g["questions"].at(texts, position) <= at)
 
     def elided(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
-        subject and a being word ending a clause say the pregnancy spoken of, of that subject."""
+        subject and a being word ending a clause say the pregnancy spoken of, of that subject; "SO
+        AM I" after a yes says a yes."""
         if not any(person.said - {PAST} for person in self.people.values()):
             return
         words, texts, breaks = self.words, self.texts, self.breaks
         for start, end, identity in subjects:
+            if start > 1 and texts[start - 1] in self.g["being"] and self.g["likewise"].ends_at(texts, start - 1) and \
+                    any("yes" in person.said for person in self.people.values()):
+                self.say_pregnancy(identity, "yes", start, end)  # "my sister is pregnant and SO AM I"
+                continue
             position = end
             if texts[end - 1] not in self.g["being"]:
                 if position >= len(texts) or texts[position] not in self.g["being"]:

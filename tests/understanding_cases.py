@@ -1093,3 +1093,13 @@ am i pregnant, my knee hurts => knee - preg=unknown
 """
 
 CASES += [line for line in SO_AM_I.strip().splitlines()]
+
+# The low back said the way non-native speakers and sciatica sufferers say it.
+LOW_BACK_SAID_OTHERWISE = """
+my back down side paining too much => lower_back -
+i am pregnant five month and my back lower is very paining => lower_back - preg=yes
+the baby is pressing on my sciatic nerve pain down my left bum cheek => lower_back - preg=yes
+my left buttock hurts when i sit => lower_back -
+"""
+
+CASES += [line for line in LOW_BACK_SAID_OTHERWISE.strip().splitlines()]

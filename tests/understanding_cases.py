@@ -1103,3 +1103,12 @@ my left buttock hurts when i sit => lower_back -
 """
 
 CASES += [line for line in LOW_BACK_SAID_OTHERWISE.strip().splitlines()]
+
+# A sign said in a clause of a year long gone is not had now; a tractor that rolled is a crash.
+YEARS_AND_TRACTORS = """
+mum had a heart attack in twenty nineteen and now her left knee hurts => knee L
+i have had chest pain for twenty minutes => !
+tractor rolled over on the slope im mostly ok but my back hurts => !
+"""
+
+CASES += [line for line in YEARS_AND_TRACTORS.strip().splitlines()]

@@ -1112,3 +1112,20 @@ tractor rolled over on the slope im mostly ok but my back hurts => !
 """
 
 CASES += [line for line in YEARS_AND_TRACTORS.strip().splitlines()]
+
+# "I'm fine, just a headache" after someone else's injury: the headache is the speaker's, whose
+# pregnancy is not known, so no pregnancy point.
+IM_FINE_JUST = """
+my brother broke his ankle skiing, im fine, just a headache => head - preg=unknown
+my husband hurt his back, i feel fine apart from a stiff neck => neck - preg=unknown
+"""
+
+CASES += [line for line in IM_FINE_JUST.strip().splitlines()]
+
+# After "I'm fine" or "nothing hurts", a place said right after an exception (grammar: exceptions) hurts.
+EXCEPT_THIS = """
+im fine apart from my right thumb from pushing the buggy => thumb R
+nothing hurts except my left knee => knee L
+"""
+
+CASES += [line for line in EXCEPT_THIS.strip().splitlines()]

@@ -411,6 +411,10 @@ class _Pass:
     def _negation(self, where: str, token: Token) -> None:
         if where == "all":  # "nothing hurts right now": what is only named is not a pain
             self.nothing_hurts = True
+            said_by = self.reader.language.phrases.get(self.parse.words[token.start:token.start + 1])
+            if said_by is not None and said_by.kind is Kind.SELF:  # "my brother broke his ankle, I'M FINE, just a headache"
+                self.subjects.append((token.start, token.start + 1, SELF))
+                self.subject = self.clause_subject = SELF
             return
         if where == "treated":  # "my shoulder was bad but the injection SORTED IT": whatever did it
             for place in self._joined_to_last():
@@ -939,8 +943,11 @@ class _Pass:
         pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],
                                  requests=not self.nothing_hurts)
         ranks = [clauses.rank(index, pained) for index in indexes]
-        if self.nothing_hurts:
-            ranks = [rank if index in pained else Rank.CONTEXT for rank, index in zip(ranks, indexes)]
+        if self.nothing_hurts:  # "I'm fine APART FROM my right thumb": the exception hurts
+            excepted = {place.index for place in pain if self._excepted(place)}
+            pained = {**pained, **{index: set() for index in excepted}}
+            ranks = [Rank.PAIN if index in excepted else rank if index in pained else Rank.CONTEXT
+                     for rank, index in zip(ranks, indexes)]
             if all(index not in pained for index in indexes):
                 return []
         knowledge = self.reader.knowledge
@@ -968,6 +975,15 @@ class _Pass:
         if best is Rank.COMPARED:
             return []  # only compared with: "this toothache is worse than when I broke my wrist"
         return self._speaker_first([place for place, rank in zip(pain, ranks) if rank == best], clauses)
+
+    def _excepted(self, place: _Place) -> bool:
+        """Said right after an exception, past "my", an article or a side: "apart from MY RIGHT thumb"."""
+        words, position = self.parse.words, place.token.start
+        while position and (words[position - 1] in self.g["determiners"] or words[position - 1] in self.g["articles"] or
+                            self.at[position - 1] >= 0 and
+                            self.tokens[self.at[position - 1]].kind in (Kind.SIDE, Kind.SELF, Kind.CUE)):
+            position -= 1
+        return self.g["exceptions"].ends_at(words, position)
 
     def _speaker_first(self, pain: list[_Place], clauses: Clauses) -> list[_Place]:
         """Someone else's pain told before the speaker's own in another clause is a story: "my

@@ -1129,3 +1129,17 @@ nothing hurts except my left knee => knee L
 """
 
 CASES += [line for line in EXCEPT_THIS.strip().splitlines()]
+
+# Batch O's red flags in other words, its sworn denial, "either X or Y", and a story's own pinky.
+SIGNS_OF_BATCH_O = """
+fell on my outstretched hand and now theres a step in my wrist => !
+thirty six weeks and the tightenings are coming every three or four minutes => !
+i was knocked off my bicycle by a car this morning and my hip hurts => !
+the bed sore on my heel has opened up and it smells => !
+my daughter swears shes not pregnant, her neck is stiff => neck - preg=unknown
+either knee or thigh, i cant tell which is paining => ?? knee thigh
+grazed my elbow coming off the scooter, just a little scrape but its sore => elbow -
+last week it was my neck this week its my lower back => lower_back -
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_O.strip().splitlines()]

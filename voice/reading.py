@@ -567,8 +567,8 @@ class _Pass:
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
-        if before == "modifier" or before == "number":
-            return False  # "the table leg", "two left feet"
+        if (before == "modifier" or before == "number") and not alternative:
+            return False  # "the table leg", "two left feet"; not "either knee or thigh"
         if before == "side":
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"

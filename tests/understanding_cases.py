@@ -1143,3 +1143,26 @@ last week it was my neck this week its my lower back => lower_back -
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_O.strip().splitlines()]
+
+# Where the pain went to ("now it's just in my wrist"), and body words as a recognizer mishears them
+# ("the heal of my hand", "the bowl of my foot", "my lower bag"): only forms that are no other word
+# of a body's story ("need" for knee, "rest" for wrist stay unknown).
+WHERE_IT_WENT_AND_MISHEARD = """
+it started in my shoulder then went to my elbow and now its just in my wrist => wrist -
+the heal of my left hand hurts when i do push ups => heel_of_hand L
+pain in the bowl of my foot the right one => ball_of_foot R
+my lower bag is killing me after work => lower_back -
+my big tow on the left is throbbing => big_toe L
+my left arm aches from carrying the shopping up four flights => ? arm L
+"""
+
+CASES += [line for line in WHERE_IT_WENT_AND_MISHEARD.strip().splitlines()]
+
+# A pain word that names its place ("a bad back", "my back went") says that place's signs.
+PLACES_IN_PAIN_WORDS = """
+i have a bad back and i cannot control my bladder => !
+my back went and i wet myself => !
+bad, back cannot hold it, 1st toe => !
+"""
+
+CASES += [line for line in PLACES_IN_PAIN_WORDS.strip().splitlines()]

@@ -218,7 +218,8 @@ class Clauses:
             return Rank.FOCUS  # "my hand is paining me AT THE WRIST SIDE"
         if not background and (start >= 2 and self.words[start - 1] in self.g["being"] and
                                not self._is_place(start - 2) and not self.g["also"].ends_at(self.words, start) or
-                               (place in pained or self._cue_in(clause)) and self._singled_out(start)):
+                               (place in pained or self._cue_in(clause)) and self._singled_out(start) or
+                               self.where_it_is(start)):
             return Rank.FOCUS  # "it is my wrist", "what hurts is my knee", "ONLY the little finger"
         if self._compared(start):
             return Rank.COMPARED  # "worse than my knee", "worse than when I did my knee"
@@ -251,6 +252,15 @@ class Clauses:
         start = self._noun_phrase_start(span.start)
         return start >= 2 and self.words[start - 1] in self.g["being"] and not self._is_place(start - 2) or \
             self._singled_out(start)
+
+    def where_it_is(self, place_start: int) -> bool:
+        """ "...and now IT'S JUST IN my wrist": "it" and a being word, then a preposition, past a focus word."""
+        words = self.words
+        start = position = self._noun_phrase_start(place_start)
+        while position > 0 and (words[position - 1] in self.g["prepositions"] or words[position - 1] in self.g["focus"]):
+            position -= 1
+        return position < start and position >= 2 and words[position - 1] in self.g["being"] and \
+            words[position - 2] in self.g["anaphors"]
 
     def _singled_out(self, start: int) -> bool:
         """A focus word right before the place, past any preposition: "JUST my feet", "WORST in the heel"."""

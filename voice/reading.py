@@ -232,12 +232,25 @@ class _Pass:
                 sign = self.triage.area(token.start, token.end, token.meaning.id)
                 if sign is not None:
                     said.append(sign)
+            elif token.kind is Kind.CUE:
+                said.extend(self._places_inside(token))
         pregnancies = [token for token in self.tokens if token.kind is Kind.PREGNANCY]
         if pregnancies and any(person.said & {"yes", "maybe"} for person in self.people.people.values()):
             said.append(self.triage.pregnancy(pregnancies[0].start, pregnancies[0].end))
         elif any("yes" in person.said for person in self.people.people.values()):
             said.append(self.triage.pregnancy(0, 1))  # "I'm 34 weeks"
         return self.triage.flags(said)
+
+    def _places_inside(self, cue: Token) -> list[Said]:
+        """A pain word that names its place ("a BAD BACK", "my BACK WENT") says that place's signs."""
+        phrases, found = self.reader.language.phrases, []
+        for at in range(cue.start, cue.end) if cue.end - cue.start > 1 else ():
+            place = phrases.get((self.parse.words[at],))
+            sign = self.triage.area(at, at + 1, place.id) if place is not None and \
+                place.kind in (Kind.AREA, Kind.VAGUE) else None
+            if sign is not None:
+                found.append(sign)
+        return found
 
     def _signs_had(self) -> list[Said]:
         """The signs not denied; one inside a denied one ("no high FEVER") goes with it."""
@@ -573,8 +586,9 @@ class _Pass:
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
             return named_with or self._a_pain_before(token)
-        if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
-                                                                           self.talks_of_care or alternative):
+        if before == "owner" and self._after_a_preposition(token) and not (
+                self.talks_of_pain or self.talks_of_care or alternative or
+                self._clauses().where_it_is(token.start)):  # "now it's just IN MY wrist"
             return False  # "on my feet all day", "under my thumb"
         return self.talks_of_pain or self.all_known or named_with or self._clauses().singled_out(token)
 

@@ -1166,3 +1166,16 @@ bad, back cannot hold it, 1st toe => !
 """
 
 CASES += [line for line in PLACES_IN_PAIN_WORDS.strip().splitlines()]
+
+# Batch O's other danger signs in words, a knee that is "not mine" but a husband's, and a decade long
+# gone. A second sign after "or" is not taken as denied ("not hot or red" is still sent for help).
+MORE_SIGNS_OF_BATCH_O = """
+my husband is talking like hes drunk and his left arm is just hanging there => !
+he jumped off the wall and cant put his foot down at all => !
+something popped in my neck and now both my hands are tingling => !
+its my husbands knee not mine => knee - noask
+back in the sixties i dislocated a finger playing rugby, now its my left knee => knee L
+my arm feels like it is not mine => !
+"""
+
+CASES += [line for line in MORE_SIGNS_OF_BATCH_O.strip().splitlines()]

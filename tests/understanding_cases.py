@@ -1158,11 +1158,13 @@ my left arm aches from carrying the shopping up four flights => ? arm L
 
 CASES += [line for line in WHERE_IT_WENT_AND_MISHEARD.strip().splitlines()]
 
-# A pain word that names its place ("a bad back", "my back went") says that place's signs.
+# A pain word that names its place ("a bad back", "my back went") says that place's signs, and no
+# phrase reaches across a comma ("bad, back", "back, of").
 PLACES_IN_PAIN_WORDS = """
 i have a bad back and i cannot control my bladder => !
 my back went and i wet myself => !
 bad, back cannot hold it, 1st toe => !
+1st toe, ripping pain back, of => !
 """
 
 CASES += [line for line in PLACES_IN_PAIN_WORDS.strip().splitlines()]
@@ -1179,3 +1181,11 @@ my arm feels like it is not mine => !
 """
 
 CASES += [line for line in MORE_SIGNS_OF_BATCH_O.strip().splitlines()]
+
+# An age said with "at" in a clause of its own is of the person named in that clause, or the speaker.
+AT_AN_AGE = """
+my late husband loved the garden god rest him and now at eighty its my ankles that ache => ankle B care=elderly noask
+my dad at eighty still digs the garden and his back aches => ? back - care=elderly noask
+"""
+
+CASES += [line for line in AT_AN_AGE.strip().splitlines()]

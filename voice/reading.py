@@ -11,6 +11,8 @@ from voice.triage import Said, Triage
 
 __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", "Mentioned", "Reading", "Reader"]
 
+_ALTERNATIVE_REACH = 12
+"""How many words apart two places said as alternatives of each other may be looked for."""
 _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
 _LATEST_HOUR = 24
@@ -636,11 +638,15 @@ class _Pass:
         """ "COULD BE my hip, COULD BE my lower back", "my knee or just below it in my shin": two
         places said as alternatives are a body."""
         index = self.at[token.start]
-        places = [other for other, said in enumerate(self.tokens) if said.kind in (Kind.AREA, Kind.VAGUE)]
-        at = places.index(index)
-        clauses = self._clauses()
-        return at > 0 and clauses.alternatives(places[at - 1], index) or \
-            at + 1 < len(places) and clauses.alternatives(index, places[at + 1])
+        for step in (-1, 1):
+            other = index + step
+            while 0 <= other < len(self.tokens) and self.tokens[other].kind not in (Kind.AREA, Kind.VAGUE) and \
+                    abs(self.tokens[other].start - token.start) <= _ALTERNATIVE_REACH:
+                other += step
+            if 0 <= other < len(self.tokens) and self.tokens[other].kind in (Kind.AREA, Kind.VAGUE) and \
+                    self._clauses().alternatives(min(index, other), max(index, other)):
+                return True
+        return False
 
     def _after_a_preposition(self, token: Token) -> bool:
         """The owner of the body word comes right after a preposition of place ("ON my feet")."""
@@ -737,9 +743,10 @@ class _Pass:
             self._age(value if unit == "years" else 0, index, end)
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
-        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end) or
-                               self._aged_at(index, end, value)):
+        elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end)):
             self._age(value, index, end)  # "I'm 85", "seventy three and still gardening"
+        elif unit is None and self._aged_at(index, end, value):
+            self._age(value, index, end, in_its_clause=True)  # "...god rest him, and now AT EIGHTY it's my ankles"
 
     def _aged_at(self, index: int, end: int, value: int) -> bool:
         """ "At ninety two I don't expect much": a number past any clock's after "at", followed by
@@ -835,7 +842,9 @@ class _Pass:
             or (token.kind is Kind.CARE and token.meaning.person) or \
             (token.kind is Kind.OTHER and token.end - token.start > 1)
 
-    def _age(self, years: int, index: int, end: int) -> None:
+    def _age(self, years: int, index: int, end: int, in_its_clause: bool = False) -> None:
+        """The age of the person named before it; with `in_its_clause`, of the person named in its
+        clause, or else of the speaker."""
         start, words = self.tokens[index].start, self.parse.words
         described = start > 1 and words[start - 1] in self.g["articles"] and words[start - 2] in self.g["being"]
         if start > 0 and words[start - 1] in self.g["determiners"] and not described:
@@ -845,7 +854,14 @@ class _Pass:
             self.subject = self.clause_subject = self.aged = identity
             self.aged_end = self.tokens[end].end if end < len(self.tokens) and \
                 self.tokens[end].kind is Kind.AGE else self.tokens[end - 1].end
-        self.people.add_age(self.clause_subject or self.subject or SELF, years)
+        self.people.add_age(self._named_in_its_clause(start) if in_its_clause else
+                            self.clause_subject or self.subject or SELF, years)
+
+    def _named_in_its_clause(self, position: int) -> str:
+        """The person named last before `position` in its clause, or else the speaker."""
+        clause = self._clauses().clause
+        named = [identity for start, _, identity in self.subjects if start < position and clause[start] == clause[position]]
+        return named[-1] if named else SELF
 
     # ------------------------------------------------------------ the result
 

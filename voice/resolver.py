@@ -311,6 +311,8 @@ class Resolver:
         longest = longest_from.get(words[start], 0)
         if longest > 1 and not self._may_go_on(words, shape, start):
             longest = 1  # "my knee": no phrase starts with "my knee"
+        if longest > 1 and breaks:
+            longest = min([longest] + [at - start for at in breaks if at > start])  # "ripping pain back, of": no "back of"
         if longest <= 1:
             meaning = phrases.get((words[start],)) if longest else None
             return (meaning, start + 1, []) if meaning is not None else None

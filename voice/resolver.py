@@ -128,6 +128,10 @@ _TOKEN = re.compile(r"((?:[^\W_]|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s
 punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
 
+_FORMS_KEPT = 20_000
+"""How many words' known forms a resolver remembers before it starts again."""
+
+
 class Resolver:
     """The shared resolver: the voice loop, the command line and the tests all use it."""
 
@@ -138,6 +142,8 @@ class Resolver:
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
         self._longest_from = _longest_from(self._phrases)
+        self._single = {phrase[0]: meaning for phrase, meaning in self._phrases.items() if len(phrase) == 1}
+        """The phrases of one word, by that word."""
         seconds: dict[str, set[str]] = {}
         for phrase in self._phrases:
             if len(phrase) > 1:
@@ -147,6 +153,8 @@ class Resolver:
             {word for phrase in self.language.red_signs for word in phrase}
         """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
         "will", "spots" in front of the eyes no "spot")."""
+        self._forms: dict[str, str] = {}
+        """Each word read so far, with its known form (_known_form): a pure function of the word."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
@@ -178,15 +186,18 @@ class Resolver:
         words: list[str] = []
         breaks: set[int] = set()
         contractions = self.language.contractions
-        pieces: list[str | None] = [match.group(1) for match in _TOKEN.finditer(text)]
+        pieces: list[str | None] = [word or None for word in _TOKEN.findall(text)]  # None: a punctuation mark
+        contextual, endings = self._contextual, self._endings
         for index, word in enumerate(pieces):
             if word is None:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word) or self._in_context(word, pieces[index - 1] if index else None,
-                                                                  pieces[index + 1:index + 2]) or \
-                self._ending_before_a_number(word, pieces[index + 1:index + 3])
+            expanded = contractions.get(word)
+            if not expanded and word in contextual:
+                expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
+            if not expanded and word.endswith(endings):
+                expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
             if expanded:
                 words.extend(expanded.split())
             elif word.startswith("'") and word.strip("'") == "s":
@@ -235,6 +246,15 @@ class Resolver:
         return None
 
     def _known_form(self, word: str) -> str:
+        """The word as the pack knows it: itself, its stem, or the word a typing slip stands for."""
+        form = self._forms.get(word)
+        if form is None:
+            if len(self._forms) >= _FORMS_KEPT:
+                self._forms.clear()  # typed text may bring any number of words: only the recent are kept
+            form = self._forms[word] = self._read_form(word)
+        return form
+
+    def _read_form(self, word: str) -> str:
         if word in self._words:
             return word
         for suffix in self.language.suffixes:
@@ -249,7 +269,9 @@ class Resolver:
         words, breaks = self._tokenize(text)
         shape = tuple(DETERMINER if word in self._determiners else word for word in words)
         tokens: list[Token] = []
-        order: dict[Token, tuple[int, int]] = {}
+        order: list[tuple[int, int]] = []
+        """Where each token goes: at its own position, a side said inside a phrase before it."""
+        said_inside = False
         unknown: list[str] = []
         position = 0
         while position < len(words):
@@ -258,18 +280,23 @@ class Resolver:
                 word = words[position]
                 if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
+                    order.append((position, 1))
                 else:
                     unknown.append(word)
                 position += 1
                 continue
             meaning, end, inside = match
-            said_inside = [Token(at, at + 1, self._phrases[(words[at],)]) for at in inside if (words[at],) in self._phrases]
-            order.update((token, (position, 0)) for token in said_inside
-                         if token.kind is Kind.SIDE)  # "the ball of my LEFT foot": the side before its place
-            tokens.extend(said_inside)
+            for at in inside:
+                said = self._single.get(words[at])
+                if said is not None:
+                    tokens.append(Token(at, at + 1, said))
+                    order.append((position, 0) if said.kind is Kind.SIDE else (at, 1))  # "the ball of my LEFT foot": the side before its place
+                    said_inside = True
             tokens.append(Token(position, end, meaning))
+            order.append((position, 1))
             position = end
-        tokens.sort(key=lambda token: order.get(token, (token.start, 1)))
+        if said_inside:  # put in order
+            tokens = [tokens[at] for at in sorted(range(len(tokens)), key=order.__getitem__)]
         tokens = self._ones_named(words, tokens)
         found = tuple((token.start, token.meaning) for token in tokens)
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
@@ -305,7 +332,7 @@ class Resolver:
         if longest > 1 and not self._may_go_on(words, shape, start):
             longest = 1  # "my knee": no phrase starts with "my knee"
         if longest <= 1:
-            meaning = phrases.get((words[start],)) if longest else None
+            meaning = self._single.get(words[start]) if longest else None
             return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):

@@ -329,6 +329,8 @@ class WordClass(frozenset[str]):
 
     def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
         """Does a phrase of the class start between `start` and `stop`?"""
+        if self.starts.isdisjoint(words[max(0, start):stop]):
+            return False  # no word there starts one: most utterances
         return any(True for _ in self.found(words, start, stop))
 
     def found(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> Iterator[str]:

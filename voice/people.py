@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from voice.knowledge import Kind, Knowledge, WordClass
 
@@ -37,8 +37,7 @@ class Person:
     male: bool = False
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """A view of one word of the utterance, for the people's rules."""
 
     text: str

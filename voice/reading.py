@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from voice.complaint import Clauses, Rank, Span as Token
 from voice.knowledge import GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
@@ -224,7 +224,14 @@ class _Pass:
         to be fine, and of a pregnancy said of anyone."""
         if not self.parse.signs and self.triage.words_needed:
             return ()  # every combination has a sign of words, and none was said
-        said = list(self._signs_had())
+        said = self._signs_of_places_and_pregnancy()
+        if not self.triage.possible([*self.parse.signs, *said]):
+            return ()  # not even every sign of words, denied or not, makes a red flag: most utterances
+        return self.triage.flags([*self._signs_had(), *said])
+
+    def _signs_of_places_and_pregnancy(self) -> list[Said]:
+        """The signs of the places named and not said to be fine, and of a pregnancy said of anyone."""
+        said: list[Said] = []
         denied = {place.index for place in self.places if place.state == "denied"} - \
             {place.index for place in self.places if place.state != "denied"}  # "my left calf ..., the right one is fine"
         for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
@@ -237,7 +244,7 @@ class _Pass:
             said.append(self.triage.pregnancy(pregnancies[0].start, pregnancies[0].end))
         elif any("yes" in person.said for person in self.people.people.values()):
             said.append(self.triage.pregnancy(0, 1))  # "I'm 34 weeks"
-        return self.triage.flags(said)
+        return said
 
     def _signs_had(self) -> list[Said]:
         """The signs not denied; one inside a denied one ("no high FEVER") goes with it."""
@@ -794,7 +801,7 @@ class _Pass:
         pain = self._complaint(said)
         for place in said:
             place.owner = self._owner(place)
-        places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
+        places = [_mentioned(place, self.reader.knowledge, self.people.pregnancy(place.owner or SELF))
                   for place in _merge(pain, self.reader.knowledge)]
         owner = places[0].owner if places else SELF
         either = self._either(pain) or self._either(said, only_alternatives=True)  # "my elbow or maybe the forearm"
@@ -940,7 +947,7 @@ class _Pass:
         return named[0] if named else SELF  # "the left knee of my wife"; not "sore shoulder from carrying my grandson"
 
 
-def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
+def _merge(places: list[_Place], knowledge: Knowledge) -> list[_Place]:
     """One entry per place and person: a part named with its whole is the part ("my right hand's
     thumb"), a vague place named with one of its parts is that part, both sides said make both;
     "my knee and my wife's knee" are two."""
@@ -956,7 +963,7 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
                 break
         else:
             merged.append(place)
-    return [_mentioned(place, knowledge) for place in merged]
+    return merged
 
 
 def _sides_meet(one: list[str], two: list[str]) -> bool:
@@ -982,7 +989,7 @@ def _more_exact(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
     return two.kind is Kind.AREA and knowledge.areas[one.id].part_of == two.id
 
 
-def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
+def _mentioned(place: _Place, knowledge: Knowledge, pregnancy: Pregnancy | None = None) -> Mentioned:
     meaning, sides = place.token.meaning, place.sides
     said = set(sides)
     side: str | None
@@ -993,4 +1000,4 @@ def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None
-    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF)
+    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF, pregnancy)

@@ -27,7 +27,8 @@ class Triage:
         self.softeners = language.grammar.get("softeners", NO_WORDS)
         self.forms = language.sign_forms
         self.longest_form = max((len(said) for said in self.forms), default=0)
-        self.plain_starts = self.softeners.starts | {said[0] for said in self.forms}
+        self.form_starts = frozenset(said[0] for said in self.forms)
+        self.plain_starts = self.softeners.starts | self.form_starts
         self.plain: dict[tuple[str, ...], frozenset[str]] = {}
         """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
         for phrase, signs in self.table.items():
@@ -59,25 +60,29 @@ class Triage:
     def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
         """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest"),
         as said and as read plainly ("my wrist looks a bit bent", "I couldn't walk")."""
-        said = [(at, at + 1) for at in range(len(words))]
-        found = dict.fromkeys(self._found(self.table, words, shape, said))
+        found = self._found(self.table, words, shape)  # each phrase found once: no two start and end alike
         if self.plain_starts.isdisjoint(words):
             return tuple(found)  # nothing to read plainly: most utterances
         plain, spans = self._plainly(words)
-        if spans != said:
+        if spans != [(at, at + 1) for at in range(len(words))]:
             plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
                            for word, (start, end) in zip(plain, spans)]
-            found.update(dict.fromkeys(self._found(self.plain, plain, plain_shape, spans)))
+            found = list(dict.fromkeys([*found, *self._found(self.plain, plain, plain_shape, spans)]))
         return tuple(found)
 
     def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
-               spans: Sequence[tuple[int, int]]) -> list[Said]:
+               spans: Sequence[tuple[int, int]] | None = None) -> list[Said]:
+        """The phrases of the table said, where they were said (`spans`: of each word; else one word each)."""
         found = []
+        longest_from = self.longest_from
         for start, word in enumerate(words):
-            for length in range(1, min(self.longest_from.get(word, 0), len(words) - start) + 1):
+            if word not in longest_from:
+                continue  # most words start no sign
+            for length in range(1, min(longest_from[word], len(words) - start) + 1):
                 signs = table.get((word, *shape[start + 1:start + length]))
                 if signs is not None:
-                    found.append(Said(spans[start][0], spans[start + length - 1][1], signs))
+                    found.append(Said(start, start + length, signs) if spans is None else
+                                 Said(spans[start][0], spans[start + length - 1][1], signs))
         return found
 
     def _plainly(self, words: Sequence[str], soften: bool = True) -> tuple[list[str], list[tuple[int, int]]]:
@@ -87,12 +92,12 @@ class Triage:
         spans: list[tuple[int, int]] = []
         at = 0
         while at < len(words):
-            softener = self.softeners.at(words, at) if soften else 0
+            softener = self.softeners.at(words, at) if soften and words[at] in self.softeners.starts else 0
             if softener:
                 at += softener
                 continue
             length = next((length for length in range(min(self.longest_form, len(words) - at), 0, -1)
-                           if tuple(words[at:at + length]) in self.forms), 0)
+                           if tuple(words[at:at + length]) in self.forms), 0) if words[at] in self.form_starts else 0
             said = self.forms[tuple(words[at:at + length])] if length else (words[at],)
             plain.extend(said)
             spans.extend((at, at + max(length, 1)) for _ in said)
@@ -106,6 +111,12 @@ class Triage:
 
     def pregnancy(self, start: int, end: int) -> Said:
         return Said(start, end, self.of_pregnancy)
+
+    def possible(self, said: Iterable[Said]) -> bool:
+        """Could these signs make a red flag, however far apart they stand? Fewer signs make no more."""
+        had = frozenset(sign for one in said for sign in one.signs)
+        return any(all(element & had for element in combination.elements)
+                   for sign in had for _, combination in self.combinations_of.get(sign, ()))
 
     def flags(self, said: Iterable[Said]) -> tuple[str, ...]:
         """The red flags whose combinations are all said, in the table's order."""

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
 
@@ -34,18 +33,18 @@ class Rank(IntEnum):
     """Only compared with: "worse than when I did my knee" (never the complaint, even alone)."""
 
 
-@dataclass(frozen=True)
-class Span:
-    """A phrase of the utterance: words[start:end] mean `meaning`."""
+class Span(NamedTuple):
+    """A phrase of the utterance: words[start:end] mean `meaning` (a tuple: one is made for every phrase said)."""
 
     start: int
     end: int
     meaning: Meaning
-    kind: Kind = field(init=False, compare=False)
+    kind: Kind
     """The meaning's kind, kept at hand: it is asked for at every step of a reading."""
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", self.meaning.kind)
+    @classmethod
+    def of(cls, start: int, end: int, meaning: Meaning) -> Span:
+        return cls(start, end, meaning, meaning.kind)
 
 
 class Clauses:

@@ -15,6 +15,8 @@ _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
 _LATEST_HOUR = 24
 """No clock shows a larger number: "at 25" and more is no time of day."""
+_SIDES = {side.value: side for side in Side}
+"""Each side by its id (a lookup costs less than calling the enum)."""
 
 
 @dataclass(frozen=True)
@@ -125,12 +127,13 @@ class _Pass:
         """Every subject named: (start, end, identity), for clauses that leave out what they say."""
         self.at: list[int] = [-1] * len(parse.words)
         """The index of the token covering each word, -1 for an unknown word."""
+        kinds: list[Kind | None] = [None] * len(parse.words)
         for index, token in enumerate(self.tokens):
             for position in range(token.start, token.end):
                 self.at[position] = index
+                kinds[position] = token.kind
         self.all_known = -1 not in self.at
-        words = [Word(word, self.tokens[self.at[position]].kind if self.at[position] >= 0 else None)
-                 for position, word in enumerate(parse.words)]
+        words = [Word(word, kind) for word, kind in zip(parse.words, kinds)]
         self.people = People(self.g, reader.knowledge, words, parse.breaks)
         self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
         """A pain word, a negation or a condition ("plantar fasciitis") is said."""
@@ -173,7 +176,7 @@ class _Pass:
 
     def _boundary(self, previous_end: int, token: Token) -> bool:
         breaks = self.parse.breaks
-        return bool(breaks) and any(p in breaks for p in range(max(previous_end, 1), token.start + 1)) or \
+        return bool(breaks) and not breaks.isdisjoint(range(max(previous_end, 1), token.start + 1)) or \
             (token.kind is Kind.FILLER and token.meaning.id in self.g["contrasts"])
 
     def _new_clause(self) -> None:
@@ -224,10 +227,21 @@ class _Pass:
         to be fine, and of a pregnancy said of anyone."""
         if not self.parse.signs and self.triage.words_needed:
             return ()  # every combination has a sign of words, and none was said
-        said = self._signs_of_places_and_pregnancy()
-        if not self.triage.possible([*self.parse.signs, *said]):
-            return ()  # not even every sign of words, denied or not, makes a red flag: most utterances
-        return self.triage.flags([*self._signs_had(), *said])
+        if not self.triage.possible(self._every_sign_said()):
+            return ()  # not even every sign said, denied or not, makes a red flag: most utterances
+        return self.triage.flags([*self._signs_had(), *self._signs_of_places_and_pregnancy()])
+
+    def _every_sign_said(self) -> set[str]:
+        """The signs said in any way, denied or not: more than make the red flags, never fewer."""
+        had: set[str] = set()
+        for sign in self.parse.signs:
+            had |= sign.signs
+        for token in self.tokens:
+            if token.kind is Kind.AREA or token.kind is Kind.VAGUE:
+                had |= self.triage.of_area.get(token.meaning.id, frozenset())
+        if any("yes" in person.said or "maybe" in person.said for person in self.people.people.values()):
+            had |= self.triage.of_pregnancy
+        return had
 
     def _signs_of_places_and_pregnancy(self) -> list[Said]:
         """The signs of the places named and not said to be fine, and of a pregnancy said of anyone."""
@@ -1000,4 +1014,4 @@ def _mentioned(place: _Place, knowledge: Knowledge, pregnancy: Pregnancy | None 
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None
-    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF, pregnancy)
+    return Mentioned(meaning.id, _SIDES[side] if side else None, place.qualifier, vague, place.owner or SELF, pregnancy)

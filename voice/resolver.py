@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from voice.finding import Find, find
+from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
                              WordClass, capital)
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
@@ -123,7 +123,7 @@ _SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
 """The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
 pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
 
-_TOKEN = re.compile(r"((?:[^\W_]|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+_TOKEN = re.compile(r"((?:[^\W_]+|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
 """A word (letters, digits and apostrophes: "left_knee" is two; a recognizer's "[unk]" is one), or
 punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
 
@@ -171,6 +171,15 @@ class Resolver:
         for phrase, meaning in self._phrases.items():
             if meaning.kind is Kind.VAGUE and len(phrase) == 1:
                 self._vague_words.setdefault(meaning.id, []).append(phrase)
+        self._covered = {key: frozenset({area.id, *area.covers}) for key, area in self.knowledge.areas.items()}
+        """Each area with the areas it covers."""
+        self._near = {area: tuple(point for point in self.knowledge.points.values() if covered & {point.area, *point.near})
+                      for area, covered in self._covered.items()}
+        """The points that lie in or near each area (or anything it covers)."""
+        self._risky = {area: tuple(point.code for point in near if point.avoid_in_pregnancy)
+                       for area, near in self._near.items()}
+        """The points near each area to avoid in pregnancy."""
+        self._finder = Finder(self.language)
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -279,7 +288,7 @@ class Resolver:
             if match is None:
                 word = words[position]
                 if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
-                    tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
+                    tokens.append(Token.of(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
                     order.append((position, 1))
                 else:
                     unknown.append(word)
@@ -289,10 +298,10 @@ class Resolver:
             for at in inside:
                 said = self._single.get(words[at])
                 if said is not None:
-                    tokens.append(Token(at, at + 1, said))
+                    tokens.append(Token.of(at, at + 1, said))
                     order.append((position, 0) if said.kind is Kind.SIDE else (at, 1))  # "the ball of my LEFT foot": the side before its place
                     said_inside = True
-            tokens.append(Token(position, end, meaning))
+            tokens.append(Token.of(position, end, meaning))
             order.append((position, 1))
             position = end
         if said_inside:  # put in order
@@ -320,7 +329,7 @@ class Resolver:
                             if (words[position - 1],) + name in self._phrases), None)
             if meaning is not None and meaning.kind is Kind.AREA:
                 tokens = sorted([token for token in tokens if token not in covering] +
-                                [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
+                                [Token.of(position - 1, position + 1, meaning)], key=lambda token: token.start)
         return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
@@ -475,10 +484,7 @@ class Resolver:
 
     def points_near(self, area_id: str) -> list[Point]:
         """The points that lie in or near an area (or anything the area covers)."""
-        area = self.knowledge.areas[area_id]
-        places = {area.id, *area.covers}
-        return [point for point in self.knowledge.points.values()
-                if places & {point.area, *point.near}]
+        return list(self._near[area_id])
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
                text: str = "", no_question: bool = False, also: tuple[Place, ...] = (),
@@ -493,11 +499,12 @@ class Resolver:
         target = self._target_place(pain, context)
         said_to_hurt, target = self._target_hurts(pain, target, also + hurting)
         pregnancy = context.pregnancy
-        risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
+        risky = self._risky[target.area]
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
         points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
         facts = _Facts(target.area, pregnancy, risky, care, someone_else)
         rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        target_text = self.place_text(target, someone_else=someone_else)
         return Resolution(
             text=text,
             understood=True,
@@ -509,7 +516,7 @@ class Resolver:
             echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
             cautions=(*(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
                       *self._hurting_too(said_to_hurt, target, someone_else)),
-            instruction=self._instruction(target, points, context, someone_else),
+            instruction=self._instruction(target_text, points, context),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
@@ -517,15 +524,15 @@ class Resolver:
             also=also,
             someone_else=someone_else,
             target_hurts=said_to_hurt is not None,
-            find=find(self.language, target.area, target.qualifier, self.place_text(target, someone_else=someone_else),
-                      points, avoid),
+            find=self._finder.find(target.area, target.qualifier, target_text, points, avoid),
         )
 
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
         same area on the other side when that side is not said to hurt."""
+        covered = self._covered[target.area]
+
         def hurts(side: Side | None) -> Place | None:
-            covered = {target.area, *self.knowledge.areas[target.area].covers}
             return next((place for place in (pain, *also) if place.whose == pain.whose and
                          (place.area in covered or self.knowledge.areas[place.area].part_of in covered) and
                          _overlap(place.side, side)), None)
@@ -635,10 +642,10 @@ class Resolver:
             return "".join(items)
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
-    def _instruction(self, target: Place, points: tuple[str, ...], context: Context,
-                     someone_else: bool = False) -> tuple[str, ...]:
+    def _instruction(self, target: str, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
+        """What to do: `target` is the place to massage as it is spoken."""
         sentences = [
-            self._sentence("instruction", target=self.place_text(target, someone_else=someone_else)),
+            self._sentence("instruction", target=target),
             self.language.say["stay"],
             self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
         ]

@@ -112,11 +112,13 @@ class Triage:
     def pregnancy(self, start: int, end: int) -> Said:
         return Said(start, end, self.of_pregnancy)
 
-    def possible(self, said: Iterable[Said]) -> bool:
-        """Could these signs make a red flag, however far apart they stand? Fewer signs make no more."""
-        had = frozenset(sign for one in said for sign in one.signs)
-        return any(all(element & had for element in combination.elements)
-                   for sign in had for _, combination in self.combinations_of.get(sign, ()))
+    def possible(self, had: set[str]) -> bool:
+        """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
+        for sign in had:
+            for _, combination in self.combinations_of.get(sign, ()):
+                if all(not had.isdisjoint(element) for element in combination.elements):
+                    return True
+        return False
 
     def flags(self, said: Iterable[Said]) -> tuple[str, ...]:
         """The red flags whose combinations are all said, in the table's order."""

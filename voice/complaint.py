@@ -12,6 +12,8 @@ _SUBJECT_REACH = 6
 """How far a pain word may follow the place it is said of ("my knee has been really sore")."""
 _ANAPHORA_REACH = 16
 """How far back "it" may point ("my knee started aching and it is still aching now")."""
+_OR = Meaning(Kind.JOIN, ALTERNATIVE)
+"""The join that says two places are alternatives: "or"."""
 _PHRASE = 4
 """The longest phrase of a word class (a clause word, a context word) looked for."""
 
@@ -191,7 +193,7 @@ class Clauses:
         """Two places joined by "or" ("my knee or my shin, not sure which")."""
         start, end = self.spans[one].end, self.spans[two].start
         return end - start <= _SUBJECT_REACH and any(
-            self.at[position] >= 0 and self.spans[self.at[position]].meaning == Meaning(Kind.JOIN, ALTERNATIVE)
+            self.at[position] >= 0 and self.spans[self.at[position]].meaning == _OR
             for position in range(start, end))
 
     # ------------------------------------------------------------ rank

@@ -81,18 +81,26 @@ def point_route(language: LanguagePack, code: str, keep_off: bool = False) -> Ro
 
 
 class Finder:
-    """The directions of one language pack, each point's route made once (it says no more than the point)."""
+    """The directions of one language pack, each route made once (it depends on nothing else)."""
 
     def __init__(self, language: LanguagePack) -> None:
         self.language = language
         self._points: dict[tuple[str, bool], Route] = {}
+        self._areas: dict[tuple[str, str | None, str], Route] = {}
+        """The routes to the areas, by area, qualifier and the place as spoken: a table of the pack's, filled as asked."""
 
     def find(self, area: str, qualifier: str | None, place: str, points: tuple[str, ...],
              avoid_points: tuple[str, ...]) -> Find:
         """The directions for one answer: to its target, each point recommended and each point to keep off."""
-        return Find(area_route(self.language, area, qualifier, place),
+        return Find(self._area(area, qualifier, place),
                     tuple(self._point(code, keep_off=False) for code in points),
                     tuple(self._point(code, keep_off=True) for code in avoid_points))
+
+    def _area(self, area: str, qualifier: str | None, place: str) -> Route:
+        route = self._areas.get((area, qualifier, place))
+        if route is None:
+            route = self._areas[area, qualifier, place] = area_route(self.language, area, qualifier, place)
+        return route
 
     def _point(self, code: str, keep_off: bool) -> Route:
         route = self._points.get((code, keep_off))

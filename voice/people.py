@@ -187,7 +187,7 @@ class People:
     def described(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
         words, texts, breaks = self.words, self.texts, self.breaks
-        if not any(text in self.g["male"] for text in texts):
+        if self.g["male"].isdisjoint(texts):
             return
         for _, end, identity in subjects:
             being = texts[end - 1] in self.g["being"]
@@ -205,9 +205,10 @@ class People:
 
     def said_of(self, who: str) -> set[str]:
         """What was said of one person's pregnancy, with what was said of "we"."""
-        said = set(self.person(who).said)
-        if who != WE:
-            said |= self.person(WE).said
+        said = self.person(who).said
+        we = self.people.get(WE) if who != WE else None
+        if we is not None:
+            said = said | we.said
         return said - {PAST}
 
     def pregnancy(self, who: str) -> Pregnancy | None:
@@ -225,8 +226,8 @@ class People:
     def cannot_be_pregnant(self, who: str) -> bool:
         person = self.person(who)
         ages = self.knowledge.ages
-        return person.male or any(not ages.pregnancy_from <= age < ages.pregnancy_until for age in person.ages) or \
-            "elderly" in person.care
+        return person.male or bool(person.ages) and any(not ages.pregnancy_from <= age < ages.pregnancy_until
+                                                         for age in person.ages) or "elderly" in person.care
 
     def no_question(self, who: str) -> bool:
         """Nobody asks an animal or a small child whether they are pregnant, nor a person said

@@ -17,6 +17,8 @@ _LATEST_HOUR = 24
 """No clock shows a larger number: "at 25" and more is no time of day."""
 _SIDES = {side.value: side for side in Side}
 """Each side by its id (a lookup costs less than calling the enum)."""
+_LEFT, _RIGHT, _BOTH = Side.LEFT.value, Side.RIGHT.value, Side.BOTH.value
+"""The sides' ids, as the phrases say them (an enum's value is a property: it costs a call)."""
 
 
 @dataclass(frozen=True)
@@ -344,7 +346,7 @@ class _Pass:
             # "my right elbow, no wait, my left": the same place, on the side said last
             self.places.append(_Place(last.token, index, [side], last.owner, last.qualifier))
             self.corrected = False
-        elif side == Side.BOTH.value and self._distinct_pain() > 1:
+        elif side == _BOTH and self._distinct_pain() > 1:
             self._for_both(index)  # "my knee and my elbow on the left, BOTH hurt"
         elif not last.sides:
             last.sides.append(side)  # "my knee, the left one"
@@ -362,9 +364,9 @@ class _Pass:
             if 0 <= at < len(self.tokens) and self.tokens[at].kind is Kind.SIDE:
                 pair.append(self.tokens[at])
         sides = {token.meaning.id for token in pair}
-        if len(pair) < 2 or Side.BOTH.value not in sides or len(sides) != 2:
+        if len(pair) < 2 or _BOTH not in sides or len(sides) != 2:
             return
-        side = next(one for one in sides if one != Side.BOTH.value)
+        side = next(one for one in sides if one != _BOTH)
         for place in reversed(self.places):  # the places said last, back to one with a side of its own
             if place.state != "pain" or place.sides not in ([], [side]):
                 break
@@ -552,8 +554,7 @@ class _Pass:
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
-        named_with = self._named_with_another(token) or self._part_said_apart(token)  # "my shin or my knee"
-        if described and not (self.talks_of_pain or named_with):
+        if described and not (self.talks_of_pain or self._named_with(token)):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
                 self._is_verb(token) and not self._pain_word_within(after, 4):
@@ -566,11 +567,15 @@ class _Pass:
         if before == "side":
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
-            return named_with or self._a_pain_before(token)
+            return self._named_with(token) or self._a_pain_before(token)
         if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
                                                                            self.talks_of_care):
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known or named_with or self._clauses().singled_out(token)
+        return self.talks_of_pain or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
+
+    def _named_with(self, token: Token) -> bool:
+        """ "My shin or my knee", "my toe, the middle one": named with another place, or with a part of it."""
+        return self._named_with_another(token) or self._part_said_apart(token)
 
     def _pain_word_within(self, start: int, reach: int) -> bool:
         return any(self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.CUE
@@ -982,7 +987,7 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[_Place]:
 
 def _sides_meet(one: list[str], two: list[str]) -> bool:
     """Could sides said of two mentions be the same side? None said, or both, meets anything."""
-    return not one or not two or Side.BOTH.value in one + two or bool(set(one) & set(two))
+    return not one or not two or _BOTH in one + two or bool(set(one) & set(two))
 
 
 def _same_place(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
@@ -1007,10 +1012,10 @@ def _mentioned(place: _Place, knowledge: Knowledge, pregnancy: Pregnancy | None 
     meaning, sides = place.token.meaning, place.sides
     said = set(sides)
     side: str | None
-    if Side.BOTH.value in said or {Side.LEFT.value, Side.RIGHT.value} <= said:
-        side = Side.BOTH.value
+    if _BOTH in said or {_LEFT, _RIGHT} <= said:
+        side = _BOTH
     else:
-        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural and not place.one else None)
+        side = sides[-1] if sides else (_BOTH if meaning.plural and not place.one else None)
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None

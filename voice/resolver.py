@@ -123,9 +123,11 @@ _SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
 """The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
 pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
 
-_TOKEN = re.compile(r"((?:[^\W_]+|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""A word (letters, digits and apostrophes: "left_knee" is two; a recognizer's "[unk]" is one), or
-punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
+_TOKEN = re.compile(r"([\w']+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word (letters, digits and apostrophes; a recognizer's "[unk]" is one), or punctuation that ends
+a clause: "my wrist is fine, it's my ankle". Underscores are taken out first (_NO_WORD)."""
+_NO_WORD = "\0"
+"""What an underscore is read as: no letter, no space, no punctuation ("left_knee" is two words)."""
 
 
 _FORMS_KEPT = 20_000
@@ -180,6 +182,10 @@ class Resolver:
                        for area, near in self._near.items()}
         """The points near each area to avoid in pregnancy."""
         self._finder = Finder(self.language)
+        self._place_texts: dict[tuple[str, Side | None, str | None, bool, bool], str] = {}
+        """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
+        self._fixed: dict[str, str] = {}
+        """The sentences that say nothing of the utterance, made as first asked."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -191,7 +197,8 @@ class Resolver:
 
     def _tokenize(self, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
         """The words, and the positions of the words that follow a clause-ending punctuation mark."""
-        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
+        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'") \
+            .replace("_", _NO_WORD)
         words: list[str] = []
         breaks: set[int] = set()
         contractions = self.language.contractions
@@ -606,6 +613,15 @@ class Resolver:
     # ------------------------------------------------------------ words to speak
 
     def place_text(self, place: Place, is_target: bool = True, someone_else: bool = False) -> str:
+        """How a place is spoken ("your left knee"; as a target, "either knee" when no side is said),
+        made once per place and way of saying it."""
+        key = (place.area, place.side, place.qualifier, is_target, someone_else)
+        text = self._place_texts.get(key)
+        if text is None:
+            text = self._place_texts[key] = self._spoken_place(place, is_target, someone_else)
+        return text
+
+    def _spoken_place(self, place: Place, is_target: bool, someone_else: bool) -> str:
         language = self.language
         singular, plural = language.area_names[place.area]
         templates = language.place
@@ -667,7 +683,16 @@ class Resolver:
         return [self.language.point_names[code] for code in codes]
 
     def _sentence(self, key: str, **fields: str) -> str:
+        if not fields:
+            return self._fixed_sentence(key)
         return capital(self.language.say[key].format(**fields))
+
+    def _fixed_sentence(self, key: str) -> str:
+        """A sentence that says nothing of the utterance ("Go gently."), made once."""
+        sentence = self._fixed.get(key)
+        if sentence is None:
+            sentence = self._fixed[key] = capital(self.language.say[key].format())
+        return sentence
 
 
 def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:

@@ -116,8 +116,11 @@ class Triage:
         """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
         for sign in had:
             for _, combination in self.combinations_of.get(sign, ()):
-                if all(not had.isdisjoint(element) for element in combination.elements):
-                    return True
+                for element in combination.elements:
+                    if had.isdisjoint(element):
+                        break
+                else:
+                    return True  # every element said
         return False
 
     def flags(self, said: Iterable[Said]) -> tuple[str, ...]:

@@ -89,13 +89,15 @@ class Clauses:
         return False
 
     def _phrase_at(self, position: int, key: str) -> bool:
-        return self.g[key].at(self.words, position) > 0
+        word_class = self.g[key]
+        return self.words[position] in word_class.starts and word_class.at(self.words, position) > 0
 
     def has(self, clause: int, key: str) -> bool:
         """Does the clause hold a phrase of this word class?"""
         if key not in self._marked:
-            self._marked[key] = {self.clause[position] for position in range(len(self.words))
-                                 if self._phrase_at(position, key)}
+            starts = self.g[key].starts
+            self._marked[key] = {self.clause[position] for position, word in enumerate(self.words)
+                                 if word in starts and self._phrase_at(position, key)}
         return clause in self._marked[key]
 
     # ------------------------------------------------------------ what a pain word is said of
@@ -225,8 +227,11 @@ class Clauses:
     def _compared(self, start: int) -> bool:
         """A comparison word shortly before the place, in its clause ("better than last week BUT the
         thumb" is no comparison of the thumb)."""
-        return start < len(self.words) and any(
-            self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
+        comparisons = self.g["comparisons"]
+        if start >= len(self.words) or comparisons.ends.isdisjoint(self.words[max(0, start - _PHRASE):start]):
+            return False  # no comparison ends in reach: most places
+        return any(
+            comparisons.ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
             if not any(position in self.breaks or self.words[position] in self.g["contrasts"]
                        for position in range(end, start + 1)))
 

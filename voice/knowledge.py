@@ -316,6 +316,8 @@ class WordClass(frozenset[str]):
     def __init__(self, phrases: Iterable[str] = ()) -> None:
         super().__init__()
         self.starts = frozenset(phrase.split()[0] for phrase in self if phrase)
+        self.ends = frozenset(phrase.split()[-1] for phrase in self if phrase.split())
+        """The last words of the phrases: a phrase ends nowhere else."""
         self.longest = max((len(phrase.split()) for phrase in self), default=0)
 
     def at(self, words: Sequence[str], position: int) -> int:
@@ -344,6 +346,8 @@ class WordClass(frozenset[str]):
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""
+        if 0 < end <= len(words) and words[end - 1] not in self.ends:
+            return False  # no phrase ends with that word: most places
         return any(" ".join(words[end - length:end]) in self for length in range(1, min(self.longest, end) + 1))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping, NamedTuple, Sequence
+from typing import Mapping, Sequence
 
 from voice.knowledge import Kind, Knowledge, WordClass
 
@@ -37,23 +37,15 @@ class Person:
     male: bool = False
 
 
-class Word(NamedTuple):
-    """A view of one word of the utterance, for the people's rules."""
-
-    text: str
-    kind: Kind | None
-    """The kind of the phrase covering it; None for a word no phrase covers."""
-
-
 class People:
     """Everyone named in one utterance, and what was said of each."""
 
-    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge, words: Sequence[Word],
-                 breaks: frozenset[int]) -> None:
+    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge, texts: Sequence[str],
+                 kinds: Sequence[Kind | None], breaks: frozenset[int]) -> None:
         self.g = grammar
         self.knowledge = knowledge
-        self.words, self.breaks = words, breaks
-        self.texts = [word.text for word in words]
+        self.texts, self.kinds, self.breaks = texts, kinds, breaks
+        """The words, and the kind of the phrase covering each (None for a word no phrase covers)."""
         self.people: dict[str, Person] = {SELF: Person()}
         self.named: list[str] = []
         """Everyone but the speaker, in the order named."""
@@ -160,7 +152,7 @@ class People:
         subject and a being word ending a clause say the pregnancy spoken of, of that subject."""
         if not any(person.said - {PAST} for person in self.people.values()):
             return
-        words, texts, breaks = self.words, self.texts, self.breaks
+        kinds, texts, breaks = self.kinds, self.texts, self.breaks
         for start, end, identity in subjects:
             position = end
             if texts[end - 1] not in self.g["being"]:
@@ -173,26 +165,26 @@ class People:
                 position += 1
             ends = position == len(texts) or position in breaks or \
                 texts[position] in self.g["contrasts"] and texts[position] not in self.g["focus"] or \
-                texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
+                texts[position] in self.g["openers"] or (kinds[position] in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
                                                          texts[position] not in self.g["determiners"])
             if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum", "she's JUST bloated" go on
                 self.say_pregnancy(identity, "no" if negated else "yes", start, position)
         for position in range(len(texts) - 1):
-            if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
-                    (position + 2 == len(texts) or position + 2 in breaks or words[position + 2].kind is not None):
-                who = SELF if words[position + 1].kind is Kind.SELF else (self.named[-1] if self.named else None)
+            if texts[position] in ("not",) and kinds[position + 1] in (Kind.SELF, Kind.OTHER) and \
+                    (position + 2 == len(texts) or position + 2 in breaks or kinds[position + 2] is not None):
+                who = SELF if kinds[position + 1] is Kind.SELF else (self.named[-1] if self.named else None)
                 if who is not None and not self.person(who).said:
                     self.person(who).said.add("no")  # "my sister's expecting, not me"
 
     def described(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
-        words, texts, breaks = self.words, self.texts, self.breaks
+        kinds, texts, breaks = self.kinds, self.texts, self.breaks
         if self.g["male"].isdisjoint(texts):
             return
         for _, end, identity in subjects:
             being = texts[end - 1] in self.g["being"]
             for position in range(end, min(len(texts), end + _NEAR)):
-                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF) or \
+                if position in breaks or kinds[position] in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF) or \
                         texts[position] in self.g["pronouns"]:
                     break  # "I'm HIS carer" says nothing of the speaker
                 if texts[position] in self.g["being"]:
@@ -200,7 +192,7 @@ class People:
                 elif being and texts[position] in self.g["male"]:
                     self.person(identity).male = True
                     break
-                elif words[position].kind in (Kind.OTHER, Kind.CARE):
+                elif kinds[position] in (Kind.OTHER, Kind.CARE):
                     break  # "I'm a surrogate for my BROTHER": the first person word is what they are
 
     def said_of(self, who: str) -> set[str]:

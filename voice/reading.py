@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from voice.complaint import Clauses, Rank, Span as Token
 from voice.knowledge import GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
-from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy, Word
+from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy
 from voice.triage import Said, Triage
 
 __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", "Mentioned", "Reading", "Reader"]
@@ -135,12 +135,8 @@ class _Pass:
                 self.at[position] = index
                 kinds[position] = token.kind
         self.all_known = -1 not in self.at
-        words = [Word(word, kind) for word, kind in zip(parse.words, kinds)]
-        self.people = People(self.g, reader.knowledge, words, parse.breaks)
-        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
-        """A pain word, a negation or a condition ("plantar fasciitis") is said."""
-        self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
-        """An injury or frailty is spoken of ("surgery on my knee")."""
+        self.people = People(self.g, reader.knowledge, parse.words, kinds, parse.breaks)
+        self._pain_said: bool | None = None
         self.places: list[_Place] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
@@ -554,7 +550,7 @@ class _Pass:
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
-        if described and not (self.talks_of_pain or self._named_with(token)):
+        if described and not (self._talks_of_pain() or self._named_with(token)):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
                 self._is_verb(token) and not self._pain_word_within(after, 4):
@@ -568,14 +564,24 @@ class _Pass:
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
             return self._named_with(token) or self._a_pain_before(token)
-        if before == "owner" and self._after_a_preposition(token) and not (self.talks_of_pain or
-                                                                           self.talks_of_care):
+        if before == "owner" and self._after_a_preposition(token) and not (self._talks_of_pain() or
+                                                                           self._talks_of_care()):
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
+        return self._talks_of_pain() or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
 
     def _named_with(self, token: Token) -> bool:
         """ "My shin or my knee", "my toe, the middle one": named with another place, or with a part of it."""
         return self._named_with_another(token) or self._part_said_apart(token)
+
+    def _talks_of_pain(self) -> bool:
+        """A pain word, a negation or a condition ("plantar fasciitis") is said (asked only of a body word)."""
+        if self._pain_said is None:
+            self._pain_said = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
+        return self._pain_said
+
+    def _talks_of_care(self) -> bool:
+        """An injury or frailty is spoken of ("surgery on my knee")."""
+        return any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
 
     def _pain_word_within(self, start: int, reach: int) -> bool:
         return any(self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.CUE
@@ -829,7 +835,7 @@ class _Pass:
             denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
             red_flags=self._red_flags(),
             care=self.people.care_of(owner),
-            pregnancy=self._pregnancy_of(owner, places),
+            pregnancy=self._pregnancy_of(places),
             no_question=self.people.no_question(owner),
             someone_else=owner != SELF,
             either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
@@ -874,11 +880,9 @@ class _Pass:
                         place.owner == denied.owner and _sides_meet(place.sides, denied.sides):
                     place.state = "denied"
 
-    def _pregnancy_of(self, owner: str, places: list[Mentioned]) -> Pregnancy | None:
-        pregnancy = self.people.pregnancy(owner)
-        if not places and pregnancy is None:  # "I'm pregnant" said alone: of the speaker
-            pregnancy = self.people.pregnancy(SELF)
-        return pregnancy
+    def _pregnancy_of(self, places: list[Mentioned]) -> Pregnancy | None:
+        """Of the person the first place belongs to (read with it); with no place ("I'm pregnant"), of the speaker."""
+        return places[0].pregnancy if places else self.people.pregnancy(SELF)
 
     def _complaint(self, pain: list[_Place]) -> list[_Place]:
         """The places of the best rank said (Rank): the complaint before what is only context."""
@@ -939,11 +943,11 @@ class _Pass:
     def _either(self, pain: list[_Place], only_alternatives: bool = False) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
-        unsure = not only_alternatives and self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
                     Kind.VAGUE not in (one.token.kind, two.token.kind) and \
-                    (self._clauses().alternatives(one.index, two.index) or unsure):
+                    (self._clauses().alternatives(one.index, two.index) or
+                     not only_alternatives and self.g["unsure_which"].within(self.parse.words)):
                 return [one, two]
         return []
 

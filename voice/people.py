@@ -16,6 +16,8 @@ PAST = "past"
 """A pregnancy said to be over: nothing is known of now."""
 UNKNOWN_WORD = "[unk]"
 """A word the recognizer heard but does not know: it may have been anything, a hedge or a "not" too."""
+_PAST_ONLY = frozenset({PAST})
+"""Said of someone's pregnancy when only a past one was said: nothing of now."""
 _NEAR = 6
 """How far a hedge may stand from what it hedges ("I HOPE I'm not pregnant", "not pregnant I THINK")."""
 
@@ -150,7 +152,7 @@ class People:
     def elided(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
         subject and a being word ending a clause say the pregnancy spoken of, of that subject."""
-        if not any(person.said - {PAST} for person in self.people.values()):
+        if all(person.said <= _PAST_ONLY for person in self.people.values()):
             return
         kinds, texts, breaks = self.kinds, self.texts, self.breaks
         for start, end, identity in subjects:
@@ -245,6 +247,8 @@ class People:
         """A child named by a word ("my son") is not one when only older ages were said ("my 16
         year old son")."""
         person = self.person(who)
+        if not person.care:
+            return ()
         care = list(dict.fromkeys(person.care))
         if person.ages and min(person.ages) >= self.knowledge.ages.child_under and "child" in care:
             care.remove("child")

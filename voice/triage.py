@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from voice.knowledge import NO_WORDS, Combination, Knowledge, LanguagePack
 
 
-@dataclass(frozen=True)
-class Said:
-    """Signs said by words[start:end]: "chest pain" says chest_pain, "my calf" a leg."""
+class Said(NamedTuple):
+    """Signs said by words[start:end]: "chest pain" says chest_pain, "my calf" a leg (a tuple: one is made
+    for every sign said)."""
 
     start: int
     end: int
@@ -35,8 +34,13 @@ class Triage:
             plain = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
             self.plain[plain] = self.plain.get(plain, frozenset()) | signs
         self.longest_from: dict[str, int] = {}
+        seconds: dict[str, set[str]] = {}
         for phrase in [*self.table, *self.plain]:
             self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+            if len(phrase) > 1:
+                seconds.setdefault(phrase[0], set()).add(phrase[1])
+        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
+        """The second words of the phrases of more than one word, by their first: most words go on with none."""
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
             for area in sign.areas:
@@ -78,7 +82,9 @@ class Triage:
         for start, word in enumerate(words):
             if word not in longest_from:
                 continue  # most words start no sign
-            for length in range(1, min(longest_from[word], len(words) - start) + 1):
+            longest = longest_from[word] if start + 1 < len(words) and shape[start + 1] in self.seconds.get(word, ()) \
+                else 1
+            for length in range(1, min(longest, len(words) - start) + 1):
                 signs = table.get((word, *shape[start + 1:start + length]))
                 if signs is not None:
                     found.append(Said(start, start + length, signs) if spans is None else

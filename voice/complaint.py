@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from enum import IntEnum
-from typing import Mapping, NamedTuple, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
 
@@ -35,18 +36,18 @@ class Rank(IntEnum):
     """Only compared with: "worse than when I did my knee" (never the complaint, even alone)."""
 
 
-class Span(NamedTuple):
-    """A phrase of the utterance: words[start:end] mean `meaning` (a tuple: one is made for every phrase said)."""
+@dataclass(frozen=True)
+class Span:
+    """A phrase of the utterance: words[start:end] mean `meaning`."""
 
     start: int
     end: int
     meaning: Meaning
-    kind: Kind
+    kind: Kind = field(init=False, compare=False)
     """The meaning's kind, kept at hand: it is asked for at every step of a reading."""
 
-    @classmethod
-    def of(cls, start: int, end: int, meaning: Meaning) -> Span:
-        return cls(start, end, meaning, meaning.kind)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", self.meaning.kind)
 
 
 class Clauses:

@@ -137,6 +137,9 @@ class _Pass:
         self.all_known = -1 not in self.at
         self.people = People(self.g, reader.knowledge, parse.words, kinds, parse.breaks)
         self._pain_said: bool | None = None
+        self._care_said: bool | None = None
+        self._long_ago_said: bool | None = None
+        """Each asked once, when first needed (_talks_of_pain, _talks_of_care, _long_ago)."""
         self.places: list[_Place] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
@@ -287,6 +290,10 @@ class _Pass:
     def _long_ago(self, sign: Said) -> bool:
         """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago
         ("...years ago AND NOW my face droops" is another clause)."""
+        if self._long_ago_said is None:
+            self._long_ago_said = not self.g["long_ago"].starts.isdisjoint(self.parse.words)
+        if not self._long_ago_said:
+            return False  # nothing of long ago said: no clause to number
         clauses = self._clauses()
         return clauses.has(clauses.clause[sign.start], "long_ago")
 
@@ -294,6 +301,8 @@ class _Pass:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
         no pause between ("no, chest pain" answers something, then says the sign)."""
         words, breaks = self.parse.words, self.parse.breaks
+        if flag.start == 0 or words[flag.start - 1] not in self.g["denials"].ends:
+            return False  # no denial ends right before it: most signs
         for start in range(flag.start - 1, max(-1, flag.start - 1 - _LOOK), -1):
             if start + 1 in breaks:
                 return False
@@ -581,7 +590,9 @@ class _Pass:
 
     def _talks_of_care(self) -> bool:
         """An injury or frailty is spoken of ("surgery on my knee")."""
-        return any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
+        if self._care_said is None:
+            self._care_said = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
+        return self._care_said
 
     def _pain_word_within(self, start: int, reach: int) -> bool:
         return any(self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.CUE
@@ -943,11 +954,13 @@ class _Pass:
     def _either(self, pain: list[_Place], only_alternatives: bool = False) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
+        if len(pain) < 2:
+            return []  # one place is no alternative
+        unsure = not only_alternatives and self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
                     Kind.VAGUE not in (one.token.kind, two.token.kind) and \
-                    (self._clauses().alternatives(one.index, two.index) or
-                     not only_alternatives and self.g["unsure_which"].within(self.parse.words)):
+                    (self._clauses().alternatives(one.index, two.index) or unsure):
                 return [one, two]
         return []
 

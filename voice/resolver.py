@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
@@ -245,15 +245,13 @@ class Resolver:
         stands for ("dad is") before a number, a pain word, a negation or a pregnancy; not before a
         number of body parts ("my dad's 2 knees") nor before what is theirs ("my dad's knee")."""
         number = following[0] if following else None
-        if number is None or not word.endswith(self._endings):
-            return None
+        if number is None or not word.endswith(self._endings) or word in self._words:
+            return None  # "my knees 2": a word of its own, not one with an ending
         after = following[1] if len(following) > 1 else None
         body = self._phrases.get((self._known_form(after),)) if after is not None else None
         if body is not None and body.kind in (Kind.AREA, Kind.VAGUE):
             return None
         said = self._phrases.get((self._known_form(number),))
-        if word in self._words:
-            return None  # "my knees 2": a word of its own, not one with an ending
         for ending, meaning in self.language.endings_before_numbers.items():
             if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
                     (number.isdecimal() or number in self.language.numbers or
@@ -296,7 +294,7 @@ class Resolver:
             if match is None:
                 word = words[position]
                 if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
-                    tokens.append(Token.of(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
+                    tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
                     order.append((position, 1))
                 else:
                     unknown.append(word)
@@ -306,10 +304,10 @@ class Resolver:
             for at in inside:
                 said = self._single.get(words[at])
                 if said is not None:
-                    tokens.append(Token.of(at, at + 1, said))
+                    tokens.append(Token(at, at + 1, said))
                     order.append((position, 0) if said.kind is Kind.SIDE else (at, 1))  # "the ball of my LEFT foot": the side before its place
                     said_inside = True
-            tokens.append(Token.of(position, end, meaning))
+            tokens.append(Token(position, end, meaning))
             order.append((position, 1))
             position = end
         if said_inside:  # put in order
@@ -339,7 +337,7 @@ class Resolver:
                             if (words[position - 1],) + name in self._phrases), None)
             if meaning is not None and meaning.kind is Kind.AREA:
                 tokens = sorted([token for token in tokens if token not in covering] +
-                                [Token.of(position - 1, position + 1, meaning)], key=lambda token: token.start)
+                                [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
         return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
@@ -721,9 +719,8 @@ def _place(mentioned: Mentioned) -> Place:
     return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What decides which warnings apply to one answer."""
+class _Facts(NamedTuple):
+    """What decides which warnings apply to one answer (a tuple: one is made for every answer)."""
 
     target: str
     pregnancy: Pregnancy

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from voice.knowledge import NO_WORDS, Combination, Knowledge, LanguagePack
 
 
-class Said(NamedTuple):
-    """Signs said by words[start:end]: "chest pain" says chest_pain, "my calf" a leg (a tuple: one is made
-    for every sign said)."""
+@dataclass(frozen=True)
+class Said:
+    """Signs said by words[start:end]: "chest pain" says chest_pain, "my calf" a leg."""
 
     start: int
     end: int
@@ -104,10 +105,15 @@ class Triage:
                 continue
             length = next((length for length in range(min(self.longest_form, len(words) - at), 0, -1)
                            if tuple(words[at:at + length]) in self.forms), 0) if words[at] in self.form_starts else 0
-            said = self.forms[tuple(words[at:at + length])] if length else (words[at],)
+            if not length:  # a word said as it is: most words
+                plain.append(words[at])
+                spans.append((at, at + 1))
+                at += 1
+                continue
+            said = self.forms[tuple(words[at:at + length])]
             plain.extend(said)
-            spans.extend((at, at + max(length, 1)) for _ in said)
-            at += max(length, 1)
+            spans.extend((at, at + length) for _ in said)
+            at += length
         return plain, spans
 
     def area(self, start: int, end: int, area: str) -> Said | None:
@@ -139,8 +145,9 @@ class Triage:
 
 
 def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:
-    if not all(element & had for element in combination.elements):
-        return False
+    for element in combination.elements:
+        if had.isdisjoint(element):
+            return False  # an element not said: most combinations tried
     if combination.near is None:
         return True
     choices = [[one for one in said if one.signs & element] for element in combination.elements]

@@ -143,9 +143,15 @@ class Resolver:
         self.language = library.language
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
-        self._longest_from = _longest_from(self._phrases)
         self._single = {phrase[0]: meaning for phrase, meaning in self._phrases.items() if len(phrase) == 1}
         """The phrases of one word, by that word."""
+        lengths: dict[str, set[int]] = {}
+        for phrase in self._phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._lengths = {first: frozenset(counts) for first, counts in lengths.items()}
+        """How many words the phrases that start with each word have."""
+        self._longest_from = {first: max(counts) for first, counts in lengths.items()}
+        """The longest phrase that starts with each word: most words start none longer than one."""
         seconds: dict[str, set[str]] = {}
         for phrase in self._phrases:
             if len(phrase) > 1:
@@ -357,7 +363,10 @@ class Resolver:
                 break  # a side is not looked for across a comma: "my thumb, my ball of the foot"
             if words[at] not in self._sides:
                 content.append(at)
+        lengths = self._lengths[words[start]]
         for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
+            if length not in lengths:
+                continue  # no phrase of this word has as many words
             literal = phrases.get(words[start:start + length])
             if literal is not None and literal.kind is Kind.IDIOM:
                 return literal, start + length, []
@@ -694,14 +703,6 @@ class Resolver:
         if sentence is None:
             sentence = self._fixed[key] = capital(self.language.say[key].format())
         return sentence
-
-
-def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
-    """The longest phrase that starts with each word: most words start none longer than one."""
-    longest: dict[str, int] = {}
-    for phrase in phrases:
-        longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
-    return longest
 
 
 def _only_words(text: str) -> bool:

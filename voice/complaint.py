@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from enum import IntEnum
+from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
 from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
@@ -15,6 +15,8 @@ _GUESS_REACH = 3
 """How far a pain word may follow the place it is said of ("my knee has been really sore")."""
 _ANAPHORA_REACH = 16
 """How far back "it" may point ("my knee started aching and it is still aching now")."""
+_OR = Meaning(Kind.JOIN, ALTERNATIVE)
+"""The join that says two places are alternatives: "or"."""
 _PHRASE = 4
 """The longest phrase of a word class (a clause word, a context word) looked for."""
 
@@ -90,13 +92,15 @@ class Clauses:
         return False
 
     def _phrase_at(self, position: int, key: str) -> bool:
-        return self.g[key].at(self.words, position) > 0
+        word_class = self.g[key]
+        return self.words[position] in word_class.starts and word_class.at(self.words, position) > 0
 
     def has(self, clause: int, key: str) -> bool:
         """Does the clause hold a phrase of this word class?"""
         if key not in self._marked:
-            self._marked[key] = {self.clause[position] for position in range(len(self.words))
-                                 if self._phrase_at(position, key)}
+            starts = self.g[key].starts
+            self._marked[key] = {self.clause[position] for position, word in enumerate(self.words)
+                                 if word in starts and self._phrase_at(position, key)}
         return clause in self._marked[key]
 
     # ------------------------------------------------------------ what a pain word is said of
@@ -195,7 +199,7 @@ class Clauses:
         guess ("COULD BE my hip, COULD BE my lower back")."""
         start, end = self.spans[one].end, self.spans[two].start
         return end - start <= _SUBJECT_REACH and any(
-            self.at[position] >= 0 and self.spans[self.at[position]].meaning == Meaning(Kind.JOIN, ALTERNATIVE)
+            self.at[position] >= 0 and self.spans[self.at[position]].meaning == _OR
             for position in range(start, end)) or self._guessed_at(one, two)
 
     def _guessed_at(self, one: int, two: int) -> bool:
@@ -237,8 +241,11 @@ class Clauses:
     def _compared(self, start: int) -> bool:
         """A comparison word shortly before the place, in its clause ("better than last week BUT the
         thumb" is no comparison of the thumb)."""
-        return start < len(self.words) and any(
-            self.g["comparisons"].ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
+        comparisons = self.g["comparisons"]
+        if start >= len(self.words) or comparisons.ends.isdisjoint(self.words[max(0, start - _PHRASE):start]):
+            return False  # no comparison ends in reach: most places
+        return any(
+            comparisons.ends_at(self.words, end) for end in range(start, max(0, start - _PHRASE), -1)
             if not any(position in self.breaks or self.words[position] in self.g["contrasts"]
                        for position in range(end, start + 1)))
 

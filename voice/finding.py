@@ -80,9 +80,30 @@ def point_route(language: LanguagePack, code: str, keep_off: bool = False) -> Ro
     return Route(name, (*steps.steps, capital(last)), language.directions.sources["points"], code, keep_off)
 
 
-def find(language: LanguagePack, area: str, qualifier: str | None, place: str,
-         points: tuple[str, ...], avoid_points: tuple[str, ...]) -> Find:
-    """The directions for one answer: to its target, each point recommended and each point to keep off."""
-    return Find(area_route(language, area, qualifier, place),
-                tuple(point_route(language, code) for code in points),
-                tuple(point_route(language, code, keep_off=True) for code in avoid_points))
+class Finder:
+    """The directions of one language pack, each route made once (it depends on nothing else)."""
+
+    def __init__(self, language: LanguagePack) -> None:
+        self.language = language
+        self._points: dict[tuple[str, bool], Route] = {}
+        self._areas: dict[tuple[str, str | None, str], Route] = {}
+        """The routes to the areas, by area, qualifier and the place as spoken: a table of the pack's, filled as asked."""
+
+    def find(self, area: str, qualifier: str | None, place: str, points: tuple[str, ...],
+             avoid_points: tuple[str, ...]) -> Find:
+        """The directions for one answer: to its target, each point recommended and each point to keep off."""
+        return Find(self._area(area, qualifier, place),
+                    tuple(self._point(code, keep_off=False) for code in points),
+                    tuple(self._point(code, keep_off=True) for code in avoid_points))
+
+    def _area(self, area: str, qualifier: str | None, place: str) -> Route:
+        route = self._areas.get((area, qualifier, place))
+        if route is None:
+            route = self._areas[area, qualifier, place] = area_route(self.language, area, qualifier, place)
+        return route
+
+    def _point(self, code: str, keep_off: bool) -> Route:
+        route = self._points.get((code, keep_off))
+        if route is None:
+            route = self._points[code, keep_off] = point_route(self.language, code, keep_off)
+        return route

@@ -317,19 +317,27 @@ class WordClass(frozenset[str]):
     def __init__(self, phrases: Iterable[str] = ()) -> None:
         super().__init__()
         self.starts = frozenset(phrase.split()[0] for phrase in self if phrase)
+        lengths: dict[str, set[int]] = {}
+        for said in (phrase.split() for phrase in self):
+            if said:
+                lengths.setdefault(said[0], set()).add(len(said))
+        self.lengths_from = {first: tuple(sorted(counts, reverse=True)) for first, counts in lengths.items()}
+        """How many words the phrases that start with each word have, longest first."""
+        self.ends = frozenset(phrase.split()[-1] for phrase in self if phrase.split())
+        """The last words of the phrases: a phrase ends nowhere else."""
         self.longest = max((len(phrase.split()) for phrase in self), default=0)
 
     def at(self, words: Sequence[str], position: int) -> int:
         """How many words of a phrase of the class start at `position`; 0 for none (longest first)."""
-        if words[position] not in self.starts:
-            return 0
-        for length in range(min(self.longest, len(words) - position), 0, -1):
-            if " ".join(words[position:position + length]) in self:
+        for length in self.lengths_from.get(words[position], ()):
+            if length <= len(words) - position and " ".join(words[position:position + length]) in self:
                 return length
         return 0
 
     def within(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> bool:
         """Does a phrase of the class start between `start` and `stop`?"""
+        if self.starts.isdisjoint(words[max(0, start):stop]):
+            return False  # no word there starts one: most utterances
         return any(True for _ in self.found(words, start, stop))
 
     def found(self, words: Sequence[str], start: int = 0, stop: int | None = None) -> Iterator[str]:
@@ -343,6 +351,8 @@ class WordClass(frozenset[str]):
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""
+        if 0 < end <= len(words) and words[end - 1] not in self.ends:
+            return False  # no phrase ends with that word: most places
         return any(" ".join(words[end - length:end]) in self for length in range(1, min(self.longest, end) + 1))
 
 

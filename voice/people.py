@@ -16,6 +16,8 @@ PAST = "past"
 """A pregnancy said to be over: nothing is known of now."""
 UNKNOWN_WORD = "[unk]"
 """A word the recognizer heard but does not know: it may have been anything, a hedge or a "not" too."""
+_PAST_ONLY = frozenset({PAST})
+"""Said of someone's pregnancy when only a past one was said: nothing of now."""
 _NEAR = 6
 """How far a hedge may stand from what it hedges ("I HOPE I'm not pregnant", "not pregnant I THINK")."""
 
@@ -37,24 +39,15 @@ class Person:
     male: bool = False
 
 
-@dataclass(frozen=True)
-class Word:
-    """A view of one word of the utterance, for the people's rules."""
-
-    text: str
-    kind: Kind | None
-    """The kind of the phrase covering it; None for a word no phrase covers."""
-
-
 class People:
     """Everyone named in one utterance, and what was said of each."""
 
-    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge, words: Sequence[Word],
-                 breaks: frozenset[int]) -> None:
+    def __init__(self, grammar: Mapping[str, WordClass], knowledge: Knowledge, texts: Sequence[str],
+                 kinds: Sequence[Kind | None], breaks: frozenset[int]) -> None:
         self.g = grammar
         self.knowledge = knowledge
-        self.words, self.breaks = words, breaks
-        self.texts = [word.text for word in words]
+        self.texts, self.kinds, self.breaks = texts, kinds, breaks
+        """The words, and the kind of the phrase covering each (None for a word no phrase covers)."""
         self.people: dict[str, Person] = {SELF: Person()}
         self.named: list[str] = []
         """Everyone but the speaker, in the order named."""
@@ -164,9 +157,9 @@ class People:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
         subject and a being word ending a clause say the pregnancy spoken of, of that subject; "SO
         AM I" after a yes says a yes."""
-        if not any(person.said - {PAST} for person in self.people.values()):
+        if all(person.said <= _PAST_ONLY for person in self.people.values()):
             return
-        words, texts, breaks = self.words, self.texts, self.breaks
+        kinds, texts, breaks = self.kinds, self.texts, self.breaks
         for start, end, identity in subjects:
             if start > 1 and texts[start - 1] in self.g["being"] and self.g["likewise"].ends_at(texts, start - 1) and \
                     any("yes" in person.said for person in self.people.values()):
@@ -183,27 +176,27 @@ class People:
                 position += 1
             ends = position == len(texts) or position in breaks or \
                 texts[position] in self.g["contrasts"] and texts[position] not in self.g["focus"] or \
-                texts[position] in self.g["openers"] or (words[position].kind in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
+                texts[position] in self.g["openers"] or (kinds[position] in (Kind.JOIN, Kind.SELF, Kind.OTHER) and
                                                          texts[position] not in self.g["determiners"])
             if ends:  # "my sister IS", "I'M NOT, and ..."; but "I am HER mum", "she's JUST bloated" go on
                 self.say_pregnancy(identity, "no" if negated else "yes", start, position)
         for position in range(len(texts) - 1):
-            if texts[position] in ("not",) and words[position + 1].kind in (Kind.SELF, Kind.OTHER) and \
-                    (position + 2 == len(texts) or position + 2 in breaks or words[position + 2].kind is not None):
-                who = SELF if words[position + 1].kind is Kind.SELF else (self.named[-1] if self.named else None)
+            if texts[position] in ("not",) and kinds[position + 1] in (Kind.SELF, Kind.OTHER) and \
+                    (position + 2 == len(texts) or position + 2 in breaks or kinds[position + 2] is not None):
+                who = SELF if kinds[position + 1] is Kind.SELF else (self.named[-1] if self.named else None)
                 if who is not None and not self.person(who).said:
                     self.person(who).said.add("no")  # "my sister's expecting, not me"
 
     def described(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm a 45 year old BLOKE", "my partner is a GUY": a male word said of a subject."""
-        words, texts, breaks = self.words, self.texts, self.breaks
-        if not any(text in self.g["male"] for text in texts):
+        kinds, texts, breaks = self.kinds, self.texts, self.breaks
+        if self.g["male"].isdisjoint(texts):
             return
         said_as = [(at, at, SELF) for at in range(len(texts)) if self.g["as_one"].ends_at(texts, at)]
         for _, end, identity in [*subjects, *said_as]:  # "AS A bloke of fifty two, my lower back ...": the speaker
             being = end == 0 or texts[end - 1] in self.g["being"] or (end, end, identity) in said_as
             for position in range(end, min(len(texts), end + _NEAR)):
-                if position in breaks or words[position].kind in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
+                if position in breaks or kinds[position] in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
                     break
                 if texts[position] in self.g["pronouns"]:
                     continue  # "I'm HIS carer" says nothing of the speaker; "I'm her HUSBAND" does
@@ -212,14 +205,15 @@ class People:
                 elif being and texts[position] in self.g["male"]:
                     self.person(identity).male = True
                     break
-                elif words[position].kind in (Kind.OTHER, Kind.CARE):
+                elif kinds[position] in (Kind.OTHER, Kind.CARE):
                     break  # "I'm a surrogate for my BROTHER": the first person word is what they are
 
     def said_of(self, who: str) -> set[str]:
         """What was said of one person's pregnancy, with what was said of "we"."""
-        said = set(self.person(who).said)
-        if who != WE:
-            said |= self.person(WE).said
+        said = self.person(who).said
+        we = self.people.get(WE) if who != WE else None
+        if we is not None:
+            said = said | we.said
         return said - {PAST}
 
     def pregnancy(self, who: str) -> Pregnancy | None:
@@ -237,8 +231,8 @@ class People:
     def cannot_be_pregnant(self, who: str) -> bool:
         person = self.person(who)
         ages = self.knowledge.ages
-        return person.male or any(not ages.pregnancy_from <= age < ages.pregnancy_until for age in person.ages) or \
-            "elderly" in person.care
+        return person.male or bool(person.ages) and any(not ages.pregnancy_from <= age < ages.pregnancy_until
+                                                         for age in person.ages) or "elderly" in person.care
 
     def no_question(self, who: str) -> bool:
         """Nobody asks an animal or a small child whether they are pregnant, nor a person said
@@ -264,6 +258,8 @@ class People:
         """A child named by a word ("my son") is not one when only older ages were said ("my 16
         year old son")."""
         person = self.person(who)
+        if not person.care:
+            return ()
         care = list(dict.fromkeys(person.care))
         if person.ages and min(person.ages) >= self.knowledge.ages.child_under and "child" in care:
             care.remove("child")

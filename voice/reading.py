@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from voice.complaint import Clauses, Rank, Span as Token
 from voice.knowledge import GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
-from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy, Word
+from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy
 from voice.triage import Said, Triage
 
 __all__ = ["PAST", "SELF", "UNKNOWN_WORD", "WE", "Pregnancy", "Token", "Parse", "Mentioned", "Reading", "Reader"]
@@ -17,6 +17,10 @@ _LOOK = 6
 """How many words a noun phrase may reach: bounds every look around, so time stays linear."""
 _LATEST_HOUR = 24
 """No clock shows a larger number: "at 25" and more is no time of day."""
+_SIDES = {side.value: side for side in Side}
+"""Each side by its id (a lookup costs less than calling the enum)."""
+_LEFT, _RIGHT, _BOTH = Side.LEFT.value, Side.RIGHT.value, Side.BOTH.value
+"""The sides' ids, as the phrases say them (an enum's value is a property: it costs a call)."""
 
 
 @dataclass(frozen=True)
@@ -127,17 +131,17 @@ class _Pass:
         """Every subject named: (start, end, identity), for clauses that leave out what they say."""
         self.at: list[int] = [-1] * len(parse.words)
         """The index of the token covering each word, -1 for an unknown word."""
+        kinds: list[Kind | None] = [None] * len(parse.words)
         for index, token in enumerate(self.tokens):
             for position in range(token.start, token.end):
                 self.at[position] = index
+                kinds[position] = token.kind
         self.all_known = -1 not in self.at
-        words = [Word(word, self.tokens[self.at[position]].kind if self.at[position] >= 0 else None)
-                 for position, word in enumerate(parse.words)]
-        self.people = People(self.g, reader.knowledge, words, parse.breaks)
-        self.talks_of_pain = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
-        """A pain word, a negation or a condition ("plantar fasciitis") is said."""
-        self.talks_of_care = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
-        """An injury or frailty is spoken of ("surgery on my knee")."""
+        self.people = People(self.g, reader.knowledge, parse.words, kinds, parse.breaks)
+        self._pain_said: bool | None = None
+        self._care_said: bool | None = None
+        self._long_ago_said: bool | None = None
+        """Each asked once, when first needed (_talks_of_pain, _talks_of_care, _long_ago)."""
         self.places: list[_Place] = []
         self.subject: str | None = None
         self.clause_subject: str | None = None
@@ -175,7 +179,7 @@ class _Pass:
 
     def _boundary(self, previous_end: int, token: Token) -> bool:
         breaks = self.parse.breaks
-        return bool(breaks) and any(p in breaks for p in range(max(previous_end, 1), token.start + 1)) or \
+        return bool(breaks) and not breaks.isdisjoint(range(max(previous_end, 1), token.start + 1)) or \
             (token.kind is Kind.FILLER and token.meaning.id in self.g["contrasts"])
 
     def _new_clause(self) -> None:
@@ -226,7 +230,25 @@ class _Pass:
         to be fine, and of a pregnancy said of anyone."""
         if not self.parse.signs and self.triage.words_needed:
             return ()  # every combination has a sign of words, and none was said
-        said = list(self._signs_had())
+        if not self.triage.possible(self._every_sign_said()):
+            return ()  # not even every sign said, denied or not, makes a red flag: most utterances
+        return self.triage.flags([*self._signs_had(), *self._signs_of_places_and_pregnancy()])
+
+    def _every_sign_said(self) -> set[str]:
+        """The signs said in any way, denied or not: more than make the red flags, never fewer."""
+        had: set[str] = set()
+        for sign in self.parse.signs:
+            had |= sign.signs
+        for token in self.tokens:
+            if token.kind is Kind.AREA or token.kind is Kind.VAGUE:
+                had |= self.triage.of_area.get(token.meaning.id, frozenset())
+        if any("yes" in person.said or "maybe" in person.said for person in self.people.people.values()):
+            had |= self.triage.of_pregnancy
+        return had
+
+    def _signs_of_places_and_pregnancy(self) -> list[Said]:
+        """The signs of the places named and not said to be fine, and of a pregnancy said of anyone."""
+        said: list[Said] = []
         denied = {place.index for place in self.places if place.state == "denied"} - \
             {place.index for place in self.places if place.state != "denied"}  # "my left calf ..., the right one is fine"
         for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
@@ -241,7 +263,7 @@ class _Pass:
             said.append(self.triage.pregnancy(pregnancies[0].start, pregnancies[0].end))
         elif any("yes" in person.said for person in self.people.people.values()):
             said.append(self.triage.pregnancy(0, 1))  # "I'm 34 weeks"
-        return self.triage.flags(said)
+        return said
 
     def _places_inside(self, cue: Token) -> list[Said]:
         """A pain word that names its place ("a BAD BACK", "my BACK WENT") says that place's signs."""
@@ -283,6 +305,10 @@ class _Pass:
     def _long_ago(self, sign: Said) -> bool:
         """ "Dislocated my shoulder YEARS AGO, it's fine now": a sign said in a clause of long ago
         ("...years ago AND NOW my face droops" is another clause)."""
+        if self._long_ago_said is None:
+            self._long_ago_said = not self.g["long_ago"].starts.isdisjoint(self.parse.words)
+        if not self._long_ago_said:
+            return False  # nothing of long ago said: no clause to number
         clauses = self._clauses()
         return clauses.has(clauses.clause[sign.start], "long_ago")
 
@@ -290,6 +316,8 @@ class _Pass:
         """ "no chest pain", "I do not have a fever": a denial ends where the red flag starts, with
         no pause between ("no, chest pain" answers something, then says the sign)."""
         words, breaks = self.parse.words, self.parse.breaks
+        if flag.start == 0 or words[flag.start - 1] not in self.g["denials"].ends:
+            return False  # no denial ends right before it: most signs
         for start in range(flag.start - 1, max(-1, flag.start - 1 - _LOOK), -1):
             if start + 1 in breaks:
                 return False
@@ -338,7 +366,7 @@ class _Pass:
             # "my right elbow, no wait, my left": the same place, on the side said last
             self.places.append(_Place(last.token, index, [side], last.owner, last.qualifier))
             self.corrected = False
-        elif side == Side.BOTH.value and self._distinct_pain() > 1:
+        elif side == _BOTH and self._distinct_pain() > 1:
             self._for_both(index)  # "my knee and my elbow on the left, BOTH hurt"
         elif not last.sides:
             last.sides.append(side)  # "my knee, the left one"
@@ -356,9 +384,9 @@ class _Pass:
             if 0 <= at < len(self.tokens) and self.tokens[at].kind is Kind.SIDE:
                 pair.append(self.tokens[at])
         sides = {token.meaning.id for token in pair}
-        if len(pair) < 2 or Side.BOTH.value not in sides or len(sides) != 2:
+        if len(pair) < 2 or _BOTH not in sides or len(sides) != 2:
             return
-        side = next(one for one in sides if one != Side.BOTH.value)
+        side = next(one for one in sides if one != _BOTH)
         for place in reversed(self.places):  # the places said last, back to one with a side of its own
             if place.state != "pain" or place.sides not in ([], [side]):
                 break
@@ -572,9 +600,7 @@ class _Pass:
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
-        alternative = self._alternative_of_another(token)  # "could be my hip, could be my back"
-        named_with = alternative or self._named_with_another(token) or self._part_said_apart(token)  # "my shin or my knee"
-        if described and not (self.talks_of_pain or named_with):
+        if described and not (self._talks_of_pain() or self._named_with(token)):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
                 self._is_verb(token) and not self._pain_word_within(after, 4):
@@ -582,17 +608,34 @@ class _Pass:
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
-        if (before == "modifier" or before == "number") and not alternative:
+        if (before == "modifier" or before == "number") and not self._alternative_of_another(token):
             return False  # "the table leg", "two left feet"; not "either knee or thigh"
         if before == "side":
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
-            return named_with or self._a_pain_before(token)
+            return self._named_with(token) or self._a_pain_before(token)
         if before == "owner" and self._after_a_preposition(token) and not (
-                self.talks_of_pain or self.talks_of_care or alternative or
+                self._talks_of_pain() or self._talks_of_care() or self._alternative_of_another(token) or
                 self._clauses().where_it_is(token.start)):  # "now it's just IN MY wrist"
             return False  # "on my feet all day", "under my thumb"
-        return self.talks_of_pain or self.all_known or named_with or self._clauses().singled_out(token)
+        return self._talks_of_pain() or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
+
+    def _named_with(self, token: Token) -> bool:
+        """ "My shin or my knee", "my toe, the middle one", "could be my hip, could be my back": named
+        with another place, with a part of it, or as an alternative of another."""
+        return self._alternative_of_another(token) or self._named_with_another(token) or self._part_said_apart(token)
+
+    def _talks_of_pain(self) -> bool:
+        """A pain word, a negation or a condition ("plantar fasciitis") is said (asked only of a body word)."""
+        if self._pain_said is None:
+            self._pain_said = any(t.kind in (Kind.CUE, Kind.NEGATION) or t.meaning.alone for t in self.tokens)
+        return self._pain_said
+
+    def _talks_of_care(self) -> bool:
+        """An injury or frailty is spoken of ("surgery on my knee")."""
+        if self._care_said is None:
+            self._care_said = any(t.kind is Kind.CARE and not t.meaning.person for t in self.tokens)
+        return self._care_said
 
     def _pain_word_within(self, start: int, reach: int) -> bool:
         return any(self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.CUE
@@ -873,7 +916,7 @@ class _Pass:
         pain = self._complaint(said)
         for place in said:
             place.owner = self._owner(place)
-        places = [replace(place, pregnancy=self.people.pregnancy(place.owner))
+        places = [_mentioned(place, self.reader.knowledge, self.people.pregnancy(place.owner or SELF))
                   for place in _merge(pain, self.reader.knowledge)]
         owner = places[0].owner if places else SELF
         either = self._either(pain) or self._either(said, only_alternatives=True)  # "my elbow or maybe the forearm"
@@ -882,7 +925,7 @@ class _Pass:
             denied=not pain and any(place.state == "denied" or self.nothing_hurts for place in self.places),
             red_flags=self._red_flags(),
             care=self.people.care_of(owner),
-            pregnancy=self._pregnancy_of(owner, places),
+            pregnancy=self._pregnancy_of(places),
             no_question=self.people.no_question(owner),
             someone_else=owner != SELF,
             either=tuple(_mentioned(place, self.reader.knowledge) for place in either),
@@ -957,11 +1000,9 @@ class _Pass:
                         place.owner == denied.owner and _sides_meet(place.sides, denied.sides):
                     place.state = "denied"
 
-    def _pregnancy_of(self, owner: str, places: list[Mentioned]) -> Pregnancy | None:
-        pregnancy = self.people.pregnancy(owner)
-        if not places and pregnancy is None:  # "I'm pregnant" said alone: of the speaker
-            pregnancy = self.people.pregnancy(SELF)
-        return pregnancy
+    def _pregnancy_of(self, places: list[Mentioned]) -> Pregnancy | None:
+        """Of the person the first place belongs to (read with it); with no place ("I'm pregnant"), of the speaker."""
+        return places[0].pregnancy if places else self.people.pregnancy(SELF)
 
     def _complaint(self, pain: list[_Place]) -> list[_Place]:
         """The places of the best rank said (Rank): the complaint before what is only context."""
@@ -1034,6 +1075,8 @@ class _Pass:
     def _either(self, pain: list[_Place], only_alternatives: bool = False) -> list[_Place]:
         """The first two places said as alternatives of each other, if any: "my knee or my shin",
         "somewhere between my ankle and my heel, I don't know which"."""
+        if len(pain) < 2:
+            return []  # one place is no alternative
         unsure = not only_alternatives and self.g["unsure_which"].within(self.parse.words)
         for one, two in zip(pain, pain[1:]):
             if one.owner == two.owner and one.token.meaning.id != two.token.meaning.id and \
@@ -1061,7 +1104,7 @@ class _Pass:
         return named[0] if named else SELF  # "the left knee of my wife"; not "sore shoulder from carrying my grandson"
 
 
-def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
+def _merge(places: list[_Place], knowledge: Knowledge) -> list[_Place]:
     """One entry per place and person: a part named with its whole is the part ("my right hand's
     thumb"), a vague place named with one of its parts is that part, both sides said make both;
     "my knee and my wife's knee" are two."""
@@ -1077,7 +1120,7 @@ def _merge(places: list[_Place], knowledge: Knowledge) -> list[Mentioned]:
                 break
         else:
             merged.append(place)
-    return [_mentioned(place, knowledge) for place in merged]
+    return merged
 
 
 def _limb(meaning: Meaning, knowledge: Knowledge) -> str | None:
@@ -1091,7 +1134,7 @@ def _limb(meaning: Meaning, knowledge: Knowledge) -> str | None:
 
 def _sides_meet(one: list[str], two: list[str]) -> bool:
     """Could sides said of two mentions be the same side? None said, or both, meets anything."""
-    return not one or not two or Side.BOTH.value in one + two or bool(set(one) & set(two))
+    return not one or not two or _BOTH in one + two or bool(set(one) & set(two))
 
 
 def _same_place(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
@@ -1112,15 +1155,15 @@ def _more_exact(one: Meaning, two: Meaning, knowledge: Knowledge) -> bool:
     return two.kind is Kind.AREA and knowledge.areas[one.id].part_of == two.id
 
 
-def _mentioned(place: _Place, knowledge: Knowledge) -> Mentioned:
+def _mentioned(place: _Place, knowledge: Knowledge, pregnancy: Pregnancy | None = None) -> Mentioned:
     meaning, sides = place.token.meaning, place.sides
     said = set(sides)
     side: str | None
-    if Side.BOTH.value in said or {Side.LEFT.value, Side.RIGHT.value} <= said:
-        side = Side.BOTH.value
+    if _BOTH in said or {_LEFT, _RIGHT} <= said:
+        side = _BOTH
     else:
-        side = sides[-1] if sides else (Side.BOTH.value if meaning.plural and not place.one else None)
+        side = sides[-1] if sides else (_BOTH if meaning.plural and not place.one else None)
     vague = meaning.kind is Kind.VAGUE
     if not vague and not knowledge.areas[meaning.id].sided:
         side = None
-    return Mentioned(meaning.id, Side(side) if side else None, place.qualifier, vague, place.owner or SELF)
+    return Mentioned(meaning.id, _SIDES[side] if side else None, place.qualifier, vague, place.owner or SELF, pregnancy)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
-from voice.finding import Find, find
+from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
                              WordClass, capital)
 from voice.reading import SELF, UNKNOWN_WORD, Mentioned, Parse as Parse, Pregnancy as Pregnancy, Reader, Reading, Token
@@ -123,9 +123,15 @@ _SPELT_OUT = (Kind.AREA, Kind.VAGUE, Kind.SIDE)
 """The words read through a typing slip ("my rigth wirst"): where it hurts and which side. Not the
 pain words: their slips are everyday words ("looking" is not "locking", "filling" not "killing")."""
 
-_TOKEN = re.compile(r"((?:[^\W_]|')+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
-"""A word (letters, digits and apostrophes: "left_knee" is two; a recognizer's "[unk]" is one), or
-punctuation that ends a clause: "my wrist is fine, it's my ankle"."""
+_TOKEN = re.compile(r"([\w']+|\[unk\])|[.,;:!?\u2026\u2014\u2013()]|\s-\s")
+"""A word (letters, digits and apostrophes; a recognizer's "[unk]" is one), or punctuation that ends
+a clause: "my wrist is fine, it's my ankle". Underscores are taken out first (_NO_WORD)."""
+_NO_WORD = "\0"
+"""What an underscore is read as: no letter, no space, no punctuation ("left_knee" is two words)."""
+
+
+_FORMS_KEPT = 20_000
+"""How many words' known forms a resolver remembers before it starts again."""
 
 
 class Resolver:
@@ -137,7 +143,15 @@ class Resolver:
         self.language = library.language
         self._phrases = self.language.phrases
         self._longest = max((len(phrase) for phrase in self._phrases), default=1)
-        self._longest_from = _longest_from(self._phrases)
+        self._single = {phrase[0]: meaning for phrase, meaning in self._phrases.items() if len(phrase) == 1}
+        """The phrases of one word, by that word."""
+        lengths: dict[str, set[int]] = {}
+        for phrase in self._phrases:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+        self._lengths = {first: frozenset(counts) for first, counts in lengths.items()}
+        """How many words the phrases that start with each word have."""
+        self._longest_from = {first: max(counts) for first, counts in lengths.items()}
+        """The longest phrase that starts with each word: most words start none longer than one."""
         seconds: dict[str, set[str]] = {}
         for phrase in self._phrases:
             if len(phrase) > 1:
@@ -147,6 +161,8 @@ class Resolver:
             {word for phrase in [*self.language.red_signs, *self.language.not_signs] for word in phrase}
         """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
         "will", "spots" in front of the eyes no "spot")."""
+        self._forms: dict[str, str] = {}
+        """Each word read so far, with its known form (_known_form): a pure function of the word."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
@@ -163,6 +179,19 @@ class Resolver:
         for phrase, meaning in self._phrases.items():
             if meaning.kind is Kind.VAGUE and len(phrase) == 1:
                 self._vague_words.setdefault(meaning.id, []).append(phrase)
+        self._covered = {key: frozenset({area.id, *area.covers}) for key, area in self.knowledge.areas.items()}
+        """Each area with the areas it covers."""
+        self._near = {area: tuple(point for point in self.knowledge.points.values() if covered & {point.area, *point.near})
+                      for area, covered in self._covered.items()}
+        """The points that lie in or near each area (or anything it covers)."""
+        self._risky = {area: tuple(point.code for point in near if point.avoid_in_pregnancy)
+                       for area, near in self._near.items()}
+        """The points near each area to avoid in pregnancy."""
+        self._finder = Finder(self.language)
+        self._place_texts: dict[tuple[str, Side | None, str | None, bool, bool], str] = {}
+        """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
+        self._fixed: dict[str, str] = {}
+        """The sentences that say nothing of the utterance, made as first asked."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -174,19 +203,24 @@ class Resolver:
 
     def _tokenize(self, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
         """The words, and the positions of the words that follow a clause-ending punctuation mark."""
-        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'")
+        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'") \
+            .replace("_", _NO_WORD)
         words: list[str] = []
         breaks: set[int] = set()
         contractions = self.language.contractions
-        pieces: list[str | None] = [match.group(1) for match in _TOKEN.finditer(text)]
+        pieces: list[str | None] = list(text.split()) if _only_words(text) else \
+            [word or None for word in _TOKEN.findall(text)]  # None: a punctuation mark
+        contextual, endings = self._contextual, self._endings
         for index, word in enumerate(pieces):
             if word is None:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word) or self._in_context(word, pieces[index - 1] if index else None,
-                                                                  pieces[index + 1:index + 2]) or \
-                self._ending_before_a_number(word, pieces[index + 1:index + 3])
+            expanded = contractions.get(word)
+            if not expanded and word in contextual:
+                expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
+            if not expanded and word.endswith(endings):
+                expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
             if expanded:
                 words.extend(expanded.split())
             elif word.startswith("'") and word.strip("'") == "s":
@@ -242,6 +276,15 @@ class Resolver:
             word in self.language.grammar.get("fine", NO_WORDS)
 
     def _known_form(self, word: str) -> str:
+        """The word as the pack knows it: itself, its stem, or the word a typing slip stands for."""
+        form = self._forms.get(word)
+        if form is None:
+            if len(self._forms) >= _FORMS_KEPT:
+                self._forms.clear()  # typed text may bring any number of words: only the recent are kept
+            form = self._forms[word] = self._read_form(word)
+        return form
+
+    def _read_form(self, word: str) -> str:
         if word in self._words:
             return word
         for suffix in self.language.suffixes:
@@ -254,9 +297,11 @@ class Resolver:
         """The phrases in the text, longest first; a side may stand inside a phrase ("the heel of
         my left hand"), and any determiner where the phrase has one ("the ball of the thumb")."""
         words, breaks = self._tokenize(text)
-        shape = tuple(DETERMINER if word in self._determiners else word for word in words)
+        shape = tuple([DETERMINER if word in self._determiners else word for word in words])
         tokens: list[Token] = []
-        order: dict[Token, tuple[int, int]] = {}
+        order: list[tuple[int, int]] = []
+        """Where each token goes: at its own position, a side said inside a phrase before it."""
+        said_inside = False
         unknown: list[str] = []
         position = 0
         while position < len(words):
@@ -265,26 +310,33 @@ class Resolver:
                 word = words[position]
                 if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
+                    order.append((position, 1))
                 else:
                     unknown.append(word)
                 position += 1
                 continue
             meaning, end, inside = match
-            said_inside = [Token(at, at + 1, self._phrases[(words[at],)]) for at in inside if (words[at],) in self._phrases]
-            order.update((token, (position, 0)) for token in said_inside
-                         if token.kind is Kind.SIDE)  # "the ball of my LEFT foot": the side before its place
-            tokens.extend(said_inside)
+            for at in inside:
+                said = self._single.get(words[at])
+                if said is not None:
+                    tokens.append(Token(at, at + 1, said))
+                    order.append((position, 0) if said.kind is Kind.SIDE else (at, 1))  # "the ball of my LEFT foot": the side before its place
+                    said_inside = True
             tokens.append(Token(position, end, meaning))
+            order.append((position, 1))
             position = end
-        tokens.sort(key=lambda token: order.get(token, (token.start, 1)))
+        if said_inside:  # put in order
+            tokens = [tokens[at] for at in sorted(range(len(tokens)), key=order.__getitem__)]
         tokens = self._ones_named(words, tokens)
-        found = tuple((token.start, token.meaning) for token in tokens)
+        found = tuple([(token.start, token.meaning) for token in tokens])
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
 
     def _ones_named(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
         """ "My index finger or the MIDDLE ONE", "my big toe or the LITTLE ONE": a word and "one"
         after a place name the place of its kind with that word ("middle finger", "little toe")."""
         ones = self.language.grammar.get("ones", NO_WORDS)
+        if ones.starts.isdisjoint(words[1:]):
+            return tokens  # no "one" said after a word: most utterances
         for position in range(1, len(words)):
             if words[position] not in ones.starts or not ones.at(words, position):
                 continue
@@ -314,7 +366,7 @@ class Resolver:
         if longest > 1 and breaks:
             longest = min([longest] + [at - start for at in breaks if at > start])  # "ripping pain back, of": no "back of"
         if longest <= 1:
-            meaning = phrases.get((words[start],)) if longest else None
+            meaning = self._single.get(words[start]) if longest else None
             return (meaning, start + 1, []) if meaning is not None else None
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):
@@ -322,7 +374,10 @@ class Resolver:
                 break  # a side is not looked for across a comma: "my thumb, my ball of the foot"
             if words[at] not in self._sides:
                 content.append(at)
+        lengths = self._lengths[words[start]]
         for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
+            if length not in lengths:
+                continue  # no phrase of this word has as many words
             literal = phrases.get(words[start:start + length])
             if literal is not None and literal.kind is Kind.IDIOM:
                 return literal, start + length, []
@@ -457,10 +512,7 @@ class Resolver:
 
     def points_near(self, area_id: str) -> list[Point]:
         """The points that lie in or near an area (or anything the area covers)."""
-        area = self.knowledge.areas[area_id]
-        places = {area.id, *area.covers}
-        return [point for point in self.knowledge.points.values()
-                if places & {point.area, *point.near}]
+        return list(self._near[area_id])
 
     def answer(self, pain: Place, context: Context = Context(), care: tuple[str, ...] = (),
                text: str = "", no_question: bool = False, also: tuple[Place, ...] = (),
@@ -475,11 +527,12 @@ class Resolver:
         target = self._target_place(pain, context)
         said_to_hurt, target = self._target_hurts(pain, target, also + hurting)
         pregnancy = context.pregnancy
-        risky = tuple(p.code for p in self.points_near(target.area) if p.avoid_in_pregnancy)
+        risky = self._risky[target.area]
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
         points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
         facts = _Facts(target.area, pregnancy, risky, care, someone_else)
         rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        target_text = self.place_text(target, someone_else=someone_else)
         return Resolution(
             text=text,
             understood=True,
@@ -491,7 +544,7 @@ class Resolver:
             echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
             cautions=(*(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
                       *self._hurting_too(said_to_hurt, target, someone_else)),
-            instruction=self._instruction(target, points, context, someone_else),
+            instruction=self._instruction(target_text, points, context),
             notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
@@ -499,15 +552,15 @@ class Resolver:
             also=also,
             someone_else=someone_else,
             target_hurts=said_to_hurt is not None,
-            find=find(self.language, target.area, target.qualifier, self.place_text(target, someone_else=someone_else),
-                      points, avoid),
+            find=self._finder.find(target.area, target.qualifier, target_text, points, avoid),
         )
 
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
         same area on the other side when that side is not said to hurt."""
+        covered = self._covered[target.area]
+
         def hurts(side: Side | None) -> Place | None:
-            covered = {target.area, *self.knowledge.areas[target.area].covers}
             return next((place for place in (pain, *also) if place.whose == pain.whose and
                          (place.area in covered or self.knowledge.areas[place.area].part_of in covered) and
                          _overlap(place.side, side)), None)
@@ -581,6 +634,15 @@ class Resolver:
     # ------------------------------------------------------------ words to speak
 
     def place_text(self, place: Place, is_target: bool = True, someone_else: bool = False) -> str:
+        """How a place is spoken ("your left knee"; as a target, "either knee" when no side is said),
+        made once per place and way of saying it."""
+        key = (place.area, place.side, place.qualifier, is_target, someone_else)
+        text = self._place_texts.get(key)
+        if text is None:
+            text = self._place_texts[key] = self._spoken_place(place, is_target, someone_else)
+        return text
+
+    def _spoken_place(self, place: Place, is_target: bool, someone_else: bool) -> str:
         language = self.language
         singular, plural = language.area_names[place.area]
         templates = language.place
@@ -617,10 +679,10 @@ class Resolver:
             return "".join(items)
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
-    def _instruction(self, target: Place, points: tuple[str, ...], context: Context,
-                     someone_else: bool = False) -> tuple[str, ...]:
+    def _instruction(self, target: str, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
+        """What to do: `target` is the place to massage as it is spoken."""
         sentences = [
-            self._sentence("instruction", target=self.place_text(target, someone_else=someone_else)),
+            self._sentence("instruction", target=target),
             self.language.say["stay"],
             self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
         ]
@@ -642,15 +704,22 @@ class Resolver:
         return [self.language.point_names[code] for code in codes]
 
     def _sentence(self, key: str, **fields: str) -> str:
+        if not fields:
+            return self._fixed_sentence(key)
         return capital(self.language.say[key].format(**fields))
 
+    def _fixed_sentence(self, key: str) -> str:
+        """A sentence that says nothing of the utterance ("Go gently."), made once."""
+        sentence = self._fixed.get(key)
+        if sentence is None:
+            sentence = self._fixed[key] = capital(self.language.say[key].format())
+        return sentence
 
-def _longest_from(phrases: Mapping[tuple[str, ...], Meaning]) -> dict[str, int]:
-    """The longest phrase that starts with each word: most words start none longer than one."""
-    longest: dict[str, int] = {}
-    for phrase in phrases:
-        longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
-    return longest
+
+def _only_words(text: str) -> bool:
+    """Only letters, digits, apostrophes and spaces: the words are what the spaces part (most utterances;
+    _TOKEN reads them alike, at many times the cost)."""
+    return text.replace("'", "").replace(" ", "").isalnum()
 
 
 def _overlap(one: Side | None, two: Side | None) -> bool:
@@ -662,9 +731,8 @@ def _place(mentioned: Mentioned) -> Place:
     return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What decides which warnings apply to one answer."""
+class _Facts(NamedTuple):
+    """What decides which warnings apply to one answer (a tuple: one is made for every answer)."""
 
     target: str
     pregnancy: Pregnancy

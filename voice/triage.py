@@ -27,7 +27,8 @@ class Triage:
         self.softeners = language.grammar.get("softeners", NO_WORDS)
         self.forms = language.sign_forms
         self.longest_form = max((len(said) for said in self.forms), default=0)
-        self.plain_starts = self.softeners.starts | {said[0] for said in self.forms}
+        self.form_starts = frozenset(said[0] for said in self.forms)
+        self.plain_starts = self.softeners.starts | self.form_starts
         self.plain: dict[tuple[str, ...], frozenset[str]] = {}
         """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
         for phrase, signs in self.table.items():
@@ -36,8 +37,13 @@ class Triage:
         self.hiding: dict[tuple[str, ...], frozenset[str]] = dict.fromkeys(language.not_signs, frozenset())
         """Phrases that say no sign, though words of signs stand in them ("blood test")."""
         self.longest_from: dict[str, int] = {}
+        seconds: dict[str, set[str]] = {}
         for phrase in [*self.table, *self.plain, *self.hiding]:
             self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+            if len(phrase) > 1:
+                seconds.setdefault(phrase[0], set()).add(phrase[1])
+        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
+        """The second words of the phrases of more than one word, by their first: most words go on with none."""
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
             for area in sign.areas:
@@ -61,25 +67,31 @@ class Triage:
     def find(self, words: Sequence[str], shape: Sequence[str]) -> tuple[Said, ...]:
         """Every sign said, wherever it starts, inside other phrases too ("head ache in my chest"),
         as said and as read plainly ("my wrist looks a bit bent", "I couldn't walk")."""
-        said = [(at, at + 1) for at in range(len(words))]
-        found = dict.fromkeys(self._found(self.table, words, shape, said))
+        found = self._found(self.table, words, shape)  # each phrase found once: no two start and end alike
         if not self.plain_starts.isdisjoint(words):  # most utterances have nothing to read plainly
             plain, spans = self._plainly(words)
-            if spans != said:
+            if spans != [(at, at + 1) for at in range(len(words))]:
                 plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
                                for word, (start, end) in zip(plain, spans)]
-                found.update(dict.fromkeys(self._found(self.plain, plain, plain_shape, spans)))
-        hiding = self._found(self.hiding, words, shape, said) if found and self.hiding else []
+                found = list(dict.fromkeys([*found, *self._found(self.plain, plain, plain_shape, spans)]))
+        hiding = self._found(self.hiding, words, shape) if found and self.hiding else []
         return tuple(one for one in found if not any(_hides(phrase, one) for phrase in hiding))
 
     def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
-               spans: Sequence[tuple[int, int]]) -> list[Said]:
+               spans: Sequence[tuple[int, int]] | None = None) -> list[Said]:
+        """The phrases of the table said, where they were said (`spans`: of each word; else one word each)."""
         found = []
+        longest_from = self.longest_from
         for start, word in enumerate(words):
-            for length in range(1, min(self.longest_from.get(word, 0), len(words) - start) + 1):
+            if word not in longest_from:
+                continue  # most words start no sign
+            longest = longest_from[word] if start + 1 < len(words) and shape[start + 1] in self.seconds.get(word, ()) \
+                else 1
+            for length in range(1, min(longest, len(words) - start) + 1):
                 signs = table.get((word, *shape[start + 1:start + length]))
                 if signs is not None:
-                    found.append(Said(spans[start][0], spans[start + length - 1][1], signs))
+                    found.append(Said(start, start + length, signs) if spans is None else
+                                 Said(spans[start][0], spans[start + length - 1][1], signs))
         return found
 
     def _plainly(self, words: Sequence[str], soften: bool = True) -> tuple[list[str], list[tuple[int, int]]]:
@@ -89,16 +101,21 @@ class Triage:
         spans: list[tuple[int, int]] = []
         at = 0
         while at < len(words):
-            softener = self.softeners.at(words, at) if soften else 0
+            softener = self.softeners.at(words, at) if soften and words[at] in self.softeners.starts else 0
             if softener:
                 at += softener
                 continue
             length = next((length for length in range(min(self.longest_form, len(words) - at), 0, -1)
-                           if tuple(words[at:at + length]) in self.forms), 0)
-            said = self.forms[tuple(words[at:at + length])] if length else (words[at],)
+                           if tuple(words[at:at + length]) in self.forms), 0) if words[at] in self.form_starts else 0
+            if not length:  # a word said as it is: most words
+                plain.append(words[at])
+                spans.append((at, at + 1))
+                at += 1
+                continue
+            said = self.forms[tuple(words[at:at + length])]
             plain.extend(said)
-            spans.extend((at, at + max(length, 1)) for _ in said)
-            at += max(length, 1)
+            spans.extend((at, at + length) for _ in said)
+            at += length
         return plain, spans
 
     def area(self, start: int, end: int, area: str) -> Said | None:
@@ -108,6 +125,17 @@ class Triage:
 
     def pregnancy(self, start: int, end: int) -> Said:
         return Said(start, end, self.of_pregnancy)
+
+    def possible(self, had: set[str]) -> bool:
+        """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
+        for sign in had:
+            for _, combination in self.combinations_of.get(sign, ()):
+                for element in combination.elements:
+                    if had.isdisjoint(element):
+                        break
+                else:
+                    return True  # every element said
+        return False
 
     def flags(self, said: Iterable[Said]) -> tuple[str, ...]:
         """The red flags whose combinations are all said, in the table's order."""
@@ -124,8 +152,9 @@ def _hides(phrase: Said, sign: Said) -> bool:
 
 
 def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:
-    if not all(element & had for element in combination.elements):
-        return False
+    for element in combination.elements:
+        if had.isdisjoint(element):
+            return False  # an element not said: most combinations tried
     if combination.near is None:
         return True
     choices = [[one for one in said if one.signs & element] for element in combination.elements]

@@ -242,6 +242,9 @@ class _Pass:
         for token in self.tokens:
             if token.kind is Kind.AREA or token.kind is Kind.VAGUE:
                 had |= self.triage.of_area.get(token.meaning.id, frozenset())
+            elif token.kind is Kind.CUE and token.end - token.start > 1:
+                for sign in self._places_inside(token):
+                    had |= sign.signs
         if any("yes" in person.said or "maybe" in person.said for person in self.people.people.values()):
             had |= self.triage.of_pregnancy
         return had

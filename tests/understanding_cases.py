@@ -1189,3 +1189,19 @@ my dad at eighty still digs the garden and his back aches => ? back - care=elder
 """
 
 CASES += [line for line in AT_AN_AGE.strip().splitlines()]
+
+# Batch P: weeks said after "at" are weeks of pregnancy ("bleeding at nine weeks"), a hand "like a
+# dead fish", water leaking in pregnancy, a "not" that leaves out "pregnant" ("maybe pregnant, maybe
+# not") denies no place, and a possessive of a word the pack does not know names an owner.
+SIGNS_OF_BATCH_P = """
+bit of bleeding at nine weeks and my lower back aches => !
+my face and hands puffed up overnight at thirty six weeks and my head is pounding => !
+my hand feels like a dead fish, came on ten minutes ago => !
+thirty weeks and theres water leaking and my lower back aches in waves => !
+maybe pregnant maybe not the ring finger on my right hand is sore => ring_finger R preg=unknown
+almost certainly not pregnant my left heel is sore => heel_of_foot L preg=unknown
+the striker's left knee and right elbow are sore after the tackle => knee L +elbow R
+cant hold my cup properly my right hand is so sore in the mornings => hand R
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_P.strip().splitlines()]

@@ -112,6 +112,8 @@ class Reader:
         self.knowledge = knowledge
         self.triage = triage
         self.grammar = {key: language.grammar.get(key, NO_WORDS) for key in GRAMMAR}
+        self.possessive = tuple(ending for ending in language.suffixes if ending.startswith("'")) or ("\0",)
+        """The endings of a word that says whose ("the striker's knee")."""
         self.checks_idioms = any(self.grammar[key] for key in ("articles", "determiners", "objects"))
         """A pack that describes its noun phrases has body words checked for a body around them."""
 
@@ -468,8 +470,8 @@ class _Pass:
             self.scope = len(self.places)
             return
         if where == "before":
-            if not self._said_of_a_person(token):  # "I'm not, my right thumb is sore": not the thumb
-                self.deny_next, self.deny_end = True, token.end
+            if not self._said_of_a_person(token) and not self._after_a_pregnancy(token):
+                self.deny_next, self.deny_end = True, token.end  # not "I'm not, MY RIGHT THUMB is sore"
             return
         subject = self._subject_of(token)
         if subject == "thing":
@@ -484,6 +486,15 @@ class _Pass:
         if not scope:
             self.deny_next, self.deny_end = True, token.end  # "it does not hurt in my knee"
         self.scope = len(self.places)
+
+    def _after_a_pregnancy(self, token: Token) -> bool:
+        """ "Maybe pregnant, MAYBE NOT, the ring finger ...": a "not" right after a pregnancy and a
+        hedge leaves out "pregnant"; it denies no place."""
+        index = self.at[token.start]
+        before = self.tokens[index - 1] if index > 0 else None
+        between = self.parse.words[before.end:token.start] if before is not None else ()
+        return before is not None and before.kind is Kind.PREGNANCY and 0 < len(between) <= 2 and \
+            all(word in self.g["hedges"] for word in between)
 
     def _said_of_a_person(self, token: Token) -> bool:
         """ "I'm NOT", "she is NOT": a "not" right after a person and a being word denies what was
@@ -728,7 +739,8 @@ class _Pass:
             index = at[position]
             if index < 0:
                 owner = position > 0 and at[position - 1] >= 0 and \
-                    self.tokens[at[position - 1]].kind in (Kind.SELF, Kind.OTHER)
+                    self.tokens[at[position - 1]].kind in (Kind.SELF, Kind.OTHER) or \
+                    self.parse.words[position].endswith(self.reader.possessive)  # "the STRIKER'S left knee"
                 return "owner" if owner else "other" if described else "modifier"  # "what helps sore feet"
             before = self.tokens[index]
             if before.kind is Kind.SIDE:
@@ -822,7 +834,7 @@ class _Pass:
         says how long it has hurt: weeks are a pregnancy only said of someone or on their own."""
         start, words = self._past_approximations(self.tokens[index].start), self.parse.words
         return start == 0 or start in self.parse.breaks or words[start - 1] in self.g["being"] or \
-            (start > 1 and words[start - 1] == "at" and words[start - 2] in self.g["being"])  # "she is at 25 weeks"
+            words[start - 1] in self.g["aged_at"]  # "she is at 25 weeks", "bleeding at nine weeks"
 
     def _past_approximations(self, start: int) -> int:
         """Where a number starts with the words that make it rough: "I'm ABOUT 8 weeks", "im LIKE 22 weeks"."""

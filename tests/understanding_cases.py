@@ -1202,6 +1202,11 @@ maybe pregnant maybe not the ring finger on my right hand is sore => ring_finger
 almost certainly not pregnant my left heel is sore => heel_of_foot L preg=unknown
 the striker's left knee and right elbow are sore after the tackle => knee L +elbow R
 cant hold my cup properly my right hand is so sore in the mornings => hand R
+she cant bear any weight on her left leg since she fell => !
+two of the lads clashed heads and one cant remember the match => !
+his words are coming out like mush and his arm feels like lead => !
+one leg has swelled up like a tree trunk => !
+shut my finger in the door and the nail is hanging off => !
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_P.strip().splitlines()]

@@ -16,8 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from understanding import Case, grammar_view, judge, read_batch, score  # noqa: E402
 
 RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.925, "batch-d.txt": 0.96,
-                  "batch-e.txt": 0.92, "batch-f.txt": 0.915, "batch-g.txt": 0.895, "batch-h.txt": 0.93,
-                  "batch-i.txt": 0.94, "batch-j.txt": 0.92, "batch-k.txt": 0.90, "batch-l.txt": 0.885}
+                  "batch-e.txt": 0.925, "batch-f.txt": 0.915, "batch-g.txt": 0.905, "batch-h.txt": 0.93,
+                  "batch-i.txt": 0.94, "batch-j.txt": 0.93, "batch-k.txt": 0.915, "batch-l.txt": 0.90,
+                  "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -60,6 +61,23 @@ NOT_YET = {
     # "with my first I had ... sore feet": a past pregnancy's feet are answered first.
     "With my first I had terrible heartburn and sore feet, this time round it's been easier, 26 weeks now, but my "
     "left hip aches when I lie on it",
+    # "the fleshy pad bit under it", "the fleshy bit at the bottom of it": a place said by pointing back.
+    "thumb uh left thumb the fleshy pad bit under it",
+    "its my its my thumb the the fleshy bit at the bottom of it the right",
+    "my thumb or the fleshy bit below it i dont know",
+    # "doing a raid with my mates ... now the pinky on my right hand": the mates, named after "with",
+    # are taken for the pinky's owner, so the speaker's right hand is answered.
+    "ok so i was up all night doing a raid with my mates like twelve hours straight drank loads of energy drinks "
+    "and now the pinky on my right hand is sore",
+    # "she's all better now" after her wrist in plaster: "she" is taken for a person said to be fine,
+    # not her wrist.
+    "mum had her wrist in plaster last year, she's all better now",
+    # "the one next to the little toe": the little toe said to point at the fourth is answered.
+    "my fourth toe uh the one next to the little toe on the right is sore",
+    # "my knees are nothing compared to this": a place compared before the comparison word is answered.
+    "my knees are nothing compared to this my right big toe is throbbing",
+    # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".
+    "the striker's left knee and right elbow are sore after the tackle, he's walking fine",
 }
 """Serious failures by the scorer's strict reading (a wrong area, a place answered when it should ask)
 that are not yet fixed; none of them recommends a pregnancy point, takes a pregnancy for a no or

@@ -18,7 +18,8 @@ from understanding import Case, grammar_view, judge, read_batch, score  # noqa: 
 RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.925, "batch-d.txt": 0.96,
                   "batch-e.txt": 0.925, "batch-f.txt": 0.915, "batch-g.txt": 0.905, "batch-h.txt": 0.93,
                   "batch-i.txt": 0.94, "batch-j.txt": 0.93, "batch-k.txt": 0.915, "batch-l.txt": 0.90,
-                  "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89}
+                  "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
+                  "batch-q.txt": 0.925}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -76,6 +77,10 @@ NOT_YET = {
     "my fourth toe uh the one next to the little toe on the right is sore",
     # "my knees are nothing compared to this": a place compared before the comparison word is answered.
     "my knees are nothing compared to this my right big toe is throbbing",
+    # "my big toe or the one next to it": a place said by pointing back is no place yet.
+    "my big toe or the one next to it its hard to pin down",
+    # "my mum had bad knees before she died ... me nothing today": a dead mother's knees are answered.
+    "My mum had bad knees before she died and my dad had a bad back but me nothing today just checking this works.",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".
     "the striker's left knee and right elbow are sore after the tackle, he's walking fine",
 }

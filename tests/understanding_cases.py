@@ -1210,3 +1210,16 @@ shut my finger in the door and the nail is hanging off => !
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_P.strip().splitlines()]
+
+# Batch Q: a burn from a press that came up in blisters, a van that clipped a cyclist, a bump where
+# there should not be one, a surrogate in labour, "surely I'm not" (no plain no), "just checking".
+SIGNS_OF_BATCH_Q = """
+the press caught the back of my right hand and its come up in big blisters => !
+a van clipped me on my bike and now my neck hurts => !
+fell on my hand and theres a bump where there shouldnt be one => !
+im a surrogate thirty three weeks and the tightenings are coming every four or five minutes => !
+surely im not pregnant at forty eight, my wrists ache => wrist B preg=unknown
+just checking this works, my knee hurts => knee -
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_Q.strip().splitlines()]

@@ -66,10 +66,6 @@ NOT_YET = {
     "thumb uh left thumb the fleshy pad bit under it",
     "its my its my thumb the the fleshy bit at the bottom of it the right",
     "my thumb or the fleshy bit below it i dont know",
-    # "doing a raid with my mates ... now the pinky on my right hand": the mates, named after "with",
-    # are taken for the pinky's owner, so the speaker's right hand is answered.
-    "ok so i was up all night doing a raid with my mates like twelve hours straight drank loads of energy drinks "
-    "and now the pinky on my right hand is sore",
     # "she's all better now" after her wrist in plaster: "she" is taken for a person said to be fine,
     # not her wrist.
     "mum had her wrist in plaster last year, she's all better now",

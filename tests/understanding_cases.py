@@ -1223,3 +1223,12 @@ just checking this works, my knee hurts => knee -
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_Q.strip().splitlines()]
+
+# A person said after "with" is company (grammar: companions), not the owner of a place said later;
+# "his" and "her" still point back to them.
+COMPANY = """
+i was up all night gaming with my mates and now the pinky on my right hand is sore => little_finger R
+i went out with my husband and his knee hurts => knee - noask
+"""
+
+CASES += [line for line in COMPANY.strip().splitlines()]

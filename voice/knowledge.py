@@ -741,7 +741,7 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
-           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine", "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions")
+           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine", "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -780,7 +780,8 @@ speaker is a man: "AS A bloke of fifty two") and approximations (before a number
 rough, and weeks said so of someone are still weeks of pregnancy: "I'm ABOUT 8 weeks") and
 likewise (before a being word and a subject, they say of the subject the pregnancy just said: "my
 sister is pregnant and SO am I") and exceptions (after "nothing hurts", a place said right after
-one of them hurts: "I'm fine APART FROM my right thumb").
+one of them hurts: "I'm fine APART FROM my right thumb") and companions (a person right after one
+of them is company, not the owner of a place said later: "a raid WITH my mates ... the pinky").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

@@ -771,6 +771,9 @@ class _Pass:
         identity = self.people.identity(self.parse.words[token.start:token.end], token.kind)
         if identity is None:
             return
+        if token.kind is Kind.OTHER and token.start > 0 and self.parse.words[token.start - 1] in self.g["companions"]:
+            self.people.name(identity)  # "a raid WITH my mates ... the pinky on my right hand": company, not its owner
+            return
         if self.subjects and self.subjects[-1][2] == self.aged and self.aged_end in (token.start, token.start - 1):
             self.people.merge(self.aged, identity)  # "my 80 year old father": the father is 80
         self.subjects.append((token.start, token.end, identity))

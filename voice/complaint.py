@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from enum import IntEnum
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Mapping, Sequence
 
 from voice.knowledge import ALTERNATIVE, Kind, Meaning, WordClass
 
 _SUBJECT_REACH = 6
+"""How far a pain word may follow the place it is said of ("my knee has been really sore")."""
 _GUESS_REACH = 3
 """How far before a place a guess stands that makes it one of two alternatives ("maybe it is my shin")."""
-"""How far a pain word may follow the place it is said of ("my knee has been really sore")."""
 _ANAPHORA_REACH = 16
 """How far back "it" may point ("my knee started aching and it is still aching now")."""
 _OR = Meaning(Kind.JOIN, ALTERNATIVE)

@@ -351,9 +351,14 @@ class WordClass(frozenset[str]):
 
     def ends_at(self, words: Sequence[str], end: int) -> bool:
         """Does a phrase of the class end right before `end`?"""
+        return self.ending_at(words, end) > 0
+
+    def ending_at(self, words: Sequence[str], end: int) -> int:
+        """How many words of a phrase of the class end right before `end`; 0 for none (shortest first)."""
         if 0 < end <= len(words) and words[end - 1] not in self.ends:
-            return False  # no phrase ends with that word: most places
-        return any(" ".join(words[end - length:end]) in self for length in range(1, min(self.longest, end) + 1))
+            return 0  # no phrase ends with that word: most places
+        return next((length for length in range(1, min(self.longest, end) + 1)
+                     if " ".join(words[end - length:end]) in self), 0)
 
 
 NO_WORDS = WordClass()
@@ -740,8 +745,9 @@ _PACK_KEYS = ("language", "name", "model", "voice", "wake_phrase", "contractions
               "not_signs")
 GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "pronouns", "contrasts",
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
-           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which", "requests", "unborn", "refiners",
-           "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine", "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions")
+           "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which",
+           "requests", "unborn", "refiners", "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine",
+           "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),

@@ -147,11 +147,12 @@ class People:
 
     def _asked(self, at: int) -> bool:
         """ "Am I pregnant", "could she be pregnant": a being word before its subject; not "so am I"."""
-        start = max(0, at - 3)
-        texts = self.texts
-        return any(not self.g["likewise"].ends_at(texts, position)
-                   for position in range(start, at) if self.g["questions"].at(texts, position) and
-                   position + self.g["questions"].at(texts, position) <= at)
+        texts, questions = self.texts, self.g["questions"]
+        for position in range(max(0, at - 3), at):
+            length = questions.at(texts, position)
+            if length and position + length <= at and not self.g["likewise"].ends_at(texts, position):
+                return True
+        return False
 
     def elided(self, subjects: Sequence[tuple[int, int, str]]) -> None:
         """ "I'm not pregnant but my sister IS", "my partner is pregnant, I'M NOT", "NOT ME": a
@@ -192,9 +193,9 @@ class People:
         kinds, texts, breaks = self.kinds, self.texts, self.breaks
         if self.g["male"].isdisjoint(texts):
             return
-        said_as = [(at, at, SELF) for at in range(len(texts)) if self.g["as_one"].ends_at(texts, at)]
-        for _, end, identity in [*subjects, *said_as]:  # "AS A bloke of fifty two, my lower back ...": the speaker
-            being = end == 0 or texts[end - 1] in self.g["being"] or (end, end, identity) in said_as
+        looks = [(end, identity, texts[end - 1] in self.g["being"]) for _, end, identity in subjects] + \
+            [(at, SELF, True) for at in range(1, len(texts)) if self.g["as_one"].ends_at(texts, at)]  # "AS A bloke ..."
+        for end, identity, being in looks:
             for position in range(end, min(len(texts), end + _NEAR)):
                 if position in breaks or kinds[position] in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
                     break

@@ -239,22 +239,16 @@ class _Pass:
     def _every_sign_said(self) -> set[str]:
         """The signs said in any way, denied or not: more than make the red flags, never fewer."""
         had: set[str] = set()
-        for sign in self.parse.signs:
+        for sign in [*self.parse.signs, *self._signs_of_places_and_pregnancy(with_denied=True)]:
             had |= sign.signs
-        for token in self.tokens:
-            if token.kind is Kind.AREA or token.kind is Kind.VAGUE:
-                had |= self.triage.of_area.get(token.meaning.id, frozenset())
-            elif token.kind is Kind.CUE and token.end - token.start > 1:
-                for sign in self._places_inside(token):
-                    had |= sign.signs
-        if any("yes" in person.said or "maybe" in person.said for person in self.people.people.values()):
-            had |= self.triage.of_pregnancy
         return had
 
-    def _signs_of_places_and_pregnancy(self) -> list[Said]:
-        """The signs of the places named and not said to be fine, and of a pregnancy said of anyone."""
+    def _signs_of_places_and_pregnancy(self, with_denied: bool = False) -> list[Said]:
+        """The signs of the places named and not said to be fine (`with_denied`: fine or not), and of
+        a pregnancy said of anyone."""
         said: list[Said] = []
-        denied = {place.index for place in self.places if place.state == "denied"} - \
+        denied = set() if with_denied else \
+            {place.index for place in self.places if place.state == "denied"} - \
             {place.index for place in self.places if place.state != "denied"}  # "my left calf ..., the right one is fine"
         for index, token in enumerate(self.tokens):  # body or not: a red flag errs on the safe side
             if token.kind in (Kind.AREA, Kind.VAGUE) and index not in denied:
@@ -842,9 +836,11 @@ class _Pass:
     def _past_approximations(self, start: int) -> int:
         """Where a number starts with the words that make it rough: "I'm ABOUT 8 weeks", "im LIKE 22 weeks"."""
         words = self.parse.words
-        while start and start not in self.parse.breaks and self.g["approximations"].ends_at(words, start):
-            start -= next(length for length in range(1, start + 1)
-                          if " ".join(words[start - length:start]) in self.g["approximations"])
+        while start and start not in self.parse.breaks:
+            length = self.g["approximations"].ending_at(words, start)
+            if not length:
+                break
+            start -= length
         return start
 
     def _a_length_of_time(self, index: int, end: int) -> bool:
@@ -980,17 +976,21 @@ class _Pass:
         return kept
 
     def _restates(self, said: _Place, again: _Place) -> bool:
-        between = range(said.token.end, again.token.start)
-        words = self.parse.words
-        if not between or said.owner != again.owner or \
-                not any(self.g["hesitations"].ends_at(words, end) for end in range(between.start + 1, between.stop + 1)):
+        """Only a hesitation, "my", a determiner or a side between two places of one limb."""
+        if said.owner != again.owner:
             return False
-        if any(words[at] not in self.g["hesitations"] and words[at] not in self.g["determiners"] and
-               not self._is_side(at) and (self.at[at] < 0 or self.tokens[self.at[at]].kind is not Kind.SELF)
-               and not self.g["hesitations"].within(words, max(0, at - 1), at + 1) for at in between):
-            return False
+        words, position, hesitated = self.parse.words, said.token.end, False
+        while position < again.token.start:
+            length = self.g["hesitations"].at(words, position)
+            if length:
+                hesitated, position = True, position + length
+            elif words[position] in self.g["determiners"] or self._is_side(position) or \
+                    self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.SELF:
+                position += 1
+            else:
+                return False  # "my knee and um my ankle": two places
         limb = _limb(said.token.meaning, self.reader.knowledge)
-        return limb is not None and limb == _limb(again.token.meaning, self.reader.knowledge)
+        return hesitated and limb is not None and limb == _limb(again.token.meaning, self.reader.knowledge)
 
     def _of_its_limb(self, place: _Place, limb: _Place) -> bool:
         """ "The elbow OF LEFT HAND", "the ankle of my right foot": a place, then "of" and another

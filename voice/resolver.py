@@ -146,16 +146,15 @@ class Resolver:
         self._single = {phrase[0]: meaning for phrase, meaning in self._phrases.items() if len(phrase) == 1}
         """The phrases of one word, by that word."""
         lengths: dict[str, set[int]] = {}
+        seconds: dict[str, set[str]] = {}
         for phrase in self._phrases:
             lengths.setdefault(phrase[0], set()).add(len(phrase))
+            if len(phrase) > 1:
+                seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._lengths = {first: frozenset(counts) for first, counts in lengths.items()}
         """How many words the phrases that start with each word have."""
         self._longest_from = {first: max(counts) for first, counts in lengths.items()}
         """The longest phrase that starts with each word: most words start none longer than one."""
-        seconds: dict[str, set[str]] = {}
-        for phrase in self._phrases:
-            if len(phrase) > 1:
-                seconds.setdefault(phrase[0], set()).add(phrase[1])
         self._seconds = {first: frozenset(words) for first, words in seconds.items()}
         self._words = self.language.words() | self.language.grammar_words() | \
             {word for phrase in [*self.language.red_signs, *self.language.not_signs] for word in phrase}

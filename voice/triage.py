@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product
-from typing import Iterable, Mapping, Sequence
+from typing import AbstractSet, Iterable, Mapping, Sequence
 
 from voice.knowledge import NO_WORDS, Combination, Knowledge, LanguagePack
 
@@ -128,14 +128,8 @@ class Triage:
 
     def possible(self, had: set[str]) -> bool:
         """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
-        for sign in had:
-            for _, combination in self.combinations_of.get(sign, ()):
-                for element in combination.elements:
-                    if had.isdisjoint(element):
-                        break
-                else:
-                    return True  # every element said
-        return False
+        return any(_every_element_said(combination, had)
+                   for sign in had for _, combination in self.combinations_of.get(sign, ()))
 
     def flags(self, said: Iterable[Said]) -> tuple[str, ...]:
         """The red flags whose combinations are all said, in the table's order."""
@@ -151,10 +145,16 @@ def _hides(phrase: Said, sign: Said) -> bool:
     return phrase.start <= sign.start and sign.end <= phrase.end and (sign.start, sign.end) != (phrase.start, phrase.end)
 
 
-def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:
+def _every_element_said(combination: Combination, had: AbstractSet[str]) -> bool:
     for element in combination.elements:
         if had.isdisjoint(element):
             return False  # an element not said: most combinations tried
+    return True
+
+
+def _made(combination: Combination, said: list[Said], had: frozenset[str]) -> bool:
+    if not _every_element_said(combination, had):
+        return False
     if combination.near is None:
         return True
     choices = [[one for one in said if one.signs & element] for element in combination.elements]

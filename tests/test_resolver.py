@@ -277,6 +277,8 @@ def problems(resolver: Resolver, case: str) -> list[str]:
             wrong.append("special care")
     if "ask" in facts and not result.ask_pregnancy:
         wrong.append("does not ask about pregnancy")
+    if "noask" in facts and result.ask_pregnancy:
+        wrong.append("asks about pregnancy")
     return [f"{problem}: {got}" for problem in wrong]
 
 

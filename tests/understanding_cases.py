@@ -6,7 +6,8 @@ Each line: "utterance => expected". Expected is one of
   "!"                        not understood, reason "red_flag"
   "x"                        not understood (an idiom, nothing that hurts, or said not to hurt)
 Optional facts after a place: "+<area> <side>" another place (listed under `also`),
-"q=<qualifier>", "preg=<yes|no|unknown>", "care=<id>" ("care=none": no special care), "ask" (asks about pregnancy).
+"q=<qualifier>", "preg=<yes|no|unknown>", "care=<id>" ("care=none": no special care), "ask" (asks about pregnancy),
+"noask" (does not ask).
 """
 
 PLAIN = """
@@ -1056,7 +1057,7 @@ CASES += [line for line in RESTATED.strip().splitlines()]
 SAID_TO_BE_A_MAN = """
 as a bloke of fifty two my lower back is not what it was => lower_back - noask
 my wife is pregnant im her husband and my lower back went from putting the cot together => lower_back - noask
-im his carer and my lower back aches => lower_back -
+im his carer and my lower back aches => lower_back - ask
 """
 
 CASES += [line for line in SAID_TO_BE_A_MAN.strip().splitlines()]

@@ -19,6 +19,7 @@ from voice.settings import RATE_RANGE, VOLUME_RANGE
 from voice.speaker import Speaker, TextSpeaker, WavSpeaker, pyttsx3_speaker
 from voice.speech import (
     MAX_PIECE_CHARS,
+    Cancelled,
     Voice,
     _pick_voice,
     _pieces,
@@ -350,6 +351,24 @@ def test_stop_and_close_are_safe_at_any_time(make_speaker) -> None:
     speaker.stop()
     with pytest.raises(SpeechError, match="closed"):
         speaker.say((SHORT,))
+
+
+def test_runner_runs_what_waits_for_a_call_left_behind_before_returning() -> None:
+    """Closing a renderer removes its scratch folder this way: the program may exit at once
+    afterwards (a stop signal: os._exit), which would kill a helper thread left to do it."""
+    runner, done = Runner(), []
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        runner.run(lambda: time.sleep(0.3), 5.0, "rendering", cancel)
+    runner.after_calls(lambda: done.append(time.monotonic()), seconds=5.0)
+    assert done  # not left to a thread the program's exit would kill
+    with pytest.raises(Cancelled):
+        runner.run(lambda: time.sleep(1.0), 5.0, "rendering", cancel)
+    runner.after_calls(lambda: done.append(time.monotonic()), seconds=0.1)
+    assert len(done) == 1  # a call still going past the wait: then() waits for it on a helper thread
+    time.sleep(1.2)
+    assert len(done) == 2
 
 
 def test_speaking_aloud_without_a_sound_card_fails_clearly(make_speaker, out_dir) -> None:

@@ -68,6 +68,9 @@ START_SECONDS: Final = 30.0
 SYNTH_SECONDS: Final = 10.0
 SYNTH_SECONDS_PER_CHAR: Final = 0.05
 """Time allowed to render a piece of text: SYNTH_SECONDS plus this per character."""
+CLEANUP_SECONDS: Final = 5.0
+"""How long closing waits for a rendering cut off by stop() to end, so as to remove the scratch
+folder itself (espeak-ng must not lose the folder it writes into)."""
 POLL_SECONDS: Final = 0.005
 VOICES_SHOWN: Final = 12
 """Voices named in the message about an unknown voice."""
@@ -190,9 +193,12 @@ class Runner:
             raise value
         return cast(T, value)
 
-    def after_calls(self, then: Callable[[], None]) -> None:
-        """then(), now or once a call left behind by a cancel has ended."""
+    def after_calls(self, then: Callable[[], None], seconds: float) -> None:
+        """then(), once a call left behind by a cancel has ended: waited for up to `seconds`, as the
+        program may exit at once afterwards (os._exit), and only then left to a helper thread."""
         left = self._left
+        if left is not None:
+            left.join(seconds)
         if left is None or not left.is_alive():
             then()
             return
@@ -378,7 +384,7 @@ class Pyttsx3Renderer:
         self._closed = True
         for token in self._tokens:
             self._engine.disconnect(token)
-        self._runner.after_calls(self._scratch.cleanup)  # not under espeak writing into it
+        self._runner.after_calls(self._scratch.cleanup, CLEANUP_SECONDS)  # not under espeak writing into it
         self._engine = None
 
     # -- helpers

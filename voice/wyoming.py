@@ -417,10 +417,10 @@ async def serve(handler: Handler, uri: str, show: Callable[[str], None] = lambda
         from voice import discovery  # the zeroconf library, only when it is asked for
 
         discovery.check_announceable(host)
-    listening = await start(handler, host, port)
     warning = exposure_warning(host)
     if warning:
-        show(warning)
+        show(warning)  # before the first connection can come, and before a stop signal can cut it off
+    listening = await start(handler, host, port)
     stopped: asyncio.Queue[int] = asyncio.Queue()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):

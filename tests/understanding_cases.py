@@ -1233,3 +1233,16 @@ i went out with my husband and his knee hurts => knee - noask
 """
 
 CASES += [line for line in COMPANY.strip().splitlines()]
+
+AGES_SAID_OTHERWISE = """
+my gran have eighty one years and her left ankle is paining => ankle L care=elderly noask
+my age is seventy three, pain in right shoulder => shoulder R care=elderly noask
+my aunty she is old seventy six her hip is giving pain => hip - care=elderly noask
+a gentleman of ninety years with a sore right wrist => wrist R care=elderly noask
+my dad is having knee pain => knee - noask
+i have had this knee pain for years => knee -
+two years ago i broke my wrist now my knee hurts => knee -
+had my hip done years back and now my left elbow aches => elbow L
+"""
+
+CASES += [line for line in AGES_SAID_OTHERWISE.strip().splitlines()]

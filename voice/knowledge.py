@@ -190,7 +190,8 @@ class Kind(str, Enum):
     IDIOM = "idiom"
     """A saying with a body word in it that is not about the body: "you've got my back"."""
     AGE = "age"
-    """What follows a number: "years old" (id "years"), "months old" ("months"), "weeks"."""
+    """What follows a number: "years old" (id "years"), "months old" ("months"), "weeks", bare
+    "years" ("counted": an age only after grammar's years_had)."""
 
 
 @dataclass(frozen=True)
@@ -747,7 +748,7 @@ GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "p
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which",
            "requests", "unborn", "refiners", "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine",
-           "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions")
+           "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions", "years_had", "ageing")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -787,7 +788,10 @@ rough, and weeks said so of someone are still weeks of pregnancy: "I'm ABOUT 8 w
 likewise (before a being word and a subject, they say of the subject the pregnancy just said: "my
 sister is pregnant and SO am I") and exceptions (after "nothing hurts", a place said right after
 one of them hurts: "I'm fine APART FROM my right thumb") and companions (a person right after one
-of them is company, not the owner of a place said later: "a raid WITH my mates ... the pinky").
+of them is company, not the owner of a place said later: "a raid WITH my mates ... the pinky") and
+years_had (right before a number of `ages: counted`, it is an age: "my mother HAVE 78 years", "a
+lady OF 80 years"; "for 3 years" is none) and ageing (between a person and a number, with being
+words, they make it an age: "my mother she is OLD 78").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in
@@ -813,7 +817,7 @@ def read_language(path: Traversable, knowledge: Knowledge) -> LanguagePack:
     _read_lists(root.get("pregnancy", {}), PREGNANCY_SAID, Kind.PREGNANCY, phrases, required=("yes", "no"))
     _read_lists(root.get("commands", {}), COMMANDS, Kind.COMMAND, phrases)
     _read_lists(root.get("negations", {}), ("before", "after", "all", "treated"), Kind.NEGATION, phrases, required=())
-    _read_lists(root.get("ages", {}), ("years", "months", "weeks"), Kind.AGE, phrases, required=())
+    _read_lists(root.get("ages", {}), ("years", "months", "weeks", "counted"), Kind.AGE, phrases, required=())
     red_flag_names = _read_red_flag_names(root.get("red_flags", {}), knowledge)
     red_signs = _read_red_signs(root.get("red_signs", {}), knowledge, grammar["determiners"])
     vague_names, vague_questions = _read_vague(root.get("vague", {}), knowledge, phrases)

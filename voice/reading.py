@@ -792,10 +792,12 @@ class _Pass:
         value, end = self._value(index)
         following = self.tokens[end] if end < len(self.tokens) else None
         unit = following.meaning.id if following is not None and following.kind is Kind.AGE else None
+        if unit == "counted" and not self._after(index, "years_had"):
+            unit = None  # "I'm 77 years", "for 3 years": read as a number said alone
         if following is not None and following.kind is Kind.PREGNANCY:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
-        if unit in ("years", "months") and self._an_age_of_someone(index):
-            self._age(value if unit == "years" else 0, index, end)
+        if unit in ("years", "months") and self._an_age_of_someone(index) or unit == "counted":
+            self._age(value if unit != "months" else 0, index, end)  # "my mother have 78 years"
         elif unit == "weeks" and self._weeks_along(index) and not self._a_length_of_time(index, end):
             self.people.person(self.clause_subject or SELF).said.add("yes")  # "I'm 34 weeks"
         elif unit is None and (self._said_of_someone(index) or self._said_alone(index, end)):
@@ -876,8 +878,20 @@ class _Pass:
             return True  # "for my age, 74"
         if self.at[start - 1] >= 0 and self._names_someone(start - 1) and not self._body_follows(index):
             return True  # "my father seventy nine", "mum's eighty seven"
-        return previous in self.g["being"] and (self._is_person(start - 1) or
-                                                (start > 1 and self._is_person(start - 2)))
+        if previous not in self.g["being"] and previous not in self.g["ageing"]:
+            return False
+        subject = start - 1
+        while subject > 0 and (self.parse.words[subject - 1] in self.g["being"] or
+                               self.parse.words[subject - 1] in self.g["ageing"]):
+            subject -= 1  # "my mother AGE IS 75", "she IS OLD 78"
+        return self._is_person(start - 1) or (start > 1 and self._is_person(start - 2)) or \
+            (subject > 0 and subject < start - 1 and self.at[subject - 1] >= 0 and
+             self.tokens[self.at[subject - 1]].kind in (Kind.SELF, Kind.OTHER))  # "MY age is 71"
+
+    def _after(self, index: int, word_class: str) -> bool:
+        """Does a word of the class stand right before this token?"""
+        start = self.tokens[index].start
+        return start > 0 and start not in self.parse.breaks and self.parse.words[start - 1] in self.g[word_class]
 
     def _names_someone(self, position: int) -> bool:
         token = self.tokens[self.at[position]]

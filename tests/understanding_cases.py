@@ -1246,3 +1246,23 @@ had my hip done years back and now my left elbow aches => elbow L
 """
 
 CASES += [line for line in AGES_SAID_OTHERWISE.strip().splitlines()]
+
+# Batches R and S: a motorbike or moped come off, an Achilles "as if kicked", a headache that came on
+# "in a second", a fall from a ladder, a swollen blue arm, a scald that blistered, a fall onto the
+# bump in pregnancy, a dog bite "quite deep"; and the look-alikes beside them.
+SIGNS_OF_BATCHES_R_AND_S = """
+came off my motorbike on the bend and my wrist is sore => !
+my calf felt like i was kicked from behind and i cant stand on tiptoe => !
+my neck is stiff and the headache came on in an instant => !
+fell off a ladder at work and my lower back is killing me => !
+my left leg is swollen and bluish => !
+spilt hot coffee on my hand and its all blistery => !
+im pregnant and i fell on my tummy on the stairs, my knee hurts => !
+a dog went for me in the park and my ankle is bleeding => !
+grazed my knee falling off my scooter, its sore => knee -
+walked home on it, a bit swollen, my right ankle is sore => ankle R
+the dog nipped my hand playing, my thumb is sore => thumb -
+went for my first run in ages and my calves ache => lower_leg B
+"""
+
+CASES += [line for line in SIGNS_OF_BATCHES_R_AND_S.strip().splitlines()]

@@ -1266,3 +1266,16 @@ went for my first run in ages and my calves ache => lower_leg B
 """
 
 CASES += [line for line in SIGNS_OF_BATCHES_R_AND_S.strip().splitlines()]
+
+# Batch S: hedges by awareness, prayer, certainty and caution.
+HEDGES_OF_BATCH_S = """
+not pregnant as far as im aware, my left wrist aches => wrist L preg=unknown
+im not pregnant to my knowledge and my neck is stiff => neck - preg=unknown
+god forbid im pregnant again, my right knee hurts => knee R preg=unknown
+not pregnant please god, my lower back aches => lower_back - preg=unknown
+im not a hundred percent sure im not pregnant, my ankle hurts => ankle - preg=unknown
+just in case i am pregnant, my left shoulder is sore => shoulder L preg=unknown
+the baby has been kicking all night and my hip aches => hip - preg=yes
+"""
+
+CASES += [line for line in HEDGES_OF_BATCH_S.strip().splitlines()]

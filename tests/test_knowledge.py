@@ -112,7 +112,10 @@ def test_a_pack_states_which_places_are_asked_back_for_its_model(data: Path) -> 
 
 
 def test_area_missing_from_language_pack(data: Path) -> None:
-    edit(data / "lang" / "en.yaml", "  thumb: {name: [thumb, thumbs], phrases: [thumb, trigger thumb], plurals: [thumbs]}\n", "")
+    path = data / "lang" / "en.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = text[text.index("  thumb: {name:"):text.index("plurals: [thumbs]}\n") + len("plurals: [thumbs]}\n")]
+    edit(path, entry, "")
     check_error(data, "en.yaml", "areas", "missing key 'thumb'")
 
 

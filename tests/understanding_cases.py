@@ -1279,3 +1279,20 @@ the baby has been kicking all night and my hip aches => hip - preg=yes
 """
 
 CASES += [line for line in HEDGES_OF_BATCH_S.strip().splitlines()]
+
+# Batches R and S: condition names with a word for who gets them ("gamers thumb"), a place "totally
+# better", a filler inside a place's name ("the ball of my UH foot"), a number that runs on
+# ("a hundred and twenty drops") is no age, the fat part under the thumb.
+WORDING_OF_BATCHES_R_AND_S = """
+gamers thumb on my left hand from the controller => thumb L
+swimmers shoulder again the right one => shoulder R
+my ankle was sore on monday but its totally better now => x
+my wrist was bad but its completely fine now, my left elbow aches => elbow L
+the back of my uh left knee is sore => knee L
+the ball of my um right foot burns => ball_of_foot R
+a hundred and twenty parcels today and my lower back aches => lower_back -
+eighty and still going, my right knee aches => knee R care=elderly noask
+the fat part under my thumb is sore, the left => thumb_ball L
+"""
+
+CASES += [line for line in WORDING_OF_BATCHES_R_AND_S.strip().splitlines()]

@@ -817,7 +817,12 @@ class _Pass:
         still gardening"); "3 weeks", "two knees" are not."""
         words, start = self.parse.words, self.tokens[index].start
         after = self.tokens[end - 1].end
-        return start == 0 and (after == len(words) or after in self.parse.breaks or words[after] in ("and",))
+        return start == 0 and (after == len(words) or after in self.parse.breaks or
+                               words[after] in ("and",) and not self._number_at(after + 1))  # "a hundred AND twenty drops"
+
+    def _number_at(self, position: int) -> bool:
+        return position < len(self.parse.words) and self.at[position] >= 0 and \
+            self.tokens[self.at[position]].kind is Kind.NUMBER
 
     def _value(self, index: int) -> tuple[int, int]:
         """The number starting at this token ("seventy eight" is 78), and the index after it."""

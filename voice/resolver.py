@@ -166,6 +166,10 @@ class Resolver:
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
+        self._hesitations = frozenset(word for word in self.language.grammar.get("hesitations", NO_WORDS)
+                                      if (word,) in self._phrases and self._phrases[(word,)].kind is Kind.FILLER)
+        """Sounds passed over inside a phrase, as sides are: "the ball of my UH foot"."""
+        self._passed = self._sides | self._hesitations
         self._determiners = self.language.grammar.get("determiners", NO_WORDS)
         self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
         self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
@@ -371,7 +375,7 @@ class Resolver:
         for at in range(start + 1, min(len(words), start + longest + 4)):
             if at in breaks:
                 break  # a side is not looked for across a comma: "my thumb, my ball of the foot"
-            if words[at] not in self._sides:
+            if words[at] not in self._passed:
                 content.append(at)
         lengths = self._lengths[words[start]]
         for length in range(min(longest, max(len(content), len(words) - start)), 0, -1):
@@ -389,8 +393,8 @@ class Resolver:
             meaning = phrases.get(words[start:start + 1] + tuple(shape[at] for at in spread[1:]))
             if meaning is not None and meaning.kind is not Kind.SIDE:
                 end = spread[-1] + 1
-                return meaning, end, [at for at in range(start + 1, end)
-                                      if at not in spread or shape[at] == DETERMINER]
+                return meaning, end, [at for at in range(start + 1, end) if (at not in spread or shape[at] == DETERMINER)
+                                      and words[at] not in self._hesitations]
         return None
 
     def _may_go_on(self, words: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
@@ -400,7 +404,7 @@ class Resolver:
         for at in range(start + 1, min(len(words), start + 4)):
             if shape[at] in seconds or words[at] in seconds:
                 return True
-            if words[at] not in self._sides:
+            if words[at] not in self._passed:
                 return False
         return False
 

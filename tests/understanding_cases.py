@@ -1296,3 +1296,14 @@ the fat part under my thumb is sore, the left => thumb_ball L
 """
 
 CASES += [line for line in WORDING_OF_BATCHES_R_AND_S.strip().splitlines()]
+
+# Batch R: "my back went" is the back (a cue swallowed it); "no numbness in my legs" denies the legs;
+# after "X is fine" a clause starts, so "mine are fine, it's my neck" singles out the neck.
+BACKS_AND_FINE_OF_BATCH_R = """
+my back went lifting the mattress, low down => lower_back -
+my back went a bit stiff gardening, no tingling down my legs, lower down => lower_back -
+my dads knees are bad but mine are fine its my right wrist thats sore => wrist R
+my left ankle is fine its the right one thats swollen => ankle R
+"""
+
+CASES += [line for line in BACKS_AND_FINE_OF_BATCH_R.strip().splitlines()]

@@ -83,6 +83,10 @@ class Clauses:
             return True
         if self._phrase_at(position, "clauses"):
             return True
+        before = self.spans[self.at[position - 1]] if self.at[position - 1] >= 0 else None
+        if before is not None and before.end == position and before.kind is Kind.NEGATION and \
+                before.meaning.id == "after" and self.at[position] >= 0:
+            return True  # "mine are fine | it's my neck that's stiff"
         span = self.spans[self.at[position]] if self.at[position] >= 0 else None
         if span is not None and span.kind is Kind.JOIN and span.start == position and span.end < len(words):
             following = self.spans[self.at[span.end]] if self.at[span.end] >= 0 else None

@@ -47,18 +47,12 @@ NOT_YET = {
     "Well love I went down to the co op this morning for my paper and I bumped into maureen you know the one with "
     "the bad hip and we got talking about her grandson in australia and by the time I got home my right shoulder "
     "was giving me gyp",
-    # "that ones fine" ("that one's fine") is not read as fine; an operation's place stays first.
-    "had my right knee replaced in march that ones fine its the left ankle now",
-    "after the carpal tunnel surgery on the right that hand is fine its the left thumb aching now",
+    # an operation's place ("after the bunion op") stays first.
     "my toes are fine after the bunion op the ankle on that side aches though",
     # "no pain, just a bruise ... fading out": the bruise's place is answered.
     "no pain just a bruise on my thigh from last month fading out",
     # "my lower back and then my shins, both of them ache": the shins are answered first.
     "um my lower back and then my shins both of them ache",
-    # "was the bad one last year": the heel of the past is answered, not the achilles of this year.
-    "my heel was the bad one last year this year its my achilles on the left",
-    # "my neck and um also my left shoulder": the "also" drops the neck.
-    "hmm my neck and um also my left shoulder are stiff",
     # "with my first I had ... sore feet": a past pregnancy's feet are answered first.
     "With my first I had terrible heartburn and sore feet, this time round it's been easier, 26 weeks now, but my "
     "left hip aches when I lie on it",

@@ -1307,3 +1307,12 @@ my left ankle is fine its the right one thats swollen => ankle R
 """
 
 CASES += [line for line in BACKS_AND_FINE_OF_BATCH_R.strip().splitlines()]
+
+# "it's my ..." starts a clause: what was said before it (a sister's frozen shoulder "for a year")
+# does not make the place singled out there background.
+ITS_MY_STARTS_A_CLAUSE = """
+my brother had a bad knee for years mines nothing like that its my right ankle that hurts => ankle R
+my hips are not the problem, its the lower back => lower_back -
+"""
+
+CASES += [line for line in ITS_MY_STARTS_A_CLAUSE.strip().splitlines()]

@@ -1316,3 +1316,14 @@ my hips are not the problem, its the lower back => lower_back -
 """
 
 CASES += [line for line in ITS_MY_STARTS_A_CLAUSE.strip().splitlines()]
+
+# Batch S: a clause said of the place right after it ("the hip THAT was operated on is fine");
+# "the other knee"; a part taken back and its whole said with another side is the part there.
+RELATIVES_AND_CORRECTED_PARTS = """
+the knee that had the keyhole op is fine, its the other knee, the left, that aches => knee L
+the ball of my left foot, sorry, my right foot => ball_of_foot R
+my left thumb no wait my right hand => thumb R
+my index no my middle finger on my right hand is sore => middle_finger R
+"""
+
+CASES += [line for line in RELATIVES_AND_CORRECTED_PARTS.strip().splitlines()]

@@ -327,6 +327,8 @@ class _Pass:
     # ------------------------------------------------------------ places
 
     def _place(self, index: int, token: Token) -> None:
+        if self.corrected and self.sides:
+            token = self._part_taken_back(token)
         place = _Place(token, index, owner=self.subject, qualifier=token.meaning.qualifier or self.qualifier,
                        one=self._one_of(token))
         place.sides, self.sides, self.qualifier = self.sides, [], None
@@ -335,6 +337,15 @@ class _Pass:
                 place.state = "denied"
             self.deny_next = False  # "she won't say, her feet": a verb stands between
         self.places.append(place)
+
+    def _part_taken_back(self, token: Token) -> Token:
+        """ "The ball of my right foot, no sorry, my LEFT FOOT": the whole a part taken back is of,
+        said again with a side, is the part on that side."""
+        last = self.places[-1] if self.places else None  # nothing said yet in the correction's stead
+        part = self.reader.knowledge.areas.get(last.token.meaning.id) if last and last.state == "taken_back" else None
+        if last is not None and part is not None and part.part_of == token.meaning.id:
+            return last.token
+        return token
 
     def _side(self, index: int, side: str) -> None:
         if self.deny_next:
@@ -511,10 +522,21 @@ class _Pass:
         if position < 0 or position + 1 in self.parse.breaks:
             return ""
         index = self.at[position]
+        if index < 0 and self._in_a_relative_clause(position):
+            return "place"  # "the hip that was OPERATED on is fine"
         if index < 0 or self._is_person(position) and self.parse.words[position] not in self.g["anaphors"]:
             return "thing"  # "my EYESIGHT is fine"; "HE'S fine, just a bit sore": the person, not a place
         return "place" if self.tokens[index].kind in (Kind.AREA, Kind.VAGUE) and self.places and \
             self.places[-1].index == index else ""
+
+    def _in_a_relative_clause(self, position: int) -> bool:
+        """Is the word inside a clause said of the last place, right after it: "the hip THAT WAS
+        OPERATED ON"?"""
+        if not self.places:
+            return False
+        end = self.places[-1].token.end
+        return end < position <= end + _LOOK and self.parse.words[end] in self.g["relatives"] and \
+            self.parse.breaks.isdisjoint(range(end + 1, position + 1))
 
     def _joined_to_last(self) -> list[_Place]:
         """The last place said, with those said together with it ("my knee and my elbow are fine")."""

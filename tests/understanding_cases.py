@@ -1327,3 +1327,17 @@ my index no my middle finger on my right hand is sore => middle_finger R
 """
 
 CASES += [line for line in RELATIVES_AND_CORRECTED_PARTS.strip().splitlines()]
+
+# Batch T: a dog that "got hold of" a hand, "a deep one", bleeding "through the tea towel", a finger
+# "pointing off sideways", a car "in a ditch"; "I wasn't pregnant last month" says nothing of now;
+# a hedge word with its endings ("the GP reckons I'm not").
+SIGNS_AND_HEDGES_OF_BATCH_T = """
+a dog got hold of my arm at the park and my wrist is sore => !
+cut my palm on a tin its a deep one, my hand aches => !
+my little finger is pointing off to the side after the match => !
+we went off the road in the snow yesterday and my neck is stiff => !
+i wasnt pregnant last month, my left knee hurts => knee L preg=unknown
+my mum reckons im not pregnant, my right ankle aches => ankle R preg=unknown
+"""
+
+CASES += [line for line in SIGNS_AND_HEDGES_OF_BATCH_T.strip().splitlines()]

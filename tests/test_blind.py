@@ -29,9 +29,8 @@ NOT_YET = {
     "my hand is paining me from the elbow down to the wrist the left one",
     # a friend's condition of last year, told out of curiosity: answered as if it hurt now.
     "my friend had tennis elbow last year, i was just curious how this works",
-    # "the fleshy pad under it", "the one next to it": a place said by pointing back is no place yet.
+    # "the fleshy pad under it": a part said by pointing back is no place yet.
     "i cant work out if its my thumb or the fleshy pad under it",
-    "It's my thumb or the one next to it, the index, can't tell",
     # swollen ankles said as context of aching feet: the ankles are answered first, the feet offered next.
     "ankles a bit puffy by the evening at twenty eight weeks, no headache or anything, my feet ache",
     # "everyone assumes it's my knee": the knee said again is taken, not the thigh.
@@ -63,12 +62,8 @@ NOT_YET = {
     # "she's all better now" after her wrist in plaster: "she" is taken for a person said to be fine,
     # not her wrist.
     "mum had her wrist in plaster last year, she's all better now",
-    # "the one next to the little toe": the little toe said to point at the fourth is answered.
-    "my fourth toe uh the one next to the little toe on the right is sore",
     # "my knees are nothing compared to this": a place compared before the comparison word is answered.
     "my knees are nothing compared to this my right big toe is throbbing",
-    # "my big toe or the one next to it": a place said by pointing back is no place yet.
-    "my big toe or the one next to it its hard to pin down",
     # "my mum had bad knees before she died ... me nothing today": a dead mother's knees are answered.
     "My mum had bad knees before she died and my dad had a bad back but me nothing today just checking this works.",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".

@@ -1341,3 +1341,13 @@ my mum reckons im not pregnant, my right ankle aches => ankle R preg=unknown
 """
 
 CASES += [line for line in SIGNS_AND_HEDGES_OF_BATCH_T.strip().splitlines()]
+
+# Places named by the one they are next to, at an end of a row (grammar neighbours).
+NEXT_TO_IT = """
+my thumb or the one next to it, cant tell => ?? thumb index_finger
+its my little toe or the one beside it => ?? little_toe fourth_toe
+the toe next to my big toe on the right is sore => second_toe R
+my ring finger, the one next to the little one, is stiff => ring_finger -
+"""
+
+CASES += [line for line in NEXT_TO_IT.strip().splitlines()]

@@ -182,6 +182,7 @@ class Resolver:
         for phrase, meaning in self._phrases.items():
             if meaning.kind is Kind.VAGUE and len(phrase) == 1:
                 self._vague_words.setdefault(meaning.id, []).append(phrase)
+        self._neighbour = self._neighbours()
         self._covered = {key: frozenset({area.id, *area.covers}) for key, area in self.knowledge.areas.items()}
         """Each area with the areas it covers."""
         self._near = {area: tuple(point for point in self.knowledge.points.values() if covered & {point.area, *point.near})
@@ -330,7 +331,7 @@ class Resolver:
             position = end
         if said_inside:  # put in order
             tokens = [tokens[at] for at in sorted(range(len(tokens)), key=order.__getitem__)]
-        tokens = self._ones_named(words, tokens)
+        tokens = self._neighbours_named(words, self._ones_named(words, tokens))
         found = tuple([(token.start, token.meaning) for token in tokens])
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
 
@@ -356,6 +357,47 @@ class Resolver:
             if meaning is not None and meaning.kind is Kind.AREA:
                 tokens = sorted([token for token in tokens if token not in covering] +
                                 [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
+        return tokens
+
+    def _neighbours(self) -> dict[str, Meaning]:
+        """The one area next to each area at an end of its row (knowledge.yaml's vague lists run in
+        order: the thumb's is the index finger, the little toe's the fourth), as its plainest phrase says it."""
+        plainest: dict[str, tuple[int, Meaning]] = {}
+        for phrase, meaning in self._phrases.items():
+            if meaning.kind is Kind.AREA and meaning.qualifier is None and \
+                    len(phrase) < plainest.get(meaning.id, (len(phrase) + 1, meaning))[0]:
+                plainest[meaning.id] = (len(phrase), meaning)
+        neighbour = {}
+        for row in self.knowledge.vague.values():
+            for end, next_one in ((row[0], row[1]), (row[-1], row[-2])) if len(row) > 1 else ():
+                if next_one in plainest:
+                    neighbour[end] = plainest[next_one][1]
+        return neighbour
+
+    def _neighbours_named(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
+        """ "My big toe or THE ONE NEXT TO IT", "like THE ONE NEXT TO the little one": a place named by
+        the one it is next to, when that one is at an end of its row; the place pointed at is only a
+        landmark."""
+        pointing = self.language.grammar.get("neighbours", NO_WORDS)
+        if pointing.starts.isdisjoint(words):
+            return tokens  # most utterances
+        anaphors = self.language.grammar.get("anaphors", NO_WORDS)
+        for position in range(len(words)):
+            length = pointing.at(words, position) if words[position] in pointing.starts else 0
+            if not length:
+                continue
+            end = position + length
+            while end < len(words) and words[end] in self._determiners:
+                end += 1  # "the one next to THE little one"
+            landmark = next((token for token in tokens if token.start == end and token.kind is Kind.AREA), None)
+            stop = landmark.end if landmark is not None else end + 1
+            if landmark is None and end < len(words) and words[end] in anaphors:
+                landmark = next((token for token in reversed(tokens) if token.end <= position and
+                                 token.kind is Kind.AREA), None)  # "... or the one next to IT"
+            neighbour = self._neighbour.get(landmark.meaning.id) if landmark is not None else None
+            if neighbour is not None:
+                tokens = sorted([token for token in tokens if token.end <= position or token.start >= stop] +
+                                [Token(position, stop, neighbour)], key=lambda token: token.start)
         return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,

@@ -1351,3 +1351,22 @@ my ring finger, the one next to the little one, is stiff => ring_finger -
 """
 
 CASES += [line for line in NEXT_TO_IT.strip().splitlines()]
+
+# Batch T: words for places (the wee toe, where the foot joins the leg, under the toes, between the
+# elbow and the hand, between the shoulders), heels that are shoes, "now neither", "isn't like my
+# migraines", "my husband thinks it's my hip", a bony bit inside a denied place's noun phrase.
+WORDS_OF_BATCH_T = """
+the wee toe on my right foot aches => little_toe R
+the bit where my foot joins my leg on the right is stiff => ankle R
+the pads under my toes burn when i walk => ball_of_foot -
+pain between my elbow and my hand on the left => forearm L
+my upper back between the shoulders is tight => mid_back -
+i wore those heels all night and my left knee aches => knee L
+pain in my heels in the morning => heel_of_foot B
+it used to be my left knee then my right, now neither => x
+this isnt like my headaches its my right shoulder => shoulder R
+my wife thinks its my knee but its lower, my left shin => lower_leg L
+not the bony bit on the inside of my knee, higher up, my thigh => thigh -
+"""
+
+CASES += [line for line in WORDS_OF_BATCH_T.strip().splitlines()]

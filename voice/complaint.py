@@ -82,7 +82,7 @@ class Clauses:
         if position in self.breaks or words[position] in self.g["contrasts"]:
             return True
         if self._phrase_at(position, "clauses"):
-            return True
+            return words[position - 1] not in self.g["reporting"]  # not "my husband THINKS | it's my hip"
         before = self.spans[self.at[position - 1]] if self.at[position - 1] >= 0 else None
         if before is not None and before.end == position and before.kind is Kind.NEGATION and \
                 before.meaning.id == "after" and self.at[position] >= 0:

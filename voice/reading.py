@@ -456,7 +456,8 @@ class _Pass:
         if token.kind is Kind.CARE:
             return token.meaning.person
         word = token.meaning.id
-        return token.kind is Kind.FILLER and (word in self.g["determiners"] or word in self.g["prepositions"])
+        return token.kind is Kind.FILLER and (word in self.g["determiners"] or word in self.g["prepositions"] or
+                                              word in self.g["parts"])  # "not the BONY BIT on the outside of my ankle"
 
     def _distinct_pain(self) -> int:
         return len({p.token.meaning.id for p in self.places if p.state == "pain"})

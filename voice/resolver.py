@@ -132,6 +132,9 @@ _NO_WORD = "\0"
 
 _FORMS_KEPT = 20_000
 """How many words' known forms a resolver remembers before it starts again."""
+_ANSWERS_KEPT = 2_000
+"""How many sets of warnings and instructions a resolver remembers before it starts again (care said
+of someone may come in any combination; the duration is any setting)."""
 
 
 class Resolver:
@@ -191,6 +194,14 @@ class Resolver:
         """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
         self._fixed: dict[str, str] = {}
         """The sentences that say nothing of the utterance, made as first asked."""
+        self._echoes: dict[str, str] = {}
+        """Each place as said back (_echo), by the place as spoken: a table of the pack's, filled as asked."""
+        self._kept: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        """The points recommended for each target area, by the points avoided (_points_kept)."""
+        self._warnings_for: dict[_Facts, _Warned] = {}
+        """The warnings of each set of facts (_warned)."""
+        self._instructions: dict[tuple[str, tuple[str, ...], int], tuple[str, ...]] = {}
+        """The instruction for each place as spoken, points and duration (_instruction)."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -528,9 +539,8 @@ class Resolver:
         pregnancy = context.pregnancy
         risky = self._risky[target.area]
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
-        points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
-        facts = _Facts(target.area, pregnancy, risky, care, someone_else)
-        rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        points = self._points_kept(target.area, avoid)
+        warned = self._warned(_Facts(target.area, pregnancy, risky, care, someone_else))
         target_text = self.place_text(target, someone_else=someone_else)
         return Resolution(
             text=text,
@@ -539,12 +549,11 @@ class Resolver:
             target=target,
             points=points,
             avoid_points=avoid,
-            warnings=tuple(rule.id for rule in rules),
-            echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
-            cautions=(*(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
-                      *self._hurting_too(said_to_hurt, target, someone_else)),
+            warnings=warned.rules,
+            echo=self._echo(self.place_text(pain, is_target=False, someone_else=someone_else)),
+            cautions=warned.before + self._hurting_too(said_to_hurt, target, someone_else),
             instruction=self._instruction(target_text, points, context),
-            notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
+            notes=warned.after,
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
             special_care=care,
@@ -553,6 +562,35 @@ class Resolver:
             target_hurts=said_to_hurt is not None,
             find=self._finder.find(target.area, target.qualifier, target_text, points, avoid),
         )
+
+    def _points_kept(self, area: str, avoid: tuple[str, ...]) -> tuple[str, ...]:
+        """The points recommended for a target area, less those avoided: made once per area and points avoided."""
+        points = self._kept.get((area, avoid))
+        if points is None:
+            recommended = self.knowledge.areas[area].recommend
+            points = self._kept[area, avoid] = tuple(code for code in recommended if code not in avoid)
+        return points
+
+    def _warned(self, facts: _Facts) -> _Warned:
+        """The warnings that apply, and what is said of them before and after the instruction:
+        a pure function of the facts, made once per facts (bounded, like the words' forms)."""
+        warned = self._warnings_for.get(facts)
+        if warned is None:
+            if len(self._warnings_for) >= _ANSWERS_KEPT:
+                self._warnings_for.clear()
+            rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+            warned = self._warnings_for[facts] = _Warned(
+                tuple(rule.id for rule in rules),
+                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER))
+        return warned
+
+    def _echo(self, pain: str) -> str:
+        """What was understood, said back (`pain`: the place as spoken), made once per place."""
+        echo = self._echoes.get(pain)
+        if echo is None:
+            echo = self._echoes[pain] = self._sentence("echo", pain=pain)
+        return echo
 
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
@@ -679,11 +717,21 @@ class Resolver:
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
     def _instruction(self, target: str, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
-        """What to do: `target` is the place to massage as it is spoken."""
+        """What to do: `target` is the place to massage as it is spoken; made once per place, points
+        and duration (bounded, like the words' forms)."""
+        key = (target, points, context.duration_seconds)
+        sentences = self._instructions.get(key)
+        if sentences is None:
+            if len(self._instructions) >= _ANSWERS_KEPT:
+                self._instructions.clear()
+            sentences = self._instructions[key] = self._instruction_for(target, points, context.duration_seconds)
+        return sentences
+
+    def _instruction_for(self, target: str, points: tuple[str, ...], seconds: int) -> tuple[str, ...]:
         sentences = [
             self._sentence("instruction", target=target),
             self.language.say["stay"],
-            self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
+            self._sentence("duration", duration=self.duration_text(seconds)),
         ]
         if points:
             sentences.append(self._sentence("points", points=self.join(self._point_names(points))))
@@ -728,6 +776,14 @@ def _overlap(one: Side | None, two: Side | None) -> bool:
 
 def _place(mentioned: Mentioned) -> Place:
     return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
+
+
+class _Warned(NamedTuple):
+    """The warnings that apply to one answer: their ids, and what is said before and after the instruction."""
+
+    rules: tuple[str, ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
 
 
 class _Facts(NamedTuple):

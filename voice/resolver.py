@@ -194,6 +194,8 @@ class Resolver:
         """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
         self._fixed: dict[str, str] = {}
         """The sentences that say nothing of the utterance, made as first asked."""
+        self._targets: dict[tuple[str, Side | None, str | None, bool], Place] = {}
+        """The place to massage for each pain place (_target_place): a table of the pack's, filled as asked."""
         self._echoes: dict[str, str] = {}
         """Each place as said back (_echo), by the place as spoken: a table of the pack's, filled as asked."""
         self._kept: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
@@ -510,6 +512,14 @@ class Resolver:
         return context.pregnancy
 
     def _target_place(self, pain: Place, context: Context) -> Place:
+        """The place to massage for a pain place: made once per area, side, qualifier and way of choosing the side."""
+        key = (pain.area, pain.side, pain.qualifier, context.same_side)
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = self._corresponding(pain, context)
+        return target
+
+    def _corresponding(self, pain: Place, context: Context) -> Place:
         area = self.knowledge.areas[pain.area]
         target = self.knowledge.areas[area.corresponds_to or area.id]
         side = pain.side if target.sided else None
@@ -595,21 +605,24 @@ class Resolver:
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
         same area on the other side when that side is not said to hurt."""
-        covered = self._covered[target.area]
-
-        def hurts(side: Side | None) -> Place | None:
-            return next((place for place in (pain, *also) if place.whose == pain.whose and
-                         (place.area in covered or self.knowledge.areas[place.area].part_of in covered) and
-                         _overlap(place.side, side)), None)
-
-        said = hurts(target.side)
+        said = self._hurting_on(target, target.side, pain, also)
         if said is None:
             return None, target
         if target.side in (Side.LEFT, Side.RIGHT) and said.side is target.side:
             other = replace(target, side=Side.RIGHT if target.side is Side.LEFT else Side.LEFT)
-            if hurts(other.side) is None:
+            if self._hurting_on(target, other.side, pain, also) is None:
                 return said, other
         return said, target
+
+    def _hurting_on(self, target: Place, side: Side | None, pain: Place, also: tuple[Place, ...]) -> Place | None:
+        """The first of the pain and the other places of its person said to hurt that the target,
+        on `side`, lies on."""
+        covered = self._covered[target.area]
+        for place in (pain, *also):
+            if place.whose == pain.whose and (place.area in covered or self.knowledge.areas[place.area].part_of in covered) \
+                    and _overlap(place.side, side):
+                return place
+        return None
 
     def _hurting_too(self, hurting: Place | None, target: Place, someone_else: bool) -> tuple[str, ...]:
         if hurting is None:

@@ -230,8 +230,8 @@ class _Pass:
     def _red_flags(self) -> tuple[str, ...]:
         """The red flags made of the signs said and not denied, of the places named and not said
         to be fine, and of a pregnancy said of anyone."""
-        if not self.parse.signs and self.triage.words_needed:
-            return ()  # every combination has a sign of words, and none was said
+        if self.triage.words_needed and not self.triage.possible_in_words(self.parse.signs):
+            return ()  # every combination needs signs of words, and those said make none with any place: most utterances
         if not self.triage.possible(self._every_sign_said()):
             return ()  # not even every sign said, denied or not, makes a red flag: most utterances
         return self.triage.flags([*self._signs_had(), *self._signs_of_places_and_pregnancy()])

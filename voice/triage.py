@@ -58,6 +58,10 @@ class Triage:
             for combination in flag.when:
                 for needed in {one for element in combination.elements for one in element}:
                     self.combinations_of.setdefault(needed, []).append((flag.id, combination))
+        unspoken = frozenset(sign.id for sign in knowledge.signs.values() if not sign.spoken)
+        self.in_words_of = {sign: [tuple(element for element in combination.elements if element.isdisjoint(unspoken))
+                                   for _, combination in combinations] for sign, combinations in self.combinations_of.items()}
+        """For each sign, the elements of each of its combinations that only words say (no place, no pregnancy)."""
 
     def words(self, unheard: frozenset[str] = frozenset()) -> set[str]:
         """Every word of every sign and of every phrase that says none, for the recognizer's
@@ -126,6 +130,18 @@ class Triage:
     def pregnancy(self, start: int, end: int) -> Said:
         return Said(start, end, self.of_pregnancy)
 
+    def possible_in_words(self, said: Sequence[Said]) -> bool:
+        """Could the signs said in words make a red flag, whatever places and pregnancies are said
+        with them? Only for a table whose every combination needs a sign said in words (words_needed)."""
+        had: set[str] = set()
+        for one in said:
+            had |= one.signs
+        for sign in had:
+            for elements in self.in_words_of.get(sign, ()):
+                if _every_element_said_of(elements, had):
+                    return True
+        return False
+
     def possible(self, had: set[str]) -> bool:
         """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
         return any(_every_element_said(combination, had)
@@ -146,7 +162,11 @@ def _hides(phrase: Said, sign: Said) -> bool:
 
 
 def _every_element_said(combination: Combination, had: AbstractSet[str]) -> bool:
-    for element in combination.elements:
+    return _every_element_said_of(combination.elements, had)
+
+
+def _every_element_said_of(elements: tuple[frozenset[str], ...], had: AbstractSet[str]) -> bool:
+    for element in elements:
         if had.isdisjoint(element):
             return False  # an element not said: most combinations tried
     return True

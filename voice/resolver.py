@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
@@ -316,15 +316,21 @@ class Resolver:
         said_inside = False
         unknown: list[str] = []
         position = 0
+        single, longest_from = self._single, self._longest_from
         while position < len(words):
-            match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
+            word = words[position]
+            match = self._match(words, shape, breaks, position) if longest_from.get(word, 0) > 1 else None
             if match is None:
-                word = words[position]
-                if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
+                meaning = single.get(word)  # a word that starts no longer phrase, or none said here: most words
+                if meaning is not None:
+                    tokens.append(Token(position, position + 1, meaning))
+                elif word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
-                    order.append((position, 1))
                 else:
                     unknown.append(word)
+                    position += 1
+                    continue
+                order.append((position, 1))
                 position += 1
                 continue
             meaning, end, inside = match
@@ -367,19 +373,19 @@ class Resolver:
                                 [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
         return tokens
 
-    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
-               phrases: Mapping[tuple[str, ...], Meaning],
-               longest_from: Mapping[str, int]) -> tuple[Meaning, int, list[int]] | None:
-        """The longest phrase at `start`: (meaning, where it ends, positions of the sides and
-        determiners inside it)."""
-        longest = longest_from.get(words[start], 0)
-        if longest > 1 and not self._may_go_on(words, shape, start):
-            longest = 1  # "my knee": no phrase starts with "my knee"
-        if longest > 1 and breaks:
+    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int],
+               start: int) -> tuple[Meaning, int, list[int]] | None:
+        """The longest phrase of more than one word at `start`, where its first word starts one:
+        (meaning, where it ends, positions of the sides and determiners inside it); None where only
+        a phrase of one word can be said (the caller looks that up)."""
+        if not self._may_go_on(words, shape, start):
+            return None  # "my knee": no phrase starts with "my knee"
+        longest = self._longest_from[words[start]]
+        if breaks:
             longest = min([longest] + [at - start for at in breaks if at > start])  # "ripping pain back, of": no "back of"
-        if longest <= 1:
-            meaning = self._single.get(words[start]) if longest else None
-            return (meaning, start + 1, []) if meaning is not None else None
+            if longest <= 1:
+                return None
+        phrases = self._phrases
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):
             if at in breaks:

@@ -23,27 +23,20 @@ class Triage:
 
     def __init__(self, knowledge: Knowledge, language: LanguagePack) -> None:
         self.knowledge = knowledge
-        self.table = language.red_signs
+        self.table = _Phrases(language.red_signs)
         self.softeners = language.grammar.get("softeners", NO_WORDS)
         self.forms = language.sign_forms
         self.longest_form = max((len(said) for said in self.forms), default=0)
         self.form_starts = frozenset(said[0] for said in self.forms)
         self.plain_starts = self.softeners.starts | self.form_starts
-        self.plain: dict[tuple[str, ...], frozenset[str]] = {}
-        """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
+        plain: dict[tuple[str, ...], frozenset[str]] = {}
         for phrase, signs in self.table.items():
-            plain = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
-            self.plain[plain] = self.plain.get(plain, frozenset()) | signs
-        self.hiding: dict[tuple[str, ...], frozenset[str]] = dict.fromkeys(language.not_signs, frozenset())
+            plainly = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
+            plain[plainly] = plain.get(plainly, frozenset()) | signs
+        self.plain = _Phrases(plain)
+        """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
+        self.hiding = _Phrases(dict.fromkeys(language.not_signs, frozenset()))
         """Phrases that say no sign, though words of signs stand in them ("blood test")."""
-        self.longest_from: dict[str, int] = {}
-        seconds: dict[str, set[str]] = {}
-        for phrase in [*self.table, *self.plain, *self.hiding]:
-            self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
-            if len(phrase) > 1:
-                seconds.setdefault(phrase[0], set()).add(phrase[1])
-        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
-        """The second words of the phrases of more than one word, by their first: most words go on with none."""
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
             for area in sign.areas:
@@ -79,18 +72,22 @@ class Triage:
                                for word, (start, end) in zip(plain, spans)]
                 found = list(dict.fromkeys([*found, *self._found(self.plain, plain, plain_shape, spans)]))
         hiding = self._found(self.hiding, words, shape) if found and self.hiding else []
+        if not hiding:
+            return tuple(found)  # no phrase of no sign said: most utterances
         return tuple(one for one in found if not any(_hides(phrase, one) for phrase in hiding))
 
-    def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
+    @staticmethod
+    def _found(table: _Phrases, words: Sequence[str], shape: Sequence[str],
                spans: Sequence[tuple[int, int]] | None = None) -> list[Said]:
         """The phrases of the table said, where they were said (`spans`: of each word; else one word each)."""
         found = []
-        longest_from = self.longest_from
+        longest_from, seconds = table.longest_from, table.seconds
         for start, word in enumerate(words):
-            if word not in longest_from:
-                continue  # most words start no sign
-            longest = longest_from[word] if start + 1 < len(words) and shape[start + 1] in self.seconds.get(word, ()) \
-                else 1
+            longest = longest_from.get(word)
+            if longest is None:
+                continue  # most words start no phrase of the table
+            if longest > 1 and not (start + 1 < len(words) and shape[start + 1] in seconds[word]):
+                longest = 1
             for length in range(1, min(longest, len(words) - start) + 1):
                 signs = table.get((word, *shape[start + 1:start + length]))
                 if signs is not None:
@@ -154,6 +151,21 @@ class Triage:
         made = {flag for sign in had for flag, combination in self.combinations_of.get(sign, ())
                 if _made(combination, said, had)}
         return tuple(flag for flag in self.knowledge.red_flags if flag in made)
+
+
+class _Phrases(dict[tuple[str, ...], frozenset[str]]):
+    """Phrases and the signs each says, with what finding them in running text needs: for each
+    first word, the longest phrase it starts and the second words of its longer ones."""
+
+    def __init__(self, table: Mapping[tuple[str, ...], frozenset[str]]) -> None:
+        super().__init__(table)
+        self.longest_from: dict[str, int] = {}
+        seconds: dict[str, set[str]] = {}
+        for phrase in self:
+            self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+            seconds.setdefault(phrase[0], set()).update(phrase[1:2])
+        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
+        """The second words of the longer phrases, by their first: none for most first words."""
 
 
 def _hides(phrase: Said, sign: Said) -> bool:

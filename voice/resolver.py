@@ -319,7 +319,8 @@ class Resolver:
         single, longest_from = self._single, self._longest_from
         while position < len(words):
             word = words[position]
-            match = self._match(words, shape, breaks, position) if longest_from.get(word, 0) > 1 else None
+            match = self._match(words, shape, breaks, position) \
+                if longest_from.get(word, 0) > 1 and self._may_go_on(words, shape, position) else None
             if match is None:
                 meaning = single.get(word)  # a word that starts no longer phrase, or none said here: most words
                 if meaning is not None:
@@ -375,11 +376,9 @@ class Resolver:
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int],
                start: int) -> tuple[Meaning, int, list[int]] | None:
-        """The longest phrase of more than one word at `start`, where its first word starts one:
-        (meaning, where it ends, positions of the sides and determiners inside it); None where only
-        a phrase of one word can be said (the caller looks that up)."""
-        if not self._may_go_on(words, shape, start):
-            return None  # "my knee": no phrase starts with "my knee"
+        """The longest phrase of more than one word at `start`, where one may go on from its first
+        word (_may_go_on): (meaning, where it ends, positions of the sides and determiners inside it);
+        None where only a phrase of one word can be said (the caller looks that up)."""
         longest = self._longest_from[words[start]]
         if breaks:
             longest = min([longest] + [at - start for at in breaks if at > start])  # "ripping pain back, of": no "back of"
@@ -414,7 +413,8 @@ class Resolver:
 
     def _may_go_on(self, words: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
         """Could a phrase longer than one word start here? Only if the next word (past any
-        side) is a second word of a phrase that starts with this one: most words fail at once."""
+        side) is a second word of a phrase that starts with this one: most words fail at once
+        ("my knee": no phrase starts with "my knee")."""
         seconds = self._seconds.get(words[start], frozenset())
         for at in range(start + 1, min(len(words), start + 4)):
             if shape[at] in seconds or words[at] in seconds:

@@ -165,6 +165,8 @@ class Resolver:
         "will", "spots" in front of the eyes no "spot")."""
         self._forms: dict[str, str] = {}
         """Each word read so far, with its known form (_known_form): a pure function of the word."""
+        self._alone: dict[str, tuple[str, ...] | None] = {}
+        """Each piece of text read so far, with the words it stands for wherever it is said (_read_alone)."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
@@ -215,33 +217,53 @@ class Resolver:
 
     def _tokenize(self, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
         """The words, and the positions of the words that follow a clause-ending punctuation mark."""
-        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'") \
-            .replace("_", _NO_WORD)
+        if not text.isascii():  # NFKC leaves ASCII as it is, and the quotes are not ASCII
+            text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+        text = text.lower().replace("_", _NO_WORD)
         words: list[str] = []
         breaks: set[int] = set()
-        contractions = self.language.contractions
         pieces: list[str | None] = list(text.split()) if _only_words(text) else \
             [word or None for word in _TOKEN.findall(text)]  # None: a punctuation mark
-        contextual, endings = self._contextual, self._endings
+        alone = self._alone
         for index, word in enumerate(pieces):
             if word is None:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word)
-            if not expanded and word in contextual:
-                expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
-            if not expanded and word.endswith(endings):
-                expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
-            if expanded:
-                words.extend(expanded.split())
-            elif word.startswith("'") and word.strip("'") == "s":
-                continue  # "my elbow \u2019s sore": the "'s" of a word written apart
+            if word in alone:
+                said = alone[word]
             else:
-                word = self._known_form(word.strip("'"))
-                if word:
-                    words.append(word)
+                if len(alone) >= _FORMS_KEPT:
+                    alone.clear()  # typed text may bring any number of words: only the recent are kept
+                said = alone[word] = self._read_alone(word)
+            words.extend(said if said is not None else self._read_in_place(word, pieces, index))
         return tuple(words), frozenset(breaks)
+
+    def _read_alone(self, word: str) -> tuple[str, ...] | None:
+        """The words a piece of text stands for wherever it is said; None when that depends on the
+        pieces around it (a contraction that is also a word, an ending that may stand for a word)."""
+        expanded = self.language.contractions.get(word)
+        if expanded:
+            return tuple(expanded.split())
+        if word in self._contextual or self._stems_before_a_number(word):
+            return None
+        return self._plainly(word)
+
+    def _read_in_place(self, word: str, pieces: list[str | None], index: int) -> tuple[str, ...]:
+        """The words a piece of text stands for where it is said (see _read_alone)."""
+        expanded = None
+        if word in self._contextual:
+            expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
+        if not expanded and word.endswith(self._endings):
+            expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
+        return tuple(expanded.split()) if expanded else self._plainly(word)
+
+    def _plainly(self, word: str) -> tuple[str, ...]:
+        """A word read as itself: its known form, without apostrophes around it."""
+        if word.startswith("'") and word.strip("'") == "s":
+            return ()  # "my elbow \u2019s sore": the "'s" of a word written apart
+        form = self._known_form(word.strip("'"))
+        return (form,) if form else ()
 
     def _in_context(self, word: str, previous: str | None, following: list[str | None]) -> str | None:
         """A contraction that is also a word ("its", "were"), where it is the contraction."""
@@ -271,21 +293,27 @@ class Resolver:
             return None
         said = self._phrases.get((self._known_form(number),))
         own_word = word in self._words  # "my knees 2": a word of its own, not one with an ending
-        for ending, meaning in self.language.endings_before_numbers.items():
-            if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
-                    (not own_word and (number.isdecimal() or number in self.language.numbers or
-                                       (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
-                                       (meaning, number) in self._said_after) or
-                     own_word and self._is_fine(word[:-len(ending)], number)):
-                return f"{self._known_form(word[:-len(ending)])} {meaning}"
+        for stem, meaning in self._stems_before_a_number(word):
+            if not own_word and (number.isdecimal() or number in self.language.numbers or
+                                 (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
+                                 (meaning, number) in self._said_after) or \
+                    own_word and number in self.language.grammar.get("fine", NO_WORDS):
+                return f"{self._known_form(stem)} {meaning}"
         return None
 
-    def _is_fine(self, stem: str, word: str) -> bool:
-        """ "my shoulders fine", as a transcript writes "my shoulder's fine": a place's word with the
-        ending, before a word of `grammar: fine`. Either reading says the place is fine."""
-        place = self._phrases.get((self._known_form(stem),))
-        return place is not None and place.kind in (Kind.AREA, Kind.VAGUE) and \
-            word in self.language.grammar.get("fine", NO_WORDS)
+    def _stems_before_a_number(self, word: str) -> list[tuple[str, str]]:
+        """Where a word may be a known word and an ending that stands for a word of its own (see
+        _ending_before_a_number): each stem, with what its ending stands for. A word of its own only
+        where its stem names a place, before a word of `grammar: fine`: "my shoulders fine", as a
+        transcript writes "my shoulder's fine" (either reading says the place is fine)."""
+        own_word = word in self._words
+        return [(word[:-len(ending)], meaning) for ending, meaning in self.language.endings_before_numbers.items()
+                if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and
+                (not own_word or self._names_a_place(word[:-len(ending)]))]
+
+    def _names_a_place(self, word: str) -> bool:
+        place = self._phrases.get((self._known_form(word),))
+        return place is not None and place.kind in (Kind.AREA, Kind.VAGUE)
 
     def _known_form(self, word: str) -> str:
         """The word as the pack knows it: itself, its stem, or the word a typing slip stands for."""

@@ -71,7 +71,7 @@ class Triage:
                 plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
                                for word, (start, end) in zip(plain, spans)]
                 found = list(dict.fromkeys([*found, *self._found(self.plain, plain, plain_shape, spans)]))
-        hiding = self._found(self.hiding, words, shape) if found and self.hiding else []
+        hiding = self._found(self.hiding, words, shape) if found and not self.hiding.starts.isdisjoint(words) else []
         if not hiding:
             return tuple(found)  # no phrase of no sign said: most utterances
         return tuple(one for one in found if not any(_hides(phrase, one) for phrase in hiding))
@@ -81,15 +81,16 @@ class Triage:
                spans: Sequence[tuple[int, int]] | None = None) -> list[Said]:
         """The phrases of the table said, where they were said (`spans`: of each word; else one word each)."""
         found = []
-        longest_from, seconds = table.longest_from, table.seconds
+        lengths_from, seconds = table.lengths_from, table.seconds
         for start, word in enumerate(words):
-            longest = longest_from.get(word)
-            if longest is None:
+            lengths = lengths_from.get(word)
+            if lengths is None:
                 continue  # most words start no phrase of the table
-            if longest > 1 and not (start + 1 < len(words) and shape[start + 1] in seconds[word]):
-                longest = 1
-            for length in range(1, min(longest, len(words) - start) + 1):
-                signs = table.get((word, *shape[start + 1:start + length]))
+            goes_on = start + 1 < len(words) and shape[start + 1] in seconds[word]
+            for length in lengths:
+                if length > 1 and not goes_on or start + length > len(words):
+                    break
+                signs = table.get((word,) if length == 1 else (word, *shape[start + 1:start + length]))
                 if signs is not None:
                     found.append(Said(start, start + length, signs) if spans is None else
                                  Said(spans[start][0], spans[start + length - 1][1], signs))
@@ -155,15 +156,18 @@ class Triage:
 
 class _Phrases(dict[tuple[str, ...], frozenset[str]]):
     """Phrases and the signs each says, with what finding them in running text needs: for each
-    first word, the longest phrase it starts and the second words of its longer ones."""
+    first word, how many words the phrases it starts have, and the second words of its longer ones."""
 
     def __init__(self, table: Mapping[tuple[str, ...], frozenset[str]]) -> None:
         super().__init__(table)
-        self.longest_from: dict[str, int] = {}
+        lengths: dict[str, set[int]] = {}
         seconds: dict[str, set[str]] = {}
         for phrase in self:
-            self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
             seconds.setdefault(phrase[0], set()).update(phrase[1:2])
+        self.lengths_from = {first: tuple(sorted(counts)) for first, counts in lengths.items()}
+        """Shortest first."""
+        self.starts = frozenset(self.lengths_from)
         self.seconds = {first: frozenset(words) for first, words in seconds.items()}
         """The second words of the longer phrases, by their first: none for most first words."""
 

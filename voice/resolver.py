@@ -171,6 +171,9 @@ class Resolver:
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
                        if meaning.kind is Kind.SIDE and len(phrase) == 1}
+        self._goes_on = {first: following | self._sides for first, following in self._seconds.items()}
+        """The words that may come right after each word that starts a phrase of more than one word: a
+        second word of one, or a side said inside it ("the heel of my LEFT hand"); most words fail at once."""
         self._determiners = self.language.grammar.get("determiners", NO_WORDS)
         self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
         self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
@@ -344,11 +347,13 @@ class Resolver:
         said_inside = False
         unknown: list[str] = []
         position = 0
-        single, longest_from = self._single, self._longest_from
+        single, goes_on = self._single, self._goes_on
         while position < len(words):
             word = words[position]
-            match = self._match(words, shape, breaks, position) \
-                if longest_from.get(word, 0) > 1 and self._may_go_on(words, shape, position) else None
+            after = goes_on.get(word)
+            match = self._match(words, shape, breaks, position) if after is not None and position + 1 < len(words) and \
+                (words[position + 1] in after or shape[position + 1] in after) and \
+                self._may_go_on(words, shape, position) else None
             if match is None:
                 meaning = single.get(word)  # a word that starts no longer phrase, or none said here: most words
                 if meaning is not None:
@@ -426,13 +431,14 @@ class Resolver:
             literal = phrases.get(words[start:start + length])
             if literal is not None and literal.kind is Kind.IDIOM:
                 return literal, start + length, []
-            exact = phrases.get(words[start:start + 1] + shape[start + 1:start + length])
+            shaped = shape[start + 1:start + length]
+            exact = phrases.get(words[start:start + 1] + shaped) if DETERMINER in shaped else literal
             if exact is not None:
                 return exact, start + length, self._determined(shape, start + 1, start + length)
-            if length > len(content):
-                continue
+            if length > len(content) or content[length - 1] == start + length - 1:
+                continue  # no side said inside: the words are those just looked up
             spread = content[:length]
-            meaning = phrases.get(words[start:start + 1] + tuple(shape[at] for at in spread[1:]))
+            meaning = phrases.get(words[start:start + 1] + tuple([shape[at] for at in spread[1:]]))
             if meaning is not None and meaning.kind is not Kind.SIDE:
                 end = spread[-1] + 1
                 return meaning, end, [at for at in range(start + 1, end)

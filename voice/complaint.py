@@ -38,9 +38,11 @@ class Rank(IntEnum):
     """Only compared with: "worse than when I did my knee" (never the complaint, even alone)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Span:
-    """A phrase of the utterance: words[start:end] mean `meaning`."""
+    """A phrase of the utterance: words[start:end] mean `meaning`. Never changed once made, but not
+    frozen: one is made for every phrase of every utterance, and a frozen dataclass costs a call per
+    field to make."""
 
     start: int
     end: int
@@ -49,7 +51,7 @@ class Span:
     """The meaning's kind, kept at hand: it is asked for at every step of a reading."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "kind", self.meaning.kind)
+        self.kind = self.meaning.kind
 
 
 class Clauses:

@@ -88,13 +88,19 @@ class Finder:
         self._points: dict[tuple[str, bool], Route] = {}
         self._areas: dict[tuple[str, str | None, str], Route] = {}
         """The routes to the areas, by area, qualifier and the place as spoken: a table of the pack's, filled as asked."""
+        self._finds: dict[tuple[str, str | None, str, tuple[str, ...], tuple[str, ...]], Find] = {}
+        """The directions of each answer, by what they are made of: a table of the pack's, filled as asked."""
 
     def find(self, area: str, qualifier: str | None, place: str, points: tuple[str, ...],
              avoid_points: tuple[str, ...]) -> Find:
         """The directions for one answer: to its target, each point recommended and each point to keep off."""
-        return Find(self._area(area, qualifier, place),
-                    tuple(self._point(code, keep_off=False) for code in points),
-                    tuple(self._point(code, keep_off=True) for code in avoid_points))
+        key = (area, qualifier, place, points, avoid_points)
+        found = self._finds.get(key)
+        if found is None:
+            found = self._finds[key] = Find(self._area(area, qualifier, place),
+                                            tuple(self._point(code, keep_off=False) for code in points),
+                                            tuple(self._point(code, keep_off=True) for code in avoid_points))
+        return found
 
     def _area(self, area: str, qualifier: str | None, place: str) -> Route:
         route = self._areas.get((area, qualifier, place))

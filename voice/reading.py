@@ -23,9 +23,10 @@ _LEFT, _RIGHT, _BOTH = Side.LEFT.value, Side.RIGHT.value, Side.BOTH.value
 """The sides' ids, as the phrases say them (an enum's value is a property: it costs a call)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Parse:
-    """The phrases found in one utterance, in order."""
+    """The phrases found in one utterance, in order. Never changed once made; not frozen, like
+    Span, as one is made for every utterance."""
 
     words: tuple[str, ...]
     found: tuple[tuple[int, Meaning], ...]
@@ -49,9 +50,10 @@ class Parse:
         return any(meaning.kind in (Kind.AREA, Kind.VAGUE) for _, meaning in self.found)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Mentioned:
-    """A place said to hurt."""
+    """A place said to hurt. Never changed once made; not frozen, like Span, as one is made for
+    every place said."""
 
     area: str
     """An area id, or a vague place's id ("arm") when `vague`."""
@@ -64,9 +66,10 @@ class Mentioned:
     """What was said of the owner's pregnancy ("my wife's knee and my wrist": each their own)."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class Reading:
-    """What one utterance says, beyond its phrases."""
+    """What one utterance says, beyond its phrases. Never changed once made; not frozen, like
+    Span, as one is made for every utterance."""
 
     places: tuple[Mentioned, ...] = ()
     """The places said to hurt, the complaint first; none said not to hurt, taken back or only
@@ -230,8 +233,8 @@ class _Pass:
     def _red_flags(self) -> tuple[str, ...]:
         """The red flags made of the signs said and not denied, of the places named and not said
         to be fine, and of a pregnancy said of anyone."""
-        if not self.parse.signs and self.triage.words_needed:
-            return ()  # every combination has a sign of words, and none was said
+        if self.triage.words_needed and not self.triage.possible_in_words(self.parse.signs):
+            return ()  # every combination needs signs of words, and those said make none with any place: most utterances
         if not self.triage.possible(self._every_sign_said()):
             return ()  # not even every sign said, denied or not, makes a red flag: most utterances
         return self.triage.flags([*self._signs_had(), *self._signs_of_places_and_pregnancy()])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
@@ -132,6 +132,9 @@ _NO_WORD = "\0"
 
 _FORMS_KEPT = 20_000
 """How many words' known forms a resolver remembers before it starts again."""
+_ANSWERS_KEPT = 2_000
+"""How many sets of warnings and instructions a resolver remembers before it starts again (care said
+of someone may come in any combination; the duration is any setting)."""
 
 
 class Resolver:
@@ -162,6 +165,8 @@ class Resolver:
         "will", "spots" in front of the eyes no "spot")."""
         self._forms: dict[str, str] = {}
         """Each word read so far, with its known form (_known_form): a pure function of the word."""
+        self._alone: dict[str, tuple[str, ...] | None] = {}
+        """Each piece of text read so far, with the words it stands for wherever it is said (_read_alone)."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
         self._sides = {phrase[0] for phrase, meaning in self._phrases.items()
@@ -170,6 +175,10 @@ class Resolver:
                                       if (word,) in self._phrases and self._phrases[(word,)].kind is Kind.FILLER)
         """Sounds passed over inside a phrase, as sides are: "the ball of my UH foot"."""
         self._passed = self._sides | self._hesitations
+        self._goes_on = {first: following | self._passed for first, following in self._seconds.items()}
+        """The words that may come right after each word that starts a phrase of more than one word: a
+        second word of one, or a side or a hesitation said inside it ("the heel of my LEFT hand"); most
+        words fail at once."""
         self._determiners = self.language.grammar.get("determiners", NO_WORDS)
         self._endings = tuple(self.language.endings_before_numbers) or ("\0",)
         self._contextual = {word: (where, expanded) for where, words in self.language.contractions_in_context.items()
@@ -196,6 +205,16 @@ class Resolver:
         """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
         self._fixed: dict[str, str] = {}
         """The sentences that say nothing of the utterance, made as first asked."""
+        self._targets: dict[tuple[str, Side | None, str | None, bool], Place] = {}
+        """The place to massage for each pain place (_target_place): a table of the pack's, filled as asked."""
+        self._echoes: dict[str, str] = {}
+        """Each place as said back (_echo), by the place as spoken: a table of the pack's, filled as asked."""
+        self._kept: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        """The points recommended for each target area, by the points avoided (_points_kept)."""
+        self._warnings_for: dict[_Facts, _Warned] = {}
+        """The warnings of each set of facts (_warned)."""
+        self._instructions: dict[tuple[str, tuple[str, ...], int], tuple[str, ...]] = {}
+        """The instruction for each place as spoken, points and duration (_instruction)."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -207,33 +226,53 @@ class Resolver:
 
     def _tokenize(self, text: str) -> tuple[tuple[str, ...], frozenset[int]]:
         """The words, and the positions of the words that follow a clause-ending punctuation mark."""
-        text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("\u2018", "'") \
-            .replace("_", _NO_WORD)
+        if not text.isascii():  # NFKC leaves ASCII as it is, and the quotes are not ASCII
+            text = unicodedata.normalize("NFKC", text).replace("\u2019", "'").replace("\u2018", "'")
+        text = text.lower().replace("_", _NO_WORD)
         words: list[str] = []
         breaks: set[int] = set()
-        contractions = self.language.contractions
         pieces: list[str | None] = list(text.split()) if _only_words(text) else \
             [word or None for word in _TOKEN.findall(text)]  # None: a punctuation mark
-        contextual, endings = self._contextual, self._endings
+        alone = self._alone
         for index, word in enumerate(pieces):
             if word is None:
                 if words:
                     breaks.add(len(words))
                 continue
-            expanded = contractions.get(word)
-            if not expanded and word in contextual:
-                expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
-            if not expanded and word.endswith(endings):
-                expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
-            if expanded:
-                words.extend(expanded.split())
-            elif word.startswith("'") and word.strip("'") == "s":
-                continue  # "my elbow \u2019s sore": the "'s" of a word written apart
+            if word in alone:
+                said = alone[word]
             else:
-                word = self._known_form(word.strip("'"))
-                if word:
-                    words.append(word)
+                if len(alone) >= _FORMS_KEPT:
+                    alone.clear()  # typed text may bring any number of words: only the recent are kept
+                said = alone[word] = self._read_alone(word)
+            words.extend(said if said is not None else self._read_in_place(word, pieces, index))
         return tuple(words), frozenset(breaks)
+
+    def _read_alone(self, word: str) -> tuple[str, ...] | None:
+        """The words a piece of text stands for wherever it is said; None when that depends on the
+        pieces around it (a contraction that is also a word, an ending that may stand for a word)."""
+        expanded = self.language.contractions.get(word)
+        if expanded:
+            return tuple(expanded.split())
+        if word in self._contextual or self._stems_before_a_number(word):
+            return None
+        return self._plainly(word)
+
+    def _read_in_place(self, word: str, pieces: list[str | None], index: int) -> tuple[str, ...]:
+        """The words a piece of text stands for where it is said (see _read_alone)."""
+        expanded = None
+        if word in self._contextual:
+            expanded = self._in_context(word, pieces[index - 1] if index else None, pieces[index + 1:index + 2])
+        if not expanded and word.endswith(self._endings):
+            expanded = self._ending_before_a_number(word, pieces[index + 1:index + 3])
+        return tuple(expanded.split()) if expanded else self._plainly(word)
+
+    def _plainly(self, word: str) -> tuple[str, ...]:
+        """A word read as itself: its known form, without apostrophes around it."""
+        if word.startswith("'") and word.strip("'") == "s":
+            return ()  # "my elbow \u2019s sore": the "'s" of a word written apart
+        form = self._known_form(word.strip("'"))
+        return (form,) if form else ()
 
     def _in_context(self, word: str, previous: str | None, following: list[str | None]) -> str | None:
         """A contraction that is also a word ("its", "were"), where it is the contraction."""
@@ -263,21 +302,27 @@ class Resolver:
             return None
         said = self._phrases.get((self._known_form(number),))
         own_word = word in self._words  # "my knees 2": a word of its own, not one with an ending
-        for ending, meaning in self.language.endings_before_numbers.items():
-            if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and \
-                    (not own_word and (number.isdecimal() or number in self.language.numbers or
-                                       (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
-                                       (meaning, number) in self._said_after) or
-                     own_word and self._is_fine(word[:-len(ending)], number)):
-                return f"{self._known_form(word[:-len(ending)])} {meaning}"
+        for stem, meaning in self._stems_before_a_number(word):
+            if not own_word and (number.isdecimal() or number in self.language.numbers or
+                                 (said is not None and said.kind in (Kind.CUE, Kind.PREGNANCY)) or
+                                 (meaning, number) in self._said_after) or \
+                    own_word and number in self.language.grammar.get("fine", NO_WORDS):
+                return f"{self._known_form(stem)} {meaning}"
         return None
 
-    def _is_fine(self, stem: str, word: str) -> bool:
-        """ "my shoulders fine", as a transcript writes "my shoulder's fine": a place's word with the
-        ending, before a word of `grammar: fine`. Either reading says the place is fine."""
-        place = self._phrases.get((self._known_form(stem),))
-        return place is not None and place.kind in (Kind.AREA, Kind.VAGUE) and \
-            word in self.language.grammar.get("fine", NO_WORDS)
+    def _stems_before_a_number(self, word: str) -> list[tuple[str, str]]:
+        """Where a word may be a known word and an ending that stands for a word of its own (see
+        _ending_before_a_number): each stem, with what its ending stands for. A word of its own only
+        where its stem names a place, before a word of `grammar: fine`: "my shoulders fine", as a
+        transcript writes "my shoulder's fine" (either reading says the place is fine)."""
+        own_word = word in self._words
+        return [(word[:-len(ending)], meaning) for ending, meaning in self.language.endings_before_numbers.items()
+                if word.endswith(ending) and len(word) > len(ending) and word[:-len(ending)] in self._words and
+                (not own_word or self._names_a_place(word[:-len(ending)]))]
+
+    def _names_a_place(self, word: str) -> bool:
+        place = self._phrases.get((self._known_form(word),))
+        return place is not None and place.kind in (Kind.AREA, Kind.VAGUE)
 
     def _known_form(self, word: str) -> str:
         """The word as the pack knows it: itself, its stem, or the word a typing slip stands for."""
@@ -308,15 +353,24 @@ class Resolver:
         said_inside = False
         unknown: list[str] = []
         position = 0
+        single, goes_on = self._single, self._goes_on
         while position < len(words):
-            match = self._match(words, shape, breaks, position, self._phrases, self._longest_from)
+            word = words[position]
+            after = goes_on.get(word)
+            match = self._match(words, shape, breaks, position) if after is not None and position + 1 < len(words) and \
+                (words[position + 1] in after or shape[position + 1] in after) and \
+                self._may_go_on(words, shape, position) else None
             if match is None:
-                word = words[position]
-                if word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
+                meaning = single.get(word)  # a word that starts no longer phrase, or none said here: most words
+                if meaning is not None:
+                    tokens.append(Token(position, position + 1, meaning))
+                elif word.isdecimal() and len(word) < 4:  # not isdigit(): "❼" and "²" are no int()
                     tokens.append(Token(position, position + 1, Meaning(Kind.NUMBER, str(int(word)))))
-                    order.append((position, 1))
                 else:
                     unknown.append(word)
+                    position += 1
+                    continue
+                order.append((position, 1))
                 position += 1
                 continue
             meaning, end, inside = match
@@ -400,19 +454,17 @@ class Resolver:
                                 [Token(position, stop, neighbour)], key=lambda token: token.start)
         return tokens
 
-    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int], start: int,
-               phrases: Mapping[tuple[str, ...], Meaning],
-               longest_from: Mapping[str, int]) -> tuple[Meaning, int, list[int]] | None:
-        """The longest phrase at `start`: (meaning, where it ends, positions of the sides and
-        determiners inside it)."""
-        longest = longest_from.get(words[start], 0)
-        if longest > 1 and not self._may_go_on(words, shape, start):
-            longest = 1  # "my knee": no phrase starts with "my knee"
-        if longest > 1 and breaks:
+    def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int],
+               start: int) -> tuple[Meaning, int, list[int]] | None:
+        """The longest phrase of more than one word at `start`, where one may go on from its first
+        word (_may_go_on): (meaning, where it ends, positions of the sides and determiners inside it);
+        None where only a phrase of one word can be said (the caller looks that up)."""
+        longest = self._longest_from[words[start]]
+        if breaks:
             longest = min([longest] + [at - start for at in breaks if at > start])  # "ripping pain back, of": no "back of"
-        if longest <= 1:
-            meaning = self._single.get(words[start]) if longest else None
-            return (meaning, start + 1, []) if meaning is not None else None
+            if longest <= 1:
+                return None
+        phrases = self._phrases
         content: list[int] = [start]
         for at in range(start + 1, min(len(words), start + longest + 4)):
             if at in breaks:
@@ -426,13 +478,14 @@ class Resolver:
             literal = phrases.get(words[start:start + length])
             if literal is not None and literal.kind is Kind.IDIOM:
                 return literal, start + length, []
-            exact = phrases.get(words[start:start + 1] + shape[start + 1:start + length])
+            shaped = shape[start + 1:start + length]
+            exact = phrases.get(words[start:start + 1] + shaped) if DETERMINER in shaped else literal
             if exact is not None:
                 return exact, start + length, self._determined(shape, start + 1, start + length)
-            if length > len(content):
-                continue
+            if length > len(content) or content[length - 1] == start + length - 1:
+                continue  # no side said inside: the words are those just looked up
             spread = content[:length]
-            meaning = phrases.get(words[start:start + 1] + tuple(shape[at] for at in spread[1:]))
+            meaning = phrases.get(words[start:start + 1] + tuple([shape[at] for at in spread[1:]]))
             if meaning is not None and meaning.kind is not Kind.SIDE:
                 end = spread[-1] + 1
                 return meaning, end, [at for at in range(start + 1, end) if (at not in spread or shape[at] == DETERMINER)
@@ -441,7 +494,8 @@ class Resolver:
 
     def _may_go_on(self, words: tuple[str, ...], shape: tuple[str, ...], start: int) -> bool:
         """Could a phrase longer than one word start here? Only if the next word (past any
-        side) is a second word of a phrase that starts with this one: most words fail at once."""
+        side) is a second word of a phrase that starts with this one: most words fail at once
+        ("my knee": no phrase starts with "my knee")."""
         seconds = self._seconds.get(words[start], frozenset())
         for at in range(start + 1, min(len(words), start + 4)):
             if shape[at] in seconds or words[at] in seconds:
@@ -545,6 +599,14 @@ class Resolver:
         return context.pregnancy
 
     def _target_place(self, pain: Place, context: Context) -> Place:
+        """The place to massage for a pain place: made once per area, side, qualifier and way of choosing the side."""
+        key = (pain.area, pain.side, pain.qualifier, context.same_side)
+        target = self._targets.get(key)
+        if target is None:
+            target = self._targets[key] = self._corresponding(pain, context)
+        return target
+
+    def _corresponding(self, pain: Place, context: Context) -> Place:
         area = self.knowledge.areas[pain.area]
         target = self.knowledge.areas[area.corresponds_to or area.id]
         side = pain.side if target.sided else None
@@ -574,9 +636,8 @@ class Resolver:
         pregnancy = context.pregnancy
         risky = self._risky[target.area]
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
-        points = tuple(code for code in self.knowledge.areas[target.area].recommend if code not in avoid)
-        facts = _Facts(target.area, pregnancy, risky, care, someone_else)
-        rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        points = self._points_kept(target.area, avoid)
+        warned = self._warned(_Facts(target.area, pregnancy, risky, care, someone_else))
         target_text = self.place_text(target, someone_else=someone_else)
         return Resolution(
             text=text,
@@ -585,12 +646,11 @@ class Resolver:
             target=target,
             points=points,
             avoid_points=avoid,
-            warnings=tuple(rule.id for rule in rules),
-            echo=self._sentence("echo", pain=self.place_text(pain, is_target=False, someone_else=someone_else)),
-            cautions=(*(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
-                      *self._hurting_too(said_to_hurt, target, someone_else)),
+            warnings=warned.rules,
+            echo=self._echo(self.place_text(pain, is_target=False, someone_else=someone_else)),
+            cautions=warned.before + self._hurting_too(said_to_hurt, target, someone_else),
             instruction=self._instruction(target_text, points, context),
-            notes=tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER),
+            notes=warned.after,
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
             special_care=care,
@@ -600,24 +660,56 @@ class Resolver:
             find=self._finder.find(target.area, target.qualifier, target_text, points, avoid),
         )
 
+    def _points_kept(self, area: str, avoid: tuple[str, ...]) -> tuple[str, ...]:
+        """The points recommended for a target area, less those avoided: made once per area and points avoided."""
+        points = self._kept.get((area, avoid))
+        if points is None:
+            recommended = self.knowledge.areas[area].recommend
+            points = self._kept[area, avoid] = tuple(code for code in recommended if code not in avoid)
+        return points
+
+    def _warned(self, facts: _Facts) -> _Warned:
+        """The warnings that apply, and what is said of them before and after the instruction:
+        a pure function of the facts, made once per facts (bounded, like the words' forms)."""
+        warned = self._warnings_for.get(facts)
+        if warned is None:
+            if len(self._warnings_for) >= _ANSWERS_KEPT:
+                self._warnings_for.clear()
+            rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+            warned = self._warnings_for[facts] = _Warned(
+                tuple(rule.id for rule in rules),
+                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER))
+        return warned
+
+    def _echo(self, pain: str) -> str:
+        """What was understood, said back (`pain`: the place as spoken), made once per place."""
+        echo = self._echoes.get(pain)
+        if echo is None:
+            echo = self._echoes[pain] = self._sentence("echo", pain=pain)
+        return echo
+
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
         same area on the other side when that side is not said to hurt."""
-        covered = self._covered[target.area]
-
-        def hurts(side: Side | None) -> Place | None:
-            return next((place for place in (pain, *also) if place.whose == pain.whose and
-                         (place.area in covered or self.knowledge.areas[place.area].part_of in covered) and
-                         _overlap(place.side, side)), None)
-
-        said = hurts(target.side)
+        said = self._hurting_on(target, target.side, pain, also)
         if said is None:
             return None, target
         if target.side in (Side.LEFT, Side.RIGHT) and said.side is target.side:
             other = replace(target, side=Side.RIGHT if target.side is Side.LEFT else Side.LEFT)
-            if hurts(other.side) is None:
+            if self._hurting_on(target, other.side, pain, also) is None:
                 return said, other
         return said, target
+
+    def _hurting_on(self, target: Place, side: Side | None, pain: Place, also: tuple[Place, ...]) -> Place | None:
+        """The first of the pain and the other places of its person said to hurt that the target,
+        on `side`, lies on."""
+        covered = self._covered[target.area]
+        for place in (pain, *also):
+            if place.whose == pain.whose and (place.area in covered or self.knowledge.areas[place.area].part_of in covered) \
+                    and _overlap(place.side, side):
+                return place
+        return None
 
     def _hurting_too(self, hurting: Place | None, target: Place, someone_else: bool) -> tuple[str, ...]:
         if hurting is None:
@@ -725,11 +817,21 @@ class Resolver:
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
     def _instruction(self, target: str, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
-        """What to do: `target` is the place to massage as it is spoken."""
+        """What to do: `target` is the place to massage as it is spoken; made once per place, points
+        and duration (bounded, like the words' forms)."""
+        key = (target, points, context.duration_seconds)
+        sentences = self._instructions.get(key)
+        if sentences is None:
+            if len(self._instructions) >= _ANSWERS_KEPT:
+                self._instructions.clear()
+            sentences = self._instructions[key] = self._instruction_for(target, points, context.duration_seconds)
+        return sentences
+
+    def _instruction_for(self, target: str, points: tuple[str, ...], seconds: int) -> tuple[str, ...]:
         sentences = [
             self._sentence("instruction", target=target),
             self.language.say["stay"],
-            self._sentence("duration", duration=self.duration_text(context.duration_seconds)),
+            self._sentence("duration", duration=self.duration_text(seconds)),
         ]
         if points:
             sentences.append(self._sentence("points", points=self.join(self._point_names(points))))
@@ -774,6 +876,14 @@ def _overlap(one: Side | None, two: Side | None) -> bool:
 
 def _place(mentioned: Mentioned) -> Place:
     return Place(mentioned.area, mentioned.side, mentioned.qualifier, mentioned.owner, mentioned.pregnancy)
+
+
+class _Warned(NamedTuple):
+    """The warnings that apply to one answer: their ids, and what is said before and after the instruction."""
+
+    rules: tuple[str, ...]
+    before: tuple[str, ...]
+    after: tuple[str, ...]
 
 
 class _Facts(NamedTuple):

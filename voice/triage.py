@@ -23,27 +23,20 @@ class Triage:
 
     def __init__(self, knowledge: Knowledge, language: LanguagePack) -> None:
         self.knowledge = knowledge
-        self.table = language.red_signs
+        self.table = _Phrases(language.red_signs)
         self.softeners = language.grammar.get("softeners", NO_WORDS)
         self.forms = language.sign_forms
         self.longest_form = max((len(said) for said in self.forms), default=0)
         self.form_starts = frozenset(said[0] for said in self.forms)
         self.plain_starts = self.softeners.starts | self.form_starts
-        self.plain: dict[tuple[str, ...], frozenset[str]] = {}
-        """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
+        plain: dict[tuple[str, ...], frozenset[str]] = {}
         for phrase, signs in self.table.items():
-            plain = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
-            self.plain[plain] = self.plain.get(plain, frozenset()) | signs
-        self.hiding: dict[tuple[str, ...], frozenset[str]] = dict.fromkeys(language.not_signs, frozenset())
+            plainly = tuple(self._plainly(phrase, soften=False)[0])  # "it bit" stays: its "bit" is no softener
+            plain[plainly] = plain.get(plainly, frozenset()) | signs
+        self.plain = _Phrases(plain)
+        """The table with its forms read plainly (see _plainly): "can not breathe" is "cannot breathe"."""
+        self.hiding = _Phrases(dict.fromkeys(language.not_signs, frozenset()))
         """Phrases that say no sign, though words of signs stand in them ("blood test")."""
-        self.longest_from: dict[str, int] = {}
-        seconds: dict[str, set[str]] = {}
-        for phrase in [*self.table, *self.plain, *self.hiding]:
-            self.longest_from[phrase[0]] = max(self.longest_from.get(phrase[0], 0), len(phrase))
-            if len(phrase) > 1:
-                seconds.setdefault(phrase[0], set()).add(phrase[1])
-        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
-        """The second words of the phrases of more than one word, by their first: most words go on with none."""
         self.of_area: dict[str, frozenset[str]] = {}
         for sign in knowledge.signs.values():
             for area in sign.areas:
@@ -58,6 +51,10 @@ class Triage:
             for combination in flag.when:
                 for needed in {one for element in combination.elements for one in element}:
                     self.combinations_of.setdefault(needed, []).append((flag.id, combination))
+        unspoken = frozenset(sign.id for sign in knowledge.signs.values() if not sign.spoken)
+        self.in_words_of = {sign: [tuple(element for element in combination.elements if element.isdisjoint(unspoken))
+                                   for _, combination in combinations] for sign, combinations in self.combinations_of.items()}
+        """For each sign, the elements of each of its combinations that only words say (no place, no pregnancy)."""
 
     def words(self, unheard: frozenset[str] = frozenset()) -> set[str]:
         """Every word of every sign and of every phrase that says none, for the recognizer's
@@ -74,21 +71,26 @@ class Triage:
                 plain_shape = [shape[start] if end - start == 1 and word == words[start] else word
                                for word, (start, end) in zip(plain, spans)]
                 found = list(dict.fromkeys([*found, *self._found(self.plain, plain, plain_shape, spans)]))
-        hiding = self._found(self.hiding, words, shape) if found and self.hiding else []
+        hiding = self._found(self.hiding, words, shape) if found and not self.hiding.starts.isdisjoint(words) else []
+        if not hiding:
+            return tuple(found)  # no phrase of no sign said: most utterances
         return tuple(one for one in found if not any(_hides(phrase, one) for phrase in hiding))
 
-    def _found(self, table: Mapping[tuple[str, ...], frozenset[str]], words: Sequence[str], shape: Sequence[str],
+    @staticmethod
+    def _found(table: _Phrases, words: Sequence[str], shape: Sequence[str],
                spans: Sequence[tuple[int, int]] | None = None) -> list[Said]:
         """The phrases of the table said, where they were said (`spans`: of each word; else one word each)."""
         found = []
-        longest_from = self.longest_from
+        lengths_from, seconds = table.lengths_from, table.seconds
         for start, word in enumerate(words):
-            if word not in longest_from:
-                continue  # most words start no sign
-            longest = longest_from[word] if start + 1 < len(words) and shape[start + 1] in self.seconds.get(word, ()) \
-                else 1
-            for length in range(1, min(longest, len(words) - start) + 1):
-                signs = table.get((word, *shape[start + 1:start + length]))
+            lengths = lengths_from.get(word)
+            if lengths is None:
+                continue  # most words start no phrase of the table
+            goes_on = start + 1 < len(words) and shape[start + 1] in seconds[word]
+            for length in lengths:
+                if length > 1 and not goes_on or start + length > len(words):
+                    break
+                signs = table.get((word,) if length == 1 else (word, *shape[start + 1:start + length]))
                 if signs is not None:
                     found.append(Said(start, start + length, signs) if spans is None else
                                  Said(spans[start][0], spans[start + length - 1][1], signs))
@@ -126,6 +128,18 @@ class Triage:
     def pregnancy(self, start: int, end: int) -> Said:
         return Said(start, end, self.of_pregnancy)
 
+    def possible_in_words(self, said: Sequence[Said]) -> bool:
+        """Could the signs said in words make a red flag, whatever places and pregnancies are said
+        with them? Only for a table whose every combination needs a sign said in words (words_needed)."""
+        had: set[str] = set()
+        for one in said:
+            had |= one.signs
+        for sign in had:
+            for elements in self.in_words_of.get(sign, ()):
+                if _every_element_said_of(elements, had):
+                    return True
+        return False
+
     def possible(self, had: set[str]) -> bool:
         """Could these signs make a red flag, however far apart they are said? Fewer signs make no more."""
         return any(_every_element_said(combination, had)
@@ -140,13 +154,35 @@ class Triage:
         return tuple(flag for flag in self.knowledge.red_flags if flag in made)
 
 
+class _Phrases(dict[tuple[str, ...], frozenset[str]]):
+    """Phrases and the signs each says, with what finding them in running text needs: for each
+    first word, how many words the phrases it starts have, and the second words of its longer ones."""
+
+    def __init__(self, table: Mapping[tuple[str, ...], frozenset[str]]) -> None:
+        super().__init__(table)
+        lengths: dict[str, set[int]] = {}
+        seconds: dict[str, set[str]] = {}
+        for phrase in self:
+            lengths.setdefault(phrase[0], set()).add(len(phrase))
+            seconds.setdefault(phrase[0], set()).update(phrase[1:2])
+        self.lengths_from = {first: tuple(sorted(counts)) for first, counts in lengths.items()}
+        """Shortest first."""
+        self.starts = frozenset(self.lengths_from)
+        self.seconds = {first: frozenset(words) for first, words in seconds.items()}
+        """The second words of the longer phrases, by their first: none for most first words."""
+
+
 def _hides(phrase: Said, sign: Said) -> bool:
     """A phrase of no sign hides the signs said by its own words ("BLOOD test"), not one said by all of it."""
     return phrase.start <= sign.start and sign.end <= phrase.end and (sign.start, sign.end) != (phrase.start, phrase.end)
 
 
 def _every_element_said(combination: Combination, had: AbstractSet[str]) -> bool:
-    for element in combination.elements:
+    return _every_element_said_of(combination.elements, had)
+
+
+def _every_element_said_of(elements: tuple[frozenset[str], ...], had: AbstractSet[str]) -> bool:
+    for element in elements:
         if had.isdisjoint(element):
             return False  # an element not said: most combinations tried
     return True

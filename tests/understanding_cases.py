@@ -1370,3 +1370,16 @@ not the bony bit on the inside of my knee, higher up, my thigh => thigh -
 """
 
 CASES += [line for line in WORDS_OF_BATCH_T.strip().splitlines()]
+
+# Batch T: a place with a part said before it is a body ("the outside of my thigh"); a correction
+# that names a whole after a part said with it ("the big toe on the left foot, no, right foot");
+# "mine's in my left heel" singles out the speaker's place; the bottom of the palm.
+PARTS_AND_MINE = """
+everyone thinks its my knee but its higher, the front of my thigh => thigh -
+the big toe on my left foot no sorry my right foot => big_toe R
+my sister has plantar fasciitis, mines in my right heel => heel_of_foot R
+the bottom of my palm on the right is sore => heel_of_hand R
+i know this route like the back of my hand but my left knee aches => knee L
+"""
+
+CASES += [line for line in PARTS_AND_MINE.strip().splitlines()]

@@ -267,13 +267,14 @@ class Clauses:
             self._singled_out(start)
 
     def where_it_is(self, place_start: int) -> bool:
-        """ "...and now IT'S JUST IN my wrist": "it" and a being word, then a preposition, past a focus word."""
+        """ "...and now IT'S JUST IN my wrist", "MINE'S IN my heel": "it" (or "mine") and a being word,
+        then a preposition, past a focus word."""
         words = self.words
         start = position = self._noun_phrase_start(place_start)
         while position > 0 and (words[position - 1] in self.g["prepositions"] or words[position - 1] in self.g["focus"]):
             position -= 1
         return position < start and position >= 2 and words[position - 1] in self.g["being"] and \
-            words[position - 2] in self.g["anaphors"]
+            (words[position - 2] in self.g["anaphors"] or words[position - 2] in self.g["owned"])  # "MINE'S in my heel"
 
     def _singled_out(self, start: int) -> bool:
         """A focus word right before the place, past any preposition: "JUST my feet", "WORST in the heel"."""

@@ -344,10 +344,13 @@ class _Pass:
     def _part_taken_back(self, token: Token) -> Token:
         """ "The ball of my right foot, no sorry, my LEFT FOOT": the whole a part taken back is of,
         said again with a side, is the part on that side."""
-        last = self.places[-1] if self.places else None  # nothing said yet in the correction's stead
-        part = self.reader.knowledge.areas.get(last.token.meaning.id) if last and last.state == "taken_back" else None
-        if last is not None and part is not None and part.part_of == token.meaning.id:
-            return last.token
+        if not self.places or self.places[-1].state != "taken_back":
+            return token  # a place was said already in the correction's stead
+        areas = self.reader.knowledge.areas
+        for place in reversed(self.places):  # "the big toe on the left foot, no sorry, right FOOT"
+            part = areas.get(place.token.meaning.id)
+            if place.state == "taken_back" and part is not None and part.part_of == token.meaning.id:
+                return place.token
         return token
 
     def _side(self, index: int, side: str) -> None:
@@ -629,8 +632,8 @@ class _Pass:
     def _looks_like_a_body(self, token: Token) -> bool:
         words, at, breaks = self.parse.words, self.at, self.parse.breaks
         after = token.end
-        if token.meaning.alone or token.end - token.start > 1:
-            return True  # "a terrible migraine coming on", "my lower back"
+        if token.meaning.alone or token.end - token.start > 1 or self._qualified(token):
+            return True  # "a terrible migraine coming on", "my lower back", "the OUTSIDE OF my thigh"
         described = after < len(words) and after not in breaks and at[after] < 0
         if described and words[after] in self.g["compounds"]:
             return False  # a word that it describes: "back teeth", "elbow room", "right hand man"
@@ -653,6 +656,13 @@ class _Pass:
                 self._clauses().where_it_is(token.start)):  # "now it's just IN MY wrist"
             return False  # "on my feet all day", "under my thumb"
         return self._talks_of_pain() or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
+
+    def _qualified(self, token: Token) -> bool:
+        """A part of the place is said before it: "the outside of my thigh", "the back of her knee"."""
+        position = token.start - 1
+        while position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind in (Kind.SELF, Kind.OTHER, Kind.SIDE):
+            position = self.tokens[self.at[position]].start - 1
+        return position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.QUALIFIER
 
     def _named_with(self, token: Token) -> bool:
         """ "My shin or my knee", "my toe, the middle one", "could be my hip, could be my back": named

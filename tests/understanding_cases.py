@@ -1383,3 +1383,12 @@ i know this route like the back of my hand but my left knee aches => knee L
 """
 
 CASES += [line for line in PARTS_AND_MINE.strip().splitlines()]
+
+# "My hand is hurting me here IN THE WRIST": a place of the same limb after a pain and a preposition.
+WHERE_ITS_PAIN_IS = """
+my hand is hurting me here in the wrist, left => wrist L
+my foot is paining at the ankle right side => ankle R
+my knee hurts and i fell on my hand => knee - +hand -
+"""
+
+CASES += [line for line in WHERE_ITS_PAIN_IS.strip().splitlines()]

@@ -1086,7 +1086,8 @@ class _Pass:
         clauses = self._clauses()
         pained = clauses.said_of([place.index for place in self.places if place.state == "pain"],
                                  requests=not self.nothing_hurts)
-        ranks = [clauses.rank(index, pained) for index in indexes]
+        ranks = [Rank.FOCUS if self._where_its_pain_is(place) else clauses.rank(index, pained)
+                 for place, index in zip(pain, indexes)]
         if self.nothing_hurts:  # "I'm fine APART FROM my right thumb": the exception hurts
             excepted = {place.index for place in pain if self._excepted(place)}
             pained = {**pained, **{index: set() for index in excepted}}
@@ -1119,6 +1120,27 @@ class _Pass:
         if best is Rank.COMPARED:
             return []  # only compared with: "this toothache is worse than when I broke my wrist"
         return self._speaker_first([place for place, rank in zip(pain, ranks) if rank == best], clauses)
+
+    def _where_its_pain_is(self, place: _Place) -> bool:
+        """ "My hand is hurting me here IN THE WRIST": after a pain said of a place, a place of the same
+        limb said after a preposition of place is where that pain is."""
+        words, position = self.parse.words, place.token.start
+        while position and words[position - 1] in self.g["determiners"]:
+            position -= 1
+        if not position or words[position - 1] not in self.g["places"]:
+            return False
+        limb = _limb(place.token.meaning, self.reader.knowledge)
+        cue_seen = False
+        for index in range(self.at[position - 1] - 1, max(-1, self.at[position - 1] - _LOOK), -1):
+            token = self.tokens[index]
+            if token.end in self.parse.breaks and token.end <= position - 1:
+                return False  # another clause
+            if token.kind is Kind.CUE:
+                cue_seen = True
+            elif token.kind in (Kind.AREA, Kind.VAGUE):
+                return cue_seen and limb is not None and token.meaning.id != place.token.meaning.id and \
+                    _limb(token.meaning, self.reader.knowledge) == limb
+        return False
 
     def _excepted(self, place: _Place) -> bool:
         """Said right after an exception, past "my", an article or a side: "apart from MY RIGHT thumb"."""

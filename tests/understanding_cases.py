@@ -1392,3 +1392,23 @@ my knee hurts and i fell on my hand => knee - +hand -
 """
 
 CASES += [line for line in WHERE_ITS_PAIN_IS.strip().splitlines()]
+
+# Batch T: signs said plainly (a pop and can't put weight through it, a shoulder "sitting wrong",
+# "like something burst" and half of what I see missing), slang for places (noggin, mitts, plates of
+# meat, hammy, where the leg bends at the back), "back's gone", "giving me gyp", hedges of chance.
+MORE_OF_BATCH_T = """
+heard this pop in my knee and i cant put any weight through it => !
+my shoulder went clunk and its sitting wrong => !
+my head went bang like something burst in there => !
+me noggin is throbbing => head -
+my mitts are sore with the cold => hand B
+pulled my hammy on the right => thigh R
+the bit where my leg bends at the back on the left feels tight => knee L
+my back's gone again => ? back -
+my left knee is giving me gyp => knee L
+its possible im pregnant, my right ankle aches => ankle R preg=unknown
+nicked my thumb, stopped bleeding straight away, just stings => thumb -
+our old tabby has stiff hips => hip B care=pet noask
+"""
+
+CASES += [line for line in MORE_OF_BATCH_T.strip().splitlines()]

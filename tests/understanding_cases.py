@@ -1412,3 +1412,21 @@ our old tabby has stiff hips => hip B care=pet noask
 """
 
 CASES += [line for line in MORE_OF_BATCH_T.strip().splitlines()]
+
+# Batch U: labour said by its contractions alone; a scald with boiling oil; toes that look squashed;
+# a place named with a side after it is a body without a pain word; "my two feet"; two places said as
+# alternatives before "it's"; "my toe second one"; "have been grand" since the operation.
+SIGNS_AND_WORDS_OF_BATCH_U = """
+contractions are coming every five minutes and my back is killing me => !
+spilled boiling oil on my hand and it blistered => !
+dropped a slab on my foot and my toes look squashed => !
+its my uh my knee the left one from kneeling at work => knee L
+my two feet are hurting from standing => foot B
+upper arm or shoulder its hard to say => ?? upper_arm shoulder
+pain in my toe second one right foot => second_toe R
+my hips have been grand since the operation but my neck is stiff => neck -
+i do not have pregnancy, only my left wrist is hurting => wrist L preg=no
+the gouts back in my left big toe => big_toe L
+"""
+
+CASES += [line for line in SIGNS_AND_WORDS_OF_BATCH_U.strip().splitlines()]

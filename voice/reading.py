@@ -640,7 +640,7 @@ class _Pass:
         if described and not (self._talks_of_pain() or self._named_with(token)):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
-                self._is_verb(token) and not self._pain_word_within(after, 4):
+                self._is_verb(token) and not self._pain_word_within(after, 4) and not self._alternative_of_another(token):
             return False  # "hand me the remote", "foot the bill"; not "knees a little swollen"
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
@@ -655,7 +655,17 @@ class _Pass:
                 self._talks_of_pain() or self._talks_of_care() or self._alternative_of_another(token) or
                 self._clauses().where_it_is(token.start)):  # "now it's just IN MY wrist"
             return False  # "on my feet all day", "under my thumb"
-        return self._talks_of_pain() or self.all_known or self._named_with(token) or self._clauses().singled_out(token)
+        return self._talks_of_pain() or self.all_known or self._named_with(token) or \
+            self._clauses().singled_out(token) or self._side_follows(token)
+
+    def _side_follows(self, token: Token) -> bool:
+        """ "My elbow, THE RIGHT one", "my heel ON THE LEFT": a side said right after the place."""
+        position = token.end
+        while position < len(self.parse.words) and self.at[position] >= 0 and \
+                self.tokens[self.at[position]].kind is Kind.FILLER and position - token.end < 3:
+            position += 1
+        return position < len(self.parse.words) and self.at[position] >= 0 and \
+            self.tokens[self.at[position]].kind is Kind.SIDE
 
     def _qualified(self, token: Token) -> bool:
         """A part of the place is said before it: "the outside of my thigh", "the back of her knee"."""
@@ -784,7 +794,8 @@ class _Pass:
 
     def _standing_before(self, before: Token, position: int, side: bool) -> str:
         if before.kind is Kind.NUMBER:
-            return "number"
+            owner = self.at[before.start - 1] if before.start else -1  # "MY two feet": theirs, not "two left feet"
+            return "owner" if owner >= 0 and self.tokens[owner].kind in (Kind.SELF, Kind.OTHER) else "number"
         if side:
             return "side"
         if before.kind is Kind.SELF or before.meaning.names_someone:

@@ -398,13 +398,16 @@ class Resolver:
         for position in range(1, len(words)):
             if words[position] not in ones.starts or not ones.at(words, position):
                 continue
-            before = [token for token in tokens if token.end <= position - 1 and token.kind is Kind.AREA]
+            before = [token for token in tokens if token.end <= position - 1 and token.kind in (Kind.AREA, Kind.VAGUE)]
             covering = [token for token in tokens if token.start < position + 1 and token.end > position - 1]
             if not before or any(token.kind in (Kind.AREA, Kind.VAGUE, Kind.SIDE) or token.end > position + 1
                                  for token in covering) or \
                     any(token.start == position + 1 and token.kind in (Kind.AREA, Kind.VAGUE) for token in tokens):
                 continue  # "my little one's KNEE": a child's; "a little one on the way": a baby
-            group = next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
+            if before[-1].kind is Kind.VAGUE and before[-1].end != position - 1:
+                continue  # only right after it: "my toe SECOND ONE"; "toe is paining, the big one" is read apart
+            group = before[-1].meaning.id if before[-1].kind is Kind.VAGUE else \
+                next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
             meaning = next((self._phrases.get((words[position - 1],) + name)
                             for name in self._vague_words.get(group or "", [])
                             if (words[position - 1],) + name in self._phrases), None)

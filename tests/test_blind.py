@@ -19,7 +19,8 @@ RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.92
                   "batch-e.txt": 0.925, "batch-f.txt": 0.915, "batch-g.txt": 0.905, "batch-h.txt": 0.93,
                   "batch-i.txt": 0.94, "batch-j.txt": 0.93, "batch-k.txt": 0.915, "batch-l.txt": 0.90,
                   "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
-                  "batch-q.txt": 0.925}
+                  "batch-q.txt": 0.925, "batch-r.txt": 0.95, "batch-s.txt": 0.94, "batch-t.txt": 0.90,
+                  "batch-u.txt": 0.955}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -33,8 +34,6 @@ NOT_YET = {
     "i cant work out if its my thumb or the fleshy pad under it",
     # swollen ankles said as context of aching feet: the ankles are answered first, the feet offered next.
     "ankles a bit puffy by the evening at twenty eight weeks, no headache or anything, my feet ache",
-    # "everyone assumes it's my knee": the knee said again is taken, not the thigh.
-    "its not my knee everyone assumes its my knee its the thigh above it the left",
     # "my left wrist no ankle ankle": the correction without a pause is read as a denial of the ankle.
     "my left wrist no ankle ankle i always mix them up left ankle",
     # sciatic pain "going from hip down the leg": the hip is answered, not the lower back.
@@ -59,13 +58,17 @@ NOT_YET = {
     "thumb uh left thumb the fleshy pad bit under it",
     "its my its my thumb the the fleshy bit at the bottom of it the right",
     "my thumb or the fleshy bit below it i dont know",
-    # "she's all better now" after her wrist in plaster: "she" is taken for a person said to be fine,
-    # not her wrist.
-    "mum had her wrist in plaster last year, she's all better now",
     # "my knees are nothing compared to this": a place compared before the comparison word is answered.
     "my knees are nothing compared to this my right big toe is throbbing",
     # "my mum had bad knees before she died ... me nothing today": a dead mother's knees are answered.
     "My mum had bad knees before she died and my dad had a bad back but me nothing today just checking this works.",
+    # landing on the hands said as one list with the wrists that ache ("landed on my hands, wrists are
+    # achy"): the hands are answered first.
+    "tripped over the dog and landed on my hands, wrists are a bit achy but they move fine",
+    # "the pinky side" of the wrist is read as the little finger (through the grammar).
+    "The bony bit on the outside of my right wrist, the pinky side, is sore",
+    # "under the front part" of the feet (the balls of the feet) is not read as a part: the feet are answered.
+    "my foots are paining too much, under the front part, both",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".
     "the striker's left knee and right elbow are sore after the tackle, he's walking fine",
 }

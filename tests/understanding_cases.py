@@ -1430,3 +1430,16 @@ the gouts back in my left big toe => big_toe L
 """
 
 CASES += [line for line in SIGNS_AND_WORDS_OF_BATCH_U.strip().splitlines()]
+
+# Batch U: someone else said to be fine, with nothing said after it, is fine with their places ("my
+# daughter hurt her ankle but she's fine now"); "he's fine, just a bit sore" keeps the pain; "the heel
+# of it" is the heel of the place said before; "my ticker is fine, the heart man says so" is no man.
+FINE_PEOPLE_AND_PARTS_OF_IT = """
+my son twisted his ankle at football but hes fine now => x
+my toddler bumped his knee on the table hes fine just a bit sore => knee - care=child noask
+my left hand the heel of it aches from the bowling => heel_of_hand L
+my right foot, the ball of it, burns => ball_of_foot R
+my ticker is fine the heart man says so its my left hip thats the bother => hip L
+"""
+
+CASES += [line for line in FINE_PEOPLE_AND_PARTS_OF_IT.strip().splitlines()]

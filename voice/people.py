@@ -203,6 +203,8 @@ class People:
                     continue  # "I'm HIS carer" says nothing of the speaker; "I'm her HUSBAND" does
                 if texts[position] in self.g["being"]:
                     being = True
+                elif not being and kinds[position] is None:
+                    break  # "my TICKER is fine, the heart man says so": said of a thing of theirs
                 elif being and texts[position] in self.g["male"]:
                     self.person(identity).male = True
                     break

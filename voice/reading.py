@@ -488,6 +488,10 @@ class _Pass:
         subject = self._subject_of(token)
         if subject == "thing":
             return  # "my eyesight is fine", "the [unk] is OK": something else is fine
+        if subject == "person":
+            if not self._more_said_after(token):
+                self._person_is_fine(self.clause_subject or self.subject)
+            return
         scope = [p for p in self.places[self.scope:] if p.state == "pain"]
         if subject == "place":
             scope = self._joined_to_last()  # "down to my knee now, hip is OK": the hip only
@@ -531,10 +535,27 @@ class _Pass:
         index = self.at[position]
         if index < 0 and self._in_a_relative_clause(position):
             return "place"  # "the hip that was OPERATED on is fine"
-        if index < 0 or self._is_person(position) and self.parse.words[position] not in self.g["anaphors"]:
-            return "thing"  # "my EYESIGHT is fine"; "HE'S fine, just a bit sore": the person, not a place
+        if index >= 0 and self._is_person(position) and self.parse.words[position] not in self.g["anaphors"]:
+            return "person"  # "HE'S fine": the person, not a place
+        if index < 0:
+            return "thing"  # "my EYESIGHT is fine"
         return "place" if self.tokens[index].kind in (Kind.AREA, Kind.VAGUE) and self.places and \
             self.places[-1].index == index else ""
+
+    def _more_said_after(self, token: Token) -> bool:
+        """A pain word, a "just" or an "otherwise" after it: "he's fine, JUST a bit SORE", "she's fine OTHERWISE"."""
+        words = self.parse.words
+        return any(self.tokens[index].kind is Kind.CUE for index in range(self.at[token.start] + 1, len(self.tokens))) or \
+            any(word in self.g["contrasts"] or word in self.g["exceptions"] for word in words[token.end:])
+
+    def _person_is_fine(self, who: str | None) -> None:
+        """ "My daughter hurt her ankle but SHE'S FINE now": someone else said to be fine, their places
+        too; "he's fine, just a bit sore" says a pain after it, which stays."""
+        if who is None or who in (SELF, WE):
+            return
+        for place in self.places:
+            if place.state == "pain" and place.owner == who:
+                place.state = "denied"
 
     def _in_a_relative_clause(self, position: int) -> bool:
         """Is the word inside a clause said of the last place, right after it: "the hip THAT WAS

@@ -385,7 +385,7 @@ class Resolver:
             position = end
         if said_inside:  # put in order
             tokens = [tokens[at] for at in sorted(range(len(tokens)), key=order.__getitem__)]
-        tokens = self._neighbours_named(words, self._ones_named(words, tokens))
+        tokens = self._parts_of_it(words, self._neighbours_named(words, self._ones_named(words, tokens)))
         found = tuple([(token.start, token.meaning) for token in tokens])
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
 
@@ -455,6 +455,23 @@ class Resolver:
             if neighbour is not None:
                 tokens = sorted([token for token in tokens if token.end <= position or token.start >= stop] +
                                 [Token(position, stop, neighbour)], key=lambda token: token.start)
+        return tokens
+
+    def _parts_of_it(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
+        """ "My right hand, the HEEL OF IT": a part said of "it" is that part of the place said before,
+        where the pack has a phrase for it ("heel of my hand")."""
+        anaphors = self.language.grammar.get("anaphors", NO_WORDS)
+        if "of" not in words or anaphors.isdisjoint(words):
+            return tokens  # most utterances
+        for position in range(1, len(words) - 2):
+            if words[position + 1] != "of" or words[position + 2] not in anaphors:
+                continue
+            before = [token for token in tokens if token.end <= position and token.kind is Kind.AREA]
+            meaning = self._phrases.get((words[position], "of", DETERMINER, words[before[-1].end - 1])) if before else None
+            if meaning is not None and meaning.kind is Kind.AREA:
+                stop = position + 3
+                tokens = sorted([token for token in tokens if token.end <= position or token.start >= stop] +
+                                [Token(position, stop, meaning)], key=lambda token: token.start)
         return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int],

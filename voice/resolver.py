@@ -436,7 +436,7 @@ class Resolver:
         the one it is next to, when that one is at an end of its row; the place pointed at is only a
         landmark."""
         pointing = self.language.grammar.get("neighbours", NO_WORDS)
-        if pointing.starts.isdisjoint(words):
+        if pointing.ends.isdisjoint(words) or pointing.starts.isdisjoint(words):
             return tokens  # most utterances
         anaphors = self.language.grammar.get("anaphors", NO_WORDS)
         for position in range(len(words)):

@@ -1443,3 +1443,15 @@ my ticker is fine the heart man says so its my left hip thats the bother => hip 
 """
 
 CASES += [line for line in FINE_PEOPLE_AND_PARTS_OF_IT.strip().splitlines()]
+
+# Batch V: "as far as we know" hedges; "all fingers and thumbs" is an idiom; places said in a
+# clause before "but" do not share the rank of a place singled out after it ("my legs were stiff and
+# my feet swollen yesterday, but today it's my right knee").
+OF_BATCH_V = """
+shes not pregnant as far as we know, her left wrist hurts => wrist L preg=unknown
+im all fingers and thumbs today => x
+my legs were stiff and my feet were swollen yesterday but today its my left knee thats sore => knee L
+my knee is the one that hurts, not my hip => knee -
+"""
+
+CASES += [line for line in OF_BATCH_V.strip().splitlines()]

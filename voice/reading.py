@@ -1141,7 +1141,12 @@ class _Pass:
                 if Rank.COMPARED in (ranks[one], ranks[two]):
                     continue  # "worse than when I did my knee, my shoulder is agony" shares nothing
                 same = self._owner(place) == self._owner(other) and \
-                    _same_place(place.token.meaning, other.token.meaning, knowledge)  # "the ring finger on my right hand"
+                    _same_place(place.token.meaning, other.token.meaning, knowledge) and \
+                    not (self._contrast_between(other, place) and any(
+                        root(k) == root(two) and pain[k].token.kind is Kind.AREA and
+                        pain[k].token.meaning.id != place.token.meaning.id for k in range(one)))
+                # "the ring finger on my right hand"; not "my legs were stiff and my feet swollen, BUT my knee"
+                # (the legs already go with the feet)
                 if same or (two == one - 1 and clauses.joined(other.index, place.index)):  # "my knee or my shin"
                     group[root(one)] = root(two)
         best_of: dict[int, Rank] = {}
@@ -1173,6 +1178,9 @@ class _Pass:
                 return cue_seen and limb is not None and token.meaning.id != place.token.meaning.id and \
                     _limb(token.meaning, self.reader.knowledge) == limb
         return False
+
+    def _contrast_between(self, one: _Place, two: _Place) -> bool:
+        return any(word in self.g["contrasts"] for word in self.parse.words[one.token.end:two.token.start])
 
     def _excepted(self, place: _Place) -> bool:
         """Said right after an exception, past "my", an article or a side: "apart from MY RIGHT thumb"."""

@@ -1455,3 +1455,24 @@ my knee is the one that hurts, not my hip => knee -
 """
 
 CASES += [line for line in OF_BATCH_V.strip().splitlines()]
+
+# Batch W: red flags said by symptoms and circumstances (squeezing pain in the middle of the chest
+# spreading to the back, faint and short of breath with back pain, an arm and a leg of one side gone
+# weak, the worst pain ever, a swollen leg on the pill, a kneecap slid to the side, a wrist that looks
+# crooked, an accident on a motorbike, words not coming, the red spreading up from a toe, the baby
+# coming with pains every four minutes).
+SIGNS_OF_BATCH_W = """
+squeezing pain in the middle of my chest for ten minutes => !
+my dad says his upper back hurts and he feels faint and short of breath => !
+my right arm and right leg went tingly and weak => !
+this headache is the worst pain ive ever had => !
+im on the pill and my right calf is swollen and red => !
+my kneecap slid round to the side when i twisted => !
+my mother fell and her wrist looks crooked => !
+after accident of motorbike my back is paining => !
+my husband speaks strange and his words are not coming => !
+the red has spread up from my toe to my ankle => !
+baby is coming pain every four minutes => !
+"""
+
+CASES += [line for line in SIGNS_OF_BATCH_W.strip().splitlines()]

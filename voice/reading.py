@@ -536,7 +536,7 @@ class _Pass:
         if index < 0 and self._in_a_relative_clause(position):
             return "place"  # "the hip that was OPERATED on is fine"
         if index >= 0 and self._is_person(position) and self.parse.words[position] not in self.g["anaphors"]:
-            return "person"  # "HE'S fine": the person, not a place
+            return "person" if self.tokens[index].end == token.start else "thing"  # "HE'S fine": the person, not a place
         if index < 0:
             return "thing"  # "my EYESIGHT is fine"
         return "place" if self.tokens[index].kind in (Kind.AREA, Kind.VAGUE) and self.places and \

@@ -20,7 +20,7 @@ RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.92
                   "batch-i.txt": 0.94, "batch-j.txt": 0.93, "batch-k.txt": 0.915, "batch-l.txt": 0.90,
                   "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
                   "batch-q.txt": 0.925, "batch-r.txt": 0.95, "batch-s.txt": 0.94, "batch-t.txt": 0.90,
-                  "batch-u.txt": 0.955}
+                  "batch-u.txt": 0.955, "batch-v.txt": 0.94, "batch-w.txt": 0.91}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -69,6 +69,14 @@ NOT_YET = {
     "The bony bit on the outside of my right wrist, the pinky side, is sore",
     # "under the front part" of the feet (the balls of the feet) is not read as a part: the feet are answered.
     "my foots are paining too much, under the front part, both",
+    # "the pad under it": a part said by pointing back is no place yet; the thumb ball is answered.
+    "It hurts at the base of my thumb is that the thumb or the pad under it no idea.",
+    # "my hip isn't as bad as my lower back, the back is the one": the back said again is merged into
+    # the lower back compared before, and the hip is answered.
+    "my hip isnt as bad as my lower back, the back is the one thats really sore",
+    # an arm in a sling since a shoulder operation: the arm groups the shoulder with the wrist that is
+    # sore, and the shoulder is answered first.
+    "my right arms in a sling since the shoulder operation two weeks ago and the left wrist is sore from doing everything",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".
     "the striker's left knee and right elbow are sore after the tackle, he's walking fine",
 }

@@ -1476,3 +1476,19 @@ baby is coming pain every four minutes => !
 """
 
 CASES += [line for line in SIGNS_OF_BATCH_W.strip().splitlines()]
+
+# Batch W: "not me" is said of a person, not of the place after it; "not pregnant, well, probably
+# not" leaves out "pregnant"; a hedge before a side; "a bad knee" is a knee; "chances are"; someone
+# else's pain told well before one's own is a story; "I feel great" after yesterday's headache.
+OF_BATCH_W = """
+my sisters pregnant not me my left knee hurts => knee L preg=no
+not pregnant well probably not my calf is sore => lower_leg - preg=unknown
+im not pregnant hopefully right knee aches => knee R preg=unknown
+i just have a bad knee => knee -
+chances are im not pregnant, my right hip hurts => hip R preg=unknown
+i had a headache yesterday but today i feel great => x
+my knee was hurting last week but its completely gone now => x
+my son sprained his ankle at football i carried his kit all day and my left shoulder aches => shoulder L +ankle -
+"""
+
+CASES += [line for line in OF_BATCH_W.strip().splitlines()]

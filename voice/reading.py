@@ -482,7 +482,8 @@ class _Pass:
             self.scope = len(self.places)
             return
         if where == "before":
-            if not self._said_of_a_person(token) and not self._after_a_pregnancy(token):
+            if not self._said_of_a_person(token) and not self._after_a_pregnancy(token) and \
+                    not self._a_person_after(token):
                 self.deny_next, self.deny_end = True, token.end  # not "I'm not, MY RIGHT THUMB is sore"
             return
         subject = self._subject_of(token)
@@ -503,14 +504,28 @@ class _Pass:
             self.deny_next, self.deny_end = True, token.end  # "it does not hurt in my knee"
         self.scope = len(self.places)
 
+    def _a_person_after(self, token: Token) -> bool:
+        """ "My sister's pregnant, NOT ME, my right knee hurts": a "not" said of a person, not of the
+        place after them ("not MY knee" is of the knee)."""
+        index = self.at[token.start] + 1
+        following = self.tokens[index] if index < len(self.tokens) else None
+        return following is not None and following.start == token.end and \
+            following.kind in (Kind.SELF, Kind.OTHER) and self.parse.words[following.start] not in self.g["determiners"]
+
     def _after_a_pregnancy(self, token: Token) -> bool:
         """ "Maybe pregnant, MAYBE NOT, the ring finger ...": a "not" right after a pregnancy and a
         hedge leaves out "pregnant"; it denies no place."""
-        index = self.at[token.start]
-        before = self.tokens[index - 1] if index > 0 else None
-        between = self.parse.words[before.end:token.start] if before is not None else ()
-        return before is not None and before.kind is Kind.PREGNANCY and 0 < len(between) <= 2 and \
-            all(word in self.g["hedges"] for word in between)
+        index = self.at[token.start] - 1
+        words = self.parse.words
+        while index >= 0 and self.tokens[index].kind is Kind.FILLER and \
+                all(word in self.g["hedges"] or word in self.g["hesitations"]
+                    for word in words[self.tokens[index].start:self.tokens[index].end]):
+            index -= 1  # past "well", "probably"
+        before = self.tokens[index] if index >= 0 else None
+        between = words[before.end:token.start] if before is not None else ()
+        return before is not None and before.kind is Kind.PREGNANCY and 0 < len(between) <= 3 and \
+            any(word in self.g["hedges"] for word in between) and \
+            all(word in self.g["hedges"] or word in self.g["hesitations"] for word in between)  # "not pregnant WELL PROBABLY not"
 
     def _said_of_a_person(self, token: Token) -> bool:
         """ "I'm NOT", "she is NOT": a "not" right after a person and a being word denies what was
@@ -802,7 +817,9 @@ class _Pass:
                 owner = position > 0 and at[position - 1] >= 0 and \
                     self.tokens[at[position - 1]].kind in (Kind.SELF, Kind.OTHER) or \
                     self.parse.words[position].endswith(self.reader.possessive)  # "the STRIKER'S left knee"
-                return "owner" if owner else "other" if described else "modifier"  # "what helps sore feet"
+                word = self.parse.words[position]
+                said = side and (word in self.g["hedges"] or word in self.g["softeners"])  # "HOPEFULLY left knee aches"
+                return "owner" if owner else "side" if said else "other" if described else "modifier"  # "what helps sore feet"
             before = self.tokens[index]
             if before.kind is Kind.SIDE:
                 side = True
@@ -1123,9 +1140,9 @@ class _Pass:
         if self.nothing_hurts:  # "I'm fine APART FROM my right thumb": the exception hurts
             excepted = {place.index for place in pain if self._excepted(place)}
             pained = {**pained, **{index: set() for index in excepted}}
-            ranks = [Rank.PAIN if index in excepted else rank if index in pained else Rank.CONTEXT
-                     for rank, index in zip(ranks, indexes)]
-            if all(index not in pained for index in indexes):
+            ranks = [Rank.PAIN if index in excepted else rank if index in pained and rank < Rank.PAST else Rank.CONTEXT
+                     for rank, index in zip(ranks, indexes)]  # "I had a headache YESTERDAY but today I feel great"
+            if all(rank >= Rank.PAST for rank in ranks):
                 return []
         knowledge = self.reader.knowledge
         group = list(range(len(pain)))  # places said as one, or together, share the best rank of them
@@ -1198,7 +1215,10 @@ class _Pass:
         if not own or len(own) == len(pain):
             return pain
         first_other = next(place for place in pain if self._owner(place) != SELF)
-        if clauses.clause[own[0].token.start] > clauses.clause[first_other.token.start]:
+        other_end, own_start = first_other.token.end, own[0].token.start
+        told_apart = own_start - other_end >= 6 or own_start - other_end >= 3 and not any(  # "she has a bad knee herself, poor thing, that MY wrist"
+            self.tokens[index].kind is Kind.JOIN for index in range(self.at[other_end - 1] + 1, self.at[own_start]))
+        if clauses.clause[own_start] > clauses.clause[first_other.token.start] or told_apart:
             return own + [place for place in pain if self._owner(place) != SELF]
         return pain
 

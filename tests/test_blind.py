@@ -20,7 +20,8 @@ RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.92
                   "batch-i.txt": 0.94, "batch-j.txt": 0.93, "batch-k.txt": 0.915, "batch-l.txt": 0.90,
                   "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
                   "batch-q.txt": 0.925, "batch-r.txt": 0.95, "batch-s.txt": 0.94, "batch-t.txt": 0.90,
-                  "batch-u.txt": 0.955, "batch-v.txt": 0.94, "batch-w.txt": 0.91}
+                  "batch-u.txt": 0.955, "batch-v.txt": 0.94, "batch-w.txt": 0.91,
+                  "batch-x.txt": 0.945, "batch-y.txt": 0.945}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -30,17 +31,12 @@ NOT_YET = {
     "my hand is paining me from the elbow down to the wrist the left one",
     # a friend's condition of last year, told out of curiosity: answered as if it hurt now.
     "my friend had tennis elbow last year, i was just curious how this works",
-    # "the fleshy pad under it": a part said by pointing back is no place yet.
-    "i cant work out if its my thumb or the fleshy pad under it",
     # swollen ankles said as context of aching feet: the ankles are answered first, the feet offered next.
     "ankles a bit puffy by the evening at twenty eight weeks, no headache or anything, my feet ache",
     # "my left wrist no ankle ankle": the correction without a pause is read as a denial of the ankle.
     "my left wrist no ankle ankle i always mix them up left ankle",
     # sciatic pain "going from hip down the leg": the hip is answered, not the lower back.
     "pain is going from hip to down the leg sciatic nerve left side",
-    # a hip "all mended now" four clauses after it was bad: still read as a pain.
-    "well dear i dont really know how to use this but my doctor said try it i had a bad hip after my fall in the "
-    "spring thats all mended now but my left wrist aches when i knit",
     # a friend "with the bad hip" in a long story: her hip is taken for the speaker's.
     "Well love I went down to the co op this morning for my paper and I bumped into maureen you know the one with "
     "the bad hip and we got talking about her grandson in australia and by the time I got home my right shoulder "
@@ -69,8 +65,6 @@ NOT_YET = {
     "The bony bit on the outside of my right wrist, the pinky side, is sore",
     # "under the front part" of the feet (the balls of the feet) is not read as a part: the feet are answered.
     "my foots are paining too much, under the front part, both",
-    # "the pad under it": a part said by pointing back is no place yet; the thumb ball is answered.
-    "It hurts at the base of my thumb is that the thumb or the pad under it no idea.",
     # "my hip isn't as bad as my lower back, the back is the one": the back said again is merged into
     # the lower back compared before, and the hip is answered.
     "my hip isnt as bad as my lower back, the back is the one thats really sore",

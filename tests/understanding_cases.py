@@ -1492,3 +1492,26 @@ my son sprained his ankle at football i carried his kit all day and my left shou
 """
 
 CASES += [line for line in OF_BATCH_W.strip().splitlines()]
+
+# Batches X and Y: a headache that is "the worst ever" with a stiff neck and light that hurts (new
+# sign light, NHS Meningitis); speech that "went weird"; a baby that rolled off the bed, all floppy;
+# "from nothing to ten out of ten"; a wrist "bent looking"; "as far as I can tell" hedges; "the one
+# before the little one"; "the big finger" (thumb); "the fleshy bit under it"; "that went down";
+# "he's a good lad" is said of him, not of the speaker; "not the issue".
+OF_BATCHES_X_AND_Y = """
+my headache is the worst ever and the light hurts my eyes => !
+a headache, a stiff neck and the light hurts my eyes => !
+my speech went weird for a few minutes, now my neck is sore => !
+the baby rolled off the sofa onto the floor and shes all floppy => !
+my headache went from nothing to ten out of ten => !
+my dad fell and his wrist is bent looking => !
+not pregnant as far as i can tell, my left knee aches => knee L preg=unknown
+my fourth toe the one before the little one aches => fourth_toe -
+thumb the big finger is hurting in right hand => thumb R
+my left thumb no wait the fleshy bit under it => thumb_ball -
+my knee was swollen but that went down, now my right ankle aches => ankle R
+my grandson set this up hes a good lad, my lower back is sore => lower_back -
+a tattoo on my wrist, not the issue, my left elbow aches => elbow L
+"""
+
+CASES += [line for line in OF_BATCHES_X_AND_Y.strip().splitlines()]

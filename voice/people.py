@@ -200,6 +200,8 @@ class People:
                 if position in breaks or kinds[position] in (Kind.AREA, Kind.VAGUE, Kind.CUE, Kind.SELF):
                     break
                 if texts[position] in self.g["pronouns"]:
+                    if position + 1 < len(texts) and texts[position + 1] in self.g["being"]:
+                        break  # "set it up for me, HE IS a good lad": a subject of its own
                     continue  # "I'm HIS carer" says nothing of the speaker; "I'm her HUSBAND" does
                 if texts[position] in self.g["being"]:
                     being = True

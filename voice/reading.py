@@ -541,6 +541,8 @@ class _Pass:
     def _subject_of(self, token: Token) -> str:
         """What an after-negation ("is fine") is said of, by the word right before it: "place",
         "thing" (a word the pack does not know: "my EYESIGHT is fine"), or "" (look further back)."""
+        if self.parse.words[token.start] in self.g["anaphors"]:
+            return ""  # "...but THAT WENT DOWN": said of what was said before
         position = token.start - 1
         while position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.FILLER and \
                 self.parse.words[position] not in self.g["anaphors"]:

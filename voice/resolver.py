@@ -404,8 +404,8 @@ class Resolver:
                                  for token in covering) or \
                     any(token.start == position + 1 and token.kind in (Kind.AREA, Kind.VAGUE) for token in tokens):
                 continue  # "my little one's KNEE": a child's; "a little one on the way": a baby
-            if before[-1].kind is Kind.VAGUE and before[-1].end != position - 1:
-                continue  # only right after it: "my toe SECOND ONE"; "toe is paining, the big one" is read apart
+            if before[-1].kind is Kind.VAGUE and any(word not in self._determiners for word in words[before[-1].end:position - 1]):
+                continue  # only right after it: "my toe SECOND ONE", "my finger THE SMALL ONE"; not "toe is paining, the big one"
             group = before[-1].meaning.id if before[-1].kind is Kind.VAGUE else \
                 next((name for name, parts in self.knowledge.vague.items() if before[-1].meaning.id in parts), None)
             meaning = next((self._phrases.get((words[position - 1],) + name)
@@ -458,20 +458,26 @@ class Resolver:
         return tokens
 
     def _parts_of_it(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
-        """ "My right hand, the HEEL OF IT": a part said of "it" is that part of the place said before,
-        where the pack has a phrase for it ("heel of my hand")."""
+        """ "My right hand, the HEEL OF IT", "my thumb, the FLESHY BIT UNDER IT": a part said of "it" is
+        that part of the place said before, where the pack has a phrase for it ("heel of my hand",
+        "fleshy bit under my thumb")."""
         anaphors = self.language.grammar.get("anaphors", NO_WORDS)
-        if "of" not in words or anaphors.isdisjoint(words):
+        prepositions = self.language.grammar.get("prepositions", NO_WORDS) | self.language.grammar.get("places", NO_WORDS)
+        if anaphors.isdisjoint(words) or prepositions.isdisjoint(words):
             return tokens  # most utterances
-        for position in range(1, len(words) - 2):
-            if words[position + 1] != "of" or words[position + 2] not in anaphors:
+        for at in range(2, len(words)):
+            if words[at] not in anaphors or words[at - 1] not in prepositions:
                 continue
-            before = [token for token in tokens if token.end <= position and token.kind is Kind.AREA]
-            meaning = self._phrases.get((words[position], "of", DETERMINER, words[before[-1].end - 1])) if before else None
-            if meaning is not None and meaning.kind is Kind.AREA:
-                stop = position + 3
-                tokens = sorted([token for token in tokens if token.end <= position or token.start >= stop] +
-                                [Token(position, stop, meaning)], key=lambda token: token.start)
+            before = [token for token in tokens if token.end < at - 1 and token.kind is Kind.AREA]
+            if not before:
+                continue
+            landmark = (words[at - 1], DETERMINER, words[before[-1].end - 1])
+            for start in range(max(before[-1].end, at - 5), at - 1):  # the longest part first
+                meaning = self._phrases.get(words[start:at - 1] + landmark)
+                if meaning is not None and meaning.kind is Kind.AREA:
+                    tokens = sorted([token for token in tokens if token.end <= start or token.start > at] +
+                                    [Token(start, at + 1, meaning)], key=lambda token: token.start)
+                    break
         return tokens
 
     def _match(self, words: tuple[str, ...], shape: tuple[str, ...], breaks: frozenset[int],

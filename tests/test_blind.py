@@ -21,7 +21,7 @@ RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.92
                   "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
                   "batch-q.txt": 0.925, "batch-r.txt": 0.95, "batch-s.txt": 0.94, "batch-t.txt": 0.90,
                   "batch-u.txt": 0.955, "batch-v.txt": 0.94, "batch-w.txt": 0.91,
-                  "batch-x.txt": 0.945, "batch-y.txt": 0.945}
+                  "batch-x.txt": 0.945, "batch-y.txt": 0.945, "batch-z.txt": 0.93}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]

@@ -1515,3 +1515,23 @@ a tattoo on my wrist, not the issue, my left elbow aches => elbow L
 """
 
 CASES += [line for line in OF_BATCHES_X_AND_Y.strip().splitlines()]
+
+# Batch Z: a body word after a word the pack does not know is a body when said to hurt right after
+# ("ice skating TAILBONE IS SORE"); a pain word right before makes a body word no verb ("um SORE
+# elbow the right one"); "pregnant or not" leaves out "pregnant" before a place; "thumb of foot";
+# "between my elbow and wrist"; dancing in heels; "not any more"; "is at me"; whether I'm pregnant.
+OF_BATCH_Z = """
+fell ice skating tailbone is sore => lower_back -
+not pregnant as far as i know um sore elbow the right one => elbow R preg=unknown
+no idea if im pregnant or not lower back is sore though => lower_back - preg=unknown
+my thumb of foot is hurt when i walk => big_toe -
+the bone between my elbow and wrist is paining => forearm -
+ball of my foot hurts after dancing in heels all night => ball_of_foot -
+my knee used to give me grief but not any more => x
+the neck is at me something terrible => neck -
+our beagle has stiff hips => hip B care=pet noask
+i never checked whether im pregnant, my right wrist aches => wrist R preg=unknown
+its my own wrist the left one thats sore from the knitting => wrist L
+"""
+
+CASES += [line for line in OF_BATCH_Z.strip().splitlines()]

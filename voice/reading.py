@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voice.complaint import Clauses, Rank, Span as Token
-from voice.knowledge import GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
+from voice.knowledge import ALTERNATIVE, GRAMMAR, NO_WORDS, Kind, Knowledge, LanguagePack, Meaning, Side
 from voice.people import PAST, SELF, UNKNOWN_WORD, WE, People, Pregnancy
 from voice.triage import Said, Triage
 
@@ -117,6 +117,9 @@ class Reader:
         self.grammar = {key: language.grammar.get(key, NO_WORDS) for key in GRAMMAR}
         self.possessive = tuple(ending for ending in language.suffixes if ending.startswith("'")) or ("\0",)
         """The endings of a word that says whose ("the striker's knee")."""
+        self.alternatives = {phrase for phrase, meaning in language.phrases.items() if meaning.id == ALTERNATIVE and
+                             meaning.kind is Kind.JOIN}
+        """The phrases that join two places as alternatives: "or"."""
         self.checks_idioms = any(self.grammar[key] for key in ("articles", "determiners", "objects"))
         """A pack that describes its noun phrases has body words checked for a body around them."""
 
@@ -517,15 +520,17 @@ class _Pass:
         hedge leaves out "pregnant"; it denies no place."""
         index = self.at[token.start] - 1
         words = self.parse.words
-        while index >= 0 and self.tokens[index].kind is Kind.FILLER and \
-                all(word in self.g["hedges"] or word in self.g["hesitations"]
-                    for word in words[self.tokens[index].start:self.tokens[index].end]):
-            index -= 1  # past "well", "probably"
+        while index >= 0 and (self.tokens[index].kind is Kind.FILLER and all(
+                word in self.g["hedges"] or word in self.g["hesitations"]
+                for word in words[self.tokens[index].start:self.tokens[index].end]) or
+                self.tokens[index].meaning.id == ALTERNATIVE):
+            index -= 1  # past "well", "probably", "or"
         before = self.tokens[index] if index >= 0 else None
         between = words[before.end:token.start] if before is not None else ()
         return before is not None and before.kind is Kind.PREGNANCY and 0 < len(between) <= 3 and \
-            any(word in self.g["hedges"] for word in between) and \
-            all(word in self.g["hedges"] or word in self.g["hesitations"] for word in between)  # "not pregnant WELL PROBABLY not"
+            any(word in self.g["hedges"] or (word,) in self.reader.alternatives for word in between) and \
+            all(word in self.g["hedges"] or word in self.g["hesitations"] or (word,) in self.reader.alternatives
+                for word in between)  # "not pregnant WELL PROBABLY not"
 
     def _said_of_a_person(self, token: Token) -> bool:
         """ "I'm NOT", "she is NOT": a "not" right after a person and a being word denies what was
@@ -546,6 +551,8 @@ class _Pass:
         position = token.start - 1
         while position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.FILLER and \
                 self.parse.words[position] not in self.g["anaphors"]:
+            if self.parse.words[position] in self.g["contrasts"]:
+                return ""  # "...used to give me grief BUT not any more": said of what came before
             position -= 1
         if position < 0 or position + 1 in self.parse.breaks:
             return ""
@@ -678,13 +685,15 @@ class _Pass:
         if described and not (self._talks_of_pain() or self._named_with(token)):
             return False
         if after < len(words) and after not in breaks and words[after] in self.g["objects"] and \
-                self._is_verb(token) and not self._pain_word_within(after, 4) and not self._alternative_of_another(token):
+                self._is_verb(token) and not self._pain_word_within(after, 4) and not self._alternative_of_another(token) and \
+                not self._pain_word_within(token.start - 1, 1):  # "um SORE elbow the right one"
             return False  # "hand me the remote", "foot the bill"; not "knees a little swollen"
         if self._repeated(token):
             return False  # "neck and neck", "arm in arm", "toe to toe"
         before = self._before(token)
-        if (before == "modifier" or before == "number") and not self._alternative_of_another(token):
-            return False  # "the table leg", "two left feet"; not "either knee or thigh"
+        if (before == "modifier" or before == "number") and not self._alternative_of_another(token) and \
+                not self._said_to_hurt(token):
+            return False  # "the table leg", "two left feet"; not "either knee or thigh", "...ice skating TAILBONE IS SORE"
         if before == "side":
             return True
         if before == "preposition_article":  # "a kick in the teeth"; but "pain in the knee", "hip or the thigh"
@@ -711,6 +720,11 @@ class _Pass:
         while position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind in (Kind.SELF, Kind.OTHER, Kind.SIDE):
             position = self.tokens[self.at[position]].start - 1
         return position >= 0 and self.at[position] >= 0 and self.tokens[self.at[position]].kind is Kind.QUALIFIER
+
+    def _said_to_hurt(self, token: Token) -> bool:
+        """A being word and a pain word right after it: "tailbone IS SORE"."""
+        words, after = self.parse.words, token.end
+        return after + 1 < len(words) and words[after] in self.g["being"] and self._pain_word_within(after + 1, 1)
 
     def _named_with(self, token: Token) -> bool:
         """ "My shin or my knee", "my toe, the middle one", "could be my hip, could be my back": named
@@ -841,6 +855,8 @@ class _Pass:
         if before.kind is Kind.SELF or before.meaning.names_someone:
             return "owner"
         word = self.parse.words[position]
+        if word in self.g["determiners"] and word not in self.g["articles"]:
+            return "owner"  # "my OWN wrist"
         if word in self.g["articles"]:
             previous = self.parse.words[position - 1] if position > 0 else ""
             return "preposition_article" if previous in self.g["prepositions"] else "article"

@@ -21,7 +21,8 @@ RIGHT_AT_LEAST = {"batch-a.txt": 0.98, "batch-b.txt": 0.975, "batch-c.txt": 0.92
                   "batch-m.txt": 0.945, "batch-n.txt": 0.935, "batch-o.txt": 0.86, "batch-p.txt": 0.89,
                   "batch-q.txt": 0.925, "batch-r.txt": 0.95, "batch-s.txt": 0.94, "batch-t.txt": 0.90,
                   "batch-u.txt": 0.955, "batch-v.txt": 0.94, "batch-w.txt": 0.91,
-                  "batch-x.txt": 0.945, "batch-y.txt": 0.945, "batch-z.txt": 0.93}
+                  "batch-x.txt": 0.945, "batch-y.txt": 0.945, "batch-z.txt": 0.93,
+                  "batch-aa.txt": 0.905}
 """The share each batch gets right now (docs/figures.md has each batch's first run): a floor, so that a
 change that helps one class and costs another is seen."""
 BATCHES = [Path(__file__).parent / "blind" / name for name in RIGHT_AT_LEAST]
@@ -71,6 +72,14 @@ NOT_YET = {
     # an arm in a sling since a shoulder operation: the arm groups the shoulder with the wrist that is
     # sore, and the shoulder is answered first.
     "my right arms in a sling since the shoulder operation two weeks ago and the left wrist is sore from doing everything",
+    # a fall onto the hand said before the wrist that hurts: the hand is answered first (as batch T's
+    # "landed on my hands").
+    "Fell on my hand at the ice rink my wrist is bruised but I can move it and grip fine.",
+    # "the elbow on that arm": the arm said to point back groups the elbow with the wrist broken years
+    # ago, and the wrist is answered.
+    "i broke my left wrist two years back and now the elbow on that arm is aching",
+    # "my right thumb aches at the base, the fleshy part": the part said after the pain word is not read.
+    "so my daughter in law is expecting lovely news and ive been knitting non stop for the baby and my right thumb aches at the base the fleshy part",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".
     "the striker's left knee and right elbow are sore after the tackle, he's walking fine",
 }

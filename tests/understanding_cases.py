@@ -1535,3 +1535,23 @@ its my own wrist the left one thats sore from the knitting => wrist L
 """
 
 CASES += [line for line in OF_BATCH_Z.strip().splitlines()]
+
+# Batch AA: red flags told in passing (one leg much more swollen than the other in pregnancy, a finger
+# that points sideways, thrown into the seat when the bus hit a car, a temp with a stiff neck and
+# light that hurts, screams if we try to get her up, tooth marks, grey and clammy with back pain, can't
+# control when I go after the back went); "three months into the physio" is no age; "no pain
+# anywhere"; "if my knee flares up" asks, it says no pain.
+OF_BATCH_AA = """
+thirty weeks pregnant and one leg is much more swollen than the other => !
+jammed my finger and now it points sideways => !
+the bus hit a car and i got thrown forward now my knee is sore => !
+temp of thirty nine, stiff neck and the light hurts my eyes => !
+my gran fell and screams if we try to get her up => !
+the dog went for my arm, there are tooth marks on my forearm => !
+my dad says his upper back hurts and hes gone all grey and clammy => !
+my back went and now i cant control when i go to the loo => !
+im three months into the physio and my left knee aches => knee L
+no pain anywhere right now, just wanted to know what to do if my knee flares up => x
+"""
+
+CASES += [line for line in OF_BATCH_AA.strip().splitlines()]

@@ -748,7 +748,7 @@ GRAMMAR = ("articles", "prepositions", "places", "objects", "being", "spans", "p
            "determiners", "denials", "openers", "we", "male", "hedges", "questions", "elision_ends", "clauses",
            "anaphors", "comparisons", "context", "compounds", "ones", "also", "together", "focus", "unsure_which",
            "requests", "unborn", "refiners", "aged_at", "softeners", "tags", "long_ago", "hedges_of_a_no", "fine",
-           "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions", "years_had", "ageing", "relatives", "neighbours", "parts", "reporting", "owned", "chosen")
+           "guesses", "hesitations", "as_one", "approximations", "likewise", "exceptions", "companions", "years_had", "ageing", "relatives", "neighbours", "parts", "reporting", "owned", "chosen", "time_units")
 """Word classes of a pack's `grammar:`: articles ("a pain in THE neck" is not a body),
 prepositions (IN the neck), places (prepositions of place: "ON my feet all day" is not a pain
 unless a pain is said), objects (words after a verb: "hand ME"), being ("I AM 85"),
@@ -797,7 +797,8 @@ clause said of it: "the hip THAT was operated on is fine" says the hip is fine) 
 parts (words for a part of a place, inside its noun phrase: "not the BONY BIT on the outside of my ankle")
 and reporting (what follows them is reported, in their clause: "my husband THINKS it's my hip") and
 owned (as "it" does, they say where the pain is: "MINE's in my left heel") and chosen (right after a
-place they single it out: "the back IS THE ONE that's really sore").
+place they single it out: "the back IS THE ONE that's really sore") and time_units (after a number they
+make it a length of time, not an age, before a preposition or a span word: "I'm three MONTHS INTO the physio").
 A pack without `grammar:` reads every body word as a body (no idiom check)."""
 CONTRACTIONS_IN_CONTEXT = ("at_clause_start", "not_before_a_place", "not_after_a_determiner")
 """Where a contraction that is also a word is the contraction: at the start of a clause ("were due in

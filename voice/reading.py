@@ -493,7 +493,7 @@ class _Pass:
         if subject == "thing":
             return  # "my eyesight is fine", "the [unk] is OK": something else is fine
         if subject == "person":
-            if not self._more_said_after(token):
+            if not self._more_said_after(token) and self.parse.words[token.end - 1] in self.g["fine"]:  # not "he's GONE all grey"
                 self._person_is_fine(self.clause_subject or self.subject)
             return
         scope = [p for p in self.places[self.scope:] if p.state == "pain"]
@@ -897,6 +897,10 @@ class _Pass:
         unit = following.meaning.id if following is not None and following.kind is Kind.AGE else None
         if unit == "counted" and not self._after(index, "years_had"):
             unit = None  # "I'm 77 years", "for 3 years": read as a number said alone
+        words, after = self.parse.words, self.tokens[end - 1].end
+        if unit is None and after + 1 < len(words) and words[after] in self.g["time_units"] and \
+                (words[after + 1] in self.g["prepositions"] or words[after + 1] in self.g["spans"]):
+            return  # "I'm three MONTHS INTO the physio": a length of time, not an age ("she's nine months" is)
         if following is not None and following.kind is Kind.PREGNANCY:
             return  # "I'm 7 months pregnant", "6 months along": how far along, not an age
         if unit in ("years", "months") and self._an_age_of_someone(index) or unit == "counted":

@@ -1555,3 +1555,13 @@ no pain anywhere right now, just wanted to know what to do if my knee flares up 
 """
 
 CASES += [line for line in OF_BATCH_AA.strip().splitlines()]
+
+# Batch AB: "like an elephant is sitting on it"; blisters after grabbing a roasting tin without a
+# glove; a place "not bothering me today".
+OF_BATCH_AB = """
+my chest feels like an elephant is sitting on it => !
+grabbed the baking tray without a glove and my fingers are blistered => !
+my knee has arthritis but its not bothering me today, my left shoulder is => shoulder L
+"""
+
+CASES += [line for line in OF_BATCH_AB.strip().splitlines()]

@@ -78,8 +78,6 @@ NOT_YET = {
     # "the elbow on that arm": the arm said to point back groups the elbow with the wrist broken years
     # ago, and the wrist is answered.
     "i broke my left wrist two years back and now the elbow on that arm is aching",
-    # "my right thumb aches at the base, the fleshy part": the part said after the pain word is not read.
-    "so my daughter in law is expecting lovely news and ive been knitting non stop for the baby and my right thumb aches at the base the fleshy part",
     # "my whole back, not the lower, the upper part": the denied part is answered.
     "hey so like my whole back not the lower the upper part",
     # through the grammar, "striker's" is [unk]: the knee after it reads as "the table leg".

@@ -1565,3 +1565,12 @@ my knee has arthritis but its not bothering me today, my left shoulder is => sho
 """
 
 CASES += [line for line in OF_BATCH_AB.strip().splitlines()]
+
+# A part said after its place and a pain word: "my thumb aches AT THE BASE", "my hand hurts at the heel".
+PARTS_SAID_AFTER = """
+my thumb aches at the base from the knitting => thumb_ball -
+my hand hurts at the heel when i do push ups => heel_of_hand -
+my knee hurts at the back => knee -
+"""
+
+CASES += [line for line in PARTS_SAID_AFTER.strip().splitlines()]

@@ -464,7 +464,7 @@ class Resolver:
         anaphors = self.language.grammar.get("anaphors", NO_WORDS)
         prepositions = self.language.grammar.get("prepositions", NO_WORDS) | self.language.grammar.get("places", NO_WORDS)
         if anaphors.isdisjoint(words) or prepositions.isdisjoint(words):
-            return tokens  # most utterances
+            return self._parts_said_after(words, tokens)  # most utterances
         for at in range(2, len(words)):
             if words[at] not in anaphors or words[at - 1] not in prepositions:
                 continue
@@ -477,6 +477,25 @@ class Resolver:
                 if meaning is not None and meaning.kind is Kind.AREA:
                     tokens = sorted([token for token in tokens if token.end <= start or token.start > at] +
                                     [Token(start, at + 1, meaning)], key=lambda token: token.start)
+                    break
+        return self._parts_said_after(words, tokens)
+
+    def _parts_said_after(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
+        """ "My right thumb aches AT THE BASE": a part said after its place, with a preposition and an
+        article, is that part of it, where the pack has a phrase for it ("base of my thumb")."""
+        places = self.language.grammar.get("places", NO_WORDS)
+        articles = self.language.grammar.get("articles", NO_WORDS)
+        for at in range(1, len(words) - 2):
+            if words[at] not in places or words[at + 1] not in articles:
+                continue
+            before = [token for token in tokens if token.end <= at and token.kind is Kind.AREA]
+            if not before:
+                continue
+            for end in range(min(len(words), at + 5), at + 2, -1):  # the longest part first
+                meaning = self._phrases.get(words[at + 2:end] + ("of", DETERMINER, words[before[-1].end - 1]))
+                if meaning is not None and meaning.kind is Kind.AREA and meaning.id != before[-1].meaning.id:
+                    tokens = sorted([token for token in tokens if token.end <= at + 2 or token.start >= end] +
+                                    [Token(at + 2, end, meaning)], key=lambda token: token.start)
                     break
         return tokens
 

@@ -1574,3 +1574,14 @@ my knee hurts at the back => knee -
 """
 
 CASES += [line for line in PARTS_SAID_AFTER.strip().splitlines()]
+
+# Batch AC: the place asked about after "mine is the one I'm asking about" is the complaint; heels
+# worn, "right as rain", "a foot massage" are no places.
+OF_BATCH_AC = """
+my husband says his knee is worse than mine but mine is the one im asking about, my left knee => knee L
+a cramp in my right foot from the heels i wore => foot R
+the pain in my shoulder went away and now im right as rain => x
+my aunt swears by a foot massage so here goes, ive got a headache => head -
+"""
+
+CASES += [line for line in OF_BATCH_AC.strip().splitlines()]

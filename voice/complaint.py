@@ -226,6 +226,8 @@ class Clauses:
         background = self.has(clause, "context")
         if self._refines(span, start) or span.end < len(self.words) and self._phrase_at(span.end, "chosen"):
             return Rank.FOCUS  # "my hand is paining me AT THE WRIST SIDE", "the back IS THE ONE that's really sore"
+        if not background and self.g["requests"].ends_at(self.words, start) and self.g["focus"].ends_at(self.words, start):
+            return Rank.FOCUS  # "...mine is the one I'm ASKING ABOUT, my left knee": asked about, pain word or not
         if not background and (start >= 2 and self.words[start - 1] in self.g["being"] and
                                not self._is_place(start - 2) and not self.g["also"].ends_at(self.words, start) or
                                (place in pained or self._cue_in(clause)) and self._singled_out(start) or

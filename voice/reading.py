@@ -1181,8 +1181,8 @@ class _Pass:
                     continue  # "worse than when I did my knee, my shoulder is agony" shares nothing
                 same = self._owner(place) == self._owner(other) and \
                     _same_place(place.token.meaning, other.token.meaning, knowledge) and \
-                    not (self._contrast_between(other, place) and any(
-                        root(k) == root(two) and pain[k].token.kind is Kind.AREA and
+                    not (self._contrast_between(other, place) and place.token.kind is Kind.AREA and any(
+                        root(k) == root(two) and k != two and pain[k].token.kind is Kind.AREA and
                         pain[k].token.meaning.id != place.token.meaning.id for k in range(one)))
                 # "the ring finger on my right hand"; not "my legs were stiff and my feet swollen, BUT my knee"
                 # (the legs already go with the feet)

@@ -1585,3 +1585,11 @@ my aunt swears by a foot massage so here goes, ive got a headache => head -
 """
 
 CASES += [line for line in OF_BATCH_AC.strip().splitlines()]
+
+# Batch AD: a bone "poking the skin"; a place "healing well" after an operation.
+OF_BATCH_AD = """
+he went over on his ankle and the bone is poking the skin => !
+had my knee done in may its healing well and my right elbow aches => elbow R
+"""
+
+CASES += [line for line in OF_BATCH_AD.strip().splitlines()]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, Callable, Generic, NamedTuple, TypeVar
 
 from voice.finding import Find, Finder
 from voice.knowledge import (DETERMINER, NO_WORDS, Kind, Library, Meaning, Point, Side, WarningRule, WarningWhen, Spoken,
@@ -136,6 +136,24 @@ _ANSWERS_KEPT = 2_000
 """How many sets of warnings and instructions a resolver remembers before it starts again (care said
 of someone may come in any combination; the duration is any setting)."""
 
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+class _Table(dict[_Key, _Value], Generic[_Key, _Value]):
+    """What a pure function of the key gave, made when first asked; with `kept`, emptied when that
+    many are held (typed text may bring any number of words: only the recent are kept)."""
+
+    def __init__(self, make: Callable[[_Key], _Value], kept: int | None = None) -> None:
+        super().__init__()
+        self.make, self.kept = make, kept
+
+    def __missing__(self, key: _Key) -> _Value:
+        if self.kept is not None and len(self) >= self.kept:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
 
 class Resolver:
     """The shared resolver: the voice loop, the command line and the tests all use it."""
@@ -163,9 +181,9 @@ class Resolver:
             {word for phrase in [*self.language.red_signs, *self.language.not_signs] for word in phrase}
         """Every word the pack knows, its word classes' and signs' too ("wills" in "if god wills" is no
         "will", "spots" in front of the eyes no "spot")."""
-        self._forms: dict[str, str] = {}
+        self._forms: _Table[str, str] = _Table(self._read_form, _FORMS_KEPT)
         """Each word read so far, with its known form (_known_form): a pure function of the word."""
-        self._alone: dict[str, tuple[str, ...] | None] = {}
+        self._alone: _Table[str, tuple[str, ...] | None] = _Table(self._read_alone, _FORMS_KEPT)
         """Each piece of text read so far, with the words it stands for wherever it is said (_read_alone)."""
         self._slips = corrections((phrase[0] for phrase, meaning in self._phrases.items()
                                    if len(phrase) == 1 and meaning.kind in _SPELT_OUT), self._words)
@@ -201,20 +219,23 @@ class Resolver:
                        for area, near in self._near.items()}
         """The points near each area to avoid in pregnancy."""
         self._finder = Finder(self.language)
-        self._place_texts: dict[tuple[str, Side | None, str | None, bool, bool], str] = {}
+        self._place_texts: _Table[tuple[str, Side | None, str | None, bool, bool], str] = \
+            _Table(lambda key: self._spoken_place(Place(*key[:3]), key[3], key[4]))
         """Each place as spoken (place_text), by what the words depend on: a table of the pack's, filled as asked."""
-        self._fixed: dict[str, str] = {}
+        self._fixed: _Table[str, str] = _Table(lambda key: capital(self.language.say[key].format()))
         """The sentences that say nothing of the utterance, made as first asked."""
-        self._targets: dict[tuple[str, Side | None, str | None, bool], Place] = {}
+        self._targets: _Table[tuple[str, Side | None, str | None, bool], Place] = _Table(self._corresponding)
         """The place to massage for each pain place (_target_place): a table of the pack's, filled as asked."""
-        self._echoes: dict[str, str] = {}
-        """Each place as said back (_echo), by the place as spoken: a table of the pack's, filled as asked."""
-        self._kept: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
-        """The points recommended for each target area, by the points avoided (_points_kept)."""
-        self._warnings_for: dict[_Facts, _Warned] = {}
-        """The warnings of each set of facts (_warned)."""
-        self._instructions: dict[tuple[str, tuple[str, ...], int], tuple[str, ...]] = {}
-        """The instruction for each place as spoken, points and duration (_instruction)."""
+        self._echoes: _Table[str, str] = _Table(lambda pain: self._sentence("echo", pain=pain))
+        """Each place as said back, by the place as spoken: a table of the pack's, filled as asked."""
+        self._kept: _Table[tuple[str, tuple[str, ...]], tuple[str, ...]] = _Table(
+            lambda key: tuple(code for code in self.knowledge.areas[key[0]].recommend if code not in key[1]))
+        """The points recommended for each target area, less the points avoided."""
+        self._warnings_for: _Table[_Facts, _Warned] = _Table(self._warnings_of, _ANSWERS_KEPT)
+        """The warnings of each set of facts (_warnings_of)."""
+        self._instructions: _Table[tuple[str, tuple[str, ...], int], tuple[str, ...]] = \
+            _Table(lambda key: self._instruction_for(*key), _ANSWERS_KEPT)
+        """The instruction for each place as spoken, points and duration (_instruction_for)."""
         self._triage = Triage(self.knowledge, self.language)
         self._reader = Reader(self.language, self.knowledge, self._triage)
 
@@ -239,12 +260,7 @@ class Resolver:
                 if words:
                     breaks.add(len(words))
                 continue
-            if word in alone:
-                said = alone[word]
-            else:
-                if len(alone) >= _FORMS_KEPT:
-                    alone.clear()  # typed text may bring any number of words: only the recent are kept
-                said = alone[word] = self._read_alone(word)
+            said = alone[word]
             words.extend(said if said is not None else self._read_in_place(word, pieces, index))
         return tuple(words), frozenset(breaks)
 
@@ -326,12 +342,7 @@ class Resolver:
 
     def _known_form(self, word: str) -> str:
         """The word as the pack knows it: itself, its stem, or the word a typing slip stands for."""
-        form = self._forms.get(word)
-        if form is None:
-            if len(self._forms) >= _FORMS_KEPT:
-                self._forms.clear()  # typed text may bring any number of words: only the recent are kept
-            form = self._forms[word] = self._read_form(word)
-        return form
+        return self._forms[word]
 
     def _read_form(self, word: str) -> str:
         if word in self._words:
@@ -385,7 +396,8 @@ class Resolver:
             position = end
         if said_inside:  # put in order
             tokens = [tokens[at] for at in sorted(range(len(tokens)), key=order.__getitem__)]
-        tokens = self._parts_of_it(words, self._neighbours_named(words, self._ones_named(words, tokens)))
+        tokens = self._ones_named(words, tokens)
+        tokens = self._parts_said_after(words, self._parts_of_it(words, self._neighbours_named(words, tokens)))
         found = tuple([(token.start, token.meaning) for token in tokens])
         return Parse(words, found, tuple(unknown), tuple(tokens), breaks, self._triage.find(words, shape))
 
@@ -412,8 +424,7 @@ class Resolver:
                             for name in self._vague_words.get(group or "", [])
                             if (words[position - 1],) + name in self._phrases), None)
             if meaning is not None and meaning.kind is Kind.AREA:
-                tokens = sorted([token for token in tokens if token not in covering] +
-                                [Token(position - 1, position + 1, meaning)], key=lambda token: token.start)
+                tokens = _replaced(tokens, position - 1, position + 1, meaning)
         return tokens
 
     def _neighbours(self) -> dict[str, Meaning]:
@@ -453,8 +464,7 @@ class Resolver:
                                  token.kind is Kind.AREA), None)  # "... or the one next to IT"
             neighbour = self._neighbour.get(landmark.meaning.id) if landmark is not None else None
             if neighbour is not None:
-                tokens = sorted([token for token in tokens if token.end <= position or token.start >= stop] +
-                                [Token(position, stop, neighbour)], key=lambda token: token.start)
+                tokens = _replaced(tokens, position, stop, neighbour)
         return tokens
 
     def _parts_of_it(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
@@ -464,7 +474,7 @@ class Resolver:
         anaphors = self.language.grammar.get("anaphors", NO_WORDS)
         prepositions = self.language.grammar.get("prepositions", NO_WORDS) | self.language.grammar.get("places", NO_WORDS)
         if anaphors.isdisjoint(words) or prepositions.isdisjoint(words):
-            return self._parts_said_after(words, tokens)  # most utterances
+            return tokens  # most utterances
         for at in range(2, len(words)):
             if words[at] not in anaphors or words[at - 1] not in prepositions:
                 continue
@@ -475,16 +485,17 @@ class Resolver:
             for start in range(max(before[-1].end, at - 5), at - 1):  # the longest part first
                 meaning = self._phrases.get(words[start:at - 1] + landmark)
                 if meaning is not None and meaning.kind is Kind.AREA:
-                    tokens = sorted([token for token in tokens if token.end <= start or token.start > at] +
-                                    [Token(start, at + 1, meaning)], key=lambda token: token.start)
+                    tokens = _replaced(tokens, start, at + 1, meaning)
                     break
-        return self._parts_said_after(words, tokens)
+        return tokens
 
     def _parts_said_after(self, words: tuple[str, ...], tokens: list[Token]) -> list[Token]:
         """ "My right thumb aches AT THE BASE": a part said after its place, with a preposition and an
         article, is that part of it, where the pack has a phrase for it ("base of my thumb")."""
         places = self.language.grammar.get("places", NO_WORDS)
         articles = self.language.grammar.get("articles", NO_WORDS)
+        if places.isdisjoint(words):
+            return tokens  # most utterances
         for at in range(1, len(words) - 2):
             if words[at] not in places or words[at + 1] not in articles:
                 continue
@@ -494,8 +505,7 @@ class Resolver:
             for end in range(min(len(words), at + 5), at + 2, -1):  # the longest part first
                 meaning = self._phrases.get(words[at + 2:end] + ("of", DETERMINER, words[before[-1].end - 1]))
                 if meaning is not None and meaning.kind is Kind.AREA and meaning.id != before[-1].meaning.id:
-                    tokens = sorted([token for token in tokens if token.end <= at + 2 or token.start >= end] +
-                                    [Token(at + 2, end, meaning)], key=lambda token: token.start)
+                    tokens = _replaced(tokens, at + 2, end, meaning)
                     break
         return tokens
 
@@ -645,21 +655,18 @@ class Resolver:
 
     def _target_place(self, pain: Place, context: Context) -> Place:
         """The place to massage for a pain place: made once per area, side, qualifier and way of choosing the side."""
-        key = (pain.area, pain.side, pain.qualifier, context.same_side)
-        target = self._targets.get(key)
-        if target is None:
-            target = self._targets[key] = self._corresponding(pain, context)
-        return target
+        return self._targets[pain.area, pain.side, pain.qualifier, context.same_side]
 
-    def _corresponding(self, pain: Place, context: Context) -> Place:
-        area = self.knowledge.areas[pain.area]
+    def _corresponding(self, key: tuple[str, Side | None, str | None, bool]) -> Place:
+        pain_area, pain_side, pain_qualifier, same_side = key
+        area = self.knowledge.areas[pain_area]
         target = self.knowledge.areas[area.corresponds_to or area.id]
-        side = pain.side if target.sided else None
-        if side in (Side.LEFT, Side.RIGHT) and not context.same_side:
+        side = pain_side if target.sided else None
+        if side in (Side.LEFT, Side.RIGHT) and not same_side:
             side = Side.RIGHT if side is Side.LEFT else Side.LEFT
         qualifier = None
-        if pain.qualifier and target.corresponds_to is not None:  # not "the top of your hands and feet"
-            qualifier = area.qualifiers.get(pain.qualifier, self.knowledge.qualifiers[pain.qualifier])
+        if pain_qualifier and target.corresponds_to is not None:  # not "the top of your hands and feet"
+            qualifier = area.qualifiers.get(pain_qualifier, self.knowledge.qualifiers[pain_qualifier])
         return Place(target.id, side, qualifier)
 
     def points_near(self, area_id: str) -> list[Point]:
@@ -681,8 +688,8 @@ class Resolver:
         pregnancy = context.pregnancy
         risky = self._risky[target.area]
         avoid = risky if pregnancy is not Pregnancy.NO else ()  # unknown: avoided until answered
-        points = self._points_kept(target.area, avoid)
-        warned = self._warned(_Facts(target.area, pregnancy, risky, care, someone_else))
+        points = self._kept[target.area, avoid]
+        warned = self._warnings_for[_Facts(target.area, pregnancy, risky, care, someone_else)]
         target_text = self.place_text(target, someone_else=someone_else)
         return Resolution(
             text=text,
@@ -692,9 +699,9 @@ class Resolver:
             points=points,
             avoid_points=avoid,
             warnings=warned.rules,
-            echo=self._echo(self.place_text(pain, is_target=False, someone_else=someone_else)),
+            echo=self._echoes[self.place_text(pain, is_target=False, someone_else=someone_else)],
             cautions=warned.before + self._hurting_too(said_to_hurt, target, someone_else),
-            instruction=self._instruction(target_text, points, context),
+            instruction=self._instructions[target_text, points, context.duration_seconds],
             notes=warned.after,
             pregnancy=pregnancy,
             ask_pregnancy=bool(risky) and pregnancy is Pregnancy.UNKNOWN and not no_question,
@@ -705,34 +712,14 @@ class Resolver:
             find=self._finder.find(target.area, target.qualifier, target_text, points, avoid),
         )
 
-    def _points_kept(self, area: str, avoid: tuple[str, ...]) -> tuple[str, ...]:
-        """The points recommended for a target area, less those avoided: made once per area and points avoided."""
-        points = self._kept.get((area, avoid))
-        if points is None:
-            recommended = self.knowledge.areas[area].recommend
-            points = self._kept[area, avoid] = tuple(code for code in recommended if code not in avoid)
-        return points
 
-    def _warned(self, facts: _Facts) -> _Warned:
-        """The warnings that apply, and what is said of them before and after the instruction:
-        a pure function of the facts, made once per facts (bounded, like the words' forms)."""
-        warned = self._warnings_for.get(facts)
-        if warned is None:
-            if len(self._warnings_for) >= _ANSWERS_KEPT:
-                self._warnings_for.clear()
-            rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
-            warned = self._warnings_for[facts] = _Warned(
-                tuple(rule.id for rule in rules),
-                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
-                tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER))
-        return warned
-
-    def _echo(self, pain: str) -> str:
-        """What was understood, said back (`pain`: the place as spoken), made once per place."""
-        echo = self._echoes.get(pain)
-        if echo is None:
-            echo = self._echoes[pain] = self._sentence("echo", pain=pain)
-        return echo
+    def _warnings_of(self, facts: _Facts) -> _Warned:
+        """The warnings that apply, and what is said of them before and after the instruction: a pure
+        function of the facts (kept in `_warnings_for`)."""
+        rules = [rule for rule in self.knowledge.warnings if facts.applies(rule)]
+        return _Warned(tuple(rule.id for rule in rules),
+                       tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.BEFORE),
+                       tuple(self._warning(rule, facts) for rule in rules if rule.spoken is Spoken.AFTER))
 
     def _target_hurts(self, pain: Place, target: Place, also: tuple[Place, ...]) -> tuple[Place | None, Place]:
         """The place said to hurt that the target lies on, if any, and the target to use: the
@@ -818,11 +805,7 @@ class Resolver:
     def place_text(self, place: Place, is_target: bool = True, someone_else: bool = False) -> str:
         """How a place is spoken ("your left knee"; as a target, "either knee" when no side is said),
         made once per place and way of saying it."""
-        key = (place.area, place.side, place.qualifier, is_target, someone_else)
-        text = self._place_texts.get(key)
-        if text is None:
-            text = self._place_texts[key] = self._spoken_place(place, is_target, someone_else)
-        return text
+        return self._place_texts[place.area, place.side, place.qualifier, is_target, someone_else]
 
     def _spoken_place(self, place: Place, is_target: bool, someone_else: bool) -> str:
         language = self.language
@@ -861,18 +844,8 @@ class Resolver:
             return "".join(items)
         return lists["separator"].join(items[:-1]) + lists[last] + items[-1]
 
-    def _instruction(self, target: str, points: tuple[str, ...], context: Context) -> tuple[str, ...]:
-        """What to do: `target` is the place to massage as it is spoken; made once per place, points
-        and duration (bounded, like the words' forms)."""
-        key = (target, points, context.duration_seconds)
-        sentences = self._instructions.get(key)
-        if sentences is None:
-            if len(self._instructions) >= _ANSWERS_KEPT:
-                self._instructions.clear()
-            sentences = self._instructions[key] = self._instruction_for(target, points, context.duration_seconds)
-        return sentences
-
     def _instruction_for(self, target: str, points: tuple[str, ...], seconds: int) -> tuple[str, ...]:
+        """What to do: `target` is the place to massage as it is spoken (kept in `_instructions`)."""
         sentences = [
             self._sentence("instruction", target=target),
             self.language.say["stay"],
@@ -897,21 +870,21 @@ class Resolver:
 
     def _sentence(self, key: str, **fields: str) -> str:
         if not fields:
-            return self._fixed_sentence(key)
+            return self._fixed[key]  # a sentence that says nothing of the utterance ("Go gently."), made once
         return capital(self.language.say[key].format(**fields))
 
-    def _fixed_sentence(self, key: str) -> str:
-        """A sentence that says nothing of the utterance ("Go gently."), made once."""
-        sentence = self._fixed.get(key)
-        if sentence is None:
-            sentence = self._fixed[key] = capital(self.language.say[key].format())
-        return sentence
 
 
 def _only_words(text: str) -> bool:
     """Only letters, digits, apostrophes and spaces: the words are what the spaces part (most utterances;
     _TOKEN reads them alike, at many times the cost)."""
     return text.replace("'", "").replace(" ", "").isalnum()
+
+
+def _replaced(tokens: list[Token], start: int, end: int, meaning: Meaning) -> list[Token]:
+    """The tokens with words[start:end] read as one phrase of `meaning` instead of what covered them."""
+    kept = [token for token in tokens if token.end <= start or token.start >= end]
+    return sorted(kept + [Token(start, end, meaning)], key=lambda token: token.start)
 
 
 def _overlap(one: Side | None, two: Side | None) -> bool:
